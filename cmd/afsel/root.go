@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes.
+const (
+	exitOK        = 0
+	exitError     = 1
+	exitUsage     = 2
+	exitInterrupt = 130
+)
+
+// version is set at build time with -ldflags "-X main.version=..."; without
+// it the module version or VCS revision is used.
+var version = ""
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if v := bi.Main.Version; v != "" && v != "(devel)" {
+			return v
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return "devel-" + s.Value[:12]
+			}
+		}
+	}
+	return "devel"
+}
+
+// usageError marks errors in the command line, for the exit code.
+type usageError struct{ error }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// env is what every command shares: where results and logs go.
+type env struct {
+	stdout, stderr io.Writer
+	log            *slog.Logger
+	verbose        bool
+	quiet          bool
+}
+
+// Main runs afsel with args and returns the process exit code. Only main
+// exits.
+func Main(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	e := &env{stdout: stdout, stderr: stderr}
+	root := newRootCmd(e)
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	switch {
+	case err == nil:
+		return exitOK
+	case ctx.Err() != nil:
+		fmt.Fprintln(stderr, "afsel: interrupted")
+		return exitInterrupt
+	}
+	fmt.Fprintf(stderr, "afsel: %v\n", err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		return exitUsage
+	}
+	return exitError
+}
+
+func newRootCmd(e *env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "afsel",
+		Short: "Address family selection: is IPv4 or IPv6 faster, and can a learner tell?",
+		Long: `afsel reproduces and extends the RIPE Atlas study "Adaptive Address Family
+Selection for Latency-Sensitive Applications on Dual-stack Hosts" (Piraux &
+Bonaventure). From paired IPv4/IPv6 HTTP tests (probe to anchor, the two tests
+within 2 minutes) it classifies each (probe, anchor) pair by Welch's t-test
+(Table 1), finds change points with PELT (Table 2), and replays EXP3.
+
+Results go to files or stdout; logs and progress go to stderr.`,
+		Example: `  # Tables 1 and 2 from the authors' CSV export
+  afsel tables --input testdata/golden/data.csv.gz --out out/
+
+  # Convert a CSV export to an Arrow IPC file
+  afsel ingest file data.csv.gz -o tests.arrow`,
+		Version:       buildVersion(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRun: func(cmd *cobra.Command, args []string) {
+			level := slog.LevelInfo
+			if e.verbose {
+				level = slog.LevelDebug
+			}
+			if e.quiet {
+				level = slog.LevelWarn
+			}
+			e.log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+		},
+	}
+	root.PersistentFlags().BoolVarP(&e.verbose, "verbose", "v", false, "log debug details to stderr")
+	root.PersistentFlags().BoolVarP(&e.quiet, "quiet", "q", false, "log only warnings and errors, no progress")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(newTablesCmd(e), newIngestCmd(e))
+	return root
+}

@@ -1,0 +1,281 @@
+package ingest
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"sync/atomic"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+)
+
+// DefaultBatchSize is the number of rows per record batch.
+const DefaultBatchSize = 64 * 1024
+
+// Options configures a reader.
+type Options struct {
+	Name        string           // input name used in errors; defaults to "input"
+	BatchSize   int              // rows per batch; defaults to DefaultBatchSize
+	SkipBadRows bool             // count and skip malformed rows instead of failing
+	Allocator   memory.Allocator // defaults to memory.DefaultAllocator
+}
+
+func (o Options) withDefaults() Options {
+	if o.Name == "" {
+		o.Name = "input"
+	}
+	if o.BatchSize <= 0 {
+		o.BatchSize = DefaultBatchSize
+	}
+	if o.Allocator == nil {
+		o.Allocator = memory.DefaultAllocator
+	}
+	return o
+}
+
+// CSVReader streams the authors' CSV layout
+// (prb_id,anchor_id,start_time,v4_duration,v6_duration[,v4_v6_ratio]) as
+// record batches of Schema. Columns are found by header name, so their order
+// may vary and extra columns (v4_v6_ratio) are ignored.
+type CSVReader struct {
+	opts    Options
+	r       *csv.Reader
+	closer  io.Closer
+	cols    [5]int // input column of each schema column
+	nfields int
+
+	refs  atomic.Int64
+	bld   *array.RecordBuilder
+	rec   arrow.Record
+	err   error
+	done  bool
+	stats Stats
+}
+
+// NewCSVReader reads the header of r and returns a reader of its rows.
+// A missing required header column is an error naming the column.
+func NewCSVReader(r io.Reader, opts Options) (*CSVReader, error) {
+	opts = opts.withDefaults()
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, fmt.Errorf("%s: empty input, want a header line: %w", opts.Name, ErrBadRow)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: read header: %w", opts.Name, err)
+	}
+	c := &CSVReader{opts: opts, r: cr, nfields: len(header)}
+	cr.FieldsPerRecord = len(header)
+	for i, name := range []string{ColProbe, ColAnchor, ColStartTime, ColV4, ColV6} {
+		c.cols[i] = -1
+		for j, h := range header {
+			// A UTF-8 BOM would otherwise hide the first column name.
+			if j == 0 && len(h) >= 3 && h[:3] == "\ufeff" {
+				h = h[3:]
+			}
+			if h == name {
+				c.cols[i] = j
+				break
+			}
+		}
+		if c.cols[i] < 0 {
+			return nil, &RowError{File: opts.Name, Line: 1, Field: name, Reason: "missing header column"}
+		}
+	}
+	c.refs.Store(1)
+	c.bld = array.NewRecordBuilder(opts.Allocator, Schema)
+	return c, nil
+}
+
+// Schema returns the ingest schema.
+func (c *CSVReader) Schema() *arrow.Schema { return Schema }
+
+// Stats returns the row counts so far; final once Next has returned false.
+func (c *CSVReader) Stats() Stats { return c.stats }
+
+// Record returns the current batch, valid until the next call to Next or
+// Release. Retain it to keep it longer.
+func (c *CSVReader) Record() arrow.Record { return c.rec }
+
+// Err returns the first error met, or nil at a clean end of input.
+func (c *CSVReader) Err() error { return c.err }
+
+// Retain increases the reference count.
+func (c *CSVReader) Retain() { c.refs.Add(1) }
+
+// Release decreases the reference count and frees the reader's buffers (and
+// closes the underlying file, if it owns one) when it reaches zero.
+func (c *CSVReader) Release() {
+	if c.refs.Add(-1) != 0 {
+		return
+	}
+	if c.rec != nil {
+		c.rec.Release()
+		c.rec = nil
+	}
+	if c.bld != nil {
+		c.bld.Release()
+		c.bld = nil
+	}
+	if c.closer != nil {
+		c.closer.Close()
+		c.closer = nil
+	}
+}
+
+// Next reads the next batch. It returns false at the end of input or on error.
+func (c *CSVReader) Next() bool {
+	if c.rec != nil {
+		c.rec.Release()
+		c.rec = nil
+	}
+	if c.done {
+		return false
+	}
+	probe := c.bld.Field(IdxProbe).(*array.Int64Builder)
+	anchor := c.bld.Field(IdxAnchor).(*array.Int64Builder)
+	ts := c.bld.Field(IdxStartTime).(*array.TimestampBuilder)
+	v4 := c.bld.Field(IdxV4).(*array.Float64Builder)
+	v6 := c.bld.Field(IdxV6).(*array.Float64Builder)
+	probe.Reserve(c.opts.BatchSize)
+	anchor.Reserve(c.opts.BatchSize)
+	ts.Reserve(c.opts.BatchSize)
+	v4.Reserve(c.opts.BatchSize)
+	v6.Reserve(c.opts.BatchSize)
+
+	n := 0
+	for n < c.opts.BatchSize {
+		fields, err := c.r.Read()
+		if err == io.EOF {
+			c.done = true
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if !errors.As(err, &pe) {
+				c.fail(fmt.Errorf("read %s: %w", c.opts.Name, err))
+				return false
+			}
+			e := &RowError{File: c.opts.Name, Line: int64(pe.StartLine), Reason: "malformed CSV: " + pe.Err.Error()}
+			if errors.Is(pe.Err, csv.ErrFieldCount) {
+				e.Reason = "wrong column count"
+				e.Value = fmt.Sprintf("%d columns, header has %d", len(fields), c.nfields)
+			}
+			c.stats.RowsRead++
+			if !c.bad(e) {
+				return false
+			}
+			continue
+		}
+		c.stats.RowsRead++
+		row, rerr := c.parse(fields)
+		if rerr != nil {
+			if !c.bad(rerr) {
+				return false
+			}
+			continue
+		}
+		probe.UnsafeAppend(row.probe)
+		anchor.UnsafeAppend(row.anchor)
+		ts.UnsafeAppend(arrow.Timestamp(row.ts))
+		v4.UnsafeAppend(row.v4)
+		v6.UnsafeAppend(row.v6)
+		c.stats.RowsKept++
+		n++
+	}
+	if n == 0 {
+		return false
+	}
+	c.rec = c.bld.NewRecord()
+	return true
+}
+
+// bad handles a malformed row: counted when skipping, else the error.
+func (c *CSVReader) bad(e *RowError) bool {
+	if !c.opts.SkipBadRows {
+		c.fail(e)
+		return false
+	}
+	c.stats.drop(e.key(), 1)
+	return true
+}
+
+func (c *CSVReader) fail(err error) {
+	c.err = err
+	c.done = true
+}
+
+type csvRow struct {
+	probe, anchor int64
+	ts            int64
+	v4, v6        float64
+}
+
+func (c *CSVReader) parse(f []string) (csvRow, *RowError) {
+	var row csvRow
+	var err *RowError
+	if row.probe, err = c.parseInt(f, IdxProbe, ColProbe); err != nil {
+		return row, err
+	}
+	if row.anchor, err = c.parseInt(f, IdxAnchor, ColAnchor); err != nil {
+		return row, err
+	}
+	s := f[c.cols[IdxStartTime]]
+	if s == "" {
+		return row, c.rowErr(IdxStartTime, ColStartTime, "empty", "")
+	}
+	t, perr := ParseTimestamp(s)
+	if perr != nil {
+		return row, c.rowErr(IdxStartTime, ColStartTime, "unparsable timestamp", s)
+	}
+	row.ts = t
+	if row.v4, err = c.parseDuration(f, IdxV4, ColV4); err != nil {
+		return row, err
+	}
+	if row.v6, err = c.parseDuration(f, IdxV6, ColV6); err != nil {
+		return row, err
+	}
+	return row, nil
+}
+
+func (c *CSVReader) rowErr(idx int, field, reason, value string) *RowError {
+	line, _ := c.r.FieldPos(c.cols[idx])
+	return &RowError{File: c.opts.Name, Line: int64(line), Field: field, Reason: reason, Value: shorten(value)}
+}
+
+func (c *CSVReader) parseInt(f []string, idx int, name string) (int64, *RowError) {
+	s := f[c.cols[idx]]
+	if s == "" {
+		return 0, c.rowErr(idx, name, "empty", "")
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, c.rowErr(idx, name, "unparsable integer", s)
+	}
+	return v, nil
+}
+
+func (c *CSVReader) parseDuration(f []string, idx int, name string) (float64, *RowError) {
+	s := f[c.cols[idx]]
+	if s == "" {
+		return 0, c.rowErr(idx, name, "empty", "")
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	switch {
+	case err != nil && !errors.Is(err, strconv.ErrRange):
+		return 0, c.rowErr(idx, name, "unparsable number", s)
+	case math.IsNaN(v):
+		return 0, c.rowErr(idx, name, "NaN", s)
+	case math.IsInf(v, 0):
+		return 0, c.rowErr(idx, name, "infinite", s)
+	case v < 0:
+		return 0, c.rowErr(idx, name, "negative", s)
+	}
+	return v, nil
+}

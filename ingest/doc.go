@@ -1,0 +1,10 @@
+// Package ingest reads paired IPv4/IPv6 HTTP tests into Arrow record batches
+// of one schema (Schema) and writes them back out.
+//
+// It owns the input formats: the authors' CSV export of the BigQuery query
+// (plain or gzip) and Arrow IPC files written by afsel. Every reader streams
+// batches with the arrow-go reader shape (Next, Record, Err, Release), so a
+// file is never held in memory as text. Malformed rows are errors that name
+// the file, line and field (see RowError), unless the caller asks to skip
+// them, in which case every skipped row is counted by reason in Stats.
+package ingest

@@ -1,0 +1,107 @@
+package ingest
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/apache/arrow/go/v15/arrow"
+)
+
+// Column names of the ingest schema, as in the authors' BigQuery export.
+const (
+	ColProbe     = "prb_id"
+	ColAnchor    = "anchor_id"
+	ColStartTime = "start_time"
+	ColV4        = "v4_duration"
+	ColV6        = "v6_duration"
+)
+
+// Column indices of the ingest schema.
+const (
+	IdxProbe = iota
+	IdxAnchor
+	IdxStartTime
+	IdxV4
+	IdxV6
+)
+
+// TimestampType is the type of start_time: microseconds since the Unix epoch,
+// UTC, the resolution of BigQuery's TIMESTAMP.
+var TimestampType = &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
+
+// Schema is the one schema every afsel reader produces: one row per paired
+// test, durations in milliseconds.
+var Schema = arrow.NewSchema([]arrow.Field{
+	{Name: ColProbe, Type: arrow.PrimitiveTypes.Int64},
+	{Name: ColAnchor, Type: arrow.PrimitiveTypes.Int64},
+	{Name: ColStartTime, Type: TimestampType},
+	{Name: ColV4, Type: arrow.PrimitiveTypes.Float64},
+	{Name: ColV6, Type: arrow.PrimitiveTypes.Float64},
+}, nil)
+
+// CheckSchema reports whether s has the ingest schema's fields, names and
+// types in order (metadata is ignored).
+func CheckSchema(s *arrow.Schema) error {
+	if s.NumFields() != Schema.NumFields() {
+		return fmt.Errorf("schema has %d fields, want %d (%s)", s.NumFields(), Schema.NumFields(), fieldNames(Schema))
+	}
+	for i, want := range Schema.Fields() {
+		got := s.Field(i)
+		if got.Name != want.Name || !arrow.TypeEqual(got.Type, want.Type) {
+			return fmt.Errorf("schema field %d is %s %s, want %s %s", i, got.Name, got.Type, want.Name, want.Type)
+		}
+	}
+	return nil
+}
+
+func fieldNames(s *arrow.Schema) string {
+	names := make([]string, s.NumFields())
+	for i, f := range s.Fields() {
+		names[i] = f.Name
+	}
+	return strings.Join(names, ",")
+}
+
+// Stats counts what a reader did with its input rows.
+// Invariant: RowsRead == RowsKept + the sum of Dropped.
+type Stats struct {
+	RowsRead int64            `json:"rows_read"`
+	RowsKept int64            `json:"rows_kept"`
+	Dropped  map[string]int64 `json:"rows_dropped"` // by reason, e.g. "v4_duration: negative"
+}
+
+// Add accumulates o into s.
+func (s *Stats) Add(o Stats) {
+	s.RowsRead += o.RowsRead
+	s.RowsKept += o.RowsKept
+	for k, v := range o.Dropped {
+		s.drop(k, v)
+	}
+}
+
+func (s *Stats) drop(reason string, n int64) {
+	if s.Dropped == nil {
+		s.Dropped = make(map[string]int64)
+	}
+	s.Dropped[reason] += n
+}
+
+// DroppedTotal is the number of rows dropped for any reason.
+func (s Stats) DroppedTotal() int64 {
+	var n int64
+	for _, v := range s.Dropped {
+		n += v
+	}
+	return n
+}
+
+// Reasons lists the drop reasons in a stable order.
+func (s Stats) Reasons() []string {
+	r := make([]string, 0, len(s.Dropped))
+	for k := range s.Dropped {
+		r = append(r, k)
+	}
+	sort.Strings(r)
+	return r
+}

@@ -1,0 +1,229 @@
+package pairs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+
+	"github.com/afsel/afsel/ingest"
+)
+
+// DefaultMinTests is the artefacts' eligibility threshold: 150 paired tests
+// (they test len(v4)+len(v6) < 300).
+const DefaultMinTests = 150
+
+// Series is one (probe, anchor) pair's paired tests in time order.
+// Time, V4 and V6 have the same length.
+type Series struct {
+	Probe  int64
+	Anchor int64
+	Time   []int64   // start_time, microseconds since the Unix epoch (UTC)
+	V4     []float64 // IPv4 HTTP duration, ms
+	V6     []float64 // IPv6 HTTP duration, ms
+}
+
+// Len is the number of paired tests.
+func (s *Series) Len() int { return len(s.V4) }
+
+// Eligible reports whether the series has at least minTests paired tests.
+func (s *Series) Eligible(minTests int) bool { return s.Len() >= minTests }
+
+// Probe is all the series of one probe, sorted by anchor.
+type Probe struct {
+	ID     int64
+	Series []Series
+}
+
+// ErrUnsorted is returned by Stream when the input is not sorted by probe.
+// Group the input with InMemory instead.
+var ErrUnsorted = errors.New("input is not sorted by prb_id")
+
+// Stats counts what grouping produced.
+type Stats struct {
+	Rows   int64 `json:"rows"`
+	Probes int   `json:"probes"`
+	Pairs  int   `json:"pairs"`
+}
+
+// Stream reads batches from src and calls emit with each probe's series once
+// all of them are read, in input order. The input must be sorted by prb_id
+// (ascending); rows of a probe may interleave anchors and need not be in time
+// order. When a probe id is lower than the previous one, Stream stops with
+// ErrUnsorted. Memory holds one probe's rows plus what emit keeps.
+func Stream(ctx context.Context, src array.RecordReader, emit func(Probe) error) (Stats, error) {
+	var st Stats
+	var cur *probeBuf
+	for src.Next() {
+		if err := ctx.Err(); err != nil {
+			return st, err
+		}
+		rec := src.Record()
+		cols, err := columns(rec)
+		if err != nil {
+			return st, err
+		}
+		for i := range cols.probe {
+			p := cols.probe[i]
+			if cur == nil || p != cur.id {
+				if cur != nil {
+					if p < cur.id {
+						return st, fmt.Errorf("%w: probe %d after probe %d (row %d)", ErrUnsorted, p, cur.id, st.Rows+1)
+					}
+					if err := flush(cur, &st, emit); err != nil {
+						return st, err
+					}
+				}
+				cur = newProbeBuf(p)
+			}
+			cur.add(cols, i)
+			st.Rows++
+		}
+	}
+	if err := src.Err(); err != nil {
+		return st, err
+	}
+	if cur != nil {
+		if err := flush(cur, &st, emit); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+// InMemory reads all of src, in any order, and calls emit for every probe in
+// ascending prb_id order. Memory holds the whole input.
+func InMemory(ctx context.Context, src array.RecordReader, emit func(Probe) error) (Stats, error) {
+	var st Stats
+	probes := make(map[int64]*probeBuf)
+	for src.Next() {
+		if err := ctx.Err(); err != nil {
+			return st, err
+		}
+		cols, err := columns(src.Record())
+		if err != nil {
+			return st, err
+		}
+		for i, p := range cols.probe {
+			b := probes[p]
+			if b == nil {
+				b = newProbeBuf(p)
+				probes[p] = b
+			}
+			b.add(cols, i)
+			st.Rows++
+		}
+	}
+	if err := src.Err(); err != nil {
+		return st, err
+	}
+	ids := make([]int64, 0, len(probes))
+	for id := range probes {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return st, err
+		}
+		b := probes[id]
+		delete(probes, id)
+		if err := flush(b, &st, emit); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+func flush(b *probeBuf, st *Stats, emit func(Probe) error) error {
+	p := b.probe()
+	st.Probes++
+	st.Pairs += len(p.Series)
+	return emit(p)
+}
+
+type cols struct {
+	probe, anchor []int64
+	ts            []arrow.Timestamp
+	v4, v6        []float64
+}
+
+func columns(rec arrow.Record) (cols, error) {
+	if err := ingest.CheckSchema(rec.Schema()); err != nil {
+		return cols{}, err
+	}
+	for i := 0; i < int(rec.NumCols()); i++ {
+		if n := rec.Column(i).NullN(); n > 0 {
+			return cols{}, fmt.Errorf("column %s has %d nulls: %w", rec.ColumnName(i), n, ingest.ErrBadRow)
+		}
+	}
+	return cols{
+		probe:  rec.Column(ingest.IdxProbe).(*array.Int64).Int64Values(),
+		anchor: rec.Column(ingest.IdxAnchor).(*array.Int64).Int64Values(),
+		ts:     rec.Column(ingest.IdxStartTime).(*array.Timestamp).TimestampValues(),
+		v4:     rec.Column(ingest.IdxV4).(*array.Float64).Float64Values(),
+		v6:     rec.Column(ingest.IdxV6).(*array.Float64).Float64Values(),
+	}, nil
+}
+
+// probeBuf collects one probe's rows by anchor.
+type probeBuf struct {
+	id      int64
+	anchors map[int64]*Series
+	last    *Series // most rows of a probe come in runs of one anchor
+}
+
+func newProbeBuf(id int64) *probeBuf {
+	return &probeBuf{id: id, anchors: make(map[int64]*Series)}
+}
+
+func (b *probeBuf) add(c cols, i int) {
+	a := c.anchor[i]
+	s := b.last
+	if s == nil || s.Anchor != a {
+		s = b.anchors[a]
+		if s == nil {
+			s = &Series{Probe: b.id, Anchor: a}
+			b.anchors[a] = s
+		}
+		b.last = s
+	}
+	s.Time = append(s.Time, int64(c.ts[i]))
+	s.V4 = append(s.V4, c.v4[i])
+	s.V6 = append(s.V6, c.v6[i])
+}
+
+func (b *probeBuf) probe() Probe {
+	p := Probe{ID: b.id, Series: make([]Series, 0, len(b.anchors))}
+	for _, s := range b.anchors {
+		sortByTime(s)
+		p.Series = append(p.Series, *s)
+	}
+	sort.Slice(p.Series, func(i, j int) bool { return p.Series[i].Anchor < p.Series[j].Anchor })
+	return p
+}
+
+// sortByTime orders a series by start time, keeping input order among equal
+// times (the artefacts' quicksort leaves those in arbitrary order; REFERENCE
+// §2 fixes input order).
+func sortByTime(s *Series) {
+	if slices.IsSorted(s.Time) {
+		return
+	}
+	idx := make([]int, len(s.Time))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return s.Time[idx[a]] < s.Time[idx[b]] })
+	t := make([]int64, len(idx))
+	v4 := make([]float64, len(idx))
+	v6 := make([]float64, len(idx))
+	for k, i := range idx {
+		t[k], v4[k], v6[k] = s.Time[i], s.V4[i], s.V6[i]
+	}
+	s.Time, s.V4, s.V6 = t, v4, v6
+}

@@ -1,0 +1,10 @@
+// Package stats classifies a pair's IPv4 and IPv6 durations: which family is
+// faster, if either, by the artefacts' trimmed Welch t-test and zone rules.
+//
+// It owns the numerics that must match the authors' Python stack bit for bit
+// where decisions depend on them: numpy's pairwise summation (Sum, Mean,
+// Var), scipy's Welch t-test with its confidence interval (Welch), Python's
+// truncated trimming bounds (Trim), the zone rules with their NaN quirk
+// (Classify), Table 1 (Table1) and the per-probe majority family
+// (ProbeFamily).
+package stats

@@ -1,0 +1,188 @@
+package tables
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/afsel/afsel/changepoint"
+	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/pairs"
+	"github.com/afsel/afsel/stats"
+)
+
+// Config holds every parameter of the tables stage.
+type Config struct {
+	MinTests int                // eligibility: at least this many paired tests
+	Stats    stats.Config       // classification of pairs and segments
+	Pelt     changepoint.Config // change-point detection on each family
+	Workers  int                // <= 0: GOMAXPROCS
+}
+
+// DefaultConfig reproduces the artefacts.
+func DefaultConfig() Config {
+	return Config{
+		MinTests: pairs.DefaultMinTests,
+		Stats:    stats.DefaultConfig(),
+		Pelt:     changepoint.DefaultConfig(),
+	}
+}
+
+// Pair is one pair's outputs. Ineligible pairs have only the identifiers and
+// N set.
+type Pair struct {
+	Probe, Anchor int64
+	N             int  // paired tests
+	Eligible      bool // N >= MinTests
+	Class         stats.Result
+	Segments      []Segment
+	Mixed         bool // a segment in zone 1 and another in zone 3
+}
+
+// Result is the outcome of Run.
+type Result struct {
+	Pairs  []Pair // sorted by (Probe, Anchor)
+	Table1 stats.Table1
+	Table2 Table2
+	Group  pairs.Stats
+	Rows   ingest.Stats
+}
+
+// Eligible is the number of eligible pairs.
+func (r *Result) Eligible() int { return r.Table1.Total() }
+
+// Run computes the tables over every pair of the input.
+func Run(ctx context.Context, open pairs.Opener, cfg Config, progress *pairs.Progress) (*Result, error) {
+	var mu sync.Mutex
+	var out []Pair
+	newWork := func() func(pairs.Probe) error {
+		a := NewAnalyzer(cfg)
+		return func(p pairs.Probe) error {
+			res := make([]Pair, len(p.Series))
+			for i := range p.Series {
+				var err error
+				if res[i], err = a.Pair(&p.Series[i]); err != nil {
+					return err
+				}
+			}
+			mu.Lock()
+			out = append(out, res...)
+			mu.Unlock()
+			return nil
+		}
+	}
+	each := pairs.EachConfig{
+		Workers:  cfg.Workers,
+		Progress: progress,
+		Restart:  func() { out = out[:0] },
+	}
+	gst, ist, err := pairs.Each(ctx, open, each, newWork)
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{Pairs: out, Group: gst, Rows: ist}
+	SortPairs(r.Pairs)
+	for i := range r.Pairs {
+		p := &r.Pairs[i]
+		if p.Eligible {
+			r.Table1.Add(p.Class)
+			r.Table2.Add(p)
+		}
+	}
+	return r, nil
+}
+
+// SortPairs sorts by (Probe, Anchor).
+func SortPairs(ps []Pair) {
+	slices.SortFunc(ps, func(a, b Pair) int {
+		if a.Probe != b.Probe {
+			if a.Probe < b.Probe {
+				return -1
+			}
+			return 1
+		}
+		if a.Anchor < b.Anchor {
+			return -1
+		}
+		if a.Anchor > b.Anchor {
+			return 1
+		}
+		return 0
+	})
+}
+
+// Analyzer computes one pair's outputs; it keeps buffers, so one per
+// goroutine.
+type Analyzer struct {
+	cfg Config
+	cls *stats.Classifier
+	seg *Segmenter
+}
+
+// NewAnalyzer returns an analyzer for cfg.
+func NewAnalyzer(cfg Config) *Analyzer {
+	return &Analyzer{
+		cfg: cfg,
+		cls: stats.NewClassifier(cfg.Stats),
+		seg: NewSegmenter(cfg.Pelt, cfg.Stats),
+	}
+}
+
+// Pair classifies and segments one series.
+func (a *Analyzer) Pair(s *pairs.Series) (Pair, error) {
+	p := Pair{Probe: s.Probe, Anchor: s.Anchor, N: s.Len(), Eligible: s.Eligible(a.cfg.MinTests)}
+	if !p.Eligible {
+		return p, nil
+	}
+	p.Class = a.cls.Classify(s.V4, s.V6)
+	segs, err := a.seg.Segments(nil, s.V4, s.V6)
+	if err != nil {
+		return p, fmt.Errorf("pair %d→%d: %w", s.Probe, s.Anchor, err)
+	}
+	p.Segments = segs
+	p.Mixed = Mixed(segs)
+	return p, nil
+}
+
+// Table2 counts eligible pairs by how their segments' zones relate to the
+// pair's global zone (the paper's Table 2). Each group counts distinct
+// pairs; D is Total - A - B - C as in the artefacts, so a pair in both A and
+// B (counted in Overlap) lowers D twice.
+type Table2 struct {
+	A       int // global v4 with a v6 segment, or global v6 with a v4 segment
+	B       int // global v4 or v6 with a none segment
+	C       int // global none with a v4 or v6 segment
+	Overlap int // pairs in both A and B
+	Total   int // eligible pairs
+}
+
+// D is the artefacts' remainder group.
+func (t Table2) D() int { return t.Total - t.A - t.B - t.C }
+
+// Add counts one eligible pair.
+func (t *Table2) Add(p *Pair) {
+	var has [4]bool
+	for _, s := range p.Segments {
+		if s.Zone >= 1 && s.Zone <= 3 {
+			has[s.Zone] = true
+		}
+	}
+	g := p.Class.Zone
+	a := (g == stats.ZoneV4 && has[stats.ZoneV6]) || (g == stats.ZoneV6 && has[stats.ZoneV4])
+	b := (g == stats.ZoneV4 || g == stats.ZoneV6) && has[stats.ZoneNone]
+	c := g == stats.ZoneNone && (has[stats.ZoneV4] || has[stats.ZoneV6])
+	t.Total++
+	if a {
+		t.A++
+	}
+	if b {
+		t.B++
+	}
+	if c {
+		t.C++
+	}
+	if a && b {
+		t.Overlap++
+	}
+}
