@@ -43,3 +43,11 @@ func describeInput(path string) (inputInfo, error) {
 	}
 	return inputInfo{Path: path, Bytes: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }
+
+// mkdirOut creates the output directory.
+func mkdirOut(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("output directory: %w", err)
+	}
+	return nil
+}

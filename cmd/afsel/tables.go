@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"text/tabwriter"
 	"time"
@@ -149,7 +148,7 @@ func runTables(cmd *cobra.Command, e *env, o *tablesOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(o.out, 0o755); err != nil {
+	if err := mkdirOut(o.out); err != nil {
 		return err
 	}
 	var prog pairs.Progress

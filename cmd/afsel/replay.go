@@ -1,0 +1,250 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/internal/atomicfile"
+	"github.com/afsel/afsel/pairs"
+	"github.com/afsel/afsel/replay"
+	"github.com/afsel/afsel/stats"
+)
+
+type replayOptions struct {
+	input   inputFlags
+	out     string
+	profile string
+	gammas  []float64
+	cfg     replay.Config
+}
+
+func addReplayFlags(cmd *cobra.Command, o *replayOptions) {
+	f := cmd.Flags()
+	f.StringVarP(&o.input.path, "input", "i", "", "paired tests: CSV (.csv, .csv.gz) or Arrow IPC (.arrow)")
+	f.BoolVar(&o.input.skipBadRows, "skip-bad-rows", false, "skip malformed rows, counting them by reason, instead of failing")
+	f.StringVarP(&o.out, "out", "o", "", "output directory (created if missing)")
+	f.StringVar(&o.profile, "profile", "artefacts", `"artefacts" (the authors' code) or "paper" (the prose: 60 training rounds, 98% CI)`)
+	f.IntVar(&o.cfg.Runs, "runs", o.cfg.Runs, "EXP3 runs per pair (the median is reported)")
+	f.StringVar(&o.cfg.Seed, "seed", o.cfg.Seed, "Python random.Random string seed of every (pair, gamma)")
+	f.IntVar(&o.cfg.Train, "train", o.cfg.Train, "rounds 0..train are not scored; scores divide by N - train")
+	f.Float64Var(&o.cfg.MaxWeight, "max-weight", o.cfg.MaxWeight, "EXP3 weight sum after rescaling (weights floored at 1)")
+	f.IntVar(&o.cfg.MinTests, "min-tests", o.cfg.MinTests, "paired tests a pair needs to be eligible")
+	f.Float64Var(&o.cfg.Stats.Confidence, "confidence", o.cfg.Stats.Confidence, "confidence level of the Welch interval (zones, probe family)")
+	f.Float64Var(&o.cfg.Stats.Alpha, "alpha", o.cfg.Stats.Alpha, "p-value above which neither family is better")
+	f.Float64Var(&o.cfg.Stats.Trim, "trim", o.cfg.Stats.Trim, "fraction trimmed from each end of each family before the test")
+	f.IntVar(&o.cfg.Workers, "workers", 0, "worker goroutines (default: all cores)")
+	cmd.MarkFlagRequired("input")
+	cmd.MarkFlagRequired("out")
+}
+
+func (o *replayOptions) resolve(cmd *cobra.Command) error {
+	switch o.profile {
+	case "artefacts":
+	case "paper":
+		if !cmd.Flags().Changed("train") {
+			o.cfg.Train = replay.PaperTrain
+		}
+		if !cmd.Flags().Changed("confidence") {
+			o.cfg.Stats.Confidence = stats.PaperConfig().Confidence
+		}
+	default:
+		return usagef("--profile %q: want artefacts or paper", o.profile)
+	}
+	o.cfg.Gammas = o.gammas
+	if o.cfg.Workers < 0 {
+		return usagef("--workers %d: want 0 (all cores) or more", o.cfg.Workers)
+	}
+	if err := o.cfg.Validate(); err != nil {
+		return usageError{err}
+	}
+	return nil
+}
+
+func newReplayCmd(e *env) *cobra.Command {
+	o := &replayOptions{cfg: replay.DefaultConfig()}
+	cmd := &cobra.Command{
+		Use:   "replay --input FILE --out DIR",
+		Short: "Replay EXP3 over every pair against fixed-choice baselines",
+		Long: `Replay the artefacts' simulation: for every eligible pair, EXP3 picks IPv4 or
+IPv6 round by round over the recorded durations (reward 1 when the chosen
+family is no slower than the other family's last observed duration), 100 runs
+sharing one Python random.Random("test") stream, scored after 31 training
+rounds. The outputs are bit-identical to the artefacts' ripe_simulation.csv.
+
+Writes to DIR, atomically:
+  simulation.csv      prb_id,anchor_id,zone,avg_expected_gain,median_duration,
+                      median_best_choice,best_path_choice,static_best_choice
+  replay_metrics.csv  per pair: EXP3, a-posteriori and per-probe gains per
+                      request (ms), EXP3 regret against the per-round oracle
+  summary.json        parameters, counts, steps simulated, steps per second`,
+		Example: `  afsel replay --input testdata/golden/data.csv.gz --out out/
+  afsel replay --input tests.arrow --out out/ --gamma 0.2 --runs 50
+  afsel replay --input tests.arrow --out out/ --profile paper`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.resolve(cmd); err != nil {
+				return err
+			}
+			return runReplay(cmd, e, o, false)
+		},
+	}
+	addReplayFlags(cmd, o)
+	cmd.Flags().Float64SliceVar(&o.gammas, "gamma", []float64{0.1}, "EXP3 exploration rate")
+	return cmd
+}
+
+func newSweepCmd(e *env) *cobra.Command {
+	o := &replayOptions{cfg: replay.DefaultConfig()}
+	cmd := &cobra.Command{
+		Use:   "sweep --input FILE --out DIR --gamma G1,G2,...",
+		Short: "Replay at several gammas and summarise per gamma and zone",
+		Long: `Run the replay once per gamma (each with its own generator seeded as the
+artefacts do, so the gamma 0.1 results equal 'afsel replay') and write:
+  sweep.csv                    gamma,zone,pairs,median_best_choice quartiles
+                               (q1, median, q3), mean and median EXP3 gain (ms)
+  simulation_gamma=G.csv       the replay's simulation.csv for each gamma
+  replay_metrics.csv, summary.json`,
+		Example: `  afsel sweep --input testdata/golden/data.csv.gz --out sweep/ --gamma 0.01,0.02,0.05,0.1,0.2,0.5,1`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.resolve(cmd); err != nil {
+				return err
+			}
+			return runReplay(cmd, e, o, true)
+		},
+	}
+	addReplayFlags(cmd, o)
+	cmd.Flags().Float64SliceVar(&o.gammas, "gamma", []float64{0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1}, "EXP3 exploration rates")
+	return cmd
+}
+
+type replaySummary struct {
+	Command     string       `json:"command"`
+	Version     string       `json:"version"`
+	Input       inputInfo    `json:"input"`
+	Parameters  replayParams `json:"parameters"`
+	Rows        ingest.Stats `json:"rows"`
+	Probes      int          `json:"probes"`
+	Pairs       int          `json:"pairs"`
+	Eligible    int          `json:"eligible_pairs"`
+	Ineligible  int          `json:"ineligible_pairs"`
+	NoFamily    int          `json:"eligible_pairs_without_probe_family"`
+	Steps       int64        `json:"exp3_steps"`
+	Elapsed     float64      `json:"elapsed_seconds"`
+	StepsPerSec float64      `json:"exp3_steps_per_second"`
+	Files       []string     `json:"files"`
+}
+
+type replayParams struct {
+	Profile    string    `json:"profile"`
+	Gammas     []float64 `json:"gammas"`
+	Runs       int       `json:"runs"`
+	Seed       string    `json:"seed"`
+	Train      int       `json:"train"`
+	MaxWeight  float64   `json:"max_weight"`
+	MinTests   int       `json:"min_tests"`
+	Confidence float64   `json:"confidence"`
+	Alpha      float64   `json:"alpha"`
+	Trim       float64   `json:"trim"`
+}
+
+func runReplay(cmd *cobra.Command, e *env, o *replayOptions, sweep bool) error {
+	ctx := cmd.Context()
+	start := time.Now()
+	info, err := describeInput(o.input.path)
+	if err != nil {
+		return err
+	}
+	if err := mkdirOut(o.out); err != nil {
+		return err
+	}
+	var prog pairs.Progress
+	bar := e.startProgress(func(el time.Duration) string {
+		n := prog.Pairs.Load()
+		return fmt.Sprintf("replay: %d probes, %d pairs, %.0f pairs/s", prog.Probes.Load(), n, float64(n)/el.Seconds())
+	})
+	res, err := replay.Run(ctx, o.input.opener(), o.cfg, &prog)
+	bar.Stop()
+	if err != nil {
+		return err
+	}
+	if d := res.Rows.DroppedTotal(); d > 0 {
+		e.log.Warn("skipped malformed rows", "rows", d, "reasons", res.Rows.Dropped)
+	}
+	elapsed := time.Since(start).Seconds()
+	sum := replaySummary{
+		Command: cmd.Name(), Version: buildVersion(), Input: info,
+		Parameters: replayParams{
+			Profile: o.profile, Gammas: o.cfg.Gammas, Runs: o.cfg.Runs, Seed: o.cfg.Seed, Train: o.cfg.Train,
+			MaxWeight: o.cfg.MaxWeight, MinTests: o.cfg.MinTests,
+			Confidence: o.cfg.Stats.Confidence, Alpha: o.cfg.Stats.Alpha, Trim: o.cfg.Stats.Trim,
+		},
+		Rows: res.Rows, Probes: res.Group.Probes, Pairs: res.Group.Pairs,
+		Steps: res.Steps, Elapsed: elapsed, StepsPerSec: float64(res.Steps) / elapsed,
+	}
+	for _, p := range res.Pairs {
+		if p.Eligible {
+			sum.Eligible++
+			if p.Family == "" {
+				sum.NoFamily++
+			}
+		}
+	}
+	sum.Ineligible = sum.Pairs - sum.Eligible
+
+	type file struct {
+		name  string
+		write func(io.Writer) error
+	}
+	var files []file
+	if sweep {
+		for g, gamma := range o.cfg.Gammas {
+			files = append(files, file{"simulation_gamma=" + strconv.FormatFloat(gamma, 'g', -1, 64) + ".csv",
+				func(w io.Writer) error { return replay.WriteSimulation(w, res.Pairs, g) }})
+		}
+		files = append(files, file{"sweep.csv", func(w io.Writer) error { return replay.WriteSweep(w, res.Pairs, o.cfg.Gammas) }})
+	} else {
+		files = append(files, file{"simulation.csv", func(w io.Writer) error { return replay.WriteSimulation(w, res.Pairs, 0) }})
+	}
+	files = append(files, file{"replay_metrics.csv", func(w io.Writer) error { return replay.WriteMetrics(w, res.Pairs, o.cfg.Gammas) }})
+	for _, f := range files {
+		sum.Files = append(sum.Files, f.name)
+	}
+	sum.Files = append(sum.Files, "summary.json")
+	files = append(files, file{"summary.json", func(w io.Writer) error { return writeJSON(w, sum) }})
+	for _, f := range files {
+		path := filepath.Join(o.out, f.name)
+		if err := atomicfile.WriteFile(path, func(w *bufio.Writer) error { return f.write(w) }); err != nil {
+			return err
+		}
+	}
+	e.log.Info(cmd.Name()+" done", "pairs", sum.Pairs, "eligible", sum.Eligible, "steps", res.Steps,
+		"elapsed", time.Since(start).Round(time.Millisecond), "ns_per_step", math.Round(elapsed*1e9/float64(max(res.Steps, 1))))
+	printReplaySummary(e.stdout, res, o.cfg.Gammas)
+	return nil
+}
+
+func printReplaySummary(w io.Writer, res *replay.Result, gammas []float64) {
+	rows := replay.Sweep(res.Pairs, gammas)
+	fmt.Fprintln(w, "EXP3 replay: median_best_choice per zone (quartiles over pairs)")
+	fmt.Fprintf(w, "%6s  %-15s %6s  %7s %7s %7s  %10s\n", "gamma", "zone", "pairs", "q1", "median", "q3", "gain ms")
+	for _, r := range rows {
+		fmt.Fprintf(w, "%6g  %-15s %6d  %7.4f %7.4f %7.4f  %10.3f\n", r.Gamma, zoneLabel(r.Zone), r.Pairs, r.Q1, r.Median, r.Q3, r.MedianGain)
+	}
+}
+
+func zoneLabel(z stats.Zone) string {
+	if z == 0 {
+		return "all"
+	}
+	return strings.TrimSuffix(z.String(), " is better")
+}

@@ -1,0 +1,364 @@
+package replay
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/afsel/afsel/bandit"
+	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/pairs"
+	"github.com/afsel/afsel/stats"
+)
+
+// Config holds the replay parameters.
+type Config struct {
+	Gammas    []float64    // EXP3 exploration rates, each replayed separately (artefacts: 0.1)
+	Runs      int          // runs per pair and gamma (100)
+	Seed      string       // Python random.Random seed of each (pair, gamma) (artefacts: "test")
+	Train     int          // rounds with index <= Train are not scored (30); the score divides by N - Train
+	MaxWeight float64      // EXP3 weight sum after rescaling (100)
+	MinTests  int          // eligibility (150 paired tests)
+	Stats     stats.Config // classification, for zones and the probe's family
+	Workers   int          // <= 0: GOMAXPROCS
+}
+
+// DefaultConfig reproduces the artefacts.
+func DefaultConfig() Config {
+	return Config{
+		Gammas:    []float64{0.1},
+		Runs:      100,
+		Seed:      "test",
+		Train:     30,
+		MaxWeight: bandit.DefaultMaxWeight,
+		MinTests:  pairs.DefaultMinTests,
+		Stats:     stats.DefaultConfig(),
+	}
+}
+
+// PaperTrain is the number of training rounds the paper's prose states.
+const PaperTrain = 60
+
+// Validate reports whether c is usable.
+func (c Config) Validate() error {
+	if len(c.Gammas) == 0 {
+		return fmt.Errorf("replay: no gamma")
+	}
+	for _, g := range c.Gammas {
+		if err := (bandit.Exp3Config{Gamma: g, MaxWeight: c.MaxWeight}).Validate(); err != nil {
+			return err
+		}
+	}
+	switch {
+	case c.Runs < 1:
+		return fmt.Errorf("replay: runs %d: want at least 1", c.Runs)
+	case c.Train < 0:
+		return fmt.Errorf("replay: train %d: want 0 or more", c.Train)
+	case c.MinTests <= c.Train+1:
+		return fmt.Errorf("replay: min tests %d must exceed train+1 = %d so that every replayed pair has scored rounds", c.MinTests, c.Train+1)
+	}
+	return nil
+}
+
+// Sim is one pair's replay at one gamma.
+type Sim struct {
+	// MedianBestChoice is the artefacts' median_best_choice: element Runs/2
+	// of the sorted run scores, a run's score being its best choices in
+	// scored rounds over N - Train.
+	MedianBestChoice float64
+	// Gain is EXP3's mean gain per scored request in ms (the other family's
+	// duration minus the chosen one's), median over runs.
+	Gain float64
+	// Regret is EXP3's cumulative regret over scored rounds in ms against the
+	// per-round oracle (chosen minus the faster duration), median over runs.
+	Regret float64
+}
+
+// Pair is one pair's replay. Ineligible pairs carry only identifiers and N.
+type Pair struct {
+	Probe, Anchor int64
+	N             int
+	Eligible      bool
+	Class         stats.Result // the pair's zone, gain and median duration
+	Family        stats.Family // the probe's majority family
+	// BestPathChoice is the share of all rounds where the probe's family was
+	// no slower (NaN when the probe has no family).
+	BestPathChoice float64
+	// StaticBestChoice is the larger of the shares of rounds where v4 <= v6
+	// and where v6 <= v4 (ties count for both).
+	StaticBestChoice float64
+	// StaticGain and ProbeGain are the mean gains per scored request in ms
+	// of always choosing the a-posteriori family (the one StaticBestChoice
+	// picks; v4 on a tie) and the probe's family (NaN when none).
+	StaticGain, ProbeGain float64
+	Sims                  []Sim // one per Config.Gammas
+}
+
+// Result is the outcome of Run.
+type Result struct {
+	Pairs []Pair // sorted by (Probe, Anchor)
+	Group pairs.Stats
+	Rows  ingest.Stats
+	Steps int64 // EXP3 steps simulated (rounds x runs x gammas)
+}
+
+// Run replays every pair of the input.
+func Run(ctx context.Context, open pairs.Opener, cfg Config, progress *pairs.Progress) (*Result, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	draws := newDrawCache(cfg.Seed)
+	var mu sync.Mutex
+	var out []Pair
+	var steps atomic.Int64
+	newWork := func() func(pairs.Probe) error {
+		r := newReplayer(cfg, draws)
+		return func(p pairs.Probe) error {
+			res := r.probe(ctx, &p)
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			steps.Add(r.steps)
+			r.steps = 0
+			mu.Lock()
+			out = append(out, res...)
+			mu.Unlock()
+			return nil
+		}
+	}
+	each := pairs.EachConfig{Workers: cfg.Workers, Progress: progress, Restart: func() { out = out[:0]; steps.Store(0) }}
+	gst, ist, err := pairs.Each(ctx, open, each, newWork)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b Pair) int {
+		if c := cmpInt(a.Probe, b.Probe); c != 0 {
+			return c
+		}
+		return cmpInt(a.Anchor, b.Anchor)
+	})
+	return &Result{Pairs: out, Group: gst, Rows: ist, Steps: steps.Load()}, nil
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// drawCache holds the random() stream of a seed. Every (pair, gamma) starts a
+// generator from the same seed, so all of them read a prefix of one stream;
+// it is generated once, grown on demand, and shared read-only.
+type drawCache struct {
+	mu  sync.Mutex
+	rng *bandit.PyRand
+	buf atomic.Pointer[[]float64]
+}
+
+func newDrawCache(seed string) *drawCache {
+	c := &drawCache{rng: bandit.NewPyRandString(seed)}
+	empty := []float64{}
+	c.buf.Store(&empty)
+	return c
+}
+
+// prefix returns at least the first n draws of the stream.
+func (c *drawCache) prefix(n int) []float64 {
+	if b := *c.buf.Load(); len(b) >= n {
+		return b
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b := *c.buf.Load()
+	if len(b) >= n {
+		return b
+	}
+	grown := make([]float64, max(n, 2*len(b)))
+	copy(grown, b)
+	c.rng.Fill(grown[len(b):])
+	c.buf.Store(&grown)
+	return grown
+}
+
+// replayer replays the pairs of one probe at a time; one per goroutine.
+type replayer struct {
+	cfg    Config
+	draws  *drawCache
+	cls    *stats.Classifier
+	exp3   []*bandit.Exp3 // one per gamma
+	scores []float64
+	gains  []float64
+	regret []float64
+	steps  int64
+}
+
+func newReplayer(cfg Config, draws *drawCache) *replayer {
+	r := &replayer{cfg: cfg, draws: draws, cls: stats.NewClassifier(cfg.Stats)}
+	for _, g := range cfg.Gammas {
+		r.exp3 = append(r.exp3, bandit.NewExp3(bandit.Exp3Config{Gamma: g, MaxWeight: cfg.MaxWeight}))
+	}
+	r.scores = make([]float64, cfg.Runs)
+	r.gains = make([]float64, cfg.Runs)
+	r.regret = make([]float64, cfg.Runs)
+	return r
+}
+
+// probe classifies all the probe's pairs, takes the majority family over all
+// of them (ineligible ones voting none), then replays each eligible pair.
+func (r *replayer) probe(ctx context.Context, p *pairs.Probe) []Pair {
+	out := make([]Pair, len(p.Series))
+	votes := make([]string, len(p.Series))
+	for i := range p.Series {
+		s := &p.Series[i]
+		out[i] = Pair{Probe: s.Probe, Anchor: s.Anchor, N: s.Len(), Eligible: s.Eligible(r.cfg.MinTests)}
+		if out[i].Eligible {
+			out[i].Class = r.cls.Classify(s.V4, s.V6)
+			votes[i] = out[i].Class.Zone.BestPath()
+		}
+	}
+	fam := stats.ProbeFamily(votes)
+	for i := range p.Series {
+		if ctx.Err() != nil {
+			return nil
+		}
+		if out[i].Eligible {
+			out[i].Family = fam
+			r.pair(&out[i], &p.Series[i])
+		}
+	}
+	return out
+}
+
+// pair fills the replay fields of one eligible pair.
+func (r *replayer) pair(out *Pair, s *pairs.Series) {
+	v4, v6 := s.V4, s.V6
+	n := len(v4)
+	var le4, le6 int
+	for i := range v4 {
+		if v4[i] <= v6[i] {
+			le4++
+		}
+		if v6[i] <= v4[i] {
+			le6++
+		}
+	}
+	nf := float64(n)
+	share4, share6 := float64(le4)/nf, float64(le6)/nf
+	out.StaticBestChoice = math.Max(share4, share6)
+	switch out.Family {
+	case "v4":
+		out.BestPathChoice = share4
+	case "v6":
+		out.BestPathChoice = share6
+	default:
+		out.BestPathChoice = math.NaN()
+	}
+	train := r.cfg.Train
+	static := 0
+	if share6 > share4 {
+		static = 1
+	}
+	out.StaticGain = fixedGain(v4, v6, static, train)
+	switch out.Family {
+	case "v4":
+		out.ProbeGain = fixedGain(v4, v6, 0, train)
+	case "v6":
+		out.ProbeGain = fixedGain(v4, v6, 1, train)
+	default:
+		out.ProbeGain = math.NaN()
+	}
+
+	runs := r.cfg.Runs
+	draws := r.draws.prefix(runs * n)
+	out.Sims = make([]Sim, len(r.exp3))
+	for g, e := range r.exp3 {
+		for run := 0; run < runs; run++ {
+			e.Reset()
+			best, gain, regret := replayRun(e, v4, v6, draws[run*n:(run+1)*n], train)
+			r.scores[run] = float64(best) / float64(n-train)
+			scored := float64(n - train - 1)
+			r.gains[run] = gain / scored
+			r.regret[run] = regret
+		}
+		out.Sims[g] = Sim{
+			MedianBestChoice: median(r.scores),
+			Gain:             median(r.gains),
+			Regret:           median(r.regret),
+		}
+		r.steps += int64(runs * n)
+	}
+}
+
+// replayRun is one run of the artefacts' loop. Each round the policy picks a
+// family with that round's draw; the reward is 1 when the chosen duration is
+// no slower than the other family's last observed duration (0 before any).
+// Rounds with index > train are scored: a best choice when the chosen
+// duration is <= the other's; gain adds other - chosen, regret chosen - min.
+func replayRun(e *bandit.Exp3, v4, v6, u []float64, train int) (best int, gain, regret float64) {
+	last4, last6 := math.NaN(), math.NaN()
+	have4, have6 := false, false
+	for i := range v4 {
+		a, b := v4[i], v6[i]
+		reward := 0.0
+		if e.Choose(u[i]) == 0 {
+			if have6 && a <= last6 {
+				reward = 1
+			}
+			if i > train {
+				if a <= b {
+					best++
+				}
+				gain += b - a
+				if a > b {
+					regret += a - b
+				}
+			}
+			last4, have4 = a, true
+			e.Update(0, reward)
+		} else {
+			if have4 && b <= last4 {
+				reward = 1
+			}
+			if i > train {
+				if b <= a {
+					best++
+				}
+				gain += a - b
+				if b > a {
+					regret += b - a
+				}
+			}
+			last6, have6 = b, true
+			e.Update(1, reward)
+		}
+	}
+	return best, gain, regret
+}
+
+// fixedGain is the mean gain per scored round of always choosing arm.
+func fixedGain(v4, v6 []float64, arm, train int) float64 {
+	var sum float64
+	var n int
+	for i := train + 1; i < len(v4); i++ {
+		if arm == 0 {
+			sum += v6[i] - v4[i]
+		} else {
+			sum += v4[i] - v6[i]
+		}
+		n++
+	}
+	return sum / float64(n)
+}
+
+// median is the artefacts' sorted(x)[len(x)//2]; it sorts x in place.
+func median(x []float64) float64 {
+	slices.Sort(x)
+	return x[len(x)/2]
+}
