@@ -107,53 +107,8 @@ func TestStudentTQuantileInvertsCDF(t *testing.T) {
 	}
 }
 
-func TestSumMatchesNumpyOrder(t *testing.T) {
-	// numpy's pairwise sum differs from a sequential sum on these values;
-	// check the structure by lengths around the block boundaries against a
-	// direct transcription of numpy's recursion.
-	rng := rand.New(rand.NewPCG(3, 4))
-	for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 127, 128, 129, 255, 256, 257, 300, 336, 1000, 4099} {
-		x := make([]float64, n)
-		for i := range x {
-			x[i] = rng.Float64()*600 + 1e-3*rng.NormFloat64()
-		}
-		if got, want := Sum(x), numpyPairwise(x); math.Float64bits(got) != math.Float64bits(want) {
-			t.Errorf("n=%d: Sum %.17g, reference %.17g", n, got, want)
-		}
-	}
-}
-
-// numpyPairwise transcribes numpy's pairwise_sum with explicit indices.
-func numpyPairwise(a []float64) float64 {
-	n := len(a)
-	switch {
-	case n < 8:
-		res := 0.0
-		for i := 0; i < n; i++ {
-			res += a[i]
-		}
-		return res
-	case n <= 128:
-		var r [8]float64
-		for j := 0; j < 8; j++ {
-			r[j] = a[j]
-		}
-		i := 8
-		for ; i < n-(n%8); i += 8 {
-			for j := 0; j < 8; j++ {
-				r[j] += a[i+j]
-			}
-		}
-		res := ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-		for ; i < n; i++ {
-			res += a[i]
-		}
-		return res
-	}
-	n2 := n / 2
-	n2 -= n2 % 8
-	return numpyPairwise(a[:n2]) + numpyPairwise(a[n2:])
-}
+// Sum is checked against numpy's own results in package changepoint
+// (TestPairwiseSum), which depends on it for PELT's exact costs.
 
 func TestTrim(t *testing.T) {
 	tests := []struct {

@@ -2,45 +2,64 @@ package stats
 
 import "math"
 
-// pairwiseBlock is numpy's PW_BLOCKSIZE.
+// pairwiseBlock is numpy's PW_BLOCKSIZE: slices up to this length are summed
+// with eight partial accumulators, longer ones are split in two.
 const pairwiseBlock = 128
 
-// Sum returns the sum of x in exactly numpy's order of float64 additions
-// (np.add.reduce on a contiguous array: pairwise summation with blocks of
-// 128 and eight partial sums), so that means and variances round as the
-// authors' numpy did.
-func Sum(x []float64) float64 {
-	n := len(x)
+// Sum returns the float64 sum of a in numpy's order of additions, so that
+// means and variances round as the authors' numpy did
+// (DOUBLE_pairwise_sum in numpy/_core/src/umath/loops_utils.h.src, which
+// np.add.reduce uses on a contiguous float64 axis):
+//
+//   - n < 8: a sequential sum from 0;
+//   - n <= 128: eight accumulators r[k] = a[k] + a[k+8] + ..., over whole
+//     blocks of eight, combined as ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)),
+//     then the remaining n%8 values added in order;
+//   - n > 128: split at n/2 rounded down to a multiple of 8, sum both halves
+//     recursively, add.
+//
+// numpy >= 2 starts the short case at -0.0 instead of 0.0 and starts the
+// reduction from -0.0; both only change the sign of an all-zero sum, which no
+// cost here can observe (a zero mean subtracted or a zero squared is the
+// same). The reduction's initial value is added as 0 + sum, exact for any
+// non-zero sum, so it is omitted.
+//
+// numpy reductions may be split into buffers of 8192 elements; a contiguous
+// float64 array needs no buffering and is summed in one call, and the series
+// here are far shorter, so that case is not modelled.
+func Sum(a []float64) float64 {
+	n := len(a)
 	if n < 8 {
 		res := 0.0
-		for _, v := range x {
+		for _, v := range a {
 			res += v
 		}
 		return res
 	}
 	if n <= pairwiseBlock {
-		var r [8]float64
-		copy(r[:], x[:8])
+		r0, r1, r2, r3 := a[0], a[1], a[2], a[3]
+		r4, r5, r6, r7 := a[4], a[5], a[6], a[7]
 		i := 8
 		for ; i < n-n%8; i += 8 {
-			r[0] += x[i]
-			r[1] += x[i+1]
-			r[2] += x[i+2]
-			r[3] += x[i+3]
-			r[4] += x[i+4]
-			r[5] += x[i+5]
-			r[6] += x[i+6]
-			r[7] += x[i+7]
+			b := a[i : i+8 : i+8]
+			r0 += b[0]
+			r1 += b[1]
+			r2 += b[2]
+			r3 += b[3]
+			r4 += b[4]
+			r5 += b[5]
+			r6 += b[6]
+			r7 += b[7]
 		}
-		res := ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+		res := ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
 		for ; i < n; i++ {
-			res += x[i]
+			res += a[i]
 		}
 		return res
 	}
 	n2 := n / 2
 	n2 -= n2 % 8
-	return Sum(x[:n2]) + Sum(x[n2:])
+	return Sum(a[:n2]) + Sum(a[n2:])
 }
 
 // Mean is numpy's mean: Sum(x) / len(x). NaN for an empty slice.

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/afsel/afsel/changepoint"
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/stats"
@@ -103,9 +104,9 @@ func TestGolden(t *testing.T) {
 	for _, r := range cps {
 		k := key{atoi(t, r[1]), atoi(t, r[2])}
 		p := got[k]
-		var want []tables.Segment
+		var want []changepoint.Segment
 		for _, m := range tupleRE.FindAllStringSubmatch(r[3], -1) {
-			want = append(want, tables.Segment{Start: int(atoi(t, m[1])), End: int(atoi(t, m[2])), Zone: stats.Zone(atoi(t, m[3]))})
+			want = append(want, changepoint.Segment{Start: int(atoi(t, m[1])), End: int(atoi(t, m[2])), Zone: stats.Zone(atoi(t, m[3]))})
 		}
 		if len(want) != len(p.Segments) {
 			t.Errorf("pair %v: %d segments %v, want %d %v", k, len(p.Segments), p.Segments, len(want), want)

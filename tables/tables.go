@@ -36,7 +36,7 @@ type Pair struct {
 	N             int  // paired tests
 	Eligible      bool // N >= MinTests
 	Class         stats.Result
-	Segments      []Segment
+	Segments      []changepoint.Segment
 	Mixed         bool // a segment in zone 1 and another in zone 3
 }
 
@@ -117,7 +117,7 @@ func SortPairs(ps []Pair) {
 type Analyzer struct {
 	cfg Config
 	cls *stats.Classifier
-	seg *Segmenter
+	seg *changepoint.Segmenter
 }
 
 // NewAnalyzer returns an analyzer for cfg.
@@ -125,7 +125,7 @@ func NewAnalyzer(cfg Config) *Analyzer {
 	return &Analyzer{
 		cfg: cfg,
 		cls: stats.NewClassifier(cfg.Stats),
-		seg: NewSegmenter(cfg.Pelt, cfg.Stats),
+		seg: changepoint.NewSegmenter(cfg.Pelt, cfg.Stats),
 	}
 }
 
@@ -141,7 +141,7 @@ func (a *Analyzer) Pair(s *pairs.Series) (Pair, error) {
 		return p, fmt.Errorf("pair %d→%d: %w", s.Probe, s.Anchor, err)
 	}
 	p.Segments = segs
-	p.Mixed = Mixed(segs)
+	p.Mixed = changepoint.Mixed(segs)
 	return p, nil
 }
 

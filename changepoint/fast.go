@@ -1,0 +1,185 @@
+package changepoint
+
+import "math"
+
+// Guard tolerances of the fast pass; see guardTol.
+const (
+	// unitRoundoff is u = 2^-53, the relative error of one float64 operation.
+	unitRoundoff = 0x1p-53
+	// tolMargin multiplies the error bound derived in guardTol.
+	tolMargin = 16
+	// absTolScale scales the absolute part of the tolerance, n*max|x|^2.
+	absTolScale = 1e-26
+)
+
+// guardTol returns the relative and absolute tolerances within which the fast
+// pass does not trust a comparison, for n points and segments of at least
+// minSize points.
+//
+// Relative part: numpy's cost of a segment of m points is within about
+// (log2(m/128) + 35)u of the true cost, relative (the mean's pairwise sum,
+// one rounding per deviation and per square, the pairwise sum of non-negative
+// squares with at most 16 sequential additions per accumulator plus the
+// combining tree and the recursion, the division and the multiplication by
+// m); fastCost is within about 4u. Each step F(e) = F(t) + (cost + pen) adds
+// two roundings, and all terms are non-negative (penalty >= 0), so after k
+// segments both passes' F are within (64 + 3k)u of the true value, relative.
+// A comparison of two such values is safe when they differ by more than twice
+// that; k is at most n/minSize + 1 and log2(m/128) stays below 24 for any
+// slice that fits in memory. tolMargin adds a factor 16 on top, to cover any
+// slack in this count.
+//
+// Absolute part: numpy's rounded mean leaves each cost up to m*(40u*max|x|)^2
+// above the true one (a constant segment of 0.1 costs about 2e-32, not 0),
+// which only matters when the values compared are near zero (a penalty of 0
+// on constant data) or the data sit far from zero with a tiny spread; summed
+// over a partition that is at most 2e-29*n*max|x|^2, and absTolScale*n*
+// max|x|^2 is 500 times more. fastCost's own absolute error comes from the
+// low parts of the prefix sums, which accumulate in plain float64: at most
+// about 3*n^3*u^2*max|x|^2 per cost, so 8*k*n^3*u^2*max|x|^2 more covers a
+// chain of k segments on both sides of a comparison.
+func guardTol(n, minSize int, maxAbs float64) (rel, abs float64) {
+	k := float64(n/minSize + 2)
+	fn := float64(n)
+	rel = tolMargin * 2 * (64 + 3*k) * unitRoundoff
+	abs = maxAbs * maxAbs * (absTolScale*fn + 8*k*fn*fn*fn*unitRoundoff*unitRoundoff)
+	return rel, abs
+}
+
+// twoSum returns s = fl(a+b) and the exact rounding error e, a+b = s+e
+// (Knuth's branch-free TwoSum).
+func twoSum(a, b float64) (s, e float64) {
+	s = a + b
+	bb := s - a
+	e = (a - (s - bb)) + (b - bb)
+	return s, e
+}
+
+// twoProd returns p = fl(a*b) and the exact rounding error e, a*b = p+e.
+func twoProd(a, b float64) (p, e float64) {
+	p = a * b
+	e = math.FMA(a, b, -p)
+	return p, e
+}
+
+// prefix fills the double-double prefix sums of x and x*x: p1h[i]+p1l[i] is
+// the sum of x[:i] and p2h[i]+p2l[i] the sum of their squares. The high parts
+// are plain running sums and the low parts accumulate their exact rounding
+// errors (TwoSum, and FMA for the squares' errors), so each prefix carries
+// about 2^-100 relative error times i while the loop's critical path stays
+// one addition per chain. No centring is needed: fastCost absorbs the
+// cancellation in S2 - S1^2/m with the extra precision.
+func (p *Pelt) prefix(x []float64) {
+	var s1h, s1l, s2h, s2l float64
+	p1h, p1l := p.p1h[:len(x)+1], p.p1l[:len(x)+1]
+	p2h, p2l := p.p2h[:len(x)+1], p.p2l[:len(x)+1]
+	p1h[0], p1l[0], p2h[0], p2l[0] = 0, 0, 0, 0
+	for i, v := range x {
+		var e float64
+		s1h, e = twoSum(s1h, v)
+		s1l += e
+		q, qe := twoProd(v, v)
+		s2h, e = twoSum(s2h, q)
+		s2l += e + qe
+		p1h[i+1], p1l[i+1] = s1h, s1l
+		p2h[i+1], p2l[i+1] = s2h, s2l
+	}
+}
+
+// fastCost returns the L2 cost of x[s:e], the sum of squared deviations from
+// the segment mean, as (m*S2 - S1^2)/m with S1, S2 the segment's sum and sum
+// of squares, every step in double-double until the final division. It is
+// within a few ulps of the true value (clamped at 0), not numpy's rounding of
+// it; the guard in fastPass covers the difference.
+func (p *Pelt) fastCost(s, e int) float64 {
+	a, b := twoSum(p.p1h[e], -p.p1h[s])
+	s1h, s1l := a, b+(p.p1l[e]-p.p1l[s])
+	a, b = twoSum(p.p2h[e], -p.p2h[s])
+	s2h, s2l := a, b+(p.p2l[e]-p.p2l[s])
+
+	m := float64(e - s)
+	ph, pl := twoProd(m, s2h)
+	pl += m * s2l
+	// S1^2 = s1h^2 + 2*s1h*s1l + s1l^2; s1l is not normalised against s1h
+	// (it can exceed it when the segment sum nearly cancels), so its square
+	// is kept.
+	qh, ql := twoProd(s1h, s1h)
+	ql += s1l * (2*s1h + s1l)
+	dh, dl := twoSum(ph, -qh)
+	c := (dh + (dl + (pl - ql))) / m
+	return max(c, 0)
+}
+
+// fastPass runs ruptures' recursion with fastCost and reports whether its
+// result can be trusted: false as soon as a decision is too close to call,
+// that is the chosen minimum and another start point's candidate, or a
+// candidate and the pruning threshold F(e) + pen, lie within the tolerance.
+// When every decision is clear-cut, numpy's values order the same way at each
+// one, so the exact pass would take the same decisions and find the same
+// partition (by induction over the ends). Callers ensure fastAllowed.
+func (p *Pelt) fastPass(x []float64, minSize, jump int, pen, maxAbs float64) bool {
+	n := len(x)
+	p.prefix(x)
+	relTol, absTol := guardTol(n, minSize, maxAbs)
+	near := func(a, b float64) bool {
+		m := a
+		if b > m {
+			m = b
+		}
+		return math.Abs(a-b) <= relTol*m+absTol
+	}
+
+	p.f[0] = 0
+	p.adm = p.adm[:0]
+	bkp := firstEnd(minSize, jump)
+	// newAdmissible(bkp) grows by jump with bkp; only the last end, n, needs
+	// the division again.
+	tNew := newAdmissible(min(bkp, n), minSize, jump)
+	for ; ; bkp, tNew = bkp+jump, tNew+jump {
+		if bkp >= n {
+			bkp = n
+			tNew = newAdmissible(n, minSize, jump)
+		}
+		if hasPartition(tNew, minSize) {
+			p.adm = append(p.adm, tNew)
+		}
+		// With a penalty >= 0 the chosen start point always survives
+		// pruning, so adm is never empty here.
+		p.cand = p.cand[:0]
+		best := 0
+		for i, t := range p.adm {
+			c := p.f[t] + (p.fastCost(t, bkp) + pen)
+			p.cand = append(p.cand, c)
+			if c < p.cand[best] {
+				best = i
+			}
+		}
+		fe, tb := p.cand[best], p.adm[best]
+		// A duplicate of the chosen point (the last end appends the same
+		// point twice when n is not a multiple of jump) has the same value
+		// in every pass, so it cannot change the choice.
+		for i, t := range p.adm {
+			if i != best && t != tb && near(p.cand[i], fe) {
+				return false
+			}
+		}
+		p.f[bkp], p.prev[bkp] = fe, tb
+		// The chosen point (and any duplicate of it) has candidate F(e) <=
+		// F(e) + pen in every pass, whatever the rounding.
+		thr := fe + pen
+		kept := p.adm[:0]
+		for i, t := range p.adm {
+			c := p.cand[i]
+			if t != tb && near(c, thr) {
+				return false
+			}
+			if c <= thr {
+				kept = append(kept, t)
+			}
+		}
+		p.adm = kept
+		if bkp == n {
+			return true
+		}
+	}
+}
