@@ -1,10 +1,12 @@
 package ingest
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -16,6 +18,8 @@ import (
 
 // DefaultBatchSize is the number of rows per record batch.
 const DefaultBatchSize = 64 * 1024
+
+const bom = "\ufeff" // UTF-8 byte order mark
 
 // Options configures a reader.
 type Options struct {
@@ -58,10 +62,21 @@ type CSVReader struct {
 }
 
 // NewCSVReader reads the header of r and returns a reader of its rows.
-// A missing required header column is an error naming the column.
+// A missing required header column is an error naming the column. A UTF-8
+// byte order mark before the header is skipped.
 func NewCSVReader(r io.Reader, opts Options) (*CSVReader, error) {
 	opts = opts.withDefaults()
-	cr := csv.NewReader(r)
+	// Skip a BOM before the CSV parser sees it: it would otherwise hide the
+	// first column name, or make a quoted one a syntax error. (bufio returns
+	// a large enough *bufio.Reader as is, so Open's buffer is reused.)
+	br := bufio.NewReader(r)
+	switch b, err := br.Peek(len(bom)); {
+	case err == nil && string(b) == bom:
+		br.Discard(len(bom))
+	case err != nil && err != io.EOF: // Peek returns a read error only once
+		return nil, fmt.Errorf("%s: read header: %w", opts.Name, err)
+	}
+	cr := csv.NewReader(br)
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err == io.EOF {
@@ -75,10 +90,6 @@ func NewCSVReader(r io.Reader, opts Options) (*CSVReader, error) {
 	for i, name := range []string{ColProbe, ColAnchor, ColStartTime, ColV4, ColV6} {
 		c.cols[i] = -1
 		for j, h := range header {
-			// A UTF-8 BOM would otherwise hide the first column name.
-			if j == 0 && len(h) >= 3 && h[:3] == "\ufeff" {
-				h = h[3:]
-			}
 			if h == name {
 				c.cols[i] = j
 				break
@@ -96,8 +107,14 @@ func NewCSVReader(r io.Reader, opts Options) (*CSVReader, error) {
 // Schema returns the ingest schema.
 func (c *CSVReader) Schema() *arrow.Schema { return Schema }
 
-// Stats returns the row counts so far; final once Next has returned false.
-func (c *CSVReader) Stats() Stats { return c.stats }
+// Stats returns a copy of the row counts so far; final once Next has
+// returned false. A row that stops reading with an error (see Err) is not
+// counted, so the Stats invariant holds at every call.
+func (c *CSVReader) Stats() Stats {
+	st := c.stats
+	st.Dropped = maps.Clone(st.Dropped)
+	return st
+}
 
 // Record returns the current batch, valid until the next call to Next or
 // Release. Retain it to keep it longer.
@@ -167,13 +184,11 @@ func (c *CSVReader) Next() bool {
 				e.Reason = "wrong column count"
 				e.Value = fmt.Sprintf("%d columns, header has %d", len(fields), c.nfields)
 			}
-			c.stats.RowsRead++
 			if !c.bad(e) {
 				return false
 			}
 			continue
 		}
-		c.stats.RowsRead++
 		row, rerr := c.parse(fields)
 		if rerr != nil {
 			if !c.bad(rerr) {
@@ -186,6 +201,7 @@ func (c *CSVReader) Next() bool {
 		ts.UnsafeAppend(arrow.Timestamp(row.ts))
 		v4.UnsafeAppend(row.v4)
 		v6.UnsafeAppend(row.v6)
+		c.stats.RowsRead++
 		c.stats.RowsKept++
 		n++
 	}
@@ -202,6 +218,7 @@ func (c *CSVReader) bad(e *RowError) bool {
 		c.fail(e)
 		return false
 	}
+	c.stats.RowsRead++
 	c.stats.drop(e.key(), 1)
 	return true
 }

@@ -117,6 +117,10 @@ func WriteIPC(ctx context.Context, path string, src array.RecordReader) (int64, 
 	if err := src.Err(); err != nil {
 		return rows, err
 	}
+	// Cancelled after the last batch, or before an empty input's first.
+	if err := ctx.Err(); err != nil {
+		return rows, err
+	}
 	if err := w.Close(); err != nil {
 		return rows, fmt.Errorf("write %s: %w", path, err)
 	}

@@ -12,8 +12,10 @@ var errTimestamp = errors.New("not a timestamp")
 // ("2023-06-01T00:03:46.332507Z", "...+02:00") and returns microseconds since
 // the Unix epoch. The fraction may be absent or have 1 to 9 digits; digits
 // past microseconds are truncated (BigQuery's resolution). The date and time
-// may be separated by a space or 'T'; the zone is " UTC", "Z", "+hh:mm",
-// "-hh:mm" or absent (UTC).
+// may be separated by a space or 'T'; the zone is " UTC", "Z", "+hh:mm" or
+// "-hh:mm" (hh 00-23, mm 00-59), or absent (UTC). Nothing else is accepted:
+// no lower-case 'z' or 't', no ',' before the fraction, no leading or
+// trailing space.
 //
 // It is hand-written because time.Parse dominated CSV ingest.
 func ParseTimestamp(s string) (int64, error) {
@@ -54,7 +56,7 @@ func ParseTimestamp(s string) (int64, error) {
 	}
 	var offset int64 // seconds east of UTC
 	switch {
-	case rest == "" || rest == " UTC" || rest == "Z" || rest == "z":
+	case rest == "" || rest == " UTC" || rest == "Z":
 	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
 		oh, okh := digits(rest[1:3])
 		om, okm := digits(rest[4:6])
