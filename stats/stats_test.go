@@ -189,7 +189,7 @@ func TestClassify(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := c.Classify(tc.v4, tc.v6)
 			if r.Zone != tc.want {
-				t.Errorf("zone %v, want %v (test %+v)", r.Zone, tc.want, r.Test)
+				t.Errorf("zone %v, want %v", r.Zone, tc.want)
 			}
 			if r.NaNQuirk != tc.wantNaN {
 				t.Errorf("NaN quirk %v, want %v", r.NaNQuirk, tc.wantNaN)
@@ -212,6 +212,47 @@ func constant(v float64, n int) []float64 {
 		x[i] = v
 	}
 	return x
+}
+
+// TestClassifyFastMatchesExact checks that the guarded fast path takes the
+// decisions the exact p-value and interval take, on samples built to sit
+// near every boundary: p near Alpha, the interval near 0 and near one
+// standard deviation, small and large df.
+func TestClassifyFastMatchesExact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	c := NewClassifier(DefaultConfig())
+	var fast, slow int
+	for i := 0; i < 20000; i++ {
+		n4 := 5 + rng.IntN(300)
+		n6 := 5 + rng.IntN(300)
+		sd4 := 0.5 + rng.Float64()*20
+		sd6 := sd4 * (0.3 + rng.Float64()*2)
+		// Mean differences spread around the interesting scales.
+		diff := (rng.Float64()*2 - 1) * sd4 * math.Pow(10, rng.Float64()*2-1.5)
+		v4, v6 := make([]float64, n4), make([]float64, n6)
+		for k := range v4 {
+			v4[k] = 100 + diff + sd4*rng.NormFloat64()
+		}
+		for k := range v6 {
+			v6[k] = 100 + sd6*rng.NormFloat64()
+		}
+		got := c.Classify(v4, v6)
+		a := Trim(nil, v4, c.Trim)
+		b := Trim(nil, v6, c.Trim)
+		exact := (&Classifier{Config: c.Config, a: a, b: b}).rules(Welch(a, b, c.Confidence))
+		if got.Zone != exact.Zone || got.Median != exact.Median || !near(got.Gain, exact.Gain, 1e-12) {
+			t.Fatalf("case %d: fast %+v, exact %+v", i, got, exact)
+		}
+		if _, ok := c.classifyFast(welchCore(a, b)); ok {
+			fast++
+		} else {
+			slow++
+		}
+	}
+	t.Logf("fast path decided %d, exact path %d", fast, slow)
+	if fast == 0 || slow == 0 {
+		t.Errorf("both paths should be exercised: fast %d, exact %d", fast, slow)
+	}
 }
 
 func TestProbeFamily(t *testing.T) {
