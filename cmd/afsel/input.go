@@ -17,6 +17,17 @@ type inputFlags struct {
 	skipBadRows bool
 }
 
+// check reports missing required flags as a usage error.
+func (f *inputFlags) check(out string) error {
+	switch {
+	case f.path == "":
+		return usagef("--input is required")
+	case out == "":
+		return usagef("--out is required")
+	}
+	return nil
+}
+
 func (f *inputFlags) opener() pairs.Opener {
 	return func() (ingest.Reader, error) {
 		return ingest.Open(f.path, ingest.Options{SkipBadRows: f.skipBadRows})

@@ -42,11 +42,12 @@ func addReplayFlags(cmd *cobra.Command, o *replayOptions) {
 	f.Float64Var(&o.cfg.Stats.Alpha, "alpha", o.cfg.Stats.Alpha, "p-value above which neither family is better")
 	f.Float64Var(&o.cfg.Stats.Trim, "trim", o.cfg.Stats.Trim, "fraction trimmed from each end of each family before the test")
 	f.IntVar(&o.cfg.Workers, "workers", 0, "worker goroutines (default: all cores)")
-	cmd.MarkFlagRequired("input")
-	cmd.MarkFlagRequired("out")
 }
 
 func (o *replayOptions) resolve(cmd *cobra.Command) error {
+	if err := o.input.check(o.out); err != nil {
+		return err
+	}
 	switch o.profile {
 	case "artefacts":
 	case "paper":

@@ -61,8 +61,6 @@ the paper's prose (98% confidence interval). Flags set explicitly win.`,
 	f.StringVarP(&o.out, "out", "o", "", "output directory (created if missing)")
 	f.StringVar(&o.profile, "profile", "artefacts", `"artefacts" (the authors' code) or "paper" (the prose: 98% CI)`)
 	addTablesFlags(f, &o.cfg)
-	cmd.MarkFlagRequired("input")
-	cmd.MarkFlagRequired("out")
 	return cmd
 }
 
@@ -82,6 +80,9 @@ func addTablesFlags(f interface {
 
 // resolve applies the profile under explicit flags and validates.
 func (o *tablesOptions) resolve(cmd *cobra.Command) error {
+	if err := o.input.check(o.out); err != nil {
+		return err
+	}
 	switch o.profile {
 	case "artefacts":
 	case "paper":
