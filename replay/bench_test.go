@@ -9,7 +9,7 @@ import (
 )
 
 // loadGolden reads the golden set's probes once.
-func loadGolden(b *testing.B) []pairs.Probe {
+func loadGolden(b testing.TB) []pairs.Probe {
 	b.Helper()
 	src, err := ingest.Open("../testdata/golden/data.csv.gz", ingest.Options{})
 	if err != nil {
