@@ -223,8 +223,8 @@ func TestClassifyFastMatchesExact(t *testing.T) {
 	c := NewClassifier(DefaultConfig())
 	var fast, slow int
 	for i := 0; i < 20000; i++ {
-		n4 := 5 + rng.IntN(300)
-		n6 := 5 + rng.IntN(300)
+		n4 := 3 + rng.IntN(300)
+		n6 := 3 + rng.IntN(300)
 		sd4 := 0.5 + rng.Float64()*20
 		sd6 := sd4 * (0.3 + rng.Float64()*2)
 		// Mean differences spread around the interesting scales.

@@ -105,16 +105,17 @@ func (c *Classifier) Classify(v4, v6 []float64) Result {
 // classifyFast takes the decisions from approximate quantiles when all of
 // them are clear of the approximation's error; ok is false otherwise.
 func (c *Classifier) classifyFast(t TTest) (Result, bool) {
-	if !(t.DF >= hillMinDF) || math.IsNaN(t.T) || math.IsInf(t.T, 0) {
+	rel := hillTol(t.DF)
+	if rel == 0 || math.IsNaN(t.T) || math.IsInf(t.T, 0) {
 		return Result{}, false
 	}
 	// p > Alpha exactly when |T| is below the (1 - Alpha/2) quantile.
 	qa := hillT(c.Alpha, t.DF)
 	absT := math.Abs(t.T)
 	switch {
-	case absT < qa*(1-hillRelErr):
+	case absT < qa*(1-rel):
 		return Result{Zone: ZoneNone}, true
-	case absT <= qa*(1+hillRelErr):
+	case absT <= qa*(1+rel):
 		return Result{}, false
 	}
 	q := hillT(1-c.Confidence, t.DF)
@@ -122,7 +123,7 @@ func (c *Classifier) classifyFast(t TTest) (Result, bool) {
 	t.High = q*t.SE + t.Diff
 	t.P = 0 // known to be below Alpha
 	// Any bound is off by at most this much from the exact one.
-	tol := 2 * hillRelErr * q * t.SE
+	tol := 2 * rel * q * t.SE
 	m := math.Min(math.Abs(t.Low), math.Abs(t.High))
 	if math.Abs(t.Low) <= tol || math.Abs(t.High) <= tol {
 		return Result{}, false
