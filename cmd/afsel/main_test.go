@@ -175,3 +175,19 @@ func TestVersionAndHelp(t *testing.T) {
 		t.Errorf("tables --help: %d %q", code, stdout)
 	}
 }
+
+func TestSweepCommand(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := run(t, "sweep", "--input", goldenData, "--out", out, "--gamma", "0.1,0.5", "--runs", "10", "-q")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, f := range []string{"simulation_gamma=0.1.csv", "simulation_gamma=0.5.csv", "sweep.csv", "replay_metrics.csv", "summary.json"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	if !strings.Contains(stdout, "0.5") {
+		t.Errorf("stdout lacks the gamma 0.5 rows:\n%s", stdout)
+	}
+}
