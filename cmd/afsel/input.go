@@ -1,13 +1,18 @@
 package main
 
 import (
+	"bufio"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"time"
 
 	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/internal/atomicfile"
 	"github.com/afsel/afsel/pairs"
 )
 
@@ -59,6 +64,51 @@ func describeInput(path string) (inputInfo, error) {
 func mkdirOut(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("output directory: %w", err)
+	}
+	return nil
+}
+
+// overPairs runs a stage that reads paired tests: it identifies the input,
+// creates the output directory, and shows progress while run works. It
+// returns the input's description for the summary.
+func (e *env) overPairs(ctx context.Context, stage string, in inputFlags, out string, run func(context.Context, pairs.Opener, *pairs.Progress) (ingest.Stats, error)) (inputInfo, error) {
+	info, err := describeInput(in.path)
+	if err != nil {
+		return info, err
+	}
+	if err := mkdirOut(out); err != nil {
+		return info, err
+	}
+	var prog pairs.Progress
+	bar := e.startProgress(func(el time.Duration) string {
+		n := prog.Pairs.Load()
+		return fmt.Sprintf("%s: %d probes, %d pairs, %.0f pairs/s", stage, prog.Probes.Load(), n, float64(n)/el.Seconds())
+	})
+	rows, err := run(ctx, in.opener(), &prog)
+	bar.Stop()
+	if err != nil {
+		return info, err
+	}
+	if d := rows.DroppedTotal(); d > 0 {
+		e.log.Warn("skipped malformed rows", "rows", d, "reasons", rows.Dropped)
+	}
+	return info, nil
+}
+
+// outFile is one output of a command.
+type outFile struct {
+	name  string
+	write func(io.Writer) error
+}
+
+// writeFiles writes each file atomically into dir, in order.
+func (e *env) writeFiles(dir string, files []outFile) error {
+	for _, f := range files {
+		path := filepath.Join(dir, f.name)
+		if err := atomicfile.WriteFile(path, func(w *bufio.Writer) error { return f.write(w) }); err != nil {
+			return err
+		}
+		e.log.Debug("wrote", "file", path)
 	}
 	return nil
 }

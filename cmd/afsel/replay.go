@@ -1,11 +1,10 @@
 package main
 
 import (
-	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"math"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -13,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/afsel/afsel/ingest"
-	"github.com/afsel/afsel/internal/atomicfile"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/stats"
@@ -159,27 +157,17 @@ type replayParams struct {
 }
 
 func runReplay(cmd *cobra.Command, e *env, o *replayOptions, sweep bool) error {
-	ctx := cmd.Context()
 	start := time.Now()
-	info, err := describeInput(o.input.path)
-	if err != nil {
-		return err
-	}
-	if err := mkdirOut(o.out); err != nil {
-		return err
-	}
-	var prog pairs.Progress
-	bar := e.startProgress(func(el time.Duration) string {
-		n := prog.Pairs.Load()
-		return fmt.Sprintf("replay: %d probes, %d pairs, %.0f pairs/s", prog.Probes.Load(), n, float64(n)/el.Seconds())
+	var res *replay.Result
+	info, err := e.overPairs(cmd.Context(), cmd.Name(), o.input, o.out, func(ctx context.Context, open pairs.Opener, prog *pairs.Progress) (ingest.Stats, error) {
+		var err error
+		if res, err = replay.Run(ctx, open, o.cfg, prog); err != nil {
+			return ingest.Stats{}, err
+		}
+		return res.Rows, nil
 	})
-	res, err := replay.Run(ctx, o.input.opener(), o.cfg, &prog)
-	bar.Stop()
 	if err != nil {
 		return err
-	}
-	if d := res.Rows.DroppedTotal(); d > 0 {
-		e.log.Warn("skipped malformed rows", "rows", d, "reasons", res.Rows.Dropped)
 	}
 	elapsed := time.Since(start).Seconds()
 	sum := replaySummary{
@@ -202,31 +190,24 @@ func runReplay(cmd *cobra.Command, e *env, o *replayOptions, sweep bool) error {
 	}
 	sum.Ineligible = sum.Pairs - sum.Eligible
 
-	type file struct {
-		name  string
-		write func(io.Writer) error
-	}
-	var files []file
+	var files []outFile
 	if sweep {
 		for g, gamma := range o.cfg.Gammas {
-			files = append(files, file{"simulation_gamma=" + strconv.FormatFloat(gamma, 'g', -1, 64) + ".csv",
+			files = append(files, outFile{"simulation_gamma=" + strconv.FormatFloat(gamma, 'g', -1, 64) + ".csv",
 				func(w io.Writer) error { return replay.WriteSimulation(w, res.Pairs, g) }})
 		}
-		files = append(files, file{"sweep.csv", func(w io.Writer) error { return replay.WriteSweep(w, res.Pairs, o.cfg.Gammas) }})
+		files = append(files, outFile{"sweep.csv", func(w io.Writer) error { return replay.WriteSweep(w, res.Pairs, o.cfg.Gammas) }})
 	} else {
-		files = append(files, file{"simulation.csv", func(w io.Writer) error { return replay.WriteSimulation(w, res.Pairs, 0) }})
+		files = append(files, outFile{"simulation.csv", func(w io.Writer) error { return replay.WriteSimulation(w, res.Pairs, 0) }})
 	}
-	files = append(files, file{"replay_metrics.csv", func(w io.Writer) error { return replay.WriteMetrics(w, res.Pairs, o.cfg.Gammas) }})
+	files = append(files, outFile{"replay_metrics.csv", func(w io.Writer) error { return replay.WriteMetrics(w, res.Pairs, o.cfg.Gammas) }})
 	for _, f := range files {
 		sum.Files = append(sum.Files, f.name)
 	}
 	sum.Files = append(sum.Files, "summary.json")
-	files = append(files, file{"summary.json", func(w io.Writer) error { return writeJSON(w, sum) }})
-	for _, f := range files {
-		path := filepath.Join(o.out, f.name)
-		if err := atomicfile.WriteFile(path, func(w *bufio.Writer) error { return f.write(w) }); err != nil {
-			return err
-		}
+	files = append(files, outFile{"summary.json", func(w io.Writer) error { return writeJSON(w, sum) }})
+	if err := e.writeFiles(o.out, files); err != nil {
+		return err
 	}
 	e.log.Info(cmd.Name()+" done", "pairs", sum.Pairs, "eligible", sum.Eligible, "steps", res.Steps,
 		"elapsed", time.Since(start).Round(time.Millisecond), "ns_per_step", math.Round(elapsed*1e9/float64(max(res.Steps, 1))))

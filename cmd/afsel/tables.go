@@ -1,18 +1,16 @@
 package main
 
 import (
-	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"path/filepath"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/afsel/afsel/ingest"
-	"github.com/afsel/afsel/internal/atomicfile"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/stats"
 	"github.com/afsel/afsel/tables"
@@ -143,27 +141,17 @@ type tablesParameters struct {
 }
 
 func runTables(cmd *cobra.Command, e *env, o *tablesOptions) error {
-	ctx := cmd.Context()
 	start := time.Now()
-	info, err := describeInput(o.input.path)
-	if err != nil {
-		return err
-	}
-	if err := mkdirOut(o.out); err != nil {
-		return err
-	}
-	var prog pairs.Progress
-	bar := e.startProgress(func(el time.Duration) string {
-		n := prog.Pairs.Load()
-		return fmt.Sprintf("tables: %d probes, %d pairs, %.0f pairs/s", prog.Probes.Load(), n, float64(n)/el.Seconds())
+	var res *tables.Result
+	info, err := e.overPairs(cmd.Context(), "tables", o.input, o.out, func(ctx context.Context, open pairs.Opener, prog *pairs.Progress) (ingest.Stats, error) {
+		var err error
+		if res, err = tables.Run(ctx, open, o.cfg, prog); err != nil {
+			return ingest.Stats{}, err
+		}
+		return res.Rows, nil
 	})
-	res, err := tables.Run(ctx, o.input.opener(), o.cfg, &prog)
-	bar.Stop()
 	if err != nil {
 		return err
-	}
-	if d := res.Rows.DroppedTotal(); d > 0 {
-		e.log.Warn("skipped malformed rows", "rows", d, "reasons", res.Rows.Dropped)
 	}
 	if res.Table1.NaNQuirk > 0 {
 		e.log.Info("pairs classified through the NaN quirk (constant equal trimmed samples, zone 1 as in the artefacts)", "pairs", res.Table1.NaNQuirk)
@@ -181,22 +169,15 @@ func runTables(cmd *cobra.Command, e *env, o *tablesOptions) error {
 		NaNQuirk: res.Table1.NaNQuirk, Table1: rows1, Table2: rows2,
 		Elapsed: time.Since(start).Seconds(),
 	}
-	files := []struct {
-		name  string
-		write func(io.Writer) error
-	}{
+	err = e.writeFiles(o.out, []outFile{
 		{"table1.csv", func(w io.Writer) error { return tables.WriteTable(w, rows1) }},
 		{"table2.csv", func(w io.Writer) error { return tables.WriteTable(w, rows2) }},
 		{"flows.csv", func(w io.Writer) error { return tables.WriteFlows(w, res.Pairs) }},
 		{"change_points.csv", func(w io.Writer) error { return tables.WriteChangePoints(w, res.Pairs) }},
 		{"summary.json", func(w io.Writer) error { return writeJSON(w, sum) }},
-	}
-	for _, f := range files {
-		path := filepath.Join(o.out, f.name)
-		if err := atomicfile.WriteFile(path, func(w *bufio.Writer) error { return f.write(w) }); err != nil {
-			return err
-		}
-		e.log.Debug("wrote", "file", path)
+	})
+	if err != nil {
+		return err
 	}
 	e.log.Info("tables done", "pairs", res.Group.Pairs, "eligible", res.Eligible(), "rows", res.Rows.RowsKept, "elapsed", time.Since(start).Round(time.Millisecond))
 	printTables(e.stdout, rows1, rows2)
