@@ -239,11 +239,12 @@ func TestClassifyFastMatchesExact(t *testing.T) {
 		got := c.Classify(v4, v6)
 		a := Trim(nil, v4, c.Trim)
 		b := Trim(nil, v6, c.Trim)
-		exact := (&Classifier{Config: c.Config, a: a, b: b}).rules(Welch(a, b, c.Confidence))
+		ref := &Classifier{Config: c.Config, a: a, b: b, ma: momentsOf(a), mb: momentsOf(b)}
+		exact := ref.rules(Welch(a, b, c.Confidence))
 		if got.Zone != exact.Zone || got.Median != exact.Median || !near(got.Gain, exact.Gain, 1e-12) {
 			t.Fatalf("case %d: fast %+v, exact %+v", i, got, exact)
 		}
-		if _, ok := c.classifyFast(welchCore(a, b)); ok {
+		if _, ok := ref.classifyFast(welchCore(ref.ma, ref.mb)); ok {
 			fast++
 		} else {
 			slow++

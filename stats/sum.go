@@ -67,38 +67,71 @@ func Mean(x []float64) float64 {
 	return Sum(x) / float64(len(x))
 }
 
-// sumSqDev returns numpy's sum of (x - mean)^2 with the same pairwise order,
-// without allocating for short slices.
+// sumSqDev returns numpy's sum of (x - mean)^2: each deviation and square
+// rounded (x = arr - mean; x = x*x) and summed in Sum's pairwise order,
+// computed on the fly rather than through a buffer. The float64
+// conversions forbid fusing a square into the following addition.
 func sumSqDev(x []float64, mean float64) float64 {
-	var buf [512]float64
-	var d []float64
-	if len(x) <= len(buf) {
-		d = buf[:len(x)]
-	} else {
-		d = make([]float64, len(x))
-	}
-	for i, v := range x {
+	sq := func(v float64) float64 {
 		e := v - mean
-		d[i] = e * e
+		return float64(e * e)
 	}
-	return Sum(d)
+	n := len(x)
+	if n < 8 {
+		res := 0.0
+		for _, v := range x {
+			res += sq(v)
+		}
+		return res
+	}
+	if n <= pairwiseBlock {
+		r0, r1, r2, r3 := sq(x[0]), sq(x[1]), sq(x[2]), sq(x[3])
+		r4, r5, r6, r7 := sq(x[4]), sq(x[5]), sq(x[6]), sq(x[7])
+		i := 8
+		for ; i < n-n%8; i += 8 {
+			b := x[i : i+8 : i+8]
+			r0 += sq(b[0])
+			r1 += sq(b[1])
+			r2 += sq(b[2])
+			r3 += sq(b[3])
+			r4 += sq(b[4])
+			r5 += sq(b[5])
+			r6 += sq(b[6])
+			r7 += sq(b[7])
+		}
+		res := ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+		for ; i < n; i++ {
+			res += sq(x[i])
+		}
+		return res
+	}
+	n2 := n / 2
+	n2 -= n2 % 8
+	return sumSqDev(x[:n2], mean) + sumSqDev(x[n2:], mean)
 }
 
-// Var is numpy's population variance (np.var, ddof = 0): the mean of squared
-// deviations from the mean.
-func Var(x []float64) float64 {
+// moments holds what the variances of a sample derive from.
+type moments struct {
+	n, mean, ssd float64 // size, numpy mean, sum of squared deviations
+}
+
+func momentsOf(x []float64) moments {
 	n := float64(len(x))
-	return sumSqDev(x, Sum(x)/n) / n
+	mean := Sum(x) / n
+	return moments{n: n, mean: mean, ssd: sumSqDev(x, mean)}
 }
 
-// StdDev is numpy's population standard deviation (np.std, ddof = 0).
-func StdDev(x []float64) float64 { return math.Sqrt(Var(x)) }
+// popVar is np.var(x): ssd / n.
+func (m moments) popVar() float64 { return m.ssd / m.n }
 
 // sampleVar is scipy's unbiased variance as ttest_ind computes it: the
 // population variance times n/(n-1) (scipy.stats._var), not a division by
 // n-1 of the sum.
-func sampleVar(x []float64, mean float64) float64 {
-	n := len(x)
-	v := sumSqDev(x, mean) / float64(n)
-	return v * (float64(n) / float64(n-1))
-}
+func (m moments) sampleVar() float64 { return m.popVar() * (m.n / (m.n - 1)) }
+
+// Var is numpy's population variance (np.var, ddof = 0): the mean of squared
+// deviations from the mean.
+func Var(x []float64) float64 { return momentsOf(x).popVar() }
+
+// StdDev is numpy's population standard deviation (np.std, ddof = 0).
+func StdDev(x []float64) float64 { return math.Sqrt(Var(x)) }

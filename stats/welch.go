@@ -28,7 +28,11 @@ type TTest struct {
 // the interval is Diff + q*SE with q the Student t quantiles of (1-level)/2
 // and its complement.
 func Welch(a, b []float64, level float64) TTest {
-	r := welchCore(a, b)
+	return welchFinish(welchCore(momentsOf(a), momentsOf(b)), level)
+}
+
+// welchFinish adds the exact p-value and interval to a test's core.
+func welchFinish(r TTest, level float64) TTest {
 	switch {
 	case math.IsNaN(r.T):
 		r.P = math.NaN()
@@ -44,13 +48,13 @@ func Welch(a, b []float64, level float64) TTest {
 }
 
 // welchCore computes the test statistic, its degrees of freedom and standard
-// error: everything but the p-value and the interval.
-func welchCore(a, b []float64) TTest {
-	na, nb := float64(len(a)), float64(len(b))
-	ma, mb := Mean(a), Mean(b)
-	va := sampleVar(a, ma) / na
-	vb := sampleVar(b, mb) / nb
-	r := TTest{Diff: ma - mb}
+// error from the samples' moments: everything but the p-value and the
+// interval.
+func welchCore(a, b moments) TTest {
+	na, nb := a.n, b.n
+	va := a.sampleVar() / na
+	vb := b.sampleVar() / nb
+	r := TTest{Diff: a.mean - b.mean}
 	r.DF = (va + vb) * (va + vb) / (va*va/(na-1) + vb*vb/(nb-1))
 	if math.IsNaN(r.DF) && !math.IsNaN(va) && !math.IsNaN(vb) {
 		r.DF = 1

@@ -72,8 +72,9 @@ type Result struct {
 // per goroutine.
 type Classifier struct {
 	Config
-	a, b []float64
-	keys []uint64
+	a, b   []float64 // trimmed samples of the current call
+	ma, mb moments   // their moments
+	keys   []uint64
 }
 
 // NewClassifier returns a classifier with cfg.
@@ -95,11 +96,12 @@ func NewClassifier(cfg Config) *Classifier { return &Classifier{Config: cfg} }
 func (c *Classifier) Classify(v4, v6 []float64) Result {
 	c.a, c.keys = trim(c.a[:0], c.keys, v4, c.Trim)
 	c.b, c.keys = trim(c.b[:0], c.keys, v6, c.Trim)
-	t := welchCore(c.a, c.b)
+	c.ma, c.mb = momentsOf(c.a), momentsOf(c.b)
+	t := welchCore(c.ma, c.mb)
 	if r, ok := c.classifyFast(t); ok {
 		return r
 	}
-	return c.rules(Welch(c.a, c.b, c.Confidence))
+	return c.rules(welchFinish(t, c.Confidence))
 }
 
 // classifyFast takes the decisions from approximate quantiles when all of
@@ -128,14 +130,17 @@ func (c *Classifier) classifyFast(t TTest) (Result, bool) {
 	if math.Abs(t.Low) <= tol || math.Abs(t.High) <= tol {
 		return Result{}, false
 	}
-	if t.Low > 0 && math.Abs(m-StdDev(c.a)) <= tol || t.Low < 0 && math.Abs(m-StdDev(c.b)) <= tol {
+	if t.Low > 0 && math.Abs(m-c.sd(c.ma)) <= tol || t.Low < 0 && math.Abs(m-c.sd(c.mb)) <= tol {
 		return Result{}, false
 	}
 	return c.rules(t), true
 }
 
+// sd is np.std of a trimmed sample.
+func (c *Classifier) sd(m moments) float64 { return math.Sqrt(m.popVar()) }
+
 // rules applies the artefacts' zone rules to the test of the trimmed samples
-// c.a and c.b.
+// c.a and c.b (whose moments are c.ma and c.mb).
 func (c *Classifier) rules(t TTest) Result {
 	a, b := c.a, c.b
 	r := Result{NaNQuirk: math.IsNaN(t.P)}
@@ -147,9 +152,9 @@ func (c *Classifier) rules(t TTest) Result {
 	medA, medB := median(a), median(b)
 	m := math.Min(math.Abs(t.Low), math.Abs(t.High))
 	switch {
-	case t.Low > 0 && m < StdDev(a):
+	case t.Low > 0 && m < c.sd(c.ma):
 		r.Zone, r.Median = ZoneNone, medA
-	case t.Low < 0 && m < StdDev(b):
+	case t.Low < 0 && m < c.sd(c.mb):
 		r.Zone, r.Median = ZoneNone, medB
 	case t.Low > 0:
 		r.Zone, r.Median = ZoneV6, medA
