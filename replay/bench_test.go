@@ -30,13 +30,21 @@ func loadGolden(b testing.TB) []pairs.Probe {
 // ns per EXP3 step (the artefacts: 3,078 ns per step per core).
 func BenchmarkReplayGolden(b *testing.B) {
 	probes := loadGolden(b)
-	cfg := DefaultConfig()
-	r := newReplayer(cfg, newDrawCache(cfg.Seed))
+	eng, err := NewEngine(DefaultConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := eng.NewWorker()
+	var steps int64
 	b.ResetTimer()
 	for b.Loop() {
 		for i := range probes {
-			r.probe(context.Background(), &probes[i])
+			_, n, err := w.Probe(context.Background(), &probes[i], nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			steps += n
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(r.steps), "ns/step")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(steps), "ns/step")
 }

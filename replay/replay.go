@@ -107,22 +107,21 @@ type Result struct {
 
 // Run replays every pair of the input.
 func Run(ctx context.Context, open pairs.Opener, cfg Config, progress *pairs.Progress) (*Result, error) {
-	if err := cfg.Validate(); err != nil {
+	eng, err := NewEngine(cfg)
+	if err != nil {
 		return nil, err
 	}
-	draws := newDrawCache(cfg.Seed)
 	var mu sync.Mutex
 	var out []Pair
 	var steps atomic.Int64
 	newWork := func() func(pairs.Probe) error {
-		r := newReplayer(cfg, draws)
+		w := eng.NewWorker()
 		return func(p pairs.Probe) error {
-			res := r.probe(ctx, &p)
-			if err := ctx.Err(); err != nil {
+			res, n, err := w.Probe(ctx, &p, nil)
+			if err != nil {
 				return err
 			}
-			steps.Add(r.steps)
-			r.steps = 0
+			steps.Add(n)
 			mu.Lock()
 			out = append(out, res...)
 			mu.Unlock()
@@ -134,13 +133,33 @@ func Run(ctx context.Context, open pairs.Opener, cfg Config, progress *pairs.Pro
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(out, func(a, b Pair) int {
+	SortPairs(out)
+	return &Result{Pairs: out, Group: gst, Rows: ist, Steps: steps.Load()}, nil
+}
+
+// SortPairs sorts by (Probe, Anchor).
+func SortPairs(ps []Pair) {
+	slices.SortFunc(ps, func(a, b Pair) int {
 		if c := cmpInt(a.Probe, b.Probe); c != 0 {
 			return c
 		}
 		return cmpInt(a.Anchor, b.Anchor)
 	})
-	return &Result{Pairs: out, Group: gst, Rows: ist, Steps: steps.Load()}, nil
+}
+
+// Engine replays pairs with one configuration. It holds what workers share
+// (the random stream, generated once) and is safe for concurrent use.
+type Engine struct {
+	cfg   Config
+	draws *drawCache
+}
+
+// NewEngine validates cfg and returns an engine for it.
+func NewEngine(cfg Config) (*Engine, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Engine{cfg: cfg, draws: newDrawCache(cfg.Seed)}, nil
 }
 
 func cmpInt(a, b int64) int {
@@ -187,8 +206,9 @@ func (c *drawCache) prefix(n int) []float64 {
 	return grown
 }
 
-// replayer replays the pairs of one probe at a time; one per goroutine.
-type replayer struct {
+// Worker replays the pairs of one probe at a time, keeping buffers between
+// probes; use one per goroutine.
+type Worker struct {
 	cfg    Config
 	draws  *drawCache
 	cls    *stats.Classifier
@@ -196,11 +216,12 @@ type replayer struct {
 	scores []float64
 	gains  []float64
 	regret []float64
-	steps  int64
 }
 
-func newReplayer(cfg Config, draws *drawCache) *replayer {
-	r := &replayer{cfg: cfg, draws: draws, cls: stats.NewClassifier(cfg.Stats)}
+// NewWorker returns a worker of the engine.
+func (e *Engine) NewWorker() *Worker {
+	cfg := e.cfg
+	r := &Worker{cfg: cfg, draws: e.draws, cls: stats.NewClassifier(cfg.Stats)}
 	for _, g := range cfg.Gammas {
 		r.exp3 = append(r.exp3, bandit.NewExp3(bandit.Exp3Config{Gamma: g, MaxWeight: cfg.MaxWeight}))
 	}
@@ -210,34 +231,47 @@ func newReplayer(cfg Config, draws *drawCache) *replayer {
 	return r
 }
 
-// probe classifies all the probe's pairs, takes the majority family over all
-// of them (ineligible ones voting none), then replays each eligible pair.
-func (r *replayer) probe(ctx context.Context, p *pairs.Probe) []Pair {
+// Probe replays the probe's pairs: it classifies them all, takes the
+// majority family over all of them (ineligible ones voting none), then
+// replays each eligible pair. classes, when not nil, holds each series'
+// classification as a stats.Classifier with the engine's Stats config gives
+// it (ignored for ineligible series), so a caller that has classified the
+// pairs already need not pay for it twice. It returns the pairs in the
+// probe's order and the EXP3 steps simulated.
+func (r *Worker) Probe(ctx context.Context, p *pairs.Probe, classes []stats.Result) ([]Pair, int64, error) {
+	if classes != nil && len(classes) != len(p.Series) {
+		panic("replay: classes do not match the probe's series")
+	}
 	out := make([]Pair, len(p.Series))
 	votes := make([]string, len(p.Series))
 	for i := range p.Series {
 		s := &p.Series[i]
 		out[i] = Pair{Probe: s.Probe, Anchor: s.Anchor, N: s.Len(), Eligible: s.Eligible(r.cfg.MinTests)}
 		if out[i].Eligible {
-			out[i].Class = r.cls.Classify(s.V4, s.V6)
+			if classes != nil {
+				out[i].Class = classes[i]
+			} else {
+				out[i].Class = r.cls.Classify(s.V4, s.V6)
+			}
 			votes[i] = out[i].Class.Zone.BestPath()
 		}
 	}
 	fam := stats.ProbeFamily(votes)
+	var steps int64
 	for i := range p.Series {
-		if ctx.Err() != nil {
-			return nil
+		if err := ctx.Err(); err != nil {
+			return nil, 0, err
 		}
 		if out[i].Eligible {
 			out[i].Family = fam
-			r.pair(&out[i], &p.Series[i])
+			steps += r.pair(&out[i], &p.Series[i])
 		}
 	}
-	return out
+	return out, steps, nil
 }
 
 // pair fills the replay fields of one eligible pair.
-func (r *replayer) pair(out *Pair, s *pairs.Series) {
+func (r *Worker) pair(out *Pair, s *pairs.Series) int64 {
 	v4, v6 := s.V4, s.V6
 	n := len(v4)
 	var le4, le6 int
@@ -295,8 +329,8 @@ func (r *replayer) pair(out *Pair, s *pairs.Series) {
 			Gain:             median(r.gains),
 			Regret:           median(r.regret),
 		}
-		r.steps += int64(runs * n)
 	}
+	return int64(runs * n * len(r.exp3))
 }
 
 // lanes is how many runs replayRuns steps together. Each run's EXP3 update
