@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"sync/atomic"
 
@@ -89,36 +90,107 @@ func (r *IPCReader) Release() {
 	r.f.Close()
 }
 
+// IPCStreamReader streams the batches of an Arrow IPC stream (the format
+// pyarrow's RecordBatchStreamWriter and `afsel ingest file -o x.arrows`
+// write) of the ingest schema.
+type IPCStreamReader struct {
+	f     io.Closer
+	r     *ipc.Reader
+	name  string
+	refs  atomic.Int64
+	err   error
+	stats Stats
+	n     int
+}
+
+func openIPCStream(r io.Reader, f io.Closer, opts Options) (*IPCStreamReader, error) {
+	opts = opts.withDefaults()
+	ir, err := ipc.NewReader(r, ipc.WithAllocator(opts.Allocator))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", opts.Name, err)
+	}
+	if err := CheckSchema(ir.Schema()); err != nil {
+		ir.Release()
+		return nil, fmt.Errorf("read %s: %w", opts.Name, err)
+	}
+	sr := &IPCStreamReader{f: f, r: ir, name: opts.Name}
+	sr.refs.Store(1)
+	return sr, nil
+}
+
+// Schema returns the ingest schema.
+func (r *IPCStreamReader) Schema() *arrow.Schema { return Schema }
+
+// Stats counts the rows read; an Arrow stream has no malformed rows to drop.
+func (r *IPCStreamReader) Stats() Stats { return r.stats }
+
+// Next moves to the next batch.
+func (r *IPCStreamReader) Next() bool {
+	if r.err != nil || !r.r.Next() {
+		if r.err == nil && r.r.Err() != nil {
+			r.err = fmt.Errorf("read %s batch %d: %w", r.name, r.n, r.r.Err())
+		}
+		return false
+	}
+	r.n++
+	n := r.r.Record().NumRows()
+	r.stats.RowsRead += n
+	r.stats.RowsKept += n
+	return true
+}
+
+// Record returns the current batch, valid until Next or Release.
+func (r *IPCStreamReader) Record() arrow.Record { return r.r.Record() }
+
+// Err returns the first error met.
+func (r *IPCStreamReader) Err() error { return r.err }
+
+// Retain increases the reference count.
+func (r *IPCStreamReader) Retain() { r.refs.Add(1) }
+
+// Release decreases the reference count and closes the file at zero.
+func (r *IPCStreamReader) Release() {
+	if r.refs.Add(-1) != 0 {
+		return
+	}
+	r.r.Release()
+	if r.f != nil {
+		r.f.Close()
+	}
+}
+
 // WriteIPC copies every batch of src to an Arrow IPC file at path, written
 // atomically: on error or cancellation nothing is left at path. It returns
 // the number of rows written.
 func WriteIPC(ctx context.Context, path string, src array.RecordReader) (int64, error) {
+	return writeIPC(ctx, path, src, false)
+}
+
+// WriteIPCStream is WriteIPC for the Arrow IPC stream format, which readers
+// can consume without seeking (e.g. from a pipe).
+func WriteIPCStream(ctx context.Context, path string, src array.RecordReader) (int64, error) {
+	return writeIPC(ctx, path, src, true)
+}
+
+type recordWriter interface {
+	Write(arrow.Record) error
+	Close() error
+}
+
+func writeIPC(ctx context.Context, path string, src array.RecordReader, stream bool) (int64, error) {
 	out, err := atomicfile.Create(path)
 	if err != nil {
 		return 0, err
 	}
 	defer out.Abort()
-	// The IPC file writer seeks, so it writes to the file itself, unbuffered.
-	w, err := ipc.NewFileWriter(out.OS(), ipc.WithSchema(src.Schema()))
+	rows, w, err := copyRecords(ctx, path, src, func(schema *arrow.Schema) (recordWriter, error) {
+		if stream {
+			return ipc.NewWriter(out, ipc.WithSchema(schema)), nil
+		}
+		// The IPC file writer seeks, so it writes to the file itself, unbuffered.
+		return ipc.NewFileWriter(out.OS(), ipc.WithSchema(schema))
+	})
 	if err != nil {
-		return 0, fmt.Errorf("write %s: %w", path, err)
-	}
-	var rows int64
-	for src.Next() {
-		if err := ctx.Err(); err != nil {
-			return rows, err
-		}
-		rec := src.Record()
-		if err := w.Write(rec); err != nil {
-			return rows, fmt.Errorf("write %s: %w", path, err)
-		}
-		rows += rec.NumRows()
-	}
-	if err := src.Err(); err != nil {
-		return rows, err
-	}
-	// Cancelled after the last batch, or before an empty input's first.
-	if err := ctx.Err(); err != nil {
 		return rows, err
 	}
 	if err := w.Close(); err != nil {
@@ -127,5 +199,92 @@ func WriteIPC(ctx context.Context, path string, src array.RecordReader) (int64, 
 	return rows, out.Commit()
 }
 
-var _ Reader = (*IPCReader)(nil)
-var _ Reader = (*CSVReader)(nil)
+// copyRecords creates a writer with newWriter and hands it every batch of
+// src, checking ctx between batches and after the last. The output schema
+// is Schema, or UntimedSchema when the first batch has no start times, or
+// src.Schema() when that is not an ingest schema; batches are conformed to
+// it. The caller closes the writer.
+func copyRecords(ctx context.Context, path string, src array.RecordReader, newWriter func(*arrow.Schema) (recordWriter, error)) (int64, recordWriter, error) {
+	var (
+		rows   int64
+		w      recordWriter
+		schema *arrow.Schema
+	)
+	start := func(rec arrow.Record) error {
+		schema = src.Schema()
+		if CheckSchema(schema) == nil {
+			schema = Schema
+			if rec != nil && rec.NumRows() > 0 && int64(rec.Column(IdxStartTime).NullN()) == rec.NumRows() {
+				schema = UntimedSchema
+			}
+		}
+		var err error
+		w, err = newWriter(schema)
+		return err
+	}
+	for src.Next() {
+		if err := ctx.Err(); err != nil {
+			return rows, nil, err
+		}
+		n := src.Record().NumRows()
+		var err error
+		if w == nil {
+			err = start(src.Record())
+		}
+		if err == nil {
+			var rec arrow.Record
+			if rec, err = conform(src.Record(), schema); err == nil {
+				err = w.Write(rec)
+				rec.Release()
+			}
+		}
+		if err != nil {
+			return rows, nil, fmt.Errorf("write %s: %w", path, err)
+		}
+		rows += n
+	}
+	if err := src.Err(); err != nil {
+		return rows, nil, err
+	}
+	// Cancelled after the last batch, or before an empty input's first.
+	if err := ctx.Err(); err != nil {
+		return rows, nil, err
+	}
+	if w == nil {
+		if err := start(nil); err != nil {
+			return rows, nil, fmt.Errorf("write %s: %w", path, err)
+		}
+	}
+	return rows, w, nil
+}
+
+// conform returns rec with schema when the two differ only in field
+// nullability or metadata (an IPC file from pyarrow has nullable fields; a
+// concatenation may mix Schema and UntimedSchema batches), and rec itself
+// when they are equal. It fails when a non-nullable field would hold nulls.
+// Release the result.
+func conform(rec arrow.Record, schema *arrow.Schema) (arrow.Record, error) {
+	if rec.Schema().Equal(schema) {
+		rec.Retain()
+		return rec, nil
+	}
+	if rec.NumCols() != int64(schema.NumFields()) {
+		return nil, fmt.Errorf("batch has %d columns, want %d", rec.NumCols(), schema.NumFields())
+	}
+	for i, f := range schema.Fields() {
+		got := rec.Schema().Field(i)
+		if got.Name != f.Name || !arrow.TypeEqual(got.Type, f.Type) {
+			return nil, fmt.Errorf("batch field %d is %s %s, want %s %s", i, got.Name, got.Type, f.Name, f.Type)
+		}
+		if n := rec.Column(i).NullN(); n > 0 && !f.Nullable {
+			return nil, fmt.Errorf("batch column %s has %d nulls but the output's first batch had none (inputs with and without start times mixed?)", f.Name, n)
+		}
+	}
+	return array.NewRecord(schema, rec.Columns(), rec.NumRows()), nil
+}
+
+var (
+	_ Reader = (*IPCReader)(nil)
+	_ Reader = (*IPCStreamReader)(nil)
+	_ Reader = (*CSVReader)(nil)
+)

@@ -18,14 +18,21 @@ import (
 const DefaultMinTests = 150
 
 // Series is one (probe, anchor) pair's paired tests in time order.
-// Time, V4 and V6 have the same length.
+// V4 and V6 have the same length, and so has Time, unless the input has no
+// start times (the simulator's paths.cbor, read with ingest.UntimedSchema):
+// then Time is nil and the series is in input order, which such files keep
+// in time order. Stages that need the times themselves (figures over time)
+// must check HasTime and say they cannot run without them.
 type Series struct {
 	Probe  int64
 	Anchor int64
-	Time   []int64   // start_time, microseconds since the Unix epoch (UTC)
+	Time   []int64   // start_time, microseconds since the Unix epoch (UTC); nil if unknown
 	V4     []float64 // IPv4 HTTP duration, ms
 	V6     []float64 // IPv6 HTTP duration, ms
 }
+
+// HasTime reports whether the series has start times.
+func (s *Series) HasTime() bool { return s.Time != nil }
 
 // Len is the number of paired tests.
 func (s *Series) Len() int { return len(s.V4) }
@@ -140,7 +147,10 @@ func InMemory(ctx context.Context, src array.RecordReader, emit func(Probe) erro
 }
 
 func flush(b *probeBuf, st *Stats, emit func(Probe) error) error {
-	p := b.probe()
+	p, err := b.probe()
+	if err != nil {
+		return err
+	}
 	st.Probes++
 	st.Pairs += len(p.Series)
 	return emit(p)
@@ -148,26 +158,38 @@ func flush(b *probeBuf, st *Stats, emit func(Probe) error) error {
 
 type cols struct {
 	probe, anchor []int64
-	ts            []arrow.Timestamp
+	ts            []arrow.Timestamp // nil when the batch has no start times
 	v4, v6        []float64
 }
 
+// columns returns the batch's values. Nulls are errors, except in
+// start_time when every start_time of the batch is null (input without
+// times, see ingest.UntimedSchema).
 func columns(rec arrow.Record) (cols, error) {
 	if err := ingest.CheckSchema(rec.Schema()); err != nil {
 		return cols{}, err
 	}
+	untimed := false
 	for i := 0; i < int(rec.NumCols()); i++ {
-		if n := rec.Column(i).NullN(); n > 0 {
+		n := rec.Column(i).NullN()
+		if n > 0 && i == ingest.IdxStartTime && int64(n) == rec.NumRows() {
+			untimed = true
+			continue
+		}
+		if n > 0 {
 			return cols{}, fmt.Errorf("column %s has %d nulls: %w", rec.ColumnName(i), n, ingest.ErrBadRow)
 		}
 	}
-	return cols{
+	c := cols{
 		probe:  rec.Column(ingest.IdxProbe).(*array.Int64).Int64Values(),
 		anchor: rec.Column(ingest.IdxAnchor).(*array.Int64).Int64Values(),
-		ts:     rec.Column(ingest.IdxStartTime).(*array.Timestamp).TimestampValues(),
 		v4:     rec.Column(ingest.IdxV4).(*array.Float64).Float64Values(),
 		v6:     rec.Column(ingest.IdxV6).(*array.Float64).Float64Values(),
-	}, nil
+	}
+	if !untimed {
+		c.ts = rec.Column(ingest.IdxStartTime).(*array.Timestamp).TimestampValues()
+	}
+	return c, nil
 }
 
 // probeBuf collects one probe's rows by anchor.
@@ -192,19 +214,27 @@ func (b *probeBuf) add(c cols, i int) {
 		}
 		b.last = s
 	}
-	s.Time = append(s.Time, int64(c.ts[i]))
+	if c.ts != nil {
+		s.Time = append(s.Time, int64(c.ts[i]))
+	}
 	s.V4 = append(s.V4, c.v4[i])
 	s.V6 = append(s.V6, c.v6[i])
 }
 
-func (b *probeBuf) probe() Probe {
+func (b *probeBuf) probe() (Probe, error) {
 	p := Probe{ID: b.id, Series: make([]Series, 0, len(b.anchors))}
 	for _, s := range b.anchors {
-		sortByTime(s)
+		switch len(s.Time) {
+		case len(s.V4):
+			sortByTime(s)
+		case 0: // no times: input order
+		default:
+			return Probe{}, fmt.Errorf("pair %d-%d: %d of %d rows have a start_time; want all or none: %w", s.Probe, s.Anchor, len(s.Time), len(s.V4), ingest.ErrBadRow)
+		}
 		p.Series = append(p.Series, *s)
 	}
 	sort.Slice(p.Series, func(i, j int) bool { return p.Series[i].Anchor < p.Series[j].Anchor })
-	return p
+	return p, nil
 }
 
 // sortByTime orders a series by start time, keeping input order among equal

@@ -27,43 +27,59 @@ type ingestFileOptions struct {
 
 func newIngestFileCmd(e *env) *cobra.Command {
 	o := &ingestFileOptions{}
+	in := &inputFlags{}
 	cmd := &cobra.Command{
-		Use:   "file INPUT -o OUTPUT.arrow",
-		Short: "Read a CSV export (plain, .gz or .bz2) and write an Arrow IPC file",
-		Long: `Read paired tests in the authors' CSV layout (prb_id,anchor_id,start_time,
-v4_duration,v6_duration[,v4_v6_ratio]) and write them as an Arrow IPC file of
-afsel's schema: prb_id int64, anchor_id int64, start_time timestamp[us, UTC],
-v4_duration float64, v6_duration float64. The output is written atomically.`,
+		Use:   "file INPUT... -o OUTPUT",
+		Short: "Convert paired tests between CSV, Parquet, Arrow IPC and the simulator's CBOR",
+		Long: `Read paired tests from one or more files, in any format afsel reads (the
+authors' CSV layout prb_id,anchor_id,start_time,v4_duration,v6_duration
+[,v4_v6_ratio] plain, .gz or .bz2; Parquet, e.g. a BigQuery export; Arrow IPC
+file or stream; the simulator's paths.cbor), and write them in the format the
+output's name says:
+  .arrow (.ipc, .feather)  Arrow IPC file of afsel's schema: prb_id int64,
+                           anchor_id int64, start_time timestamp[us, UTC],
+                           v4_duration float64, v6_duration float64
+  .arrows                  the same as an Arrow IPC stream
+  .parquet                 Parquet, zstd, row groups of 1Mi rows
+  .cbor                    the simulator's paths.cbor: an array of
+                           [prb_id, anchor_id, [v4 ms...], [v6 ms...]], one
+                           entry per pair, tests in time order, no times
+Several inputs (or a quoted glob) are read one after another as one stream.
+Inputs without times (CBOR) keep no start_time in any output. The output is
+written atomically.`,
 		Example: `  afsel ingest file data.csv.gz -o tests.arrow
+  afsel ingest file 'export-*.parquet' -o tests.parquet
+  afsel ingest file data.csv.gz -o paths.cbor
   afsel tables --input tests.arrow --out out/`,
-		Args: cobra.ExactArgs(1),
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.out == "" {
 				return usagef("-o OUTPUT is required")
 			}
-			if ingest.DetectFormat(o.out) != ingest.FormatArrow || strings.HasSuffix(o.out, ".gz") {
-				return usagef("-o %s: only Arrow IPC output (.arrow) is supported", o.out)
+			format := ingest.DetectFormat(o.out)
+			lower := strings.ToLower(o.out)
+			if format == ingest.FormatCSV || strings.HasSuffix(lower, ".gz") || strings.HasSuffix(lower, ".bz2") {
+				return usagef("-o %s: want an .arrow, .arrows, .parquet or .cbor output", o.out)
+			}
+			in.patterns, in.skipBadRows = args, o.skipBadRows
+			if err := in.expand("INPUT"); err != nil {
+				return err
 			}
 			start := time.Now()
-			src, err := ingest.Open(args[0], ingest.Options{SkipBadRows: o.skipBadRows})
+			rows, st, err := writeTests(cmd.Context(), o.out, format, in)
 			if err != nil {
 				return err
 			}
-			defer src.Release()
-			rows, err := ingest.WriteIPC(cmd.Context(), o.out, src)
-			if err != nil {
-				return err
-			}
-			st := src.Stats()
 			if d := st.DroppedTotal(); d > 0 {
 				e.log.Warn("skipped malformed rows", "rows", d, "reasons", st.Dropped)
 			}
-			e.log.Info("ingest done", "rows", rows, "file", filepath.Clean(o.out), "elapsed", time.Since(start).Round(time.Millisecond))
+			e.log.Info("ingest done", "rows", rows, "file", filepath.Clean(o.out), "format", format, "elapsed", time.Since(start).Round(time.Millisecond))
 			fmt.Fprintln(e.stdout, o.out)
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&o.out, "output", "o", "", "output Arrow IPC file (.arrow)")
+	cmd.Flags().StringVarP(&o.out, "output", "o", "", "output file: .arrow, .arrows, .parquet or .cbor")
 	cmd.Flags().BoolVar(&o.skipBadRows, "skip-bad-rows", false, "skip malformed rows, counting them by reason, instead of failing")
+	cmd.Flags().StringVar(&in.format, "format", "", "input format, overriding the file names: "+formatNames())
 	return cmd
 }

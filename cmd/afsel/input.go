@@ -9,6 +9,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/afsel/afsel/ingest"
@@ -18,46 +21,200 @@ import (
 
 // inputFlags are the flags every command that reads paired tests shares.
 type inputFlags struct {
-	path        string
+	patterns    []string // --input values: paths or glob patterns
+	format      string   // --format: overrides detection by name
 	skipBadRows bool
+	files       []string // the patterns expanded, set by check
 }
 
-// check reports missing required flags as a usage error.
+// inputHelp describes --input in every command's help.
+const inputHelp = "paired tests: CSV (.csv[.gz|.bz2]), Parquet (.parquet), Arrow IPC file or stream (.arrow, .arrows), simulator CBOR (.cbor); repeat or use a glob (quoted) for several files, read one after another"
+
+// addFlags binds --input, --format and --skip-bad-rows.
+func (f *inputFlags) addFlags(fs interface {
+	StringArrayVarP(p *[]string, name, shorthand string, value []string, usage string)
+	StringVar(p *string, name string, value string, usage string)
+	BoolVar(p *bool, name string, value bool, usage string)
+}) {
+	fs.StringArrayVarP(&f.patterns, "input", "i", nil, inputHelp)
+	fs.StringVar(&f.format, "format", "", "input format, overriding the file names: "+formatNames())
+	fs.BoolVar(&f.skipBadRows, "skip-bad-rows", false, "skip malformed rows, counting them by reason, instead of failing")
+}
+
+func formatNames() string {
+	names := make([]string, len(ingest.Formats))
+	for i, k := range ingest.Formats {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
+}
+
+// check reports missing required flags as a usage error and expands the
+// input patterns.
 func (f *inputFlags) check(out string) error {
 	switch {
-	case f.path == "":
+	case len(f.patterns) == 0:
 		return usagef("--input is required")
 	case out == "":
 		return usagef("--out is required")
 	}
+	return f.expand("--input")
+}
+
+// expand sets f.files: each pattern in order, a glob replaced by its
+// matches in sorted order (a glob that matches nothing is a usage error), a
+// file listed twice read once. A plain path is kept as is, so that a
+// missing file is reported when it is opened.
+func (f *inputFlags) expand(flag string) error {
+	if f.format != "" {
+		if _, err := ingest.ParseFormat(f.format); err != nil {
+			return usagef("--format: %v", err)
+		}
+	}
+	f.files = f.files[:0]
+	seen := make(map[string]bool)
+	for _, p := range f.patterns {
+		if p == "" {
+			return usagef("%s: empty path", flag)
+		}
+		matches := []string{p}
+		if strings.ContainsAny(p, "*?[") {
+			m, err := filepath.Glob(p)
+			if err != nil {
+				return usagef("%s %q: %v", flag, p, err)
+			}
+			if len(m) == 0 {
+				return usagef("%s %q matches no file", flag, p)
+			}
+			sort.Strings(m)
+			matches = m
+		}
+		for _, m := range matches {
+			if !seen[filepath.Clean(m)] {
+				seen[filepath.Clean(m)] = true
+				f.files = append(f.files, m)
+			}
+		}
+	}
 	return nil
 }
 
-func (f *inputFlags) opener() pairs.Opener {
-	return func() (ingest.Reader, error) {
-		return ingest.Open(f.path, ingest.Options{SkipBadRows: f.skipBadRows})
-	}
+// open opens the input files as one stream.
+func (f *inputFlags) open() (ingest.Reader, error) {
+	return ingest.OpenFiles(f.files, ingest.Format(f.format), ingest.Options{SkipBadRows: f.skipBadRows})
 }
 
-// inputInfo identifies an input file in a summary.
+func (f *inputFlags) opener() pairs.Opener { return f.open }
+
+// inputInfo identifies the input in a summary: one file by its path, size
+// and digest; several files by their total size, the digest of their
+// bytes concatenated in reading order, and each file's description.
 type inputInfo struct {
-	Path   string `json:"path"`
-	Bytes  int64  `json:"bytes"`
-	SHA256 string `json:"sha256"`
+	Path   string      `json:"path,omitempty"`
+	Format string      `json:"format,omitempty"` // --format, when given
+	Bytes  int64       `json:"bytes"`
+	SHA256 string      `json:"sha256"`
+	Files  []inputInfo `json:"files,omitempty"`
 }
 
-func describeInput(path string) (inputInfo, error) {
+func describeInputs(paths []string, format string) (inputInfo, error) {
+	if len(paths) == 1 {
+		info, err := describeInput(paths[0])
+		info.Format = format
+		return info, err
+	}
+	all := sha256.New()
+	info := inputInfo{Format: format}
+	for _, p := range paths {
+		fi, err := digestFile(p, all)
+		if err != nil {
+			return info, err
+		}
+		info.Bytes += fi.Bytes
+		info.Files = append(info.Files, fi)
+	}
+	info.SHA256 = hex.EncodeToString(all.Sum(nil))
+	return info, nil
+}
+
+// describeInput identifies one input file.
+func describeInput(path string) (inputInfo, error) { return digestFile(path, nil) }
+
+// digestFile digests the file at path, also into also if not nil.
+func digestFile(path string, also io.Writer) (inputInfo, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return inputInfo{}, err
 	}
 	defer f.Close()
 	h := sha256.New()
-	n, err := io.Copy(h, f)
+	var w io.Writer = h
+	if also != nil {
+		w = io.MultiWriter(h, also)
+	}
+	n, err := io.Copy(w, f)
 	if err != nil {
 		return inputInfo{}, fmt.Errorf("read %s: %w", path, err)
 	}
 	return inputInfo{Path: path, Bytes: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// writeTests copies the input to the file out in format (an output format
+// of ingest file), atomically. CBOR output groups the tests into pairs
+// (streaming when the input is sorted by probe, else in memory), one entry
+// per pair in probe and anchor order. It returns the rows written and the
+// reader's counts.
+func writeTests(ctx context.Context, out string, format ingest.Format, in *inputFlags) (int64, ingest.Stats, error) {
+	if format == ingest.FormatCBOR {
+		return writeCBOR(ctx, out, in)
+	}
+	src, err := in.open()
+	if err != nil {
+		return 0, ingest.Stats{}, err
+	}
+	defer src.Release()
+	var rows int64
+	switch format {
+	case ingest.FormatArrow:
+		rows, err = ingest.WriteIPC(ctx, out, src)
+	case ingest.FormatArrowStream:
+		rows, err = ingest.WriteIPCStream(ctx, out, src)
+	case ingest.FormatParquet:
+		rows, err = ingest.WriteParquet(ctx, out, src)
+	default:
+		err = fmt.Errorf("%s: cannot write %s", out, format)
+	}
+	return rows, src.Stats(), err
+}
+
+func writeCBOR(ctx context.Context, out string, in *inputFlags) (int64, ingest.Stats, error) {
+	w, err := ingest.CreateCBOR(out)
+	if err != nil {
+		return 0, ingest.Stats{}, err
+	}
+	defer w.Abort()
+	var mu sync.Mutex // one worker, but Each's contract asks for it
+	var resetErr error
+	cfg := pairs.EachConfig{Workers: 1, Restart: func() { resetErr = w.Reset() }}
+	_, st, err := pairs.Each(ctx, in.opener(), cfg, func() func(pairs.Probe) error {
+		return func(p pairs.Probe) error {
+			mu.Lock()
+			defer mu.Unlock()
+			for _, s := range p.Series {
+				if err := w.Write(s.Probe, s.Anchor, s.V4, s.V6); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	})
+	if err == nil {
+		err = resetErr
+	}
+	if err != nil {
+		return 0, st, err
+	}
+	return st.RowsKept, st, w.Commit()
 }
 
 // mkdirOut creates the output directory.
@@ -72,7 +229,7 @@ func mkdirOut(dir string) error {
 // creates the output directory, and shows progress while run works. It
 // returns the input's description for the summary.
 func (e *env) overPairs(ctx context.Context, stage string, in inputFlags, out string, run func(context.Context, pairs.Opener, *pairs.Progress) (ingest.Stats, error)) (inputInfo, error) {
-	info, err := describeInput(in.path)
+	info, err := describeInputs(in.files, in.format)
 	if err != nil {
 		return info, err
 	}

@@ -27,8 +27,7 @@ type replayOptions struct {
 
 func addReplayFlags(cmd *cobra.Command, o *replayOptions) {
 	f := cmd.Flags()
-	f.StringVarP(&o.input.path, "input", "i", "", "paired tests: CSV (.csv, .csv.gz) or Arrow IPC (.arrow)")
-	f.BoolVar(&o.input.skipBadRows, "skip-bad-rows", false, "skip malformed rows, counting them by reason, instead of failing")
+	o.input.addFlags(f)
 	f.StringVarP(&o.out, "out", "o", "", "output directory (created if missing)")
 	f.StringVar(&o.profile, "profile", "artefacts", `"artefacts" (the authors' code) or "paper" (the prose: 60 training rounds, 98% CI)`)
 	f.IntVar(&o.cfg.Runs, "runs", o.cfg.Runs, "EXP3 runs per pair (the median is reported)")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/afsel/afsel/figures"
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/stats"
@@ -54,8 +55,7 @@ the paper's prose (98% confidence interval). Flags set explicitly win.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.input.path, "input", "i", "", "paired tests: CSV (.csv, .csv.gz) or Arrow IPC (.arrow)")
-	f.BoolVar(&o.input.skipBadRows, "skip-bad-rows", false, "skip malformed rows, counting them by reason, instead of failing")
+	o.input.addFlags(f)
 	f.StringVarP(&o.out, "out", "o", "", "output directory (created if missing)")
 	f.StringVar(&o.profile, "profile", "artefacts", `"artefacts" (the authors' code) or "paper" (the prose: 98% CI)`)
 	addTablesFlags(f, &o.cfg)
@@ -190,13 +190,6 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// Shares published in the paper (Tables 1 and 2), in percent. The paper
-// gives shares; its pair counts are not reproduced here.
-var (
-	paperTable1 = map[string]float64{"IPv4 is better": 28.4, "None is better": 32.4, "IPv6 is better": 39.2, "total": 100}
-	paperTable2 = map[string]float64{"A": 1.2, "B": 8.2, "C": 6.9, "D": 83.9, "total": 100}
-)
-
 func printTables(w io.Writer, rows1, rows2 []tables.Row) {
 	print := func(title string, rows []tables.Row, paper map[string]float64) {
 		fmt.Fprintln(w, title)
@@ -212,6 +205,6 @@ func printTables(w io.Writer, rows1, rows2 []tables.Row) {
 		tw.Flush()
 		fmt.Fprintln(w)
 	}
-	print("Table 1: which family is faster per (probe, anchor) pair", rows1, paperTable1)
-	print("Table 2: segments against the pair's global classification", rows2, paperTable2)
+	print("Table 1: which family is faster per (probe, anchor) pair", rows1, figures.PaperTable1)
+	print("Table 2: segments against the pair's global classification", rows2, figures.PaperTable2)
 }

@@ -1,0 +1,323 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/afsel/afsel/figures"
+	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/tables"
+)
+
+type figuresOptions struct {
+	input  string
+	data   string
+	out    string
+	points int
+	pair   string
+	skip   bool
+}
+
+func newFiguresCmd(e *env) *cobra.Command {
+	o := &figuresOptions{}
+	cmd := &cobra.Command{
+		Use:   "figures --input DIR [--data FILE] [--out DIR/figures]",
+		Short: "Draw the paper's figures and a report from the tables and replay outputs",
+		Long: `Compute the data behind the paper's Figures 1, 2 and 4 and the per-probe
+coverage (paper §3(2)), draw them, and write a self-contained report.
+
+DIR must hold the outputs of 'afsel tables' (table1.csv, table2.csv,
+flows.csv, change_points.csv) and 'afsel replay' (simulation.csv,
+replay_metrics.csv) run on the same input; summary.json, which both write,
+is shown as found. --data is the paired tests both ran on (any format
+'afsel tables' reads); without it Figures 1 and 2 are skipped.
+
+Writes to --out (default DIR/figures), atomically:
+  fig1.csv fig2.csv fig4.csv coverage.csv   figure,panel,series,x,y (ECDFs
+                                            downsampled to --points)
+  fig1.svg/.png ... coverage.svg/.png       1200 px wide
+  report.html                               tables beside the paper's shares,
+                                            figures (inline SVG), coverage,
+                                            replay summary, run parameters
+  report.md                                 the same as Markdown
+
+Figure 1 holds the two duration columns in memory: 16 bytes per paired test
+(2.5 GB for the paper's 157M tests).`,
+		Example: `  afsel tables --input data.csv.gz --out out/
+  afsel replay --input data.csv.gz --out out/
+  afsel figures --input out/ --data data.csv.gz
+  afsel figures --input out/ --data data.csv.gz --pair 1004:6404 --points 500`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.resolve(); err != nil {
+				return err
+			}
+			return runFigures(cmd, e, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.input, "input", "i", "", "directory with the outputs of afsel tables and afsel replay")
+	f.StringVar(&o.data, "data", "", "paired tests (CSV or Arrow IPC) for Figures 1 and 2; skipped when absent")
+	f.StringVarP(&o.out, "out", "o", "", "output directory (default DIR/figures)")
+	f.IntVar(&o.points, "points", figures.DefaultPoints, "bound on the points of each CDF in the CSV and plots (error at most 1/points)")
+	f.BoolVar(&o.skip, "skip-bad-rows", false, "skip malformed rows of --data, as tables and replay do with the same flag")
+	f.StringVar(&o.pair, "pair", "", "Figure 2's pair as PRB:ANCHOR (default: the first with 4+ segments and mixed zones)")
+	return cmd
+}
+
+func (o *figuresOptions) resolve() error {
+	switch {
+	case o.input == "":
+		return usagef("--input is required")
+	case o.points < 1:
+		return usagef("--points %d: want at least 1", o.points)
+	}
+	if o.pair != "" {
+		if _, err := figures.ParsePairKey(o.pair); err != nil {
+			return usagef("--pair: %v", err)
+		}
+	}
+	if o.out == "" {
+		o.out = filepath.Join(o.input, "figures")
+	}
+	return nil
+}
+
+// figuresInputs are the files read from --input.
+type figuresInputs struct {
+	sim     []figures.SimPair
+	metrics []figures.Metric
+	flows   []figures.FlowPair
+	cps     []figures.SegPair
+	t1, t2  []tables.Row
+	summary *figures.Summary
+}
+
+func readFiguresInputs(dir string) (*figuresInputs, error) {
+	in := &figuresInputs{}
+	var missing []string
+	read := func(name string, required bool, parse func(io.Reader) error) error {
+		path := filepath.Join(dir, name)
+		f, err := os.Open(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			if required {
+				missing = append(missing, name)
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := parse(f); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		return nil
+	}
+	var err error
+	for _, r := range []struct {
+		name     string
+		required bool
+		parse    func(io.Reader) error
+	}{
+		{"table1.csv", true, func(r io.Reader) error { in.t1, err = figures.ReadTable(r); return err }},
+		{"table2.csv", true, func(r io.Reader) error { in.t2, err = figures.ReadTable(r); return err }},
+		{"flows.csv", true, func(r io.Reader) error { in.flows, err = figures.ReadFlows(r); return err }},
+		{"change_points.csv", true, func(r io.Reader) error { in.cps, err = figures.ReadChangePoints(r); return err }},
+		{"simulation.csv", true, func(r io.Reader) error { in.sim, err = figures.ReadSimulation(r); return err }},
+		{"replay_metrics.csv", false, func(r io.Reader) error { in.metrics, err = figures.ReadMetrics(r); return err }},
+		{"summary.json", false, func(r io.Reader) error {
+			s, err := figures.ReadSummary(r)
+			in.summary = &s
+			return err
+		}},
+	} {
+		if err := read(r.name, r.required, r.parse); err != nil {
+			return nil, err
+		}
+	}
+	if len(missing) > 0 {
+		var runs []string
+		for _, m := range missing {
+			switch m {
+			case "simulation.csv":
+				runs = appendOnce(runs, "afsel replay --input DATA --out "+dir)
+			default:
+				runs = appendOnce(runs, "afsel tables --input DATA --out "+dir)
+			}
+		}
+		return nil, fmt.Errorf("%s lacks %s: run %s first", dir, strings.Join(missing, ", "), strings.Join(runs, " and "))
+	}
+	if err := figures.CheckConsistent(in.sim, in.flows, in.cps); err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	return in, nil
+}
+
+func appendOnce(s []string, v string) []string {
+	for _, x := range s {
+		if x == v {
+			return s
+		}
+	}
+	return append(s, v)
+}
+
+func runFigures(cmd *cobra.Command, e *env, o *figuresOptions) error {
+	start := time.Now()
+	in, err := readFiguresInputs(o.input)
+	if err != nil {
+		return err
+	}
+	rep := &figures.Report{Table1: in.t1, Table2: in.t2}
+	rep.Parameters = []figures.KV{{Key: "input", Value: o.input}, {Key: "points", Value: strconv.Itoa(o.points)}}
+	if in.summary != nil {
+		rep.Summaries = append(rep.Summaries, figures.NamedSummary{Name: in.summary.Command + " (summary.json)", Summary: *in.summary})
+		other := "replay"
+		if in.summary.Command != "tables" {
+			other = "tables"
+		}
+		rep.Notes = append(rep.Notes, fmt.Sprintf("summary.json in %s is from afsel %s: the summary of afsel %s was overwritten (both write summary.json), so its parameters are not shown.", o.input, in.summary.Command, other))
+	} else {
+		rep.Notes = append(rep.Notes, "no summary.json in "+o.input+": run parameters and input digests unknown.")
+	}
+	if in.metrics == nil {
+		e.log.Warn("no replay_metrics.csv: the report's replay summary has no gains", "dir", o.input)
+	}
+
+	var files []outFile
+	var figs []*figures.Figure
+	if o.data == "" {
+		e.log.Warn("no --data: Figures 1 and 2 skipped")
+		rep.Notes = append(rep.Notes, "Figures 1 and 2 were skipped: no --data (the paired tests).")
+	} else {
+		f1, f2, err := dataFigures(cmd, e, o, in, rep)
+		if err != nil {
+			return err
+		}
+		r1, err := figures.RenderFigure1(f1, o.points)
+		if err != nil {
+			return err
+		}
+		r2, err := figures.RenderFigure2(f2)
+		if err != nil {
+			return err
+		}
+		figs = append(figs, r1, r2)
+		rep.Fig1 = f1
+		files = append(files,
+			outFile{"fig1.csv", func(w io.Writer) error { return figures.WriteRows(w, f1.Rows(o.points)) }},
+			outFile{"fig2.csv", func(w io.Writer) error { return figures.WriteRows(w, f2.Rows()) }})
+	}
+
+	f4 := figures.Figure4(in.sim)
+	cov := figures.ComputeCoverage(in.sim)
+	rep.Coverage = cov
+	rep.Replay = figures.ReplaySummary(in.sim, in.metrics)
+	r4, err := figures.RenderFigure4(f4, o.points)
+	if err != nil {
+		return err
+	}
+	rc, err := figures.RenderCoverage(cov, o.points)
+	if err != nil {
+		return err
+	}
+	figs = append(figs, r4, rc)
+	rep.Figures = figs
+	files = append(files,
+		outFile{"fig4.csv", func(w io.Writer) error { return figures.WriteRows(w, f4.Rows(o.points)) }},
+		outFile{"coverage.csv", func(w io.Writer) error { return figures.WriteRows(w, cov.Rows(o.points)) }})
+	for _, f := range figs {
+		files = append(files,
+			outFile{f.Name + ".svg", f.WriteSVG},
+			outFile{f.Name + ".png", f.WritePNG})
+	}
+	files = append(files,
+		outFile{"report.html", func(w io.Writer) error { return figures.WriteHTML(w, rep) }},
+		outFile{"report.md", func(w io.Writer) error { return figures.WriteMarkdown(w, rep) }})
+	if err := mkdirOut(o.out); err != nil {
+		return err
+	}
+	if err := e.writeFiles(o.out, files); err != nil {
+		return err
+	}
+	e.log.Info("figures done", "out", o.out, "files", len(files), "elapsed", time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "Per-probe coverage over %d probes: median %.1f%% in the winning family (paper %.0f%%), %.1f%% with none-better pairs (paper %.0f%%)\n",
+		len(cov.Probes), 100*cov.MedianFamily, figures.PaperCoverageFamily, 100*cov.MedianFamilyNone, figures.PaperCoverageFamilyNone)
+	fmt.Fprintf(e.stdout, "Report: %s\n", filepath.Join(o.out, "report.html"))
+	return nil
+}
+
+// dataFigures reads the paired tests once for Figures 1 and 2.
+func dataFigures(cmd *cobra.Command, e *env, o *figuresOptions, in *figuresInputs, rep *figures.Report) (*figures.Fig1, *figures.Fig2, error) {
+	var key figures.PairKey
+	if o.pair != "" {
+		key, _ = figures.ParsePairKey(o.pair)
+	} else {
+		var ok bool
+		if key, ok = figures.ChoosePair(in.cps); !ok {
+			return nil, nil, fmt.Errorf("%s: no pair with at least 4 segments and mixed zones for Figure 2: choose one with --pair PRB:ANCHOR", filepath.Join(o.input, "change_points.csv"))
+		}
+	}
+	var seg *figures.SegPair
+	for i := range in.cps {
+		if in.cps[i].PairKey == key {
+			seg = &in.cps[i]
+		}
+	}
+	if seg == nil {
+		return nil, nil, usagef("--pair %v: no such pair in %s", key, filepath.Join(o.input, "change_points.csv"))
+	}
+	var zone figures.SimPair
+	for _, s := range in.sim {
+		if s.PairKey == key {
+			zone = s
+		}
+	}
+
+	info, err := describeInput(o.data)
+	if err != nil {
+		return nil, nil, err
+	}
+	rep.Parameters = append(rep.Parameters,
+		figures.KV{Key: "data", Value: info.Path}, figures.KV{Key: "data bytes", Value: strconv.FormatInt(info.Bytes, 10)},
+		figures.KV{Key: "data sha256", Value: info.SHA256}, figures.KV{Key: "figure 2 pair", Value: key.String()})
+	if in.summary != nil {
+		if d := in.summary.Get("input.sha256"); d != "" && d != info.SHA256 {
+			e.log.Warn("--data differs from the input of the run in DIR (fine if it is the same data in another format)", "data", o.data, "summary_input", in.summary.Get("input.path"))
+			rep.Notes = append(rep.Notes, fmt.Sprintf("--data %s (sha256 %s) is not the file the run in %s read (%s, sha256 %s).", o.data, info.SHA256, o.input, in.summary.Get("input.path"), d))
+		}
+	}
+	src, err := ingest.Open(o.data, ingest.Options{SkipBadRows: o.skip})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer src.Release()
+	d, err := figures.ReadDurations(cmd.Context(), src, key)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", o.data, err)
+	}
+	if st := src.Stats(); st.DroppedTotal() > 0 {
+		e.log.Warn("skipped malformed rows", "rows", st.DroppedTotal(), "reasons", st.Dropped)
+	}
+	f1, err := figures.Figure1(d.V4, d.V6)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", o.data, err)
+	}
+	e.log.Info("figure 1 filter", "rows", f1.RowsBefore, "kept", f1.RowsAfter,
+		"q05_v4", f1.Q05V4, "q95_v4", f1.Q95V4, "q05_v6", f1.Q05V6, "q95_v6", f1.Q95V6)
+	f2, err := figures.Figure2(d.Pair, *seg, zone.Zone)
+	if err != nil {
+		return nil, nil, fmt.Errorf("figure 2 (%s against %s): %w", o.data, o.input, err)
+	}
+	return f1, f2, nil
+}

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// figuresDir copies the committed outputs of tables and replay on the golden
+// set (testdata/cli, checked against fresh runs by TestTablesGolden and
+// TestReplayGolden) into a temporary DIR, leaving out the files in skip.
+func figuresDir(t *testing.T, skip ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range []string{"table1.csv", "table2.csv", "flows.csv", "change_points.csv", "simulation.csv", "replay_metrics.csv"} {
+		if strings.Contains(strings.Join(skip, ","), name) {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("testdata", "cli", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestFigures(t *testing.T) {
+	dir := figuresDir(t)
+	code, stdout, stderr := run(t, "figures", "--input", dir, "--data", goldenData, "-q")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	out := filepath.Join(dir, "figures")
+	for _, name := range []string{"fig1.csv", "fig2.csv", "fig4.csv", "coverage.csv",
+		"fig1.svg", "fig1.png", "fig2.svg", "fig2.png", "fig4.svg", "fig4.png", "coverage.svg", "coverage.png",
+		"report.html", "report.md"} {
+		if fi, err := os.Stat(filepath.Join(out, name)); err != nil || fi.Size() == 0 {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if !strings.Contains(stdout, "Per-probe coverage over 207 probes") {
+		t.Errorf("stdout: %s", stdout)
+	}
+	// Figure 2's default pair: the first with 4+ segments and mixed zones.
+	b, err := os.ReadFile(filepath.Join(out, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"Figure 2: Probe 2115 → anchor 6760", "| figure 2 pair | 2115:6760 |", "| IPv4 is better | 193 | 30.0% | 28.4% |", "207099 paired tests"} {
+		if !strings.Contains(string(b), s) {
+			t.Errorf("report.md lacks %q", s)
+		}
+	}
+	fig1, err := os.ReadFile(filepath.Join(out, "fig1.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(fig1), "figure,panel,series,x,y\n1,rct,IPv4,") {
+		t.Errorf("fig1.csv starts %.60q", fig1)
+	}
+}
+
+func TestFiguresWithoutData(t *testing.T) {
+	dir := figuresDir(t)
+	out := t.TempDir()
+	code, _, stderr := run(t, "figures", "--input", dir, "--out", out, "--points", "50")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "Figures 1 and 2 skipped") {
+		t.Errorf("no warning about the skipped figures: %s", stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "fig1.csv")); err == nil {
+		t.Error("fig1.csv written without --data")
+	}
+	if _, err := os.Stat(filepath.Join(out, "fig4.svg")); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestFiguresErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		skip []string
+		args []string
+		code int
+		want string
+	}{
+		{"no input", nil, []string{}, exitUsage, "--input is required"},
+		{"no simulation", []string{"simulation.csv"}, nil, exitError, "lacks simulation.csv: run afsel replay --input DATA --out"},
+		{"no tables", []string{"flows.csv", "table2.csv"}, nil, exitError, "lacks table2.csv, flows.csv: run afsel tables --input DATA --out"},
+		{"bad pair", nil, []string{"--pair", "12"}, exitUsage, "want PRB:ANCHOR"},
+		{"unknown pair", nil, []string{"--pair", "1:2", "--data", goldenData}, exitUsage, "no such pair"},
+		{"bad points", nil, []string{"--points", "0"}, exitUsage, "--points 0"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			args := []string{"figures"}
+			if tc.name != "no input" {
+				args = append(args, "--input", figuresDir(t, tc.skip...), "--out", t.TempDir())
+			}
+			code, _, stderr := run(t, append(args, tc.args...)...)
+			if code != tc.code || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr, tc.code, tc.want)
+			}
+		})
+	}
+}
+
+// TestFiguresMismatch: change points from other data than --data.
+func TestFiguresMismatch(t *testing.T) {
+	dir := figuresDir(t)
+	cp := filepath.Join(dir, "change_points.csv")
+	b, err := os.ReadFile(cp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Shorten the chosen pair's last segment.
+	lines := strings.Split(string(b), "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "2115,6760,") {
+			lines[i] = strings.Replace(l, ",333,", ",330,", 1)
+		}
+	}
+	if err := os.WriteFile(cp, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := run(t, "figures", "--input", dir, "--data", goldenData, "--out", t.TempDir())
+	if code != exitError || !strings.Contains(stderr, "different inputs") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}

@@ -1,0 +1,198 @@
+package figures
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/afsel/afsel/changepoint"
+	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/pairs"
+	"github.com/afsel/afsel/replay"
+	"github.com/afsel/afsel/stats"
+	"github.com/afsel/afsel/tables"
+)
+
+const goldenDir = "../testdata/golden/"
+
+func openGolden() (ingest.Reader, error) {
+	return ingest.Open(goldenDir+"data.csv.gz", ingest.Options{})
+}
+
+// ourOutputs runs tables and replay on the golden set and reads their CSV
+// outputs back, as the command does.
+func ourOutputs(t *testing.T) ([]SimPair, []FlowPair, []SegPair) {
+	t.Helper()
+	ctx := context.Background()
+	rr, err := replay.Run(ctx, pairs.Opener(openGolden), replay.DefaultConfig(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := tables.Run(ctx, pairs.Opener(openGolden), tables.DefaultConfig(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sb, fb, cb bytes.Buffer
+	if err := replay.WriteSimulation(&sb, rr.Pairs, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := tables.WriteFlows(&fb, tr.Pairs); err != nil {
+		t.Fatal(err)
+	}
+	if err := tables.WriteChangePoints(&cb, tr.Pairs); err != nil {
+		t.Fatal(err)
+	}
+	sim, err := ReadSimulation(&sb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flows, err := ReadFlows(&fb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cps, err := ReadChangePoints(&cb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sim, flows, cps
+}
+
+func readGolden[T any](t *testing.T, name string, read func(r *os.File) ([]T, error)) []T {
+	t.Helper()
+	f, err := os.Open(goldenDir + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	v, err := read(f)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return v
+}
+
+// TestFigure4Golden: Figure 4 and the coverage computed from our outputs
+// equal, curve for curve and point for point, the same computed from the
+// artefacts' ripe_simulation.csv (pandas index, zone as 1.0, NaN empty,
+// completion order). The best_path grouping is checked against
+// ripe_flows.csv.
+func TestFigure4Golden(t *testing.T) {
+	sim, flows, cps := ourOutputs(t)
+	if err := CheckConsistent(sim, flows, cps); err != nil {
+		t.Fatal(err)
+	}
+	art := readGolden(t, "ripe_simulation.csv", func(f *os.File) ([]SimPair, error) { return ReadSimulation(f) })
+	artFlows := readGolden(t, "ripe_flows.csv", func(f *os.File) ([]FlowPair, error) { return ReadFlows(f) })
+	if len(art) != len(sim) {
+		t.Fatalf("%d pairs, artefacts %d", len(sim), len(art))
+	}
+	zone := make(map[PairKey]string)
+	for _, p := range art {
+		if p.Eligible {
+			zone[p.PairKey] = p.Zone.BestPath()
+		}
+	}
+	for _, f := range artFlows {
+		if bp, ok := zone[f.PairKey]; ok && bp != f.BestPath {
+			t.Errorf("pair %v: zone gives best_path %q, ripe_flows.csv %q", f.PairKey, bp, f.BestPath)
+		}
+	}
+
+	got, want := Figure4(sim), Figure4(art)
+	if got.Pairs != 644 || want.Pairs != 644 {
+		t.Errorf("eligible pairs %d and %d, want 644", got.Pairs, want.Pairs)
+	}
+	if len(got.Curves) != 27 || len(want.Curves) != 27 {
+		t.Fatalf("%d and %d curves, want 27", len(got.Curves), len(want.Curves))
+	}
+	for i := range got.Curves {
+		g, w := got.Curves[i], want.Curves[i]
+		if g.Panel != w.Panel || g.Series() != w.Series() {
+			t.Fatalf("curve %d: %s %s vs %s %s", i, g.Panel, g.Series(), w.Panel, w.Series())
+		}
+		if g.E.N != w.E.N || !slices.Equal(g.E.X, w.E.X) || !slices.Equal(g.E.P, w.E.P) {
+			t.Errorf("%s %s: %d points over %d pairs, artefacts %d over %d, or values differ", g.Panel, g.Series(), len(g.E.X), g.E.N, len(w.E.X), w.E.N)
+		}
+		if g.E.N == 0 {
+			t.Errorf("%s %s: empty curve", g.Panel, g.Series())
+		}
+	}
+	// Zone sizes of the golden set (Table 1) and the NaN exclusion.
+	for i, n := range []int{193, 236, 215} {
+		if c := got.Panel("choice")[3*i]; c.E.N != n {
+			t.Errorf("%s: %d pairs, want %d", c.Series(), c.E.N, n)
+		}
+	}
+	var noFamily int
+	for _, p := range sim {
+		if p.Eligible && math.IsNaN(p.BestPathChoice) {
+			noFamily++
+		}
+	}
+	var probeCurves int
+	for _, c := range got.Panel("choice") {
+		if c.Strategy == Strategies[2] {
+			probeCurves += c.E.N
+		}
+	}
+	if noFamily != 441 || probeCurves != 644-441 {
+		t.Errorf("pairs without probe family %d (want 441, the replay summary's), best-for-probe curves hold %d (want %d)", noFamily, probeCurves, 644-441)
+	}
+
+	gc, wc := ComputeCoverage(sim), ComputeCoverage(art)
+	if gc.MedianFamily != wc.MedianFamily || gc.MedianFamilyNone != wc.MedianFamilyNone || !slices.Equal(gc.Family.X, wc.Family.X) || !slices.Equal(gc.FamilyNone.P, wc.FamilyNone.P) {
+		t.Errorf("coverage differs: medians %v %v vs %v %v", gc.MedianFamily, gc.MedianFamilyNone, wc.MedianFamily, wc.MedianFamilyNone)
+	}
+	if len(gc.Probes) != 207 {
+		t.Errorf("%d probes with eligible pairs, want 207", len(gc.Probes))
+	}
+}
+
+func TestCoverageHand(t *testing.T) {
+	sim := []SimPair{
+		{PairKey: PairKey{1, 10}, Eligible: true, Zone: 1},
+		{PairKey: PairKey{1, 11}, Eligible: true, Zone: 1},
+		{PairKey: PairKey{1, 12}, Eligible: true, Zone: 2},
+		{PairKey: PairKey{1, 13}, Eligible: true, Zone: 3},
+		{PairKey: PairKey{1, 14}}, // ineligible: not counted
+		{PairKey: PairKey{2, 10}, Eligible: true, Zone: 2},
+		{PairKey: PairKey{3, 10}, Eligible: true, Zone: 3},
+		{PairKey: PairKey{3, 11}, Eligible: true, Zone: 1},
+	}
+	c := ComputeCoverage(sim)
+	want := []ProbeCoverage{
+		{Probe: 1, V4: 2, None: 1, V6: 1, Family: 0.5, FamilyNone: 0.75},
+		{Probe: 2, None: 1, Family: 0, FamilyNone: 1},
+		{Probe: 3, V4: 1, V6: 1, Family: 0.5, FamilyNone: 0.5},
+	}
+	if !slices.Equal(c.Probes, want) {
+		t.Errorf("got %+v, want %+v", c.Probes, want)
+	}
+	if c.MedianFamily != 0.5 || c.MedianFamilyNone != 0.75 {
+		t.Errorf("medians %v %v, want 0.5 0.75", c.MedianFamily, c.MedianFamilyNone)
+	}
+}
+
+func TestChoosePair(t *testing.T) {
+	segs := func(zs ...int) (s []changepoint.Segment) {
+		for i, z := range zs {
+			s = append(s, changepoint.Segment{Start: 10 * i, End: 10 * (i + 1), Zone: stats.Zone(z)})
+		}
+		return s
+	}
+	cps := []SegPair{
+		{PairKey: PairKey{5, 1}, Segments: segs(1, 3, 1, 3), Mixed: true},
+		{PairKey: PairKey{2, 9}, Segments: segs(1, 3, 1), Mixed: true}, // 3 segments
+		{PairKey: PairKey{3, 1}, Segments: segs(1, 2, 1, 2)},           // not mixed
+		{PairKey: PairKey{4, 7}, Segments: segs(3, 3, 1, 2, 2), Mixed: true},
+	}
+	if k, ok := ChoosePair(cps); !ok || k != (PairKey{4, 7}) {
+		t.Errorf("chose %v %v, want 4:7", k, ok)
+	}
+	if _, ok := ChoosePair(cps[1:3]); ok {
+		t.Error("chose a pair among none eligible")
+	}
+}

@@ -1,0 +1,479 @@
+package figures
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/afsel/afsel/stats"
+)
+
+// Image geometry: every figure is Width wide and drawn at DPI for PNG, so
+// PNGs are WidthPx pixels wide.
+const (
+	Width   = 12.5 * vg.Inch
+	DPI     = 96
+	WidthPx = 1200
+)
+
+// Colours: the artefacts' palette (ColorBrewer Dark2), one per zone or
+// best_path group, and light tints for segment backgrounds.
+var (
+	palette = []color.Color{
+		color.RGBA{0x1b, 0x9e, 0x77, 0xff}, // v4 / zone 1
+		color.RGBA{0xd9, 0x5f, 0x02, 0xff}, // v6 / zone 3
+		color.RGBA{0x75, 0x70, 0xb3, 0xff}, // none / zone 2
+	}
+	grey   = color.Gray{0xa0}
+	dashes = [][]vg.Length{nil, {vg.Points(6), vg.Points(3)}, {vg.Points(6), vg.Points(2), vg.Points(1.5), vg.Points(2)}}
+)
+
+// zoneColor is the colour of a zone: v4 (1), v6 (3), none (2), matching the
+// gain panels' best_path colours.
+func zoneColor(z stats.Zone) color.Color {
+	switch z {
+	case stats.ZoneV4:
+		return palette[0]
+	case stats.ZoneV6:
+		return palette[1]
+	}
+	return palette[2]
+}
+
+func tint(c color.Color, a uint8) color.Color {
+	r, g, b, _ := c.RGBA()
+	return color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), a}
+}
+
+// Figure is a figure ready to render: one or more panels side by side.
+type Figure struct {
+	Name   string // file stem: fig1, fig2, fig4, coverage
+	Title  string // caption in the report
+	Height vg.Length
+	Panels []*plot.Plot
+	// Legend lists the legend entries of every panel, in order: what a
+	// reader of the rendered file must find.
+	Legend []string
+}
+
+// HeightPx is the PNG height in pixels.
+func (f *Figure) HeightPx() int { return int(math.Round(f.Height.Points() / 72 * DPI)) }
+
+// draw lays the panels out on c, in equal columns.
+func (f *Figure) draw(c vg.CanvasSizer) {
+	dc := draw.New(c)
+	t := draw.Tiles{Rows: 1, Cols: len(f.Panels), PadX: vg.Points(18), PadTop: vg.Points(6), PadBottom: vg.Points(6), PadLeft: vg.Points(6), PadRight: vg.Points(12)}
+	cs := plot.Align([][]*plot.Plot{f.Panels}, t, dc)
+	for i, p := range f.Panels {
+		p.Draw(cs[0][i])
+	}
+}
+
+// WriteSVG writes the figure as SVG.
+func (f *Figure) WriteSVG(w io.Writer) error {
+	c := vgsvg.New(Width, f.Height)
+	f.draw(c)
+	_, err := c.WriteTo(w)
+	return err
+}
+
+// WritePNG writes the figure as PNG, WidthPx × HeightPx, white background.
+func (f *Figure) WritePNG(w io.Writer) error {
+	c := vgimg.NewWith(vgimg.UseWH(Width, f.Height), vgimg.UseDPI(DPI), vgimg.UseBackgroundColor(color.White))
+	f.draw(c)
+	_, err := vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+	return err
+}
+
+// InlineSVG is the SVG without its XML prolog, to embed in HTML.
+func (f *Figure) InlineSVG() (string, error) {
+	var b bytes.Buffer
+	if err := f.WriteSVG(&b); err != nil {
+		return "", err
+	}
+	s := b.String()
+	if i := bytes.Index(b.Bytes(), []byte("<svg")); i >= 0 {
+		s = s[i:]
+	}
+	return s, nil
+}
+
+// newPlot returns a panel with the house style: title, axis labels, grid,
+// legend top-left inside the data area.
+func newPlot(title, x, y string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.Title.TextStyle.Font.Size = vg.Points(13)
+	p.X.Label.Text = x
+	p.Y.Label.Text = y
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font.Size = vg.Points(12)
+		a.Tick.Label.Font.Size = vg.Points(10.5)
+	}
+	p.Legend.TextStyle.Font.Size = vg.Points(10)
+	p.Legend.Top = true
+	p.Legend.Left = false
+	p.Legend.XOffs = -vg.Points(4)
+	p.Legend.YOffs = -vg.Points(4)
+	p.Legend.ThumbnailWidth = vg.Points(24)
+	g := plotter.NewGrid()
+	g.Vertical.Color, g.Horizontal.Color = color.Gray{0xdd}, color.Gray{0xdd}
+	p.Add(g)
+	return p
+}
+
+// cdfAxis sets the y axis of a CDF panel.
+func cdfAxis(p *plot.Plot) {
+	p.Y.Min, p.Y.Max = 0, 1
+	p.Y.Tick.Marker = plot.ConstantTicks([]plot.Tick{{Value: 0, Label: "0"}, {Value: 0.25, Label: "0.25"}, {Value: 0.5, Label: "0.5"}, {Value: 0.75, Label: "0.75"}, {Value: 1, Label: "1"}})
+}
+
+// shareAxis sets an x axis of shares, padded so that steps at 0 and 1 stay
+// visible.
+func shareAxis(p *plot.Plot) {
+	p.X.Min, p.X.Max = -0.02, 1.02
+	p.X.Tick.Marker = plot.ConstantTicks([]plot.Tick{{Value: 0, Label: "0"}, {Value: 0.25, Label: "0.25"}, {Value: 0.5, Label: "0.5"}, {Value: 0.75, Label: "0.75"}, {Value: 1, Label: "1"}})
+}
+
+// stepLine is the ECDF e as a step line from (X[0], 0), downsampled to
+// points, with x restricted to [lo, hi] (NaN: unbounded) so that log axes
+// see no value outside their range. It is nil when there is nothing to draw
+// (an empty sample): callers add it only to the legend then.
+func stepLine(e ECDF, points int, lo, hi float64) (*plotter.Line, error) {
+	d := e.Downsample(points)
+	var xy plotter.XYs
+	if len(d.X) > 0 && !(d.X[0] < lo) {
+		xy = append(xy, plotter.XY{X: d.X[0], Y: 0})
+	}
+	for i := range d.X {
+		x := d.X[i]
+		if x < lo {
+			continue
+		}
+		if x > hi {
+			xy = append(xy, plotter.XY{X: hi, Y: e.At(hi)})
+			break
+		}
+		if len(xy) == 0 && !math.IsNaN(lo) {
+			xy = append(xy, plotter.XY{X: lo, Y: e.At(lo)})
+		}
+		xy = append(xy, plotter.XY{X: x, Y: d.P[i]})
+	}
+	if len(xy) == 0 {
+		if e.N == 0 || math.IsNaN(lo) || math.IsNaN(hi) {
+			return nil, nil
+		}
+		xy = plotter.XYs{{X: lo, Y: e.At(lo)}, {X: hi, Y: e.At(hi)}}
+	}
+	l, err := plotter.NewLine(xy)
+	if err != nil {
+		return nil, err
+	}
+	l.StepStyle = plotter.PostStep
+	l.Width = vg.Points(1.6)
+	return l, nil
+}
+
+// orEmpty returns l, or a line with no points (drawn as nothing, shown in
+// the legend) when l is nil.
+func orEmpty(l *plotter.Line) *plotter.Line {
+	if l != nil {
+		return l
+	}
+	return &plotter.Line{LineStyle: plotter.DefaultLineStyle}
+}
+
+// vline is a vertical line at x from y0 to y1.
+func vline(x, y0, y1 float64, c color.Color, dash []vg.Length) (*plotter.Line, error) {
+	l, err := plotter.NewLine(plotter.XYs{{X: x, Y: y0}, {X: x, Y: y1}})
+	if err != nil {
+		return nil, err
+	}
+	l.Color, l.Dashes, l.Width = c, dash, vg.Points(1)
+	return l, nil
+}
+
+// pct formats a share as a percentage.
+func pct(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
+
+// RenderFigure1 draws Figure 1: the RCT CDFs of both families and the CDF of
+// the v4/v6 ratio on a log axis with ±10% marks.
+func RenderFigure1(f *Fig1, points int) (*Figure, error) {
+	fig := &Figure{Name: "fig1", Height: 5 * vg.Inch,
+		Title: fmt.Sprintf("Figure 1: request completion times, %d of %d paired tests kept by the 5th–95th percentile filter", f.RowsAfter, f.RowsBefore)}
+	rct := newPlot("RCT of paired tests (5th–95th percentile filter)", "HTTP request completion time (ms)", "CDF")
+	cdfAxis(rct)
+	rct.Legend.Top, rct.Legend.Left = false, false
+	rct.Legend.YOffs = vg.Points(4)
+	for i, s := range []struct {
+		name string
+		e    ECDF
+	}{{"IPv4", f.V4}, {"IPv6", f.V6}} {
+		l, err := stepLine(s.e, points, math.NaN(), math.NaN())
+		if err != nil {
+			return nil, err
+		}
+		l = orEmpty(l)
+		l.Color = palette[i]
+		rct.Add(l)
+		rct.Legend.Add(s.name, l)
+		fig.Legend = append(fig.Legend, s.name)
+	}
+
+	const lo, hi = 0.5, 2.0
+	ratio := newPlot("Ratio of IPv4 to IPv6 RCT", "IPv4 RCT / IPv6 RCT (log scale; left: IPv4 faster by, right: IPv6 faster by)", "CDF")
+	cdfAxis(ratio)
+	ratio.Legend.Left, ratio.Legend.Top = false, false
+	ratio.Legend.YOffs = vg.Points(4)
+	ratio.X.Scale = plot.LogScale{}
+	ratio.X.Min, ratio.X.Max = lo, hi
+	var ticks []plot.Tick
+	for _, r := range []float64{2, 1.6, 4.0 / 3, 1.1} {
+		ticks = append(ticks, plot.Tick{Value: 1 / r, Label: fmt.Sprintf("%.0f%%", (r-1)*100)})
+	}
+	ticks = append(ticks, plot.Tick{Value: 1, Label: "1"})
+	for _, r := range []float64{1.1, 4.0 / 3, 1.6, 2} {
+		ticks = append(ticks, plot.Tick{Value: r, Label: fmt.Sprintf("%.0f%%", (r-1)*100)})
+	}
+	ratio.X.Tick.Marker = plot.ConstantTicks(ticks)
+	one, err := vline(1, 0, 1, grey, nil)
+	if err != nil {
+		return nil, err
+	}
+	ratio.Add(one)
+	l, err := stepLine(f.Ratio, points, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	l = orEmpty(l)
+	l.Color = palette[2]
+	ratio.Add(l)
+	ratio.Legend.Add("IPv4/IPv6 ratio", l)
+	fig.Legend = append(fig.Legend, "IPv4/IPv6 ratio")
+	for _, m := range []struct {
+		x     float64
+		label string
+		c     color.Color
+	}{
+		{RatioLow, "ratio < 1/1.1 (IPv4 >10% faster): " + pct(f.ShareV4Faster), palette[0]},
+		{RatioHigh, "ratio > 1.1 (IPv6 >10% faster): " + pct(f.ShareV6Faster), palette[1]},
+	} {
+		v, err := vline(m.x, 0, 1, m.c, dashes[1])
+		if err != nil {
+			return nil, err
+		}
+		v.Width = vg.Points(1.3)
+		ratio.Add(v)
+		ratio.Legend.Add(m.label, v)
+		fig.Legend = append(fig.Legend, m.label)
+	}
+	fig.Panels = []*plot.Plot{rct, ratio}
+	return fig, nil
+}
+
+// RenderFigure2 draws Figure 2: the pair's two series over the paired test
+// index, on the segments' zones as background bands.
+func RenderFigure2(f *Fig2) (*Figure, error) {
+	fig := &Figure{Name: "fig2", Height: 5 * vg.Inch}
+	title := fmt.Sprintf("Probe %d → anchor %d: %d paired tests, %d segments", f.Pair.Probe, f.Pair.Anchor, len(f.V4), len(f.Segments))
+	if f.Zone != 0 {
+		title += ", pair: " + f.Zone.String()
+	}
+	fig.Title = "Figure 2: " + title
+	title += " (y axis up to the 99th percentile)"
+	// The y range covers the 99th percentile of both series, so that a few
+	// outliers do not flatten the plot, with headroom for the legend.
+	all := append(append([]float64(nil), f.V4...), f.V6...)
+	sortFloats(all)
+	ylo := math.Max(0, all[0]*0.9)
+	yhi := ylo + (stats.Quantile(all, 0.99)*1.05-ylo)*1.35
+	p := newPlot(title, "paired test (index in time order)", "HTTP request completion time (ms)")
+	p.Y.Min, p.Y.Max = ylo, yhi
+	seen := map[stats.Zone]bool{}
+	for _, g := range f.Segments {
+		poly, err := plotter.NewPolygon(plotter.XYs{{X: float64(g.Start), Y: p.Y.Min}, {X: float64(g.End), Y: p.Y.Min}, {X: float64(g.End), Y: p.Y.Max}, {X: float64(g.Start), Y: p.Y.Max}})
+		if err != nil {
+			return nil, err
+		}
+		poly.Color = tint(zoneColor(g.Zone), 0x30)
+		poly.LineStyle.Width = 0
+		p.Add(poly)
+		b, err := vline(float64(g.Start), p.Y.Min, p.Y.Max, color.Gray{0xb0}, dashes[1])
+		if err != nil {
+			return nil, err
+		}
+		p.Add(b)
+		if !seen[g.Zone] {
+			seen[g.Zone] = true
+		}
+	}
+	for i, s := range []struct {
+		name string
+		v    []float64
+	}{{"IPv4", f.V4}, {"IPv6", f.V6}} {
+		xy := make(plotter.XYs, len(s.v))
+		for k, v := range s.v {
+			xy[k] = plotter.XY{X: float64(k), Y: v}
+		}
+		l, err := plotter.NewLine(xy)
+		if err != nil {
+			return nil, err
+		}
+		l.Color, l.Width = []color.Color{color.RGBA{0x1f, 0x4e, 0x9a, 0xff}, color.RGBA{0xc0, 0x20, 0x20, 0xff}}[i], vg.Points(1.1)
+		p.Add(l)
+		p.Legend.Add(s.name, l)
+		fig.Legend = append(fig.Legend, s.name)
+	}
+	for _, z := range []stats.Zone{stats.ZoneV4, stats.ZoneNone, stats.ZoneV6} {
+		if !seen[z] {
+			continue
+		}
+		poly, err := plotter.NewPolygon(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 0}, {X: 1, Y: 1}})
+		if err != nil {
+			return nil, err
+		}
+		poly.Color = tint(zoneColor(z), 0x60)
+		poly.LineStyle.Width = 0
+		label := "segment: " + z.String()
+		p.Legend.Add(label, poly)
+		fig.Legend = append(fig.Legend, label)
+	}
+	// Add widened the axes to every value: restore the clipped range.
+	p.Y.Min, p.Y.Max, p.X.Min, p.X.Max = ylo, yhi, 0, float64(len(f.V4))
+	fig.Panels = []*plot.Plot{p}
+	return fig, nil
+}
+
+// RenderFigure4 draws Figure 4's three panels: colour is the zone (first
+// panel) or the pair's best_path (the others), dash the strategy.
+func RenderFigure4(f *Fig4, points int) (*Figure, error) {
+	fig := &Figure{Name: "fig4", Height: 5.5 * vg.Inch,
+		Title: fmt.Sprintf("Figure 4: EXP3 against fixed choices over %d eligible pairs", f.Pairs)}
+	panels := []struct {
+		name, title, x string
+		groups         []string
+		xmax           float64
+	}{
+		{"choice", "Share of lowest-RCT choices, per zone", "share of rounds with the lowest RCT choice", ZoneNames, math.NaN()},
+		{"gain", "Expected gain per request, per best path", "absolute expected gain per request (ms)", []string{"best path v4", "best path v6", "best path none"}, 125},
+		{"relative", "Gain relative to median RCT, per best path", "expected gain per request / median RCT", []string{"best path v4", "best path v6", "best path none"}, 0.5},
+	}
+	for pi, pn := range panels {
+		p := newPlot(pn.title, pn.x, "CDF")
+		cdfAxis(p)
+		p.Legend.Top, p.Legend.Left = true, pi == 0
+		if pi == 0 {
+			p.Legend.XOffs = vg.Points(4)
+		} else {
+			p.Legend.Top = false
+			p.Legend.YOffs = vg.Points(4)
+		}
+		lo, hi := math.NaN(), pn.xmax
+		if !math.IsNaN(hi) {
+			lo = 0
+			p.X.Min, p.X.Max = 0, hi
+		} else {
+			shareAxis(p)
+		}
+		curves := f.Panel(pn.name)
+		for i, c := range curves {
+			g, s := i/len(Strategies), i%len(Strategies)
+			if c.E.N == 0 {
+				continue
+			}
+			l, err := stepLine(c.E, points, lo, hi)
+			if err != nil {
+				return nil, err
+			}
+			if l == nil {
+				continue
+			}
+			l.Color = zoneColor([]stats.Zone{stats.ZoneV4, stats.ZoneNone, stats.ZoneV6}[g])
+			if pn.name != "choice" {
+				l.Color = palette[g]
+			}
+			l.Dashes = dashes[s]
+			p.Add(l)
+		}
+		// Legend: one entry per colour (with its pairs), one per dash.
+		for g, name := range pn.groups {
+			n := curves[g*len(Strategies)].E.N
+			z := []stats.Zone{stats.ZoneV4, stats.ZoneNone, stats.ZoneV6}[g]
+			c := zoneColor(z)
+			if pn.name != "choice" {
+				c = palette[g]
+			}
+			label := fmt.Sprintf("%s (%d pairs)", name, n)
+			p.Legend.Add(label, swatch(c))
+			fig.Legend = append(fig.Legend, label)
+		}
+		for s, name := range Strategies {
+			l, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 0}})
+			if err != nil {
+				return nil, err
+			}
+			l.Color, l.Dashes, l.Width = color.Black, dashes[s], vg.Points(1.6)
+			p.Legend.Add(name, l)
+			fig.Legend = append(fig.Legend, name)
+		}
+		fig.Panels = append(fig.Panels, p)
+	}
+	return fig, nil
+}
+
+// swatch is a legend thumbnail filled with c.
+func swatch(c color.Color) plot.Thumbnailer {
+	poly, _ := plotter.NewPolygon(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 0}, {X: 1, Y: 1}})
+	poly.Color = c
+	poly.LineStyle.Width = 0
+	return poly
+}
+
+// RenderCoverage draws the per-probe coverage CDFs with their medians.
+func RenderCoverage(c *Coverage, points int) (*Figure, error) {
+	fig := &Figure{Name: "coverage", Height: 4.5 * vg.Inch,
+		Title: fmt.Sprintf("Per-probe coverage over %d probes with eligible pairs", len(c.Probes))}
+	p := newPlot("Share of a probe's eligible pairs served by its winning family", "share of the probe's eligible pairs", "CDF over probes")
+	cdfAxis(p)
+	shareAxis(p)
+	p.Legend.Left, p.Legend.Top = true, true
+	p.Legend.XOffs = vg.Points(4)
+	for i, s := range []struct {
+		label string
+		e     ECDF
+		med   float64
+	}{
+		{"winning family better", c.Family, c.MedianFamily},
+		{"winning family better or none better", c.FamilyNone, c.MedianFamilyNone},
+	} {
+		l, err := stepLine(s.e, points, 0, 1)
+		if err != nil {
+			return nil, err
+		}
+		l = orEmpty(l)
+		l.Color = palette[i]
+		p.Add(l)
+		label := fmt.Sprintf("%s (median %s)", s.label, pct(s.med))
+		p.Legend.Add(label, l)
+		fig.Legend = append(fig.Legend, label)
+		if math.IsNaN(s.med) {
+			continue
+		}
+		m, err := vline(s.med, 0, 0.5, palette[i], dashes[1])
+		if err != nil {
+			return nil, err
+		}
+		p.Add(m)
+	}
+	fig.Panels = []*plot.Plot{p}
+	return fig, nil
+}

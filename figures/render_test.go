@@ -1,0 +1,357 @@
+package figures
+
+import (
+	"bytes"
+	"encoding/xml"
+	"flag"
+	"image"
+	"image/png"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/afsel/afsel/changepoint"
+	"github.com/afsel/afsel/stats"
+	"github.com/afsel/afsel/tables"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden PNGs in testdata")
+
+// testFigures renders every figure from deterministic synthetic data (and,
+// for Figure 4 and the coverage, the artefacts' simulation CSV).
+func testFigures(t *testing.T) ([]*Figure, *Report) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(3, 4))
+	n := 20000
+	v4, v6 := make([]float64, n), make([]float64, n)
+	for i := range v4 {
+		base := math.Exp(4 + rng.NormFloat64())
+		v4[i] = base * math.Exp(0.1*rng.NormFloat64())
+		v6[i] = base * math.Exp(0.1*rng.NormFloat64()-0.02)
+	}
+	f1, err := Figure1(v4, v6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := PairSeries{PairKey: PairKey{7, 8}}
+	var segs []changepoint.Segment
+	for i := range 300 {
+		s.Time = append(s.Time, int64(i))
+		lvl := 60.0
+		if i >= 100 && i < 200 {
+			lvl = 90
+		}
+		s.V4 = append(s.V4, lvl+5*rng.NormFloat64())
+		s.V6 = append(s.V6, 75+5*rng.NormFloat64())
+	}
+	for i, z := range []stats.Zone{1, 3, 2, 1} {
+		end := []int{100, 200, 250, 300}[i]
+		start := []int{0, 100, 200, 250}[i]
+		segs = append(segs, changepoint.Segment{Start: start, End: end, Zone: z})
+	}
+	f2, err := Figure2(s, SegPair{PairKey: s.PairKey, Segments: segs, Mixed: true}, stats.ZoneV4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim := readGolden(t, "ripe_simulation.csv", func(f *os.File) ([]SimPair, error) { return ReadSimulation(f) })
+	f4, cov := Figure4(sim), ComputeCoverage(sim)
+	r1, err := RenderFigure1(f1, DefaultPoints)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := RenderFigure2(f2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r4, err := RenderFigure4(f4, DefaultPoints)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := RenderCoverage(cov, DefaultPoints)
+	if err != nil {
+		t.Fatal(err)
+	}
+	figs := []*Figure{r1, r2, r4, rc}
+	t1 := readGolden(t, "table1.csv", func(f *os.File) ([]tables.Row, error) { return ReadTable(f) })
+	t2 := readGolden(t, "table2.csv", func(f *os.File) ([]tables.Row, error) { return ReadTable(f) })
+	rep := &Report{Table1: t1, Table2: t2, Fig1: f1, Coverage: cov, Replay: ReplaySummary(sim, nil), Figures: figs,
+		Summaries:  []NamedSummary{{Name: "replay", Summary: Summary{Command: "replay", Fields: []KV{{"input.sha256", "abc"}}}}},
+		Parameters: []KV{{"points", "1000"}}, Notes: []string{"a note"}}
+	return figs, rep
+}
+
+// svgTexts parses an SVG as XML and returns the content of its <text>
+// elements.
+func svgTexts(t *testing.T, r io.Reader) []string {
+	t.Helper()
+	dec := xml.NewDecoder(r)
+	var texts []string
+	var in bool
+	var root string
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("SVG is not XML: %v", err)
+		}
+		switch el := tok.(type) {
+		case xml.StartElement:
+			if root == "" {
+				root = el.Name.Local
+			}
+			if el.Name.Local == "text" {
+				in = true
+				texts = append(texts, "")
+			}
+		case xml.EndElement:
+			in = in && el.Name.Local != "text"
+		case xml.CharData:
+			if in {
+				texts[len(texts)-1] += string(el)
+			}
+		}
+	}
+	if root != "svg" {
+		t.Fatalf("root element %q, want svg", root)
+	}
+	return texts
+}
+
+// TestRender checks each figure's SVG (well-formed XML, every legend entry
+// drawn once: the series count) and PNG (decodes, 1200 px wide, ink share
+// close to the golden image's).
+func TestRender(t *testing.T) {
+	figs, _ := testFigures(t)
+	wantLegend := map[string]int{
+		"fig1":     5,  // IPv4, IPv6, ratio, two ±10% marks
+		"fig2":     5,  // IPv4, IPv6, three segment zones
+		"fig4":     18, // per panel: three colours, three strategies
+		"coverage": 2,
+	}
+	for _, f := range figs {
+		t.Run(f.Name, func(t *testing.T) {
+			if len(f.Legend) != wantLegend[f.Name] {
+				t.Errorf("%d legend entries %q, want %d", len(f.Legend), f.Legend, wantLegend[f.Name])
+			}
+			var svg bytes.Buffer
+			if err := f.WriteSVG(&svg); err != nil {
+				t.Fatal(err)
+			}
+			texts := svgTexts(t, bytes.NewReader(svg.Bytes()))
+			count := make(map[string]int)
+			for _, s := range texts {
+				count[s]++
+			}
+			for _, l := range f.Legend {
+				// Figure 4 repeats its three strategy entries in each panel.
+				want := strings.Count(strings.Join(f.Legend, "\x00")+"\x00", l+"\x00")
+				if count[l] != want {
+					t.Errorf("legend entry %q drawn %d times, want %d", l, count[l], want)
+				}
+			}
+			var pngb bytes.Buffer
+			if err := f.WritePNG(&pngb); err != nil {
+				t.Fatal(err)
+			}
+			img, err := png.Decode(bytes.NewReader(pngb.Bytes()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b := img.Bounds(); b.Dx() != WidthPx || b.Dy() != f.HeightPx() {
+				t.Errorf("PNG %dx%d, want %dx%d", b.Dx(), b.Dy(), WidthPx, f.HeightPx())
+			}
+			golden := filepath.Join("testdata", f.Name+".png")
+			if *update {
+				if err := os.WriteFile(golden, pngb.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			gf, err := os.Open(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			defer gf.Close()
+			want, err := png.Decode(gf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if img.Bounds() != want.Bounds() {
+				t.Fatalf("size %v, golden %v", img.Bounds(), want.Bounds())
+			}
+			gi, wi := inkShare(img), inkShare(want)
+			if gi < 0.01 {
+				t.Errorf("image nearly blank: %.4f of pixels drawn", gi)
+			}
+			if math.Abs(gi-wi) > 0.15*wi+0.002 {
+				t.Errorf("drawn pixels %.4f, golden %.4f", gi, wi)
+			}
+		})
+	}
+}
+
+// inkShare is the share of pixels that are not (near) white.
+func inkShare(img image.Image) float64 {
+	b := img.Bounds()
+	var ink int
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if r < 0xf000 || g < 0xf000 || bl < 0xf000 {
+				ink++
+			}
+		}
+	}
+	return float64(ink) / float64(b.Dx()*b.Dy())
+}
+
+// TestReportHTML parses report.html and finds both tables' category rows
+// beside the paper's shares, one inline SVG per figure, and nothing fetched
+// from elsewhere.
+func TestReportHTML(t *testing.T) {
+	figs, rep := testFigures(t)
+	var b bytes.Buffer
+	if err := WriteHTML(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := html.Parse(bytes.NewReader(b.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tablesByID := make(map[string][][]string)
+	var svgs, figures int
+	var walk func(n *html.Node, table string)
+	walk = func(n *html.Node, table string) {
+		if n.Type == html.ElementNode {
+			for _, a := range n.Attr {
+				if a.Key == "id" && n.Data == "table" {
+					table = a.Val
+				}
+				if (a.Key == "src" || a.Key == "href") && !strings.HasPrefix(a.Val, "#") {
+					t.Errorf("<%s %s=%q>: the report must be self-contained", n.Data, a.Key, a.Val)
+				}
+			}
+			switch n.Data {
+			case "script", "link", "img", "iframe":
+				t.Errorf("<%s> in the report", n.Data)
+			case "svg":
+				svgs++
+			case "figure":
+				figures++
+			case "tr":
+				var cells []string
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					if c.Type == html.ElementNode && c.Data == "td" {
+						cells = append(cells, text(c))
+					}
+				}
+				if len(cells) > 0 {
+					tablesByID[table] = append(tablesByID[table], cells)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, table)
+		}
+	}
+	walk(doc, "")
+	if svgs != len(figs) || figures != len(figs) {
+		t.Errorf("%d inline SVGs in %d figures, want %d", svgs, figures, len(figs))
+	}
+	check := func(id string, want map[string]string) {
+		rows := tablesByID[id]
+		found := 0
+		for _, r := range rows {
+			if p, ok := want[r[0]]; ok {
+				found++
+				if len(r) < 4 || r[3] != p {
+					t.Errorf("%s row %v: want paper share %s", id, r, p)
+				}
+			}
+		}
+		if found != len(want) {
+			t.Errorf("%s: found %d of the category rows %v in %v", id, found, want, rows)
+		}
+	}
+	check("table1", map[string]string{"IPv4 is better": "28.4%", "None is better": "32.4%", "IPv6 is better": "39.2%", "total": "100.0%"})
+	check("table2", map[string]string{"A": "1.2%", "B": "8.2%", "C": "6.9%", "D": "83.9%"})
+	if r := tablesByID["table1"]; len(r) != 4 || r[0][1] != "193" || r[0][2] != "30.0%" {
+		t.Errorf("table1 rows %v", r)
+	}
+	if !bytes.Contains(b.Bytes(), []byte("Per-probe coverage")) || !bytes.Contains(b.Bytes(), []byte("Replay summary")) {
+		t.Error("report lacks the coverage or replay sections")
+	}
+
+	var md bytes.Buffer
+	if err := WriteMarkdown(&md, rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"| IPv4 is better | 193 | 30.0% | 28.4% |", "| A | 21 | 3.3% | 1.2% |", "![fig4](fig4.png)"} {
+		if !strings.Contains(md.String(), s) {
+			t.Errorf("report.md lacks %q", s)
+		}
+	}
+}
+
+func text(n *html.Node) string {
+	if n.Type == html.TextNode {
+		return n.Data
+	}
+	var s string
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		s += text(c)
+	}
+	return strings.TrimSpace(s)
+}
+
+// TestWriteRows checks the tidy CSV layout.
+func TestWriteRows(t *testing.T) {
+	var b bytes.Buffer
+	rows := []Row{{"1", "rct", "IPv4", 12.5, 0.25}, {"4", "choice", "None is better / EXP3", 0.5, math.NaN()}}
+	if err := WriteRows(&b, rows); err != nil {
+		t.Fatal(err)
+	}
+	want := "figure,panel,series,x,y\n1,rct,IPv4,12.5,0.25\n4,choice,None is better / EXP3,0.5,\n"
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}
+
+// TestRenderDegenerate: no eligible pair, and no paired test kept by the
+// filter, still render (empty curves) without error.
+func TestRenderDegenerate(t *testing.T) {
+	sim := []SimPair{{PairKey: PairKey{1, 2}}}
+	r4, err := RenderFigure4(Figure4(sim), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := RenderCoverage(ComputeCoverage(sim), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f1, err := Figure1([]float64{1, 1, 1}, []float64{2, 2, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r1, err := RenderFigure1(f1, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []*Figure{r4, c, r1} {
+		var b bytes.Buffer
+		if err := f.WriteSVG(&b); err != nil {
+			t.Error(err)
+		}
+		if err := f.WritePNG(io.Discard); err != nil {
+			t.Error(err)
+		}
+	}
+}

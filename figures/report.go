@@ -1,0 +1,307 @@
+package figures
+
+import (
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/afsel/afsel/stats"
+	"github.com/afsel/afsel/tables"
+)
+
+// ReplayRow summarises the replay over the eligible pairs of one zone (Zone
+// 0: all zones).
+type ReplayRow struct {
+	Zone                 stats.Zone
+	Pairs                int
+	Q1, Median, Q3       float64 // median_best_choice (EXP3) quartiles over pairs
+	Static, Probe        float64 // medians of static_best_choice and best_path_choice (pairs with a probe family)
+	EXP3Gain, StaticGain float64 // medians of replay_metrics' exp3_gain_ms and static_gain_ms (NaN: no metrics)
+}
+
+// Label is the zone's name, or "all".
+func (r ReplayRow) Label() string {
+	if r.Zone == 0 {
+		return "all"
+	}
+	return r.Zone.String()
+}
+
+// ReplaySummary summarises sim per zone, then over all zones. metrics may be
+// nil; otherwise each pair's first row (the first gamma, the one
+// simulation.csv holds) gives its gains.
+func ReplaySummary(sim []SimPair, metrics []Metric) []ReplayRow {
+	first := make(map[PairKey]*Metric)
+	for i := range metrics {
+		if _, ok := first[metrics[i].PairKey]; !ok {
+			first[metrics[i].PairKey] = &metrics[i]
+		}
+	}
+	median := func(x []float64) float64 {
+		slices.Sort(x)
+		return stats.Quantile(x, 0.5)
+	}
+	var rows []ReplayRow
+	for _, z := range []stats.Zone{stats.ZoneV4, stats.ZoneNone, stats.ZoneV6, 0} {
+		var exp3, static, probe, eg, sg []float64
+		for i := range sim {
+			p := &sim[i]
+			if !p.Eligible || (z != 0 && p.Zone != z) {
+				continue
+			}
+			exp3 = append(exp3, p.MedianBestChoice)
+			static = append(static, p.StaticBestChoice)
+			if !math.IsNaN(p.BestPathChoice) {
+				probe = append(probe, p.BestPathChoice)
+			}
+			if m := first[p.PairKey]; m != nil {
+				eg = append(eg, m.EXP3Gain)
+				sg = append(sg, m.StaticGain)
+			}
+		}
+		slices.Sort(exp3)
+		rows = append(rows, ReplayRow{
+			Zone: z, Pairs: len(exp3),
+			Q1: stats.Quantile(exp3, 0.25), Median: stats.Quantile(exp3, 0.5), Q3: stats.Quantile(exp3, 0.75),
+			Static: median(static), Probe: median(probe), EXP3Gain: median(eg), StaticGain: median(sg),
+		})
+	}
+	return rows
+}
+
+// Report is everything report.html and report.md show. Any part may be
+// missing (nil or empty); Notes explain why.
+type Report struct {
+	Table1, Table2 []tables.Row
+	Fig1           *Fig1
+	Coverage       *Coverage
+	Replay         []ReplayRow
+	Figures        []*Figure
+	Summaries      []NamedSummary
+	Parameters     []KV // the figures command's own parameters
+	Notes          []string
+}
+
+// NamedSummary is a summary.json with where it came from.
+type NamedSummary struct {
+	Name string // e.g. "replay (DIR/summary.json)"
+	Summary
+}
+
+// TableLine is one row of a table beside the paper's share.
+type TableLine struct {
+	Category       string
+	Count          int
+	Share          string // percent
+	Paper          string // percent, or "—"
+	Difference     string // percentage points, or ""
+	IsCategoryLine bool
+}
+
+func tableLines(rows []tables.Row, paper map[string]float64) []TableLine {
+	var out []TableLine
+	for _, r := range rows {
+		l := TableLine{Category: r.Category, Count: r.Count, Share: fmt.Sprintf("%.1f%%", 100*r.Share), Paper: "—"}
+		if v, ok := paper[r.Category]; ok {
+			l.Paper = fmt.Sprintf("%.1f%%", v)
+			l.Difference = fmt.Sprintf("%+.1f", 100*r.Share-v)
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// reportView is what the templates see.
+type reportView struct {
+	*Report
+	T1, T2 []TableLine
+	SVG    []svgView
+	CovFam, CovFamNone,
+	PaperFam, PaperFamNone string
+}
+
+type svgView struct {
+	Name, Title string
+	SVG         template.HTML
+}
+
+func (r *Report) view(inline bool) (*reportView, error) {
+	v := &reportView{Report: r, T1: tableLines(r.Table1, PaperTable1), T2: tableLines(r.Table2, PaperTable2),
+		PaperFam: fmt.Sprintf("%.0f%%", PaperCoverageFamily), PaperFamNone: fmt.Sprintf("%.0f%%", PaperCoverageFamilyNone)}
+	if r.Coverage != nil {
+		v.CovFam, v.CovFamNone = pct(r.Coverage.MedianFamily), pct(r.Coverage.MedianFamilyNone)
+	}
+	for _, f := range r.Figures {
+		s := svgView{Name: f.Name, Title: f.Title}
+		if inline {
+			svg, err := f.InlineSVG()
+			if err != nil {
+				return nil, err
+			}
+			s.SVG = template.HTML(svg) // our own renderer's output
+		}
+		v.SVG = append(v.SVG, s)
+	}
+	return v, nil
+}
+
+var funcs = template.FuncMap{
+	"pct": pct,
+	"f3":  func(x float64) string { return fmtOr(x, "%.3f") },
+	"f1":  func(x float64) string { return fmtOr(x, "%.1f") },
+}
+
+func fmtOr(x float64, f string) string {
+	if math.IsNaN(x) {
+		return "—"
+	}
+	return fmt.Sprintf(f, x)
+}
+
+// WriteHTML writes report.html: one self-contained page (inline SVG and
+// CSS, no scripts, no network).
+func WriteHTML(w io.Writer, r *Report) error {
+	v, err := r.view(true)
+	if err != nil {
+		return err
+	}
+	return htmlTmpl.Execute(w, v)
+}
+
+// WriteMarkdown writes report.md: the same tables, the figures as links to
+// the PNG files beside it.
+func WriteMarkdown(w io.Writer, r *Report) error {
+	v, err := r.view(false)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# afsel figures report\n\n")
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "> %s\n\n", n)
+	}
+	table := func(title string, lines []TableLine) {
+		if len(lines) == 0 {
+			return
+		}
+		fmt.Fprintf(&b, "## %s\n\n| category | count | share | paper | difference (pp) |\n| --- | ---: | ---: | ---: | ---: |\n", title)
+		for _, l := range lines {
+			fmt.Fprintf(&b, "| %s | %d | %s | %s | %s |\n", l.Category, l.Count, l.Share, l.Paper, l.Difference)
+		}
+		b.WriteString("\n")
+	}
+	table("Table 1: which family is faster per (probe, anchor) pair", v.T1)
+	table("Table 2: segments against the pair's global classification", v.T2)
+	if r.Coverage != nil {
+		fmt.Fprintf(&b, "## Per-probe coverage\n\n%d probes with eligible pairs. Median share of a probe's eligible pairs in its winning family: %s (paper: %s); with its none-better pairs: %s (paper: %s).\n\n",
+			len(r.Coverage.Probes), v.CovFam, v.PaperFam, v.CovFamNone, v.PaperFamNone)
+	}
+	if r.Fig1 != nil {
+		f := r.Fig1
+		fmt.Fprintf(&b, "## Figure 1 filter\n\n%d paired tests, %d kept (%s). v4 5th/95th: %.4f / %.4f ms; v6: %.4f / %.4f ms. v4/v6 < 1/1.1: %s; > 1.1: %s.\n\n",
+			f.RowsBefore, f.RowsAfter, pct(float64(f.RowsAfter)/float64(f.RowsBefore)), f.Q05V4, f.Q95V4, f.Q05V6, f.Q95V6, pct(f.ShareV4Faster), pct(f.ShareV6Faster))
+	}
+	if len(r.Replay) > 0 {
+		b.WriteString("## Replay summary\n\n| zone | pairs | EXP3 q1 | EXP3 median | EXP3 q3 | best for pair (median) | best for probe (median) | EXP3 gain ms (median) | best-for-pair gain ms (median) |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+		for _, x := range r.Replay {
+			fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s | %s | %s | %s |\n", x.Label(), x.Pairs, fmtOr(x.Q1, "%.3f"), fmtOr(x.Median, "%.3f"), fmtOr(x.Q3, "%.3f"),
+				fmtOr(x.Static, "%.3f"), fmtOr(x.Probe, "%.3f"), fmtOr(x.EXP3Gain, "%.1f"), fmtOr(x.StaticGain, "%.1f"))
+		}
+		b.WriteString("\n")
+	}
+	for _, f := range v.SVG {
+		fmt.Fprintf(&b, "## %s\n\n![%s](%s.png)\n\n", f.Title, f.Name, f.Name)
+	}
+	kv := func(title string, fields []KV) {
+		fmt.Fprintf(&b, "## %s\n\n| key | value |\n| --- | --- |\n", title)
+		for _, f := range fields {
+			fmt.Fprintf(&b, "| %s | %s |\n", f.Key, strings.ReplaceAll(f.Value, "|", `\|`))
+		}
+		b.WriteString("\n")
+	}
+	if len(r.Parameters) > 0 {
+		kv("Figures parameters", r.Parameters)
+	}
+	for _, s := range r.Summaries {
+		kv("Run: "+s.Name, s.Fields)
+	}
+	_, err = io.WriteString(w, b.String())
+	return err
+}
+
+var htmlTmpl = template.Must(template.New("report").Funcs(funcs).Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>afsel figures report</title>
+<style>
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 1240px; margin: 1.5em auto; padding: 0 1em; color: #222; line-height: 1.4; }
+h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.8em; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; margin: 0.6em 0; font-variant-numeric: tabular-nums; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.7em; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+th { background: #f3f3f3; }
+.tables { display: flex; gap: 2.5em; flex-wrap: wrap; }
+.note { background: #fff6d6; border-left: 4px solid #e0b000; padding: 0.4em 0.8em; }
+figure { margin: 1em 0; } figure svg { width: 100%; height: auto; }
+figcaption { font-weight: 600; margin-bottom: 0.4em; }
+.kv td { text-align: left; font-family: ui-monospace, monospace; font-size: 0.85em; }
+.runs { display: flex; gap: 2em; flex-wrap: wrap; align-items: flex-start; }
+</style>
+</head>
+<body>
+<h1>afsel figures report</h1>
+{{range .Notes}}<p class="note">{{.}}</p>
+{{end}}
+<h2>Tables beside the paper</h2>
+<div class="tables">
+{{if .T1}}<table id="table1">
+<caption>Table 1: which family is faster per (probe, anchor) pair</caption>
+<tr><th>category</th><th>count</th><th>share</th><th>paper</th><th>difference (pp)</th></tr>
+{{range .T1}}<tr class="category"><td>{{.Category}}</td><td>{{.Count}}</td><td>{{.Share}}</td><td>{{.Paper}}</td><td>{{.Difference}}</td></tr>
+{{end}}</table>{{end}}
+{{if .T2}}<table id="table2">
+<caption>Table 2: segments against the pair's global classification</caption>
+<tr><th>category</th><th>count</th><th>share</th><th>paper</th><th>difference (pp)</th></tr>
+{{range .T2}}<tr class="category"><td>{{.Category}}</td><td>{{.Count}}</td><td>{{.Share}}</td><td>{{.Paper}}</td><td>{{.Difference}}</td></tr>
+{{end}}</table>{{end}}
+</div>
+<p>Table 2: A = global IPv4 (IPv6) better with a segment where IPv6 (IPv4) is better; B = global IPv4 or IPv6 better with a none-better segment; C = global none better with an IPv4 or IPv6 segment; D = total − A − B − C, as in the artefacts (a pair in both A and B, counted in overlap_A_B, lowers D twice).</p>
+{{with .Coverage}}
+<h2>Per-probe coverage</h2>
+<p>{{len .Probes}} probes with eligible pairs. Median share of a probe's eligible pairs classified in its winning family: <b>{{$.CovFam}}</b> (paper: {{$.PaperFam}}); with its none-better pairs: <b>{{$.CovFamNone}}</b> (paper: {{$.PaperFamNone}}).</p>
+{{end}}
+{{with .Fig1}}
+<h2>Figure 1 filter</h2>
+<p>{{.RowsBefore}} paired tests, {{.RowsAfter}} kept by q05 &lt; RCT &lt; q95 on both families. IPv4 5th/95th percentiles: {{f3 .Q05V4}} / {{f3 .Q95V4}} ms; IPv6: {{f3 .Q05V6}} / {{f3 .Q95V6}} ms. Ratio v4/v6 below 1/1.1 (IPv4 more than 10% faster): <b>{{pct .ShareV4Faster}}</b>; above 1.1 (IPv6 more than 10% faster): <b>{{pct .ShareV6Faster}}</b>.</p>
+{{end}}
+{{if .Replay}}
+<h2>Replay summary</h2>
+<table id="replay">
+<tr><th>zone</th><th>pairs</th><th>EXP3 q1</th><th>EXP3 median</th><th>EXP3 q3</th><th>best for pair (median)</th><th>best for probe (median)</th><th>EXP3 gain ms (median)</th><th>best-for-pair gain ms (median)</th></tr>
+{{range .Replay}}<tr><td>{{.Label}}</td><td>{{.Pairs}}</td><td>{{f3 .Q1}}</td><td>{{f3 .Median}}</td><td>{{f3 .Q3}}</td><td>{{f3 .Static}}</td><td>{{f3 .Probe}}</td><td>{{f1 .EXP3Gain}}</td><td>{{f1 .StaticGain}}</td></tr>
+{{end}}</table>
+<p>Shares of rounds where the choice had the lowest RCT: EXP3 (median over 100 runs), the pair's a-posteriori best family, and the probe's majority family (pairs whose probe has one).</p>
+{{end}}
+{{range .SVG}}
+<h2>{{.Title}}</h2>
+<figure id="{{.Name}}">
+{{.SVG}}
+</figure>
+{{end}}
+<h2>Run parameters and inputs</h2>
+<div class="runs">
+{{if .Parameters}}<table class="kv"><caption>figures</caption>
+{{range .Parameters}}<tr><td>{{.Key}}</td><td>{{.Value}}</td></tr>
+{{end}}</table>{{end}}
+{{range .Summaries}}<table class="kv"><caption>{{.Name}}</caption>
+{{range .Fields}}<tr><td>{{.Key}}</td><td>{{.Value}}</td></tr>
+{{end}}</table>
+{{end}}
+</div>
+</body>
+</html>
+`))

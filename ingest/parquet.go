@@ -1,0 +1,384 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"os"
+	"sync/atomic"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/parquet"
+	"github.com/apache/arrow/go/v15/parquet/compress"
+	"github.com/apache/arrow/go/v15/parquet/file"
+	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+
+	"github.com/afsel/afsel/internal/atomicfile"
+)
+
+// ParquetRowGroupRows is the number of rows per row group WriteParquet
+// writes: about 40 MB of uncompressed ingest-schema data, the order of
+// pyarrow's and BigQuery's row groups.
+const ParquetRowGroupRows = 1 << 20
+
+// ParquetReader streams the rows of a Parquet file as batches of Schema,
+// Options.BatchSize rows at a time, reading row group after row group, so
+// memory holds one batch of each column and a page, not the file.
+//
+// The file's columns are found by name, so their order may vary and other
+// columns (v4_v6_ratio) are neither read nor checked. It accepts afsel's
+// own files and BigQuery exports: prb_id and anchor_id int64; start_time a
+// timestamp in s, ms, µs or ns, with any time zone or none (values are read
+// as UTC instants), converted to µs by flooring; durations float64. Columns
+// may be optional (nullable). A null, a NaN, an infinite or a negative
+// duration is a bad row (a RowError whose Line is the 1-based row in the
+// file), counted and skipped with Options.SkipBadRows, as in CSV. A batch in
+// which every start_time is null is passed on without times, with
+// UntimedSchema (files written from CBOR input); any other null start_time
+// is a bad row.
+type ParquetReader struct {
+	f     *os.File
+	pf    *file.Reader
+	rr    pqarrow.RecordReader
+	opts  Options
+	cols  [5]int // column of the file's record batches for each schema column
+	unit  arrow.TimeUnit
+	row   int64 // rows of the file consumed
+	refs  atomic.Int64
+	bld   *array.RecordBuilder
+	rec   arrow.Record
+	err   error
+	stats Stats
+}
+
+// OpenParquet opens the Parquet file at path. Open does the same when the
+// name ends in .parquet.
+func OpenParquet(path string, opts Options) (*ParquetReader, error) {
+	if opts.Name == "" {
+		opts.Name = path
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	r, err := openParquet(f, opts)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+func openParquet(f *os.File, opts Options) (*ParquetReader, error) {
+	opts = opts.withDefaults()
+	pf, err := file.NewParquetReader(f, file.WithReadProps(parquet.NewReaderProperties(opts.Allocator)))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", opts.Name, err)
+	}
+	r := &ParquetReader{f: f, pf: pf, opts: opts}
+	if err := r.init(); err != nil {
+		pf.Close()
+		return nil, fmt.Errorf("read %s: %w", opts.Name, err)
+	}
+	r.refs.Store(1)
+	return r, nil
+}
+
+func (r *ParquetReader) init() error {
+	fr, err := pqarrow.NewFileReader(r.pf, pqarrow.ArrowReadProperties{BatchSize: int64(r.opts.BatchSize)}, r.opts.Allocator)
+	if err != nil {
+		return err
+	}
+	sc, err := fr.Schema()
+	if err != nil {
+		return err
+	}
+	leaves := make([]int, 0, len(r.cols))
+	for i, want := range Schema.Fields() {
+		idx := sc.FieldIndices(want.Name)
+		if len(idx) != 1 {
+			return fmt.Errorf("want one column %s, found %d (columns: %s)", want.Name, len(idx), fieldNames(sc))
+		}
+		got := sc.Field(idx[0]).Type
+		ok := arrow.TypeEqual(got, want.Type)
+		if i == IdxStartTime {
+			if ts, isTS := got.(*arrow.TimestampType); isTS {
+				ok, r.unit = true, ts.Unit
+			}
+		}
+		if !ok {
+			return fmt.Errorf("column %s is %s, want %s", want.Name, got, want.Type)
+		}
+		leaf := r.pf.MetaData().Schema.ColumnIndexByName(want.Name)
+		if leaf < 0 {
+			return fmt.Errorf("column %s is not a leaf column", want.Name)
+		}
+		leaves = append(leaves, leaf)
+	}
+	rr, err := fr.GetRecordReader(context.Background(), leaves, nil)
+	if err != nil {
+		return err
+	}
+	for i, f := range Schema.Fields() {
+		idx := rr.Schema().FieldIndices(f.Name)
+		if len(idx) != 1 {
+			rr.Release()
+			return fmt.Errorf("column %s missing from the batches", f.Name)
+		}
+		r.cols[i] = idx[0]
+	}
+	r.rr = rr
+	return nil
+}
+
+// Schema returns the ingest schema.
+func (r *ParquetReader) Schema() *arrow.Schema { return Schema }
+
+// Stats returns a copy of the row counts so far.
+func (r *ParquetReader) Stats() Stats {
+	st := r.stats
+	st.Dropped = maps.Clone(st.Dropped)
+	return st
+}
+
+// Record returns the current batch, valid until Next or Release.
+func (r *ParquetReader) Record() arrow.Record { return r.rec }
+
+// Err returns the first error met, or nil at a clean end of input.
+func (r *ParquetReader) Err() error { return r.err }
+
+// Retain increases the reference count.
+func (r *ParquetReader) Retain() { r.refs.Add(1) }
+
+// Release decreases the reference count and frees the buffers and closes
+// the file at zero.
+func (r *ParquetReader) Release() {
+	if r.refs.Add(-1) != 0 {
+		return
+	}
+	if r.rec != nil {
+		r.rec.Release()
+		r.rec = nil
+	}
+	if r.bld != nil {
+		r.bld.Release()
+		r.bld = nil
+	}
+	if r.rr != nil {
+		r.rr.Release()
+		r.rr = nil
+	}
+	r.pf.Close()
+	r.f.Close()
+}
+
+// Next reads the next batch; batches whose rows were all skipped are
+// passed over.
+func (r *ParquetReader) Next() bool {
+	if r.rec != nil {
+		r.rec.Release()
+		r.rec = nil
+	}
+	for r.err == nil {
+		if !r.rr.Next() {
+			if err := r.rr.Err(); err != nil && !errors.Is(err, io.EOF) {
+				r.err = fmt.Errorf("read %s: %w", r.opts.Name, err)
+			}
+			return false
+		}
+		rec, err := r.convert(r.rr.Record())
+		if err != nil {
+			r.err = err
+			return false
+		}
+		if rec != nil {
+			r.rec = rec
+			return true
+		}
+	}
+	return false
+}
+
+type parquetCols struct {
+	probe, anchor *array.Int64
+	ts            *array.Timestamp
+	v4, v6        *array.Float64
+	untimed       bool
+}
+
+func (r *ParquetReader) convert(in arrow.Record) (arrow.Record, error) {
+	n := int(in.NumRows())
+	c := parquetCols{
+		probe:  in.Column(r.cols[IdxProbe]).(*array.Int64),
+		anchor: in.Column(r.cols[IdxAnchor]).(*array.Int64),
+		ts:     in.Column(r.cols[IdxStartTime]).(*array.Timestamp),
+		v4:     in.Column(r.cols[IdxV4]).(*array.Float64),
+		v6:     in.Column(r.cols[IdxV6]).(*array.Float64),
+	}
+	c.untimed = n > 0 && c.ts.NullN() == n
+	var drop []int
+	for i := 0; i < n; i++ {
+		e := r.check(&c, i)
+		if e == nil {
+			continue
+		}
+		e.File, e.Line = r.opts.Name, r.row+int64(i)+1
+		if !r.opts.SkipBadRows {
+			return nil, e
+		}
+		r.stats.RowsRead++
+		r.stats.drop(e.key(), 1)
+		drop = append(drop, i)
+	}
+	r.row += int64(n)
+	kept := n - len(drop)
+	r.stats.RowsRead += int64(kept)
+	r.stats.RowsKept += int64(kept)
+	if kept == 0 {
+		return nil, nil
+	}
+	schema := Schema
+	if c.untimed {
+		schema = UntimedSchema
+	}
+	// Fast path: the file's arrays are the output's.
+	if len(drop) == 0 && (c.untimed || arrow.TypeEqual(c.ts.DataType(), TimestampType)) {
+		ts := arrow.Array(c.ts)
+		if c.untimed {
+			ts = array.MakeArrayOfNull(r.opts.Allocator, TimestampType, n)
+			defer ts.Release()
+		}
+		return array.NewRecord(schema, []arrow.Array{c.probe, c.anchor, ts, c.v4, c.v6}, int64(n)), nil
+	}
+	if r.bld == nil {
+		r.bld = array.NewRecordBuilder(r.opts.Allocator, Schema)
+	}
+	probe := r.bld.Field(IdxProbe).(*array.Int64Builder)
+	anchor := r.bld.Field(IdxAnchor).(*array.Int64Builder)
+	ts := r.bld.Field(IdxStartTime).(*array.TimestampBuilder)
+	v4 := r.bld.Field(IdxV4).(*array.Float64Builder)
+	v6 := r.bld.Field(IdxV6).(*array.Float64Builder)
+	for _, b := range []array.Builder{probe, anchor, ts, v4, v6} {
+		b.Reserve(kept)
+	}
+	for i := 0; i < n; i++ {
+		if len(drop) > 0 && drop[0] == i {
+			drop = drop[1:]
+			continue
+		}
+		probe.UnsafeAppend(c.probe.Value(i))
+		anchor.UnsafeAppend(c.anchor.Value(i))
+		if c.untimed {
+			ts.UnsafeAppendBoolToBitmap(false)
+		} else {
+			ts.UnsafeAppend(arrow.Timestamp(toMicros(int64(c.ts.Value(i)), r.unit)))
+		}
+		v4.UnsafeAppend(c.v4.Value(i))
+		v6.UnsafeAppend(c.v6.Value(i))
+	}
+	rec := r.bld.NewRecord()
+	if !c.untimed {
+		return rec, nil
+	}
+	defer rec.Release()
+	return array.NewRecord(UntimedSchema, rec.Columns(), rec.NumRows()), nil
+}
+
+// check returns what is wrong with row i, without its location.
+func (r *ParquetReader) check(c *parquetCols, i int) *RowError {
+	if c.probe.IsNull(i) {
+		return &RowError{Field: ColProbe, Reason: "null"}
+	}
+	if c.anchor.IsNull(i) {
+		return &RowError{Field: ColAnchor, Reason: "null"}
+	}
+	if !c.untimed && c.ts.IsNull(i) {
+		return &RowError{Field: ColStartTime, Reason: "null"}
+	}
+	if e := checkDuration(c.v4, i, ColV4); e != nil {
+		return e
+	}
+	return checkDuration(c.v6, i, ColV6)
+}
+
+func checkDuration(a *array.Float64, i int, name string) *RowError {
+	if a.IsNull(i) {
+		return &RowError{Field: name, Reason: "null"}
+	}
+	v := a.Value(i)
+	switch {
+	case math.IsNaN(v):
+		return &RowError{Field: name, Reason: "NaN", Value: "NaN"}
+	case math.IsInf(v, 0):
+		return &RowError{Field: name, Reason: "infinite", Value: fmt.Sprint(v)}
+	case v < 0:
+		return &RowError{Field: name, Reason: "negative", Value: fmt.Sprint(v)}
+	}
+	return nil
+}
+
+// toMicros converts a timestamp in unit to microseconds, flooring.
+func toMicros(v int64, unit arrow.TimeUnit) int64 {
+	switch unit {
+	case arrow.Second:
+		return v * 1_000_000
+	case arrow.Millisecond:
+		return v * 1000
+	case arrow.Nanosecond:
+		q := v / 1000
+		if v%1000 < 0 {
+			q--
+		}
+		return q
+	}
+	return v
+}
+
+// WriteParquet copies every batch of src to a Parquet file at path, written
+// atomically: on error or cancellation nothing is left at path. Row groups
+// hold ParquetRowGroupRows rows (the last fewer), columns are zstd
+// compressed (the ids dictionary-encoded too), and the Arrow schema is stored so
+// start_time reads back as timestamp[us, UTC]. It returns the number of
+// rows written. A row group is buffered in memory before it is written.
+func WriteParquet(ctx context.Context, path string, src array.RecordReader) (int64, error) {
+	out, err := atomicfile.Create(path)
+	if err != nil {
+		return 0, err
+	}
+	defer out.Abort()
+	props := parquet.NewWriterProperties(
+		parquet.WithCompression(compress.Codecs.Zstd),
+		parquet.WithMaxRowGroupLength(ParquetRowGroupRows),
+		// Ids repeat (dictionary-encoded); times and durations hardly do.
+		parquet.WithDictionaryDefault(true),
+		parquet.WithDictionaryFor(ColStartTime, false),
+		parquet.WithDictionaryFor(ColV4, false),
+		parquet.WithDictionaryFor(ColV6, false),
+		parquet.WithCreatedBy("afsel"),
+	)
+	rows, w, err := copyRecords(ctx, path, src, func(schema *arrow.Schema) (recordWriter, error) {
+		w, err := pqarrow.NewFileWriter(schema, out, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+		if err != nil {
+			return nil, err
+		}
+		return bufferedParquet{w}, nil
+	})
+	if err != nil {
+		return rows, err
+	}
+	if err := w.Close(); err != nil {
+		return rows, fmt.Errorf("write %s: %w", path, err)
+	}
+	return rows, out.Commit()
+}
+
+// bufferedParquet writes batches into row groups of the maximum length.
+type bufferedParquet struct{ *pqarrow.FileWriter }
+
+func (w bufferedParquet) Write(rec arrow.Record) error { return w.WriteBuffered(rec) }
+
+var _ Reader = (*ParquetReader)(nil)
