@@ -16,7 +16,7 @@ func newIngestCmd(e *env) *cobra.Command {
 		Use:   "ingest",
 		Short: "Convert paired tests to afsel's Arrow IPC format",
 	}
-	cmd.AddCommand(newIngestFileCmd(e))
+	cmd.AddCommand(newIngestFileCmd(e), newIngestAtlasCmd(e))
 	return cmd
 }
 

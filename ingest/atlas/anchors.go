@@ -1,0 +1,131 @@
+package atlas
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"slices"
+)
+
+// Anchors maps the addresses of RIPE Atlas anchors to their ids, one map per
+// address family. Addresses are compared as parsed addresses (net/netip), so
+// every spelling of an IPv6 address matches.
+type Anchors struct {
+	v4, v6 map[netip.Addr][]int64 // several ids when records share an address
+	n      int
+}
+
+// anchorRecord is one probe of a RIPE Atlas probe list or archive.
+type anchorRecord struct {
+	ID        *int64  `json:"id"`
+	AddressV4 *string `json:"address_v4"`
+	AddressV6 *string `json:"address_v6"`
+	IsAnchor  bool    `json:"is_anchor"`
+}
+
+// LoadAnchors reads the anchor list at path (see ReadAnchors); it may be
+// gzip or bzip2 compressed.
+func LoadAnchors(path string) (*Anchors, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ReadAnchors(f, path)
+}
+
+// ReadAnchors reads a RIPE Atlas probe list: an archive object
+// {"objects": [...]}, an API page {"results": [...]}, or a plain JSON array
+// of probe objects (id, address_v4, address_v6, is_anchor, ...), plain, gzip
+// or bzip2. Only probes with is_anchor true count; a missing or null address
+// leaves that family out. name is used in errors.
+//
+// When two anchor records share an address, a test to it belongs to both,
+// as in the query's join.
+func ReadAnchors(r io.Reader, name string) (*Anchors, error) {
+	text, stop, err := decompress(r)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	defer stop()
+	data, err := io.ReadAll(text)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	var recs []anchorRecord
+	switch t := bytes.TrimLeft(data, " \t\r\n"); {
+	case len(t) > 0 && t[0] == '[':
+		err = json.Unmarshal(t, &recs)
+	case len(t) > 0 && t[0] == '{':
+		var wrap struct {
+			Objects []anchorRecord `json:"objects"`
+			Results []anchorRecord `json:"results"`
+		}
+		err = json.Unmarshal(t, &wrap)
+		recs = append(wrap.Objects, wrap.Results...)
+	default:
+		err = fmt.Errorf("not a JSON object or array")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: anchors: %w", name, err)
+	}
+	a := &Anchors{v4: make(map[netip.Addr][]int64), v6: make(map[netip.Addr][]int64)}
+	for i, rec := range recs {
+		if !rec.IsAnchor {
+			continue
+		}
+		if rec.ID == nil {
+			return nil, fmt.Errorf("read %s: anchors: record %d has no id", name, i)
+		}
+		a.n++
+		for _, f := range []struct {
+			s  *string
+			m  map[netip.Addr][]int64
+			af int
+		}{{rec.AddressV4, a.v4, 4}, {rec.AddressV6, a.v6, 6}} {
+			if f.s == nil || *f.s == "" {
+				continue
+			}
+			ip, err := netip.ParseAddr(*f.s)
+			if err != nil {
+				return nil, fmt.Errorf("read %s: anchor %d: address_v%d: %w", name, *rec.ID, f.af, err)
+			}
+			ip = norm(ip, f.af)
+			if (f.af == 4) != ip.Is4() {
+				return nil, fmt.Errorf("read %s: anchor %d: address_v%d %q is not an IPv%d address", name, *rec.ID, f.af, *f.s, f.af)
+			}
+			if !slices.Contains(f.m[ip], *rec.ID) {
+				f.m[ip] = append(f.m[ip], *rec.ID)
+			}
+		}
+	}
+	return a, nil
+}
+
+// norm is the canonical form of an address of family af: IPv4-mapped IPv6
+// addresses are unmapped for IPv4, zones dropped.
+func norm(ip netip.Addr, af int) netip.Addr {
+	ip = ip.WithZone("")
+	if af == 4 {
+		ip = ip.Unmap()
+	}
+	return ip
+}
+
+// Len is the number of anchors (records with is_anchor true).
+func (a *Anchors) Len() int { return a.n }
+
+// Lookup returns the ids of the anchors whose address of family af (4 or 6)
+// is ip, or nil.
+func (a *Anchors) Lookup(af int, ip netip.Addr) []int64 {
+	switch af {
+	case 4:
+		return a.v4[norm(ip, 4)]
+	case 6:
+		return a.v6[norm(ip, 6)]
+	}
+	return nil
+}
