@@ -178,72 +178,39 @@ func runFigures(cmd *cobra.Command, e *env, o *figuresOptions) error {
 	if err != nil {
 		return err
 	}
-	rep := &figures.Report{Table1: in.t1, Table2: in.t2}
-	rep.Parameters = []figures.KV{{Key: "input", Value: o.input}, {Key: "points", Value: strconv.Itoa(o.points)}}
+	fin := figures.Inputs{Table1: in.t1, Table2: in.t2, Sim: in.sim, Metrics: in.metrics}
+	fin.Parameters = []figures.KV{{Key: "input", Value: o.input}, {Key: "points", Value: strconv.Itoa(o.points)}}
 	if in.summary != nil {
-		rep.Summaries = append(rep.Summaries, figures.NamedSummary{Name: in.summary.Command + " (summary.json)", Summary: *in.summary})
+		fin.Summaries = append(fin.Summaries, figures.NamedSummary{Name: in.summary.Command + " (summary.json)", Summary: *in.summary})
 		other := "replay"
 		if in.summary.Command != "tables" {
 			other = "tables"
 		}
-		rep.Notes = append(rep.Notes, fmt.Sprintf("summary.json in %s is from afsel %s: the summary of afsel %s was overwritten (both write summary.json), so its parameters are not shown.", o.input, in.summary.Command, other))
+		fin.Notes = append(fin.Notes, fmt.Sprintf("summary.json in %s is from afsel %s: the summary of afsel %s was overwritten (both write summary.json), so its parameters are not shown.", o.input, in.summary.Command, other))
 	} else {
-		rep.Notes = append(rep.Notes, "no summary.json in "+o.input+": run parameters and input digests unknown.")
+		fin.Notes = append(fin.Notes, "no summary.json in "+o.input+": run parameters and input digests unknown.")
 	}
 	if in.metrics == nil {
 		e.log.Warn("no replay_metrics.csv: the report's replay summary has no gains", "dir", o.input)
 	}
-
-	var files []outFile
-	var figs []*figures.Figure
 	if o.data == "" {
 		e.log.Warn("no --data: Figures 1 and 2 skipped")
-		rep.Notes = append(rep.Notes, "Figures 1 and 2 were skipped: no --data (the paired tests).")
+		fin.Notes = append(fin.Notes, "Figures 1 and 2 were skipped: no --data (the paired tests).")
 	} else {
-		f1, f2, err := dataFigures(cmd, e, o, in, rep)
-		if err != nil {
+		var err error
+		if fin.Fig1, fin.Fig2, err = dataFigures(cmd, e, o, in, &fin); err != nil {
 			return err
 		}
-		r1, err := figures.RenderFigure1(f1, o.points)
-		if err != nil {
-			return err
-		}
-		r2, err := figures.RenderFigure2(f2)
-		if err != nil {
-			return err
-		}
-		figs = append(figs, r1, r2)
-		rep.Fig1 = f1
-		files = append(files,
-			outFile{"fig1.csv", func(w io.Writer) error { return figures.WriteRows(w, f1.Rows(o.points)) }},
-			outFile{"fig2.csv", func(w io.Writer) error { return figures.WriteRows(w, f2.Rows()) }})
 	}
-
-	f4 := figures.Figure4(in.sim)
-	cov := figures.ComputeCoverage(in.sim)
-	rep.Coverage = cov
-	rep.Replay = figures.ReplaySummary(in.sim, in.metrics)
-	r4, err := figures.RenderFigure4(f4, o.points)
+	built, rep, err := figures.Build(fin, o.points)
 	if err != nil {
 		return err
 	}
-	rc, err := figures.RenderCoverage(cov, o.points)
-	if err != nil {
-		return err
+	cov := rep.Coverage
+	files := make([]outFile, len(built))
+	for i, f := range built {
+		files[i] = outFile{f.Name, f.Write}
 	}
-	figs = append(figs, r4, rc)
-	rep.Figures = figs
-	files = append(files,
-		outFile{"fig4.csv", func(w io.Writer) error { return figures.WriteRows(w, f4.Rows(o.points)) }},
-		outFile{"coverage.csv", func(w io.Writer) error { return figures.WriteRows(w, cov.Rows(o.points)) }})
-	for _, f := range figs {
-		files = append(files,
-			outFile{f.Name + ".svg", f.WriteSVG},
-			outFile{f.Name + ".png", f.WritePNG})
-	}
-	files = append(files,
-		outFile{"report.html", func(w io.Writer) error { return figures.WriteHTML(w, rep) }},
-		outFile{"report.md", func(w io.Writer) error { return figures.WriteMarkdown(w, rep) }})
 	if err := mkdirOut(o.out); err != nil {
 		return err
 	}
@@ -258,7 +225,7 @@ func runFigures(cmd *cobra.Command, e *env, o *figuresOptions) error {
 }
 
 // dataFigures reads the paired tests once for Figures 1 and 2.
-func dataFigures(cmd *cobra.Command, e *env, o *figuresOptions, in *figuresInputs, rep *figures.Report) (*figures.Fig1, *figures.Fig2, error) {
+func dataFigures(cmd *cobra.Command, e *env, o *figuresOptions, in *figuresInputs, rep *figures.Inputs) (*figures.Fig1, *figures.Fig2, error) {
 	var key figures.PairKey
 	if o.pair != "" {
 		key, _ = figures.ParsePairKey(o.pair)
