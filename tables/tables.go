@@ -83,14 +83,21 @@ func Run(ctx context.Context, open pairs.Opener, cfg Config, progress *pairs.Pro
 	}
 	r := &Result{Pairs: out, Group: gst, Rows: ist}
 	SortPairs(r.Pairs)
-	for i := range r.Pairs {
-		p := &r.Pairs[i]
-		if p.Eligible {
-			r.Table1.Add(p.Class)
-			r.Table2.Add(p)
+	r.Table1, r.Table2 = Summarize(r.Pairs)
+	return r, nil
+}
+
+// Summarize counts Tables 1 and 2 over the eligible pairs of ps.
+func Summarize(ps []Pair) (stats.Table1, Table2) {
+	var t1 stats.Table1
+	var t2 Table2
+	for i := range ps {
+		if p := &ps[i]; p.Eligible {
+			t1.Add(p.Class)
+			t2.Add(p)
 		}
 	}
-	return r, nil
+	return t1, t2
 }
 
 // SortPairs sorts by (Probe, Anchor).

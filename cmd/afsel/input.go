@@ -137,6 +137,11 @@ func describeInputs(paths []string, format string) (inputInfo, error) {
 	return info, nil
 }
 
+func sha256Hex(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
 // describeInput identifies one input file.
 func describeInput(path string) (inputInfo, error) { return digestFile(path, nil) }
 

@@ -191,3 +191,46 @@ func TestSweepCommand(t *testing.T) {
 		t.Errorf("stdout lacks the gamma 0.5 rows:\n%s", stdout)
 	}
 }
+
+// TestReproduceGolden checks that reproduce, in one pass, writes the same
+// tables and simulation as the separate commands (their golden files), and
+// the figures and report.
+func TestReproduceGolden(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := run(t, "reproduce", "--input", goldenData, "--out", out, "-q")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, name := range []string{"table1.csv", "table2.csv", "flows.csv", "change_points.csv", "simulation.csv", "replay_metrics.csv"} {
+		compareGolden(t, filepath.Join(out, name), filepath.Join("testdata", "cli", name))
+	}
+	for _, name := range []string{"summary.json", "figures/report.html", "figures/fig1.png", "figures/fig2.svg", "figures/fig4.csv"} {
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+			t.Error(err)
+		}
+	}
+	for _, want := range []string{"Table 1", "Table 2", "EXP3 replay", "figures/report.html"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q", want)
+		}
+	}
+}
+
+// TestReproduceDefault runs with no input flags, on the embedded data.
+func TestReproduceDefault(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := run(t, "reproduce", "--out", out, "-q")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "IPv4 is better") {
+		t.Errorf("stdout lacks Table 1:\n%s", stdout)
+	}
+	sum, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(sum, []byte("embedded default data")) {
+		t.Errorf("summary.json does not name the embedded input")
+	}
+}

@@ -210,12 +210,12 @@ func runReplay(cmd *cobra.Command, e *env, o *replayOptions, sweep bool) error {
 	}
 	e.log.Info(cmd.Name()+" done", "pairs", sum.Pairs, "eligible", sum.Eligible, "steps", res.Steps,
 		"elapsed", time.Since(start).Round(time.Millisecond), "ns_per_step", math.Round(elapsed*1e9/float64(max(res.Steps, 1))))
-	printReplaySummary(e.stdout, res, o.cfg.Gammas)
+	printReplaySummary(e.stdout, res.Pairs, o.cfg.Gammas)
 	return nil
 }
 
-func printReplaySummary(w io.Writer, res *replay.Result, gammas []float64) {
-	rows := replay.Sweep(res.Pairs, gammas)
+func printReplaySummary(w io.Writer, ps []replay.Pair, gammas []float64) {
+	rows := replay.Sweep(ps, gammas)
 	fmt.Fprintln(w, "EXP3 replay: median_best_choice per zone (quartiles over pairs)")
 	fmt.Fprintf(w, "%6s  %-15s %6s  %7s %7s %7s  %10s\n", "gamma", "zone", "pairs", "q1", "median", "q3", "gain ms")
 	for _, r := range rows {

@@ -1,0 +1,409 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	_ "embed"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/afsel/afsel/figures"
+	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/pairs"
+	"github.com/afsel/afsel/replay"
+	"github.com/afsel/afsel/stats"
+	"github.com/afsel/afsel/tables"
+)
+
+// defaultData is the embedded data set `reproduce` runs on without --input.
+//
+//go:embed testdata/default.csv.gz
+var defaultData []byte
+
+const defaultDataName = "embedded default data (testdata/default.csv.gz)"
+
+type reproduceOptions struct {
+	input   inputFlags
+	out     string
+	profile string
+	tables  tables.Config
+	replay  replay.Config
+	points  int
+	pair    string
+}
+
+func newReproduceCmd(e *env) *cobra.Command {
+	o := &reproduceOptions{tables: tables.DefaultConfig(), replay: replay.DefaultConfig()}
+	cmd := &cobra.Command{
+		Use:   "reproduce [--input FILE...] [--out DIR]",
+		Short: "Run everything: Tables 1 and 2, the EXP3 replay, the figures and the report",
+		Long: `Reproduce the study in one process and one pass over the input: classify and
+segment every pair (Tables 1 and 2), replay EXP3 against the fixed choices,
+and draw Figures 1, 2 and 4 with a report. Without --input it runs on a small
+data set embedded in afsel, so it works on a fresh machine with no flags.
+
+Writes to DIR (default "out"), atomically, what 'tables' and 'replay' write
+(table1.csv, table2.csv, flows.csv, change_points.csv, simulation.csv,
+replay_metrics.csv), one summary.json for the whole run, and DIR/figures/
+(fig1/fig2/fig4/coverage .csv .svg .png, report.html, report.md); then prints
+Table 1, Table 2, the replay summary and the files written.`,
+		Example: `  go run ./cmd/afsel reproduce
+  afsel reproduce --input tests.arrow --out out/
+  afsel reproduce --input 'day-*.parquet' --profile paper`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.resolve(cmd); err != nil {
+				return err
+			}
+			return runReproduce(cmd, e, o)
+		},
+	}
+	f := cmd.Flags()
+	o.input.addFlags(f)
+	f.StringVarP(&o.out, "out", "o", "out", "output directory (created if missing)")
+	f.StringVar(&o.profile, "profile", "artefacts", `"artefacts" (the authors' code) or "paper" (the prose: 98% CI, 60 training rounds)`)
+	addTablesFlags(f, &o.tables)
+	f.Float64Var(&o.replay.Gammas[0], "gamma", o.replay.Gammas[0], "EXP3 exploration rate")
+	f.IntVar(&o.replay.Runs, "runs", o.replay.Runs, "EXP3 runs per pair (the median is reported)")
+	f.StringVar(&o.replay.Seed, "seed", o.replay.Seed, "Python random.Random string seed of every pair")
+	f.IntVar(&o.replay.Train, "train", o.replay.Train, "rounds 0..train are not scored; scores divide by N - train")
+	f.Float64Var(&o.replay.MaxWeight, "max-weight", o.replay.MaxWeight, "EXP3 weight sum after rescaling (weights floored at 1)")
+	f.IntVar(&o.points, "points", figures.DefaultPoints, "points per CDF in the figures' CSVs")
+	f.StringVar(&o.pair, "pair", "", "pair of Figure 2 as PRB:ANCHOR (default: the first with 4+ segments and mixed zones)")
+	return cmd
+}
+
+func (o *reproduceOptions) resolve(cmd *cobra.Command) error {
+	if o.out == "" {
+		return usagef("--out is required")
+	}
+	if len(o.input.patterns) > 0 {
+		if err := o.input.expand("--input"); err != nil {
+			return err
+		}
+	}
+	switch o.profile {
+	case "artefacts":
+	case "paper":
+		if !cmd.Flags().Changed("confidence") {
+			o.tables.Stats.Confidence = stats.PaperConfig().Confidence
+		}
+		if !cmd.Flags().Changed("train") {
+			o.replay.Train = replay.PaperTrain
+		}
+	default:
+		return usagef("--profile %q: want artefacts or paper", o.profile)
+	}
+	if err := validateTablesConfig(o.tables); err != nil {
+		return err
+	}
+	o.replay.MinTests, o.replay.Stats, o.replay.Workers = o.tables.MinTests, o.tables.Stats, o.tables.Workers
+	if err := o.replay.Validate(); err != nil {
+		return usageError{err}
+	}
+	if o.points < 2 {
+		return usagef("--points %d: want at least 2", o.points)
+	}
+	if o.pair != "" {
+		if _, err := figures.ParsePairKey(o.pair); err != nil {
+			return usagef("--pair: %v", err)
+		}
+	}
+	return nil
+}
+
+// opener returns the input: the files given, or the embedded data.
+func (o *reproduceOptions) opener() (pairs.Opener, inputInfo, error) {
+	if len(o.input.files) > 0 {
+		info, err := describeInputs(o.input.files, o.input.format)
+		return o.input.opener(), info, err
+	}
+	info := inputInfo{Path: defaultDataName, Bytes: int64(len(defaultData)), SHA256: sha256Hex(defaultData)}
+	return func() (ingest.Reader, error) {
+		zr, err := gzip.NewReader(bytes.NewReader(defaultData))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", defaultDataName, err)
+		}
+		return ingest.NewCSVReader(zr, ingest.Options{Name: defaultDataName})
+	}, info, nil
+}
+
+// reproduction is what one pass over the input collects.
+type reproduction struct {
+	mu     sync.Mutex
+	tables []tables.Pair
+	replay []replay.Pair
+	steps  int64
+	v4, v6 []float64 // every paired test's durations, for Figure 1
+	// Figure 2 candidates: series of pairs with 4+ segments and mixed
+	// zones (or the --pair one).
+	series map[figures.PairKey]figures.PairSeries
+}
+
+func (r *reproduction) reset() {
+	*r = reproduction{series: make(map[figures.PairKey]figures.PairSeries)}
+}
+
+func runReproduce(cmd *cobra.Command, e *env, o *reproduceOptions) error {
+	ctx := cmd.Context()
+	start := time.Now()
+	open, info, err := o.opener()
+	if err != nil {
+		return err
+	}
+	if err := mkdirOut(o.out); err != nil {
+		return err
+	}
+	eng, err := replay.NewEngine(o.replay)
+	if err != nil {
+		return err
+	}
+	var want figures.PairKey
+	if o.pair != "" {
+		want, _ = figures.ParsePairKey(o.pair)
+	}
+	var res reproduction
+	res.reset()
+	newWork := func() func(pairs.Probe) error {
+		an := tables.NewAnalyzer(o.tables)
+		w := eng.NewWorker()
+		return func(p pairs.Probe) error {
+			tp := make([]tables.Pair, len(p.Series))
+			classes := make([]stats.Result, len(p.Series))
+			var v4, v6 []float64
+			cands := make(map[figures.PairKey]figures.PairSeries)
+			for i := range p.Series {
+				s := &p.Series[i]
+				var err error
+				if tp[i], err = an.Pair(s); err != nil {
+					return err
+				}
+				classes[i] = tp[i].Class
+				v4 = append(v4, s.V4...)
+				v6 = append(v6, s.V6...)
+				k := figures.PairKey{Probe: s.Probe, Anchor: s.Anchor}
+				if k == want || (o.pair == "" && len(tp[i].Segments) >= 4 && tp[i].Mixed) {
+					cands[k] = figures.PairSeries{PairKey: k, Time: s.Time, V4: s.V4, V6: s.V6}
+				}
+			}
+			rp, steps, err := w.Probe(ctx, &p, classes)
+			if err != nil {
+				return err
+			}
+			res.mu.Lock()
+			defer res.mu.Unlock()
+			res.tables = append(res.tables, tp...)
+			res.replay = append(res.replay, rp...)
+			res.steps += steps
+			res.v4 = append(res.v4, v4...)
+			res.v6 = append(res.v6, v6...)
+			for k, s := range cands {
+				res.series[k] = s
+			}
+			return nil
+		}
+	}
+	var prog pairs.Progress
+	bar := e.startProgress(func(el time.Duration) string {
+		n := prog.Pairs.Load()
+		return fmt.Sprintf("reproduce: %d probes, %d pairs, %.0f pairs/s", prog.Probes.Load(), n, float64(n)/el.Seconds())
+	})
+	each := pairs.EachConfig{Workers: o.tables.Workers, Progress: &prog, Restart: res.reset}
+	gst, rows, err := pairs.Each(ctx, open, each, newWork)
+	bar.Stop()
+	if err != nil {
+		return err
+	}
+	if d := rows.DroppedTotal(); d > 0 {
+		e.log.Warn("skipped malformed rows", "rows", d, "reasons", rows.Dropped)
+	}
+	tables.SortPairs(res.tables)
+	replay.SortPairs(res.replay)
+	t1, t2 := tables.Summarize(res.tables)
+	rows1, rows2 := tables.Rows1(t1), tables.Rows2(t2)
+	analysed := time.Since(start)
+
+	sum := reproduceSummary{
+		Command: "reproduce", Version: buildVersion(), Input: info,
+		Tables: tablesParameters{
+			Profile: o.profile, Confidence: o.tables.Stats.Confidence, Alpha: o.tables.Stats.Alpha,
+			Trim: o.tables.Stats.Trim, MinTests: o.tables.MinTests,
+			PeltMinSize: o.tables.Pelt.MinSize, PeltJump: o.tables.Pelt.Jump, PeltPenalty: o.tables.Pelt.Penalty,
+		},
+		Replay: replayParams{
+			Profile: o.profile, Gammas: o.replay.Gammas, Runs: o.replay.Runs, Seed: o.replay.Seed, Train: o.replay.Train,
+			MaxWeight: o.replay.MaxWeight, MinTests: o.replay.MinTests,
+			Confidence: o.replay.Stats.Confidence, Alpha: o.replay.Stats.Alpha, Trim: o.replay.Stats.Trim,
+		},
+		Rows: rows, Probes: gst.Probes, Pairs: gst.Pairs, Eligible: t1.Total(), Ineligible: gst.Pairs - t1.Total(),
+		NaNQuirk: t1.NaNQuirk, Table1: rows1, Table2: rows2, Steps: res.steps,
+		AnalysisSeconds: analysed.Seconds(), StepsPerSec: float64(res.steps) / analysed.Seconds(),
+	}
+	files := []outFile{
+		{"table1.csv", func(w io.Writer) error { return tables.WriteTable(w, rows1) }},
+		{"table2.csv", func(w io.Writer) error { return tables.WriteTable(w, rows2) }},
+		{"flows.csv", func(w io.Writer) error { return tables.WriteFlows(w, res.tables) }},
+		{"change_points.csv", func(w io.Writer) error { return tables.WriteChangePoints(w, res.tables) }},
+		{"simulation.csv", func(w io.Writer) error { return replay.WriteSimulation(w, res.replay, 0) }},
+		{"replay_metrics.csv", func(w io.Writer) error { return replay.WriteMetrics(w, res.replay, o.replay.Gammas) }},
+	}
+
+	fin, err := reproduceFigures(e, o, &res, rows1, rows2, &sum)
+	if err != nil {
+		return err
+	}
+	built, rep, err := figures.Build(fin, o.points)
+	if err != nil {
+		return err
+	}
+	figDir := filepath.Join(o.out, "figures")
+	if err := mkdirOut(figDir); err != nil {
+		return err
+	}
+	var figFiles []outFile
+	for _, f := range built {
+		figFiles = append(figFiles, outFile{f.Name, f.Write})
+	}
+	for _, f := range files {
+		sum.Files = append(sum.Files, f.name)
+	}
+	for _, f := range figFiles {
+		sum.Files = append(sum.Files, filepath.Join("figures", f.name))
+	}
+	sum.Files = append(sum.Files, "summary.json")
+	sum.Elapsed = time.Since(start).Seconds()
+	files = append(files, outFile{"summary.json", func(w io.Writer) error { return writeJSON(w, sum) }})
+	if err := e.writeFiles(o.out, files); err != nil {
+		return err
+	}
+	if err := e.writeFiles(figDir, figFiles); err != nil {
+		return err
+	}
+	e.log.Info("reproduce done", "pairs", gst.Pairs, "eligible", t1.Total(), "steps", res.steps,
+		"elapsed", time.Since(start).Round(time.Millisecond))
+
+	printTables(e.stdout, rows1, rows2)
+	printReplaySummary(e.stdout, res.replay, o.replay.Gammas)
+	cov := rep.Coverage
+	fmt.Fprintf(e.stdout, "\nPer-probe coverage over %d probes: median %.1f%% in the winning family (paper %.0f%%), %.1f%% with none-better pairs (paper %.0f%%)\n",
+		len(cov.Probes), 100*cov.MedianFamily, figures.PaperCoverageFamily, 100*cov.MedianFamilyNone, figures.PaperCoverageFamilyNone)
+	fmt.Fprintf(e.stdout, "\nFiles written to %s:\n", o.out)
+	for _, f := range sum.Files {
+		fmt.Fprintf(e.stdout, "  %s\n", f)
+	}
+	return nil
+}
+
+// reproduceSummary is reproduce's summary.json.
+type reproduceSummary struct {
+	Command         string           `json:"command"`
+	Version         string           `json:"version"`
+	Input           inputInfo        `json:"input"`
+	Tables          tablesParameters `json:"tables_parameters"`
+	Replay          replayParams     `json:"replay_parameters"`
+	Rows            ingest.Stats     `json:"rows"`
+	Probes          int              `json:"probes"`
+	Pairs           int              `json:"pairs"`
+	Eligible        int              `json:"eligible_pairs"`
+	Ineligible      int              `json:"ineligible_pairs"`
+	NaNQuirk        int              `json:"nan_quirk_pairs"`
+	Table1          []tables.Row     `json:"table1"`
+	Table2          []tables.Row     `json:"table2"`
+	Steps           int64            `json:"exp3_steps"`
+	AnalysisSeconds float64          `json:"analysis_seconds"`
+	StepsPerSec     float64          `json:"exp3_steps_per_second"`
+	Elapsed         float64          `json:"elapsed_seconds"`
+	Files           []string         `json:"files"`
+}
+
+// reproduceFigures turns the pass's results into the figures' inputs.
+func reproduceFigures(e *env, o *reproduceOptions, res *reproduction, rows1, rows2 []tables.Row, sum *reproduceSummary) (figures.Inputs, error) {
+	fin := figures.Inputs{Table1: rows1, Table2: rows2}
+	for i := range res.replay {
+		p := &res.replay[i]
+		sp := figures.SimPair{PairKey: figures.PairKey{Probe: p.Probe, Anchor: p.Anchor}, Eligible: p.Eligible}
+		if p.Eligible {
+			s := p.Sims[0]
+			sp.Zone, sp.Gain, sp.Median = p.Class.Zone, p.Class.Gain, p.Class.Median
+			sp.MedianBestChoice, sp.BestPathChoice, sp.StaticBestChoice = s.MedianBestChoice, p.BestPathChoice, p.StaticBestChoice
+			fin.Metrics = append(fin.Metrics, figures.Metric{
+				PairKey: sp.PairKey, Gamma: o.replay.Gammas[0], Zone: p.Class.Zone, Family: string(p.Family),
+				EXP3Gain: s.Gain, StaticGain: p.StaticGain, ProbeGain: p.ProbeGain, EXP3Regret: s.Regret,
+			})
+		}
+		fin.Sim = append(fin.Sim, sp)
+	}
+	f1, err := figures.Figure1(res.v4, res.v6)
+	if err != nil {
+		return fin, err
+	}
+	fin.Fig1 = f1
+	// Figure 2: the --pair one, or the first candidate in (probe, anchor) order.
+	keys := make([]figures.PairKey, 0, len(res.series))
+	for k := range res.series {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b figures.PairKey) int {
+		if a.Probe != b.Probe {
+			return cmpInt64(a.Probe, b.Probe)
+		}
+		return cmpInt64(a.Anchor, b.Anchor)
+	})
+	pairKey := ""
+	if len(keys) == 0 {
+		if o.pair != "" {
+			return fin, usagef("--pair %s: no such pair in the input", o.pair)
+		}
+		fin.Notes = append(fin.Notes, "Figure 2 was skipped: no pair has at least 4 segments and mixed zones.")
+		e.log.Warn("figure 2 skipped: no pair with 4+ segments and mixed zones; choose one with --pair")
+	} else {
+		k := keys[0]
+		i, _ := slices.BinarySearchFunc(res.tables, k, func(p tables.Pair, k figures.PairKey) int {
+			if p.Probe != k.Probe {
+				return cmpInt64(p.Probe, k.Probe)
+			}
+			return cmpInt64(p.Anchor, k.Anchor)
+		})
+		tp := res.tables[i]
+		if !tp.Eligible {
+			return fin, usagef("--pair %s: the pair is not eligible (%d paired tests), so it has no segments", o.pair, tp.N)
+		}
+		f2, err := figures.Figure2(res.series[k], figures.SegPair{PairKey: k, Segments: tp.Segments, Mixed: tp.Mixed}, tp.Class.Zone)
+		if err != nil {
+			return fin, err
+		}
+		fin.Fig2 = f2
+		pairKey = k.String()
+	}
+	fin.Parameters = []figures.KV{
+		{Key: "input", Value: sum.Input.Path}, {Key: "input sha256", Value: sum.Input.SHA256},
+		{Key: "points", Value: strconv.Itoa(o.points)}, {Key: "figure 2 pair", Value: pairKey},
+	}
+	var js bytes.Buffer
+	if err := writeJSON(&js, sum); err != nil {
+		return fin, err
+	}
+	s, err := figures.ReadSummary(&js)
+	if err != nil {
+		return fin, err
+	}
+	fin.Summaries = []figures.NamedSummary{{Name: "reproduce", Summary: s}}
+	return fin, nil
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
