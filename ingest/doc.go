@@ -2,7 +2,10 @@
 // of one schema (Schema) and writes them back out.
 //
 // It owns the input formats: the authors' CSV export of the BigQuery query
-// (plain or gzip) and Arrow IPC files written by afsel. Every reader streams
+// (plain, gzip, bzip2), Parquet (afsel's or a BigQuery export), Arrow IPC
+// files and streams, and the simulator's paths.cbor (no times:
+// UntimedSchema); their detection by name and content; and reading several
+// files as one stream. Every reader streams
 // batches with the arrow-go reader shape (Next, Record, Err, Release), so a
 // file is never held in memory as text. Malformed rows are errors that name
 // the file, line and field (see RowError), unless the caller asks to skip
