@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	_ "embed"
 	"fmt"
@@ -350,12 +351,10 @@ func reproduceFigures(e *env, o *reproduceOptions, res *reproduction, rows1, row
 	for k := range res.series {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b figures.PairKey) int {
-		if a.Probe != b.Probe {
-			return cmpInt64(a.Probe, b.Probe)
-		}
-		return cmpInt64(a.Anchor, b.Anchor)
-	})
+	cmpKey := func(a, b figures.PairKey) int {
+		return cmp.Or(cmp.Compare(a.Probe, b.Probe), cmp.Compare(a.Anchor, b.Anchor))
+	}
+	slices.SortFunc(keys, cmpKey)
 	pairKey := ""
 	if len(keys) == 0 {
 		if o.pair != "" {
@@ -366,10 +365,7 @@ func reproduceFigures(e *env, o *reproduceOptions, res *reproduction, rows1, row
 	} else {
 		k := keys[0]
 		i, _ := slices.BinarySearchFunc(res.tables, k, func(p tables.Pair, k figures.PairKey) int {
-			if p.Probe != k.Probe {
-				return cmpInt64(p.Probe, k.Probe)
-			}
-			return cmpInt64(p.Anchor, k.Anchor)
+			return cmpKey(figures.PairKey{Probe: p.Probe, Anchor: p.Anchor}, k)
 		})
 		tp := res.tables[i]
 		if !tp.Eligible {
@@ -396,14 +392,4 @@ func reproduceFigures(e *env, o *reproduceOptions, res *reproduction, rows1, row
 	}
 	fin.Summaries = []figures.NamedSummary{{Name: "reproduce", Summary: s}}
 	return fin, nil
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
