@@ -1,6 +1,7 @@
 package tables
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -103,19 +104,7 @@ func Summarize(ps []Pair) (stats.Table1, Table2) {
 // SortPairs sorts by (Probe, Anchor).
 func SortPairs(ps []Pair) {
 	slices.SortFunc(ps, func(a, b Pair) int {
-		if a.Probe != b.Probe {
-			if a.Probe < b.Probe {
-				return -1
-			}
-			return 1
-		}
-		if a.Anchor < b.Anchor {
-			return -1
-		}
-		if a.Anchor > b.Anchor {
-			return 1
-		}
-		return 0
+		return cmp.Or(cmp.Compare(a.Probe, b.Probe), cmp.Compare(a.Anchor, b.Anchor))
 	})
 }
 
