@@ -6,11 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"math"
 	"os"
 	"path/filepath"
-	"sync/atomic"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -76,21 +74,15 @@ func init() {
 // with Options.SkipBadRows (a bad entry counts its longer list's length as
 // dropped rows); CBOR that cannot be decoded always stops the reader.
 type CBORReader struct {
-	opts   Options
-	src    *ioErrReader
-	dec    *cbor.Decoder
-	closer io.Closer
-	count  uint64 // entries in the outer array
-	entry  uint64 // entries decoded
-	cur    *CBORPair
-	k      int // next test of cur
-
-	refs  atomic.Int64
-	bld   *array.RecordBuilder
-	rec   arrow.Record
-	err   error
+	batches
+	opts  Options
+	src   *ioErrReader
+	dec   *cbor.Decoder
+	count uint64 // entries in the outer array
+	entry uint64 // entries decoded
+	cur   *CBORPair
+	k     int // next test of cur
 	done  bool
-	stats Stats
 }
 
 // ioErrReader remembers the read error of the underlying reader, to tell
@@ -123,7 +115,7 @@ func NewCBORReader(r io.Reader, opts Options) (*CBORReader, error) {
 	}
 	c.count = n
 	c.dec = cborDec.NewDecoder(br)
-	c.refs.Store(1)
+	c.start()
 	c.bld = array.NewRecordBuilder(opts.Allocator, UntimedSchema)
 	return c, nil
 }
@@ -164,41 +156,10 @@ func readArrayHeader(r *bufio.Reader) (uint64, error) {
 // Schema returns UntimedSchema.
 func (c *CBORReader) Schema() *arrow.Schema { return UntimedSchema }
 
-// Stats returns a copy of the row counts so far.
-func (c *CBORReader) Stats() Stats {
-	st := c.stats
-	st.Dropped = maps.Clone(st.Dropped)
-	return st
-}
 
-// Record returns the current batch, valid until Next or Release.
-func (c *CBORReader) Record() arrow.Record { return c.rec }
 
-// Err returns the first error met, or nil at a clean end of input.
-func (c *CBORReader) Err() error { return c.err }
 
-// Retain increases the reference count.
-func (c *CBORReader) Retain() { c.refs.Add(1) }
 
-// Release decreases the reference count and frees the buffers (and closes
-// the file, if the reader owns it) at zero.
-func (c *CBORReader) Release() {
-	if c.refs.Add(-1) != 0 {
-		return
-	}
-	if c.rec != nil {
-		c.rec.Release()
-		c.rec = nil
-	}
-	if c.bld != nil {
-		c.bld.Release()
-		c.bld = nil
-	}
-	if c.closer != nil {
-		c.closer.Close()
-		c.closer = nil
-	}
-}
 
 func (c *CBORReader) fail(err error) bool {
 	c.err = err
@@ -246,10 +207,7 @@ func (c *CBORReader) decode() bool {
 // Next reads the next batch. It returns false at the end of input or on
 // error.
 func (c *CBORReader) Next() bool {
-	if c.rec != nil {
-		c.rec.Release()
-		c.rec = nil
-	}
+	c.dropRecord()
 	if c.done {
 		return false
 	}

@@ -6,10 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"math"
 	"strconv"
-	"sync/atomic"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -47,18 +45,12 @@ func (o Options) withDefaults() Options {
 // record batches of Schema. Columns are found by header name, so their order
 // may vary and extra columns (v4_v6_ratio) are ignored.
 type CSVReader struct {
+	batches
 	opts    Options
 	r       *csv.Reader
-	closer  io.Closer
 	cols    [5]int // input column of each schema column
 	nfields int
-
-	refs  atomic.Int64
-	bld   *array.RecordBuilder
-	rec   arrow.Record
-	err   error
-	done  bool
-	stats Stats
+	done    bool
 }
 
 // NewCSVReader reads the header of r and returns a reader of its rows.
@@ -99,7 +91,7 @@ func NewCSVReader(r io.Reader, opts Options) (*CSVReader, error) {
 			return nil, &RowError{File: opts.Name, Line: 1, Field: name, Reason: "missing header column"}
 		}
 	}
-	c.refs.Store(1)
+	c.start()
 	c.bld = array.NewRecordBuilder(opts.Allocator, Schema)
 	return c, nil
 }
@@ -107,51 +99,14 @@ func NewCSVReader(r io.Reader, opts Options) (*CSVReader, error) {
 // Schema returns the ingest schema.
 func (c *CSVReader) Schema() *arrow.Schema { return Schema }
 
-// Stats returns a copy of the row counts so far; final once Next has
-// returned false. A row that stops reading with an error (see Err) is not
-// counted, so the Stats invariant holds at every call.
-func (c *CSVReader) Stats() Stats {
-	st := c.stats
-	st.Dropped = maps.Clone(st.Dropped)
-	return st
-}
 
-// Record returns the current batch, valid until the next call to Next or
-// Release. Retain it to keep it longer.
-func (c *CSVReader) Record() arrow.Record { return c.rec }
 
-// Err returns the first error met, or nil at a clean end of input.
-func (c *CSVReader) Err() error { return c.err }
 
-// Retain increases the reference count.
-func (c *CSVReader) Retain() { c.refs.Add(1) }
 
-// Release decreases the reference count and frees the reader's buffers (and
-// closes the underlying file, if it owns one) when it reaches zero.
-func (c *CSVReader) Release() {
-	if c.refs.Add(-1) != 0 {
-		return
-	}
-	if c.rec != nil {
-		c.rec.Release()
-		c.rec = nil
-	}
-	if c.bld != nil {
-		c.bld.Release()
-		c.bld = nil
-	}
-	if c.closer != nil {
-		c.closer.Close()
-		c.closer = nil
-	}
-}
 
 // Next reads the next batch. It returns false at the end of input or on error.
 func (c *CSVReader) Next() bool {
-	if c.rec != nil {
-		c.rec.Release()
-		c.rec = nil
-	}
+	c.dropRecord()
 	if c.done {
 		return false
 	}

@@ -16,14 +16,10 @@ import (
 
 // IPCReader streams the batches of an Arrow IPC file of the ingest schema.
 type IPCReader struct {
-	f     *os.File
-	r     *ipc.FileReader
-	name  string
-	i     int
-	refs  atomic.Int64
-	rec   arrow.Record
-	err   error
-	stats Stats
+	r    *ipc.FileReader
+	name string
+	i    int
+	batches
 }
 
 func openIPC(f *os.File, opts Options) (*IPCReader, error) {
@@ -36,23 +32,19 @@ func openIPC(f *os.File, opts Options) (*IPCReader, error) {
 		r.Close()
 		return nil, fmt.Errorf("read %s: %w", opts.Name, err)
 	}
-	ir := &IPCReader{f: f, r: r, name: opts.Name}
-	ir.refs.Store(1)
+	ir := &IPCReader{r: r, name: opts.Name}
+	ir.start()
+	ir.free = func() { r.Close() }
+	ir.closer = f
 	return ir, nil
 }
 
 // Schema returns the ingest schema.
 func (r *IPCReader) Schema() *arrow.Schema { return Schema }
 
-// Stats counts the rows read; an Arrow file has no malformed rows to drop.
-func (r *IPCReader) Stats() Stats { return r.stats }
-
 // Next moves to the next batch.
 func (r *IPCReader) Next() bool {
-	if r.rec != nil {
-		r.rec.Release()
-		r.rec = nil
-	}
+	r.dropRecord()
 	if r.err != nil || r.i >= r.r.NumRecords() {
 		return false
 	}
@@ -66,28 +58,6 @@ func (r *IPCReader) Next() bool {
 	r.stats.RowsRead += rec.NumRows()
 	r.stats.RowsKept += rec.NumRows()
 	return true
-}
-
-// Record returns the current batch, valid until Next or Release.
-func (r *IPCReader) Record() arrow.Record { return r.rec }
-
-// Err returns the first error met.
-func (r *IPCReader) Err() error { return r.err }
-
-// Retain increases the reference count.
-func (r *IPCReader) Retain() { r.refs.Add(1) }
-
-// Release decreases the reference count and closes the file at zero.
-func (r *IPCReader) Release() {
-	if r.refs.Add(-1) != 0 {
-		return
-	}
-	if r.rec != nil {
-		r.rec.Release()
-		r.rec = nil
-	}
-	r.r.Close()
-	r.f.Close()
 }
 
 // IPCStreamReader streams the batches of an Arrow IPC stream (the format

@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"math"
 	"os"
-	"sync/atomic"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -48,11 +46,7 @@ type ParquetReader struct {
 	cols  [5]int // column of the file's record batches for each schema column
 	unit  arrow.TimeUnit
 	row   int64 // rows of the file consumed
-	refs  atomic.Int64
-	bld   *array.RecordBuilder
-	rec   arrow.Record
-	err   error
-	stats Stats
+	batches
 }
 
 // OpenParquet opens the Parquet file at path. Open does the same when the
@@ -84,7 +78,15 @@ func openParquet(f *os.File, opts Options) (*ParquetReader, error) {
 		pf.Close()
 		return nil, fmt.Errorf("read %s: %w", opts.Name, err)
 	}
-	r.refs.Store(1)
+	r.start()
+	r.free = func() {
+		if r.rr != nil {
+			r.rr.Release()
+			r.rr = nil
+		}
+		r.pf.Close()
+	}
+	r.closer = f
 	return r, nil
 }
 
@@ -138,51 +140,15 @@ func (r *ParquetReader) init() error {
 // Schema returns the ingest schema.
 func (r *ParquetReader) Schema() *arrow.Schema { return Schema }
 
-// Stats returns a copy of the row counts so far.
-func (r *ParquetReader) Stats() Stats {
-	st := r.stats
-	st.Dropped = maps.Clone(st.Dropped)
-	return st
-}
 
-// Record returns the current batch, valid until Next or Release.
-func (r *ParquetReader) Record() arrow.Record { return r.rec }
 
-// Err returns the first error met, or nil at a clean end of input.
-func (r *ParquetReader) Err() error { return r.err }
 
-// Retain increases the reference count.
-func (r *ParquetReader) Retain() { r.refs.Add(1) }
 
-// Release decreases the reference count and frees the buffers and closes
-// the file at zero.
-func (r *ParquetReader) Release() {
-	if r.refs.Add(-1) != 0 {
-		return
-	}
-	if r.rec != nil {
-		r.rec.Release()
-		r.rec = nil
-	}
-	if r.bld != nil {
-		r.bld.Release()
-		r.bld = nil
-	}
-	if r.rr != nil {
-		r.rr.Release()
-		r.rr = nil
-	}
-	r.pf.Close()
-	r.f.Close()
-}
 
 // Next reads the next batch; batches whose rows were all skipped are
 // passed over.
 func (r *ParquetReader) Next() bool {
-	if r.rec != nil {
-		r.rec.Release()
-		r.rec = nil
-	}
+	r.dropRecord()
 	for r.err == nil {
 		if !r.rr.Next() {
 			if err := r.rr.Err(); err != nil && !errors.Is(err, io.EOF) {
