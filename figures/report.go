@@ -96,18 +96,18 @@ type TableLine struct {
 	Category       string
 	Count          int
 	Share          string // percent
-	Paper          string // percent, or "—"
+	Paper          string // count (percent), or "—"
 	Difference     string // percentage points, or ""
 	IsCategoryLine bool
 }
 
-func tableLines(rows []tables.Row, paper map[string]float64) []TableLine {
+func tableLines(rows []tables.Row, paper map[string]tables.Row) []TableLine {
 	var out []TableLine
 	for _, r := range rows {
 		l := TableLine{Category: r.Category, Count: r.Count, Share: fmt.Sprintf("%.1f%%", 100*r.Share), Paper: "—"}
 		if v, ok := paper[r.Category]; ok {
-			l.Paper = fmt.Sprintf("%.1f%%", v)
-			l.Difference = fmt.Sprintf("%+.1f", 100*r.Share-v)
+			l.Paper = fmt.Sprintf("%d (%.1f%%)", v.Count, 100*v.Share)
+			l.Difference = fmt.Sprintf("%+.1f", 100*(r.Share-v.Share))
 		}
 		out = append(out, l)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"text/tabwriter"
 	"time"
 
@@ -191,16 +192,16 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 func printTables(w io.Writer, rows1, rows2 []tables.Row) {
-	print := func(title string, rows []tables.Row, paper map[string]float64) {
+	print := func(title string, rows []tables.Row, paper map[string]tables.Row) {
 		fmt.Fprintln(w, title)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "category\tcount\tshare\tpaper share\t")
+		fmt.Fprintln(tw, "category\tcount\tshare\tpaper count\tpaper share\t")
 		for _, r := range rows {
-			p := "—"
+			pc, ps := "—", "—"
 			if v, ok := paper[r.Category]; ok {
-				p = fmt.Sprintf("%.1f%%", v)
+				pc, ps = strconv.Itoa(v.Count), fmt.Sprintf("%.1f%%", 100*v.Share)
 			}
-			fmt.Fprintf(tw, "%s\t%d\t%.1f%%\t%s\t\n", r.Category, r.Count, 100*r.Share, p)
+			fmt.Fprintf(tw, "%s\t%d\t%.1f%%\t%s\t%s\t\n", r.Category, r.Count, 100*r.Share, pc, ps)
 		}
 		tw.Flush()
 		fmt.Fprintln(w)
