@@ -14,7 +14,7 @@ import (
 func newIngestCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "ingest",
-		Short: "Convert paired tests to afsel's Arrow IPC format",
+		Short: "Convert paired tests between formats, or pair raw RIPE Atlas results",
 	}
 	cmd.AddCommand(newIngestFileCmd(e), newIngestAtlasCmd(e))
 	return cmd

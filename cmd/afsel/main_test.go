@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -232,5 +234,29 @@ func TestReproduceDefault(t *testing.T) {
 	}
 	if !bytes.Contains(sum, []byte("embedded default data")) {
 		t.Errorf("summary.json does not name the embedded input")
+	}
+}
+
+// TestDefaultDataIsSynth checks that the embedded default data is what
+// `afsel synth --pairs 300 --seed 1` generates, so it can be regenerated.
+func TestDefaultDataIsSynth(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "default.csv")
+	if code, _, stderr := run(t, "synth", "--pairs", "300", "--seed", "1", "-o", out, "-q"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	want, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(defaultData))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("embedded default data (%d bytes) differs from synth --pairs 300 --seed 1 (%d bytes)", len(got), len(want))
 	}
 }

@@ -1,0 +1,107 @@
+package synth
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow/go/v15/arrow/array"
+
+	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/internal/atomicfile"
+)
+
+// CSVHeader is the header line of the authors' CSV layout.
+const CSVHeader = "prb_id,anchor_id,start_time,v4_duration,v6_duration,v4_v6_ratio"
+
+// WriteCSVFile writes src to path in the authors' CSV layout, gzipped (at
+// gzip.BestSpeed) when path ends in .gz, atomically: on error or
+// cancellation nothing is left at path. It returns the number of rows
+// written.
+func WriteCSVFile(ctx context.Context, path string, src array.RecordReader) (int64, error) {
+	out, err := atomicfile.Create(path)
+	if err != nil {
+		return 0, err
+	}
+	defer out.Abort()
+	var (
+		w  io.Writer = out
+		gz *gzip.Writer
+	)
+	if strings.HasSuffix(strings.ToLower(path), ".gz") {
+		// Level 1: four times faster than the default for 11% more bytes.
+		gz, _ = gzip.NewWriterLevel(out, gzip.BestSpeed)
+		gz.ModTime = time.Time{} // reproducible bytes
+		w = gz
+	}
+	rows, err := WriteCSV(ctx, w, src)
+	if err != nil {
+		return rows, fmt.Errorf("write %s: %w", path, err)
+	}
+	if gz != nil {
+		if err := gz.Close(); err != nil {
+			return rows, fmt.Errorf("write %s: %w", path, err)
+		}
+	}
+	return rows, out.Commit()
+}
+
+// WriteCSV writes src, which must have ingest.Schema, to w in the authors'
+// CSV layout: CSVHeader, then one line per row with start_time as
+// ingest.FormatTimestamp writes it and the durations and their ratio
+// v4/v6 in the shortest decimal form that reads back exactly. It checks
+// ctx between batches and returns the number of rows written.
+func WriteCSV(ctx context.Context, w io.Writer, src array.RecordReader) (int64, error) {
+	if err := ingest.CheckSchema(src.Schema()); err != nil {
+		return 0, err
+	}
+	bw := bufio.NewWriterSize(w, 1<<16)
+	if _, err := bw.WriteString(CSVHeader + "\n"); err != nil {
+		return 0, err
+	}
+	var (
+		rows int64
+		line []byte
+	)
+	for src.Next() {
+		if err := ctx.Err(); err != nil {
+			return rows, err
+		}
+		rec := src.Record()
+		probe := rec.Column(ingest.IdxProbe).(*array.Int64).Int64Values()
+		anchor := rec.Column(ingest.IdxAnchor).(*array.Int64).Int64Values()
+		times := rec.Column(ingest.IdxStartTime).(*array.Timestamp).TimestampValues()
+		v4 := rec.Column(ingest.IdxV4).(*array.Float64).Float64Values()
+		v6 := rec.Column(ingest.IdxV6).(*array.Float64).Float64Values()
+		for i := range probe {
+			line = strconv.AppendInt(line[:0], probe[i], 10)
+			line = append(line, ',')
+			line = strconv.AppendInt(line, anchor[i], 10)
+			line = append(line, ',')
+			line = time.UnixMicro(int64(times[i])).UTC().AppendFormat(line, "2006-01-02 15:04:05.000000 UTC")
+			line = append(line, ',')
+			line = strconv.AppendFloat(line, v4[i], 'f', -1, 64)
+			line = append(line, ',')
+			line = strconv.AppendFloat(line, v6[i], 'f', -1, 64)
+			line = append(line, ',')
+			line = strconv.AppendFloat(line, v4[i]/v6[i], 'f', -1, 64)
+			line = append(line, '\n')
+			if _, err := bw.Write(line); err != nil {
+				return rows, err
+			}
+		}
+		rows += int64(len(probe))
+	}
+	if err := src.Err(); err != nil {
+		return rows, err
+	}
+	if err := ctx.Err(); err != nil {
+		return rows, err
+	}
+	return rows, bw.Flush()
+}
