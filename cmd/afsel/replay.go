@@ -11,6 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/afsel/afsel/bandit"
+	"github.com/afsel/afsel/changepoint"
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/replay"
@@ -23,6 +25,9 @@ type replayOptions struct {
 	profile string
 	gammas  []float64
 	cfg     replay.Config
+	// policies is --policies, replay only; pc is its parsed form.
+	policies string
+	pc       replay.PolicyConfig
 }
 
 func addReplayFlags(cmd *cobra.Command, o *replayOptions) {
@@ -58,6 +63,16 @@ func (o *replayOptions) resolve(cmd *cobra.Command) error {
 		return usagef("--profile %q: want artefacts or paper", o.profile)
 	}
 	o.cfg.Gammas = o.gammas
+	if o.policies != "" {
+		specs, err := bandit.ParseSpecs(o.policies)
+		if err != nil {
+			return usagef("--policies: %v", err)
+		}
+		o.pc = replay.PolicyConfig{Specs: specs, Segments: true, Pelt: changepoint.DefaultConfig()}
+		if err := o.pc.Validate(); err != nil {
+			return usagef("--policies: %v", err)
+		}
+	}
 	if o.cfg.Workers < 0 {
 		return usagef("--workers %d: want 0 (all cores) or more", o.cfg.Workers)
 	}
@@ -83,10 +98,22 @@ Writes to DIR, atomically:
                       median_best_choice,best_path_choice,static_best_choice
   replay_metrics.csv  per pair: EXP3, a-posteriori and per-probe gains per
                       request (ms), EXP3 regret against the per-round oracle
-  summary.json        parameters, counts, steps simulated, steps per second`,
+  summary.json        parameters, counts, steps simulated, steps per second
+
+With --policies P1,P2,... (bandit specs: v4, v6, best, probe, he[:delay=D|
+:rfc8305|:chrome|:go|:curl], race, rttcache[:alpha=A,delay=D],
+exp3[:gamma=G], exp3raw, exp3ix[:eta=E,gamma=G], exp3s[:gamma=G,alpha=A],
+ucb1[:c=C], swucb[:window=W,c=C], ducb[:discount=D,c=C], ts), also:
+  policies_pairs.csv     per eligible pair and policy: best_choice, mean_ms,
+                         gain_v6_ms, regret_ms, conns_per_request
+  policies.csv           per zone, policy and metric: quartiles and mean
+  policies_segments.csv  Table 2's groups A and C: best_choice per segment
+                         and rounds to recover after a change of zone
+  policies_cdf.csv       figure,panel,series,x,y: ECDF per metric and policy`,
 		Example: `  afsel replay --input testdata/golden/data.csv.gz --out out/
   afsel replay --input tests.arrow --out out/ --gamma 0.2 --runs 50
-  afsel replay --input tests.arrow --out out/ --profile paper`,
+  afsel replay --input tests.arrow --out out/ --profile paper
+  afsel replay --input tests.arrow --out out/ --policies v6,best,he,he:delay=0,race,exp3,ucb1,ts`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.resolve(cmd); err != nil {
@@ -97,6 +124,7 @@ Writes to DIR, atomically:
 	}
 	addReplayFlags(cmd, o)
 	cmd.Flags().Float64SliceVar(&o.gammas, "gamma", []float64{0.1}, "EXP3 exploration rate")
+	cmd.Flags().StringVar(&o.policies, "policies", "", "comma-separated policies to compare (see above); default none")
 	return cmd
 }
 
@@ -140,6 +168,13 @@ type replaySummary struct {
 	Elapsed     float64      `json:"elapsed_seconds"`
 	StepsPerSec float64      `json:"exp3_steps_per_second"`
 	Files       []string     `json:"files"`
+	// Policies: with --policies only.
+	Policies []policySteps `json:"policies,omitempty"`
+}
+
+type policySteps struct {
+	Name  string `json:"name"`
+	Steps int64  `json:"steps"`
 }
 
 type replayParams struct {
@@ -158,9 +193,15 @@ type replayParams struct {
 func runReplay(cmd *cobra.Command, e *env, o *replayOptions, sweep bool) error {
 	start := time.Now()
 	var res *replay.Result
+	var pres *replay.PolicyResult
 	info, err := e.overPairs(cmd.Context(), cmd.Name(), o.input, o.out, func(ctx context.Context, open pairs.Opener, prog *pairs.Progress) (ingest.Stats, error) {
 		var err error
-		if res, err = replay.Run(ctx, open, o.cfg, prog); err != nil {
+		if len(o.pc.Specs) > 0 {
+			res, pres, err = replay.RunWithPolicies(ctx, open, o.cfg, o.pc, prog)
+		} else {
+			res, err = replay.Run(ctx, open, o.cfg, prog)
+		}
+		if err != nil {
 			return ingest.Stats{}, err
 		}
 		return res.Rows, nil
@@ -200,6 +241,17 @@ func runReplay(cmd *cobra.Command, e *env, o *replayOptions, sweep bool) error {
 		files = append(files, outFile{"simulation.csv", func(w io.Writer) error { return replay.WriteSimulation(w, res.Pairs, 0) }})
 	}
 	files = append(files, outFile{"replay_metrics.csv", func(w io.Writer) error { return replay.WriteMetrics(w, res.Pairs, o.cfg.Gammas) }})
+	if pres != nil {
+		files = append(files,
+			outFile{"policies_pairs.csv", func(w io.Writer) error { return replay.WritePolicyPairs(w, pres) }},
+			outFile{"policies.csv", func(w io.Writer) error { return replay.WritePolicySummary(w, pres) }},
+			outFile{"policies_segments.csv", func(w io.Writer) error { return replay.WritePolicySegments(w, pres) }},
+			outFile{"policies_cdf.csv", func(w io.Writer) error { return replay.WritePolicyCDF(w, pres) }},
+		)
+		for j, l := range pres.Labels {
+			sum.Policies = append(sum.Policies, policySteps{l, pres.Steps[j]})
+		}
+	}
 	for _, f := range files {
 		sum.Files = append(sum.Files, f.name)
 	}
@@ -211,7 +263,35 @@ func runReplay(cmd *cobra.Command, e *env, o *replayOptions, sweep bool) error {
 	e.log.Info(cmd.Name()+" done", "pairs", sum.Pairs, "eligible", sum.Eligible, "steps", res.Steps,
 		"elapsed", time.Since(start).Round(time.Millisecond), "ns_per_step", math.Round(elapsed*1e9/float64(max(res.Steps, 1))))
 	printReplaySummary(e.stdout, res.Pairs, o.cfg.Gammas)
+	if pres != nil {
+		printPolicySummary(e.stdout, pres)
+	}
 	return nil
+}
+
+func printPolicySummary(w io.Writer, r *replay.PolicyResult) {
+	rows := replay.PolicySummary(r)
+	type key struct {
+		zone   stats.Zone
+		policy string
+	}
+	med := make(map[key]map[string]float64)
+	for _, row := range rows {
+		k := key{row.Zone, row.Policy}
+		if med[k] == nil {
+			med[k] = make(map[string]float64)
+		}
+		med[k][row.Metric] = row.Median
+	}
+	fmt.Fprintln(w, "Policies: medians over pairs per zone")
+	fmt.Fprintf(w, "%-15s %-34s %8s %9s %9s %11s %7s\n", "zone", "policy", "best", "mean ms", "gain v6", "regret ms", "conns")
+	for _, z := range []stats.Zone{stats.ZoneV4, stats.ZoneNone, stats.ZoneV6, 0} {
+		for _, l := range r.Labels {
+			m := med[key{z, l}]
+			fmt.Fprintf(w, "%-15s %-34s %8.4f %9.2f %9.2f %11.1f %7.3f\n", zoneLabel(z), l,
+				m["best_choice"], m["mean_ms"], m["gain_v6_ms"], m["regret_ms"], m["conns_per_request"])
+		}
+	}
 }
 
 func printReplaySummary(w io.Writer, ps []replay.Pair, gammas []float64) {
