@@ -17,4 +17,10 @@
 // Policies take the uniform draw as an argument instead of a random source,
 // so the replay can generate a run's whole stream in bulk (PyRand.Fill) and
 // feed one value per round. Nothing in this package uses global randomness.
+//
+// Beyond the paper, Strategy is the interface of the policies a browser or
+// an OS could run, each named with its parameters and parsed by ParseSpec:
+// fixed families, Happy Eyeballs races, the full race, a Safari-style RTT
+// cache, and learners (EXP3 variants, UCB1 and its sliding-window and
+// discounted forms, Thompson sampling).
 package bandit
