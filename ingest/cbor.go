@@ -156,11 +156,6 @@ func readArrayHeader(r *bufio.Reader) (uint64, error) {
 // Schema returns UntimedSchema.
 func (c *CBORReader) Schema() *arrow.Schema { return UntimedSchema }
 
-
-
-
-
-
 func (c *CBORReader) fail(err error) bool {
 	c.err = err
 	c.done = true

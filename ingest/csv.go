@@ -99,11 +99,6 @@ func NewCSVReader(r io.Reader, opts Options) (*CSVReader, error) {
 // Schema returns the ingest schema.
 func (c *CSVReader) Schema() *arrow.Schema { return Schema }
 
-
-
-
-
-
 // Next reads the next batch. It returns false at the end of input or on error.
 func (c *CSVReader) Next() bool {
 	c.dropRecord()

@@ -39,13 +39,13 @@ const ParquetRowGroupRows = 1 << 20
 // UntimedSchema (files written from CBOR input); any other null start_time
 // is a bad row.
 type ParquetReader struct {
-	f     *os.File
-	pf    *file.Reader
-	rr    pqarrow.RecordReader
-	opts  Options
-	cols  [5]int // column of the file's record batches for each schema column
-	unit  arrow.TimeUnit
-	row   int64 // rows of the file consumed
+	f    *os.File
+	pf   *file.Reader
+	rr   pqarrow.RecordReader
+	opts Options
+	cols [5]int // column of the file's record batches for each schema column
+	unit arrow.TimeUnit
+	row  int64 // rows of the file consumed
 	batches
 }
 
@@ -139,11 +139,6 @@ func (r *ParquetReader) init() error {
 
 // Schema returns the ingest schema.
 func (r *ParquetReader) Schema() *arrow.Schema { return Schema }
-
-
-
-
-
 
 // Next reads the next batch; batches whose rows were all skipped are
 // passed over.
