@@ -16,7 +16,7 @@ func newIngestCmd(e *env) *cobra.Command {
 		Use:   "ingest",
 		Short: "Convert paired tests between formats, or pair raw RIPE Atlas results",
 	}
-	cmd.AddCommand(newIngestFileCmd(e), newIngestAtlasCmd(e))
+	cmd.AddCommand(newIngestFileCmd(e), newIngestAtlasCmd(e), newIngestBigQueryCmd(e))
 	return cmd
 }
 

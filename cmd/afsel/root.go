@@ -116,6 +116,6 @@ Results go to files or stdout; logs and progress go to stderr.`,
 	root.PersistentFlags().BoolVarP(&e.verbose, "verbose", "v", false, "log debug details to stderr")
 	root.PersistentFlags().BoolVarP(&e.quiet, "quiet", "q", false, "log only warnings and errors, no progress")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newReproduceCmd(e), newTablesCmd(e), newReplayCmd(e), newSweepCmd(e), newIngestCmd(e), newFiguresCmd(e), newSynthCmd(e))
+	root.AddCommand(newReproduceCmd(e), newTablesCmd(e), newReplayCmd(e), newSweepCmd(e), newIngestCmd(e), newFiguresCmd(e), newSynthCmd(e), newQueryCmd(e))
 	return root
 }

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/afsel/afsel/queries"
+)
+
+// probesTableHelp explains --probes-table in every command that takes it.
+const probesTableHelp = `The probes table gives the anchors and their addresses. The public table
+lists today's anchors with today's addresses: an anchor retired, added or
+renumbered since the window drops out of (or wrongly enters) an older
+window. For a past window, point --probes-table at an archived copy of the
+probes table from that time (any project.dataset.table you can read).`
+
+type queryOptions struct {
+	start, end  string
+	series      bool
+	probesTable string
+	httpTable   string
+	pairMinutes int64
+	ordered     bool
+}
+
+func (o *queryOptions) bind(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&o.start, "start", "2023-06-01", "window start, inclusive: YYYY-MM-DD or RFC 3339, UTC")
+	cmd.Flags().StringVar(&o.end, "end", "2023-06-08", "window end, exclusive: YYYY-MM-DD or RFC 3339, UTC")
+	cmd.Flags().BoolVar(&o.series, "series", false, "use paired_series.sql: one row per (probe, anchor) with time-ordered arrays")
+	cmd.Flags().StringVar(&o.probesTable, "probes-table", queries.DefaultProbesTable, "anchors table, project.dataset.table")
+	cmd.Flags().StringVar(&o.httpTable, "http-table", queries.DefaultHTTPTable, "HTTP measurements table, project.dataset.table")
+	cmd.Flags().BoolVar(&o.ordered, "ordered", false, "sort the result by probe: one read stream, but a file tables streams through probe by probe")
+	cmd.Flags().Int64Var(&o.pairMinutes, "pair-minutes", queries.DefaultPairMinutes, "pair tests whose whole-minute difference is below this")
+}
+
+func parseDay(flag, s string) (time.Time, error) {
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, usagef("--%s %q: want YYYY-MM-DD or RFC 3339", flag, s)
+	}
+	return t.UTC(), nil
+}
+
+// config validates the flags into a queries.Config.
+func (o *queryOptions) config() (queries.Config, error) {
+	start, err := parseDay("start", o.start)
+	if err != nil {
+		return queries.Config{}, err
+	}
+	end, err := parseDay("end", o.end)
+	if err != nil {
+		return queries.Config{}, err
+	}
+	cfg := queries.Config{Start: start, End: end, PairMinutes: o.pairMinutes, HTTPTable: o.httpTable, ProbesTable: o.probesTable, Ordered: o.ordered}
+	if o.series {
+		cfg.Kind = queries.Series
+	}
+	if o.pairMinutes <= 0 {
+		return cfg, usagef("--pair-minutes %d: want a positive number", o.pairMinutes)
+	}
+	if _, err := queryBuild(cfg); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// queryBuild is queries.Build with its errors, all from flags, as usage
+// errors.
+func queryBuild(cfg queries.Config) (queries.Query, error) {
+	q, err := queries.Build(cfg)
+	if err != nil {
+		return q, usageError{err}
+	}
+	return q, nil
+}
+
+func newQueryCmd(e *env) *cobra.Command {
+	o := &queryOptions{}
+	cmd := &cobra.Command{
+		Use:   "query [--start DAY] [--end DAY] [--series]",
+		Short: "Print the BigQuery SQL that selects paired tests, and its parameters",
+		Long: `Print the SQL that afsel ingest bigquery runs, then its query parameters as
+comments. Values are never part of the SQL text: @start, @end and
+@pair_minutes are BigQuery query parameters. To run it in the console, set
+the parameters there, or replace them by hand.
+
+paired_tests.sql (the default) returns one row per paired test, the authors'
+CSV columns. paired_series.sql (--series) does the same pairing and groups it
+in BigQuery: one row per (prb_id, anchor_id) with time-ordered arrays.
+
+` + probesTableHelp,
+		Example: `  afsel query --start 2023-06-01 --end 2023-06-08
+  afsel query --series --probes-table my-project.atlas.probes_20230601`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := o.config()
+			if err != nil {
+				return err
+			}
+			q, err := queryBuild(cfg)
+			if err != nil {
+				return err
+			}
+			fmt.Fprint(e.stdout, q.SQL)
+			fmt.Fprintln(e.stdout, "-- parameters:")
+			for _, p := range q.Params {
+				v := p.Value
+				if t, ok := v.(time.Time); ok {
+					v = t.Format(time.RFC3339)
+				}
+				fmt.Fprintf(e.stdout, "--   @%s %s = %v\n", p.Name, p.Type, v)
+			}
+			return nil
+		},
+	}
+	o.bind(cmd)
+	return cmd
+}

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestQueryCommand(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"tests", []string{"query"}, []string{"v4_v6_ratio", "@start", "--   @start TIMESTAMP = 2023-06-01T00:00:00Z", "--   @end TIMESTAMP = 2023-06-08T00:00:00Z", "--   @pair_minutes INT64 = 2"}},
+		{"series", []string{"query", "--series", "--start", "2023-07-01", "--end", "2023-07-02T12:00:00Z"}, []string{"ARRAY_AGG(start_time ORDER BY", "@start TIMESTAMP = 2023-07-01T00:00:00Z", "@end TIMESTAMP = 2023-07-02T12:00:00Z"}},
+		{"ordered", []string{"query", "--ordered"}, []string{"ORDER BY v4.prb_id, v4.anchor_id, v4.start_time"}},
+		{"probes table", []string{"query", "--probes-table", "p-1.archive.probes_2023"}, []string{"`p-1.archive.probes_2023`"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := run(t, tc.args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("output lacks %q:\n%s", w, stdout)
+				}
+			}
+		})
+	}
+}
+
+func TestIngestBigQueryUsage(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no project", []string{"ingest", "bigquery", "-o", "x.arrow"}, "--project is required"},
+		{"no output", []string{"ingest", "bigquery", "--project", "p"}, "-o OUTPUT is required"},
+		{"bad output", []string{"ingest", "bigquery", "--project", "p", "-o", "x.csv"}, "only Arrow IPC output"},
+		{"bad table", []string{"ingest", "bigquery", "--project", "p", "-o", "x.arrow", "--probes-table", "a.b.c`; DROP"}, "bad table reference"},
+		{"bad window", []string{"ingest", "bigquery", "--project", "p", "-o", "x.arrow", "--start", "2023-06-08", "--end", "2023-06-01"}, "bad window"},
+		{"bad cap", []string{"ingest", "bigquery", "--project", "p", "-o", "x.arrow", "--max-bytes-billed", "lots"}, "--max-bytes-billed"},
+		{"bad day", []string{"query", "--start", "June"}, "--start"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := run(t, tc.args...)
+			if code != exitUsage || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr, exitUsage, tc.want)
+			}
+		})
+	}
+	code, stdout, _ := run(t, "ingest", "bigquery", "--help")
+	for _, w := range []string{"--dry-run", "--max-bytes-billed", "US$6.25 per TiB", "--no-storage-api", "--credentials", "--series", "archived copy", "--timeout", "--retry-budget"} {
+		if code != 0 || !strings.Contains(stdout, w) {
+			t.Errorf("--help lacks %q", w)
+		}
+	}
+}
+
+func TestParseBytes(t *testing.T) {
+	for in, want := range map[string]int64{"0": 0, "123": 123, "200GiB": 200 << 30, "1.5TiB": 3 << 39, "10 GB": 10e9, "5KiB": 5120} {
+		got, err := parseBytes(in)
+		if err != nil || got != want {
+			t.Errorf("parseBytes(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "x", "-1", "1e30TiB"} {
+		if _, err := parseBytes(in); err == nil {
+			t.Errorf("parseBytes(%q): no error", in)
+		}
+	}
+}

@@ -1,0 +1,28 @@
+// Package bigquery runs the paired-test query of package queries on BigQuery
+// and streams the result into an Arrow IPC file of the ingest schema.
+//
+// Results are read with the BigQuery Storage Read API as Arrow record
+// batches, several streams in parallel, through the official client
+// (cloud.google.com/go/bigquery: Client.EnableStorageReadClient and
+// RowIterator.ArrowIterator, whose Next is called directly so that read
+// errors surface). The REST row path (jobs.getQueryResults pages) is used
+// only when asked for (Config.NoStorageAPI); when the client would fall back
+// to it silently, Ingest fails with ErrNotAccelerated instead.
+//
+// Reliability, on top of the client's own retries:
+//   - Config.Timeout bounds the whole run (ErrDeadline);
+//   - Config.RetryBudget bounds the transient Storage Read failures (the
+//     client retries Unavailable forever with a flat 0-1 s wait), counted
+//     by a gRPC interceptor (ErrRetryBudget);
+//   - REST calls (jobs.query, jobs.get, tables.get) are retried by the client
+//     with exponential backoff on 5xx and backendError/rateLimitExceeded;
+//   - the output is written to a temporary file and renamed only when the
+//     rows read equal the destination table's row count (ErrIncomplete); a
+//     failed or interrupted run leaves nothing at the output path, and its
+//     error says how many rows had been read.
+//
+// With paired_series.sql (Config.Series) every result row, one (prb_id,
+// anchor_id) with time-ordered arrays, is expanded into its paired tests, so
+// the output has the ingest schema either way and each pair's tests are
+// contiguous and in time order.
+package bigquery

@@ -1,0 +1,10 @@
+// Package queries holds the BigQuery SQL that selects paired IPv4/IPv6 tests
+// from the public RIPE Atlas dataset.
+//
+// The SQL lives in embedded .sql files and is never built by concatenation.
+// Values (the time window and the pairing window) are BigQuery query
+// parameters (@start, @end, @pair_minutes). Table names cannot be parameters,
+// so the two table references are text/template fields filled only with
+// identifiers that match [TableRE] (project.dataset.table of letters, digits,
+// '-' and '_'), inside backquotes: nothing else can reach the SQL text.
+package queries

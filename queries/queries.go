@@ -1,0 +1,124 @@
+package queries
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"regexp"
+	"text/template"
+	"time"
+)
+
+//go:embed *.sql
+var files embed.FS
+
+var templates = template.Must(template.New("").Option("missingkey=error").ParseFS(files, "*.sql"))
+
+// Default tables: the public RIPE Atlas dataset on BigQuery.
+const (
+	DefaultHTTPTable   = "ripencc-atlas.measurements.http"
+	DefaultProbesTable = "ripencc-atlas.probes.probes"
+)
+
+// DefaultPairMinutes is the paper's pairing window: an IPv4 and an IPv6 test
+// pair when ABS(TIMESTAMP_DIFF(v4, v6, MINUTE)) < 2, i.e. |Δt| < 120 s.
+const DefaultPairMinutes = 2
+
+// TableRE is what a table reference must match: project.dataset.table, the
+// project may contain '-' (as ripencc-atlas does).
+var TableRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,62}\.[A-Za-z0-9_]{1,1000}\.[A-Za-z0-9_-]{1,1000}$`)
+
+// ErrBadTable is returned for a table reference that does not match TableRE.
+var ErrBadTable = errors.New("queries: bad table reference")
+
+// ErrBadWindow is returned when the time window is empty or the pairing
+// window is not positive.
+var ErrBadWindow = errors.New("queries: bad window")
+
+// Kind selects one of the two queries.
+type Kind int
+
+const (
+	// Tests is paired_tests.sql: one row per paired test.
+	Tests Kind = iota
+	// Series is paired_series.sql: one row per (prb_id, anchor_id) with
+	// time-ordered arrays start_time, v4_duration, v6_duration.
+	Series
+)
+
+// File returns the name of the embedded SQL file of k.
+func (k Kind) File() string {
+	if k == Series {
+		return "paired_series.sql"
+	}
+	return "paired_tests.sql"
+}
+
+// Config selects the query and its values. Zero tables mean the defaults.
+type Config struct {
+	Kind        Kind
+	Start, End  time.Time // Start <= start_time < End
+	PairMinutes int64     // 0 means DefaultPairMinutes
+	HTTPTable   string
+	ProbesTable string
+	// Ordered sorts the result by prb_id, anchor_id (and start_time for
+	// Tests). The BigQuery client then reads it from a single stream, but
+	// the file it gives is sorted by probe, which afsel's grouping streams
+	// through holding one probe in memory.
+	Ordered bool
+}
+
+// Param is one named query parameter.
+type Param struct {
+	Name  string
+	Type  string // BigQuery type: TIMESTAMP or INT64
+	Value any    // time.Time or int64
+}
+
+// Query is a rendered query: the SQL text and its parameters.
+type Query struct {
+	SQL    string
+	Params []Param
+}
+
+// Build renders the SQL of cfg.Kind with its table references and returns it
+// with the parameters to send alongside.
+func Build(cfg Config) (Query, error) {
+	if cfg.HTTPTable == "" {
+		cfg.HTTPTable = DefaultHTTPTable
+	}
+	if cfg.ProbesTable == "" {
+		cfg.ProbesTable = DefaultProbesTable
+	}
+	if cfg.PairMinutes == 0 {
+		cfg.PairMinutes = DefaultPairMinutes
+	}
+	for _, t := range []string{cfg.HTTPTable, cfg.ProbesTable} {
+		if !TableRE.MatchString(t) {
+			return Query{}, fmt.Errorf("%w: %q: want project.dataset.table", ErrBadTable, t)
+		}
+	}
+	if !cfg.Start.Before(cfg.End) {
+		return Query{}, fmt.Errorf("%w: start %s is not before end %s", ErrBadWindow, cfg.Start.Format(time.RFC3339), cfg.End.Format(time.RFC3339))
+	}
+	if cfg.PairMinutes < 0 {
+		return Query{}, fmt.Errorf("%w: pairing window %d minutes", ErrBadWindow, cfg.PairMinutes)
+	}
+	var b bytes.Buffer
+	err := templates.ExecuteTemplate(&b, cfg.Kind.File(), struct {
+		HTTP, Probes string
+		Ordered      bool
+	}{cfg.HTTPTable, cfg.ProbesTable, cfg.Ordered})
+	if err != nil {
+		return Query{}, fmt.Errorf("queries: %w", err)
+	}
+	return Query{
+		SQL: b.String(),
+		Params: []Param{
+			{Name: "start", Type: "TIMESTAMP", Value: cfg.Start.UTC()},
+			{Name: "end", Type: "TIMESTAMP", Value: cfg.End.UTC()},
+			{Name: "pair_minutes", Type: "INT64", Value: cfg.PairMinutes},
+		},
+	}, nil
+}

@@ -1,0 +1,99 @@
+package queries_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/afsel/afsel/queries"
+)
+
+var (
+	start = time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC)
+	end   = time.Date(2023, 6, 8, 0, 0, 0, 0, time.UTC)
+)
+
+// topLevel removes everything inside round brackets, as the BigQuery client
+// does to decide whether a query's results are ordered.
+func topLevel(sql string) string {
+	var b strings.Builder
+	depth := 0
+	for _, c := range sql {
+		switch {
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case depth == 0:
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}
+
+func TestBuild(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		kind queries.Kind
+		want []string
+	}{
+		{"tests", queries.Tests, []string{"v4_v6_ratio", "http_status = 200", "@start", "@end", "@pair_minutes", "`ripencc-atlas.probes.probes`", "`ripencc-atlas.measurements.http`"}},
+		{"series", queries.Series, []string{"ARRAY_AGG(start_time ORDER BY", "GROUP BY prb_id, anchor_id", "@start", "@end", "@pair_minutes"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q, err := queries.Build(queries.Config{Kind: tc.kind, Start: start, End: end})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(q.SQL, w) {
+					t.Errorf("SQL lacks %q", w)
+				}
+			}
+			if strings.Contains(q.SQL, "2023") || strings.Contains(q.SQL, "{{") {
+				t.Errorf("values or template actions in the SQL text:\n%s", q.SQL)
+			}
+			if strings.Count(q.SQL, "(") != strings.Count(q.SQL, ")") {
+				t.Error("unbalanced brackets")
+			}
+			if strings.Contains(strings.ToUpper(topLevel(q.SQL)), "ORDER BY") {
+				t.Error("top-level ORDER BY: the client would read one stream")
+			}
+			if len(q.Params) != 3 || q.Params[0].Value != start || q.Params[1].Value != end || q.Params[2].Value != int64(2) {
+				t.Errorf("params = %+v", q.Params)
+			}
+		})
+	}
+}
+
+func TestBuildOrdered(t *testing.T) {
+	for _, kind := range []queries.Kind{queries.Tests, queries.Series} {
+		q, err := queries.Build(queries.Config{Kind: kind, Start: start, End: end, Ordered: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(strings.ToUpper(topLevel(q.SQL)), "ORDER BY PRB_ID") && !strings.Contains(topLevel(q.SQL), "ORDER BY v4.prb_id") {
+			t.Errorf("%s: no top-level ORDER BY:\n%s", kind.File(), q.SQL)
+		}
+	}
+}
+
+func TestBuildTables(t *testing.T) {
+	q, err := queries.Build(queries.Config{Start: start, End: end, ProbesTable: "my-proj.archive.probes_20230601"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(q.SQL, "`my-proj.archive.probes_20230601`") {
+		t.Error("probes table not substituted")
+	}
+	for _, bad := range []string{"x", "a.b", "a.b.c`; DROP TABLE x; --", "a.b.c d", "a.b.c\n", "a..c", "`a.b.c`"} {
+		_, err := queries.Build(queries.Config{Start: start, End: end, ProbesTable: bad})
+		if !errors.Is(err, queries.ErrBadTable) {
+			t.Errorf("probes table %q: err = %v, want ErrBadTable", bad, err)
+		}
+	}
+	if _, err := queries.Build(queries.Config{Start: end, End: start}); !errors.Is(err, queries.ErrBadWindow) {
+		t.Errorf("reversed window: err = %v", err)
+	}
+}
