@@ -18,6 +18,8 @@ type Inputs struct {
 	Summaries      []NamedSummary
 	Parameters     []KV
 	Notes          []string
+	Policies       []PolicyStat // optional: policies.csv of afsel replay --policies
+	PolicyCDF      []Row        // optional: policies_cdf.csv, for the policies figure
 }
 
 // File is one output file and how to write it.
@@ -33,6 +35,7 @@ func Build(in Inputs, points int) ([]File, *Report, error) {
 	rep := &Report{
 		Table1: in.Table1, Table2: in.Table2, Fig1: in.Fig1,
 		Summaries: in.Summaries, Parameters: in.Parameters, Notes: in.Notes,
+		Policies: PolicyTables(in.Policies),
 	}
 	var files []File
 	if in.Fig1 != nil {
@@ -64,6 +67,13 @@ func Build(in Inputs, points int) ([]File, *Report, error) {
 		return nil, nil, err
 	}
 	rep.Figures = append(rep.Figures, r4, rc)
+	if len(in.PolicyCDF) > 0 {
+		rp, err := RenderPolicies(in.PolicyCDF, points)
+		if err != nil {
+			return nil, nil, err
+		}
+		rep.Figures = append(rep.Figures, rp)
+	}
 	files = append(files,
 		File{"fig4.csv", func(w io.Writer) error { return WriteRows(w, f4.Rows(points)) }},
 		File{"coverage.csv", func(w io.Writer) error { return WriteRows(w, cov.Rows(points)) }})

@@ -60,6 +60,9 @@ type Figure struct {
 	Title  string // caption in the report
 	Height vg.Length
 	Panels []*plot.Plot
+	// Cols is the number of panel columns (0: all panels in one row); the
+	// panels fill the rows left to right.
+	Cols int
 	// Legend lists the legend entries of every panel, in order: what a
 	// reader of the rendered file must find.
 	Legend []string
@@ -71,10 +74,20 @@ func (f *Figure) HeightPx() int { return int(math.Round(f.Height.Points() / 72 *
 // draw lays the panels out on c, in equal columns.
 func (f *Figure) draw(c vg.CanvasSizer) {
 	dc := draw.New(c)
-	t := draw.Tiles{Rows: 1, Cols: len(f.Panels), PadX: vg.Points(18), PadTop: vg.Points(6), PadBottom: vg.Points(6), PadLeft: vg.Points(6), PadRight: vg.Points(12)}
-	cs := plot.Align([][]*plot.Plot{f.Panels}, t, dc)
-	for i, p := range f.Panels {
-		p.Draw(cs[0][i])
+	cols := f.Cols
+	if cols <= 0 || cols > len(f.Panels) {
+		cols = len(f.Panels)
+	}
+	var grid [][]*plot.Plot
+	for i := 0; i < len(f.Panels); i += cols {
+		grid = append(grid, f.Panels[i:min(i+cols, len(f.Panels))])
+	}
+	t := draw.Tiles{Rows: len(grid), Cols: cols, PadX: vg.Points(18), PadY: vg.Points(18), PadTop: vg.Points(6), PadBottom: vg.Points(6), PadLeft: vg.Points(6), PadRight: vg.Points(12)}
+	cs := plot.Align(grid, t, dc)
+	for j, row := range grid {
+		for i, p := range row {
+			p.Draw(cs[j][i])
+		}
 	}
 }
 

@@ -83,6 +83,7 @@ type Report struct {
 	Summaries      []NamedSummary
 	Parameters     []KV // the figures command's own parameters
 	Notes          []string
+	Policies       []PolicyZone // policy comparison (afsel replay --policies)
 }
 
 // NamedSummary is a summary.json with where it came from.
@@ -212,6 +213,24 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		}
 		b.WriteString("\n")
 	}
+	if len(r.Policies) > 0 {
+		b.WriteString("## Policy comparison\n\nMedians over the pairs of each zone (policies.csv of afsel replay --policies).\n\n")
+		for _, z := range r.Policies {
+			fmt.Fprintf(&b, "### %s (%d pairs)\n\n| policy |", z.Zone, z.Pairs)
+			for _, m := range z.Metrics {
+				fmt.Fprintf(&b, " %s |", m)
+			}
+			b.WriteString("\n| --- |" + strings.Repeat(" ---: |", len(z.Metrics)) + "\n")
+			for _, l := range z.Lines {
+				fmt.Fprintf(&b, "| %s |", strings.ReplaceAll(l.Policy, "|", `\|`))
+				for _, m := range l.Medians {
+					fmt.Fprintf(&b, " %s |", m)
+				}
+				b.WriteString("\n")
+			}
+			b.WriteString("\n")
+		}
+	}
 	for _, f := range v.SVG {
 		fmt.Fprintf(&b, "## %s\n\n![%s](%s.png)\n\n", f.Title, f.Name, f.Name)
 	}
@@ -285,6 +304,17 @@ figcaption { font-weight: 600; margin-bottom: 0.4em; }
 {{range .Replay}}<tr><td>{{.Label}}</td><td>{{.Pairs}}</td><td>{{f3 .Q1}}</td><td>{{f3 .Median}}</td><td>{{f3 .Q3}}</td><td>{{f3 .Static}}</td><td>{{f3 .Probe}}</td><td>{{f1 .EXP3Gain}}</td><td>{{f1 .StaticGain}}</td></tr>
 {{end}}</table>
 <p>Shares of rounds where the choice had the lowest RCT: EXP3 (median over 100 runs), the pair's a-posteriori best family, and the probe's majority family (pairs whose probe has one).</p>
+{{end}}
+{{if .Policies}}
+<h2>Policy comparison</h2>
+<p>Medians over the pairs of each zone (policies.csv of afsel replay --policies).</p>
+<div class="tables">
+{{range .Policies}}<table class="policies">
+<caption>{{.Zone}} ({{.Pairs}} pairs)</caption>
+<tr><th>policy</th>{{range .Metrics}}<th>{{.}}</th>{{end}}</tr>
+{{range .Lines}}<tr><td>{{.Policy}}</td>{{range .Medians}}<td>{{.}}</td>{{end}}</tr>
+{{end}}</table>
+{{end}}</div>
 {{end}}
 {{range .SVG}}
 <h2>{{.Title}}</h2>

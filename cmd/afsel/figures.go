@@ -37,14 +37,17 @@ coverage (paper §3(2)), draw them, and write a self-contained report.
 
 DIR must hold the outputs of 'afsel tables' (table1.csv, table2.csv,
 flows.csv, change_points.csv) and 'afsel replay' (simulation.csv,
-replay_metrics.csv) run on the same input; summary.json, which both write,
+replay_metrics.csv) run on the same input; policies.csv and
+policies_cdf.csv (afsel replay --policies), when present, add a policy
+comparison (figure policies and a table per zone); summary.json, which both write,
 is shown as found. --data is the paired tests both ran on (any format
 'afsel tables' reads); without it Figures 1 and 2 are skipped.
 
 Writes to --out (default DIR/figures), atomically:
   fig1.csv fig2.csv fig4.csv coverage.csv   figure,panel,series,x,y (ECDFs
                                             downsampled to --points)
-  fig1.svg/.png ... coverage.svg/.png       1200 px wide
+  fig1.svg/.png ... coverage.svg/.png       1200 px wide (and policies.svg/.png
+                                            with the policy files)
   report.html                               tables beside the paper's shares,
                                             figures (inline SVG), coverage,
                                             replay summary, run parameters
@@ -100,6 +103,10 @@ type figuresInputs struct {
 	cps     []figures.SegPair
 	t1, t2  []tables.Row
 	summary *figures.Summary
+	// policies and policyCDF: policies.csv and policies_cdf.csv of afsel
+	// replay --policies, when present.
+	policies  []figures.PolicyStat
+	policyCDF []figures.Row
 }
 
 func readFiguresInputs(dir string) (*figuresInputs, error) {
@@ -135,6 +142,8 @@ func readFiguresInputs(dir string) (*figuresInputs, error) {
 		{"change_points.csv", true, func(r io.Reader) error { in.cps, err = figures.ReadChangePoints(r); return err }},
 		{"simulation.csv", true, func(r io.Reader) error { in.sim, err = figures.ReadSimulation(r); return err }},
 		{"replay_metrics.csv", false, func(r io.Reader) error { in.metrics, err = figures.ReadMetrics(r); return err }},
+		{"policies.csv", false, func(r io.Reader) error { in.policies, err = figures.ReadPolicies(r); return err }},
+		{"policies_cdf.csv", false, func(r io.Reader) error { in.policyCDF, err = figures.ReadRows(r); return err }},
 		{"summary.json", false, func(r io.Reader) error {
 			s, err := figures.ReadSummary(r)
 			in.summary = &s
@@ -178,7 +187,7 @@ func runFigures(cmd *cobra.Command, e *env, o *figuresOptions) error {
 	if err != nil {
 		return err
 	}
-	fin := figures.Inputs{Table1: in.t1, Table2: in.t2, Sim: in.sim, Metrics: in.metrics}
+	fin := figures.Inputs{Table1: in.t1, Table2: in.t2, Sim: in.sim, Metrics: in.metrics, Policies: in.policies, PolicyCDF: in.policyCDF}
 	fin.Parameters = []figures.KV{{Key: "input", Value: o.input}, {Key: "points", Value: strconv.Itoa(o.points)}}
 	if in.summary != nil {
 		fin.Summaries = append(fin.Summaries, figures.NamedSummary{Name: in.summary.Command + " (summary.json)", Summary: *in.summary})

@@ -80,6 +80,17 @@ func TestFiguresWithoutData(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, "fig4.svg")); err != nil {
 		t.Error(err)
 	}
+	// No policy files: no policies figure, no policy section.
+	if _, err := os.Stat(filepath.Join(out, "policies.svg")); err == nil {
+		t.Error("policies.svg written without policies_cdf.csv")
+	}
+	b, err := os.ReadFile(filepath.Join(out, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "Policy comparison") {
+		t.Error("report.md has a policy section without policies.csv")
+	}
 }
 
 func TestFiguresErrors(t *testing.T) {
@@ -132,5 +143,60 @@ func TestFiguresMismatch(t *testing.T) {
 	code, _, stderr := run(t, "figures", "--input", dir, "--data", goldenData, "--out", t.TempDir())
 	if code != exitError || !strings.Contains(stderr, "different inputs") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestFiguresPolicies: policies.csv and policies_cdf.csv of replay
+// --policies add the policies figure and the report's section; without them
+// neither appears (TestFiguresWithoutData).
+func TestFiguresPolicies(t *testing.T) {
+	dir := figuresDir(t)
+	files := map[string]string{
+		"policies.csv": "zone,policy,metric,pairs,q1,median,q3,mean\n" +
+			"1,v6,best_choice,193,0.01,0.017,0.04,0.07\n1,v6,regret_ms,193,2530,5343.7,14235,14105\n" +
+			"1,\"rttcache:alpha=0.125,delay=250ms\",best_choice,193,0.28,0.672,0.95,0.6\n1,\"rttcache:alpha=0.125,delay=250ms\",regret_ms,193,10,1109.2,3000,2000\n",
+		"policies_cdf.csv": "figure,panel,series,x,y\n" +
+			"policies,best_choice,v6,0,0.5\npolicies,best_choice,v6,0.1,1\n" +
+			"policies,best_choice,\"rttcache:alpha=0.125,delay=250ms\",0.5,0.5\npolicies,best_choice,\"rttcache:alpha=0.125,delay=250ms\",1,1\n" +
+			"policies,regret_ms,v6,100,0.5\npolicies,regret_ms,v6,9000,1\n" +
+			"policies,regret_ms,\"rttcache:alpha=0.125,delay=250ms\",0,0.5\npolicies,regret_ms,\"rttcache:alpha=0.125,delay=250ms\",2000,1\n",
+	}
+	for name, s := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := t.TempDir()
+	code, _, stderr := run(t, "figures", "--input", dir, "--out", out, "-q")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, name := range []string{"policies.svg", "policies.png"} {
+		if fi, err := os.Stat(filepath.Join(out, name)); err != nil || fi.Size() == 0 {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	for name, want := range map[string][]string{
+		"report.md":   {"## Policy comparison", "### IPv4 is better (193 pairs)", "| rttcache:alpha=0.125,delay=250ms | 0.672 | 1109.2 |", "![policies](policies.png)"},
+		"report.html": {"<h2>Policy comparison</h2>", "<td>rttcache:alpha=0.125,delay=250ms</td><td>0.672</td><td>1109.2</td>", `<figure id="policies">`},
+	} {
+		b, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range want {
+			if !strings.Contains(string(b), w) {
+				t.Errorf("%s lacks %q", name, w)
+			}
+		}
+	}
+
+	// A malformed policies.csv is an error naming the file.
+	if err := os.WriteFile(filepath.Join(dir, "policies.csv"), []byte("zone,policy\n1,v6\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = run(t, "figures", "--input", dir, "--out", t.TempDir())
+	if code != exitError || !strings.Contains(stderr, "policies.csv") || !strings.Contains(stderr, "missing columns") {
+		t.Errorf("bad policies.csv: exit %d, stderr %q", code, stderr)
 	}
 }

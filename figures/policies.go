@@ -1,0 +1,292 @@
+package figures
+
+import (
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/afsel/afsel/stats"
+)
+
+// PolicyStat is one row of policies.csv (afsel replay --policies): a
+// metric's quartiles and mean over the pairs of a zone for one policy.
+type PolicyStat struct {
+	Zone, Policy, Metric string // Zone: "1", "2", "3" or "all"
+	Pairs                int
+	Q1, Median, Q3, Mean float64 // NaN: no pairs
+}
+
+// ReadPolicies reads policies.csv: zone,policy,metric,pairs,q1,median,q3,mean.
+func ReadPolicies(r io.Reader) ([]PolicyStat, error) {
+	t, err := readTable(r, "zone", "policy", "metric", "pairs", "q1", "median", "q3", "mean")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PolicyStat, 0, len(t.rows))
+	for i := range t.rows {
+		s := PolicyStat{Zone: t.str(i, "zone"), Policy: t.str(i, "policy"), Metric: t.str(i, "metric")}
+		n, err := t.int(i, "pairs")
+		if err != nil {
+			return nil, err
+		}
+		s.Pairs = int(n)
+		for _, f := range []struct {
+			name string
+			v    *float64
+		}{{"q1", &s.Q1}, {"median", &s.Median}, {"q3", &s.Q3}, {"mean", &s.Mean}} {
+			if *f.v, err = t.float(i, f.name); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// ReadRows reads a tidy CSV as WriteRows writes it: figure,panel,series,x,y.
+func ReadRows(r io.Reader) ([]Row, error) {
+	t, err := readTable(r, "figure", "panel", "series", "x", "y")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Row, 0, len(t.rows))
+	for i := range t.rows {
+		row := Row{Figure: t.str(i, "figure"), Panel: t.str(i, "panel"), Series: t.str(i, "series")}
+		if row.X, err = t.float(i, "x"); err != nil {
+			return nil, err
+		}
+		if row.Y, err = t.float(i, "y"); err != nil {
+			return nil, err
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// policyMetricLabels names the metrics of afsel replay --policies; others
+// are shown by their column name.
+var policyMetricLabels = map[string]string{
+	"best_choice":       "best-choice ratio",
+	"mean_ms":           "mean RCT (ms)",
+	"gain_v6_ms":        "gain vs IPv6 (ms)",
+	"regret_ms":         "regret (ms)",
+	"conns_per_request": "connections per request",
+}
+
+// PolicyMetricLabel is the human name of a policies.csv metric.
+func PolicyMetricLabel(m string) string {
+	if l, ok := policyMetricLabels[m]; ok {
+		return l
+	}
+	return m
+}
+
+// policyPalette is ColorBrewer Dark2 (8 colours); past 8 policies the dash
+// changes.
+var policyPalette = []color.Color{
+	color.RGBA{0x1b, 0x9e, 0x77, 0xff}, color.RGBA{0xd9, 0x5f, 0x02, 0xff},
+	color.RGBA{0x75, 0x70, 0xb3, 0xff}, color.RGBA{0xe7, 0x29, 0x8a, 0xff},
+	color.RGBA{0x66, 0xa6, 0x1e, 0xff}, color.RGBA{0xe6, 0xab, 0x02, 0xff},
+	color.RGBA{0xa6, 0x76, 0x1d, 0xff}, color.RGBA{0x66, 0x66, 0x66, 0xff},
+}
+
+// firstSeen returns the distinct values of key over rows, in order of first
+// appearance.
+func firstSeen[T any](rows []T, key func(T) string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range rows {
+		k := key(r)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// policyPanelColumns is the number of panel columns of the policies figure.
+const policyPanelColumns = 3
+
+// RenderPolicies draws the policy comparison from the tidy rows of
+// policies_cdf.csv: one CDF panel per metric (panel), one line per policy
+// (series), and the legend in a panel of its own. The x axis of each panel
+// stops where every policy's CDF has reached 0.95, so long tails do not
+// squeeze the rest.
+func RenderPolicies(rows []Row, points int) (*Figure, error) {
+	metrics := firstSeen(rows, func(r Row) string { return r.Panel })
+	policies := firstSeen(rows, func(r Row) string { return r.Series })
+	if len(metrics) == 0 {
+		return nil, fmt.Errorf("%w: policies_cdf.csv has no rows", ErrBadInput)
+	}
+	curves := map[[2]string]*ECDF{}
+	for _, r := range rows {
+		if math.IsNaN(r.X) || math.IsNaN(r.Y) {
+			continue
+		}
+		k := [2]string{r.Panel, r.Series}
+		e := curves[k]
+		if e == nil {
+			e = &ECDF{}
+			curves[k] = e
+		}
+		e.X, e.P = append(e.X, r.X), append(e.P, r.Y)
+		e.N++
+	}
+	nPanels := len(metrics) + 1
+	cols := min(policyPanelColumns, nPanels)
+	nrows := (nPanels + cols - 1) / cols
+	fig := &Figure{Name: "policies", Cols: cols, Height: vg.Length(nrows) * 4.2 * vg.Inch,
+		Title: fmt.Sprintf("Policy comparison: CDFs over pairs of %d policies", len(policies))}
+	style := func(i int) (color.Color, []vg.Length) {
+		return policyPalette[i%len(policyPalette)], dashes[(i/len(policyPalette))%len(dashes)]
+	}
+	for _, m := range metrics {
+		p := newPlot(PolicyMetricLabel(m), PolicyMetricLabel(m), "CDF over pairs")
+		cdfAxis(p)
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, pol := range policies {
+			e := curves[[2]string{m, pol}]
+			if e == nil || len(e.X) == 0 {
+				continue
+			}
+			lo = math.Min(lo, e.X[0])
+			q := e.X[len(e.X)-1]
+			for i, y := range e.P {
+				if y >= 0.95 {
+					q = e.X[i]
+					break
+				}
+			}
+			hi = math.Max(hi, q)
+		}
+		if m == "best_choice" {
+			shareAxis(p)
+			lo, hi = math.NaN(), math.NaN()
+		} else if lo < hi {
+			pad := 0.02 * (hi - lo)
+			p.X.Min, p.X.Max = lo-pad, hi+pad
+			p.X.Tick.Marker = plainTicks{}
+		} else {
+			lo, hi = math.NaN(), math.NaN()
+		}
+		for i, pol := range policies {
+			e := curves[[2]string{m, pol}]
+			if e == nil {
+				continue
+			}
+			l, err := stepLine(*e, points, math.NaN(), hi)
+			if err != nil {
+				return nil, err
+			}
+			if l == nil {
+				continue
+			}
+			l.Color, l.Dashes = style(i)
+			p.Add(l)
+		}
+		fig.Panels = append(fig.Panels, p)
+	}
+	// The legend panel, then blank panels to fill the grid.
+	leg := plot.New()
+	leg.HideAxes()
+	leg.Title.Text = "Policies"
+	leg.Title.TextStyle.Font.Size = vg.Points(13)
+	leg.Legend.TextStyle.Font.Size = vg.Points(12)
+	leg.Legend.Top, leg.Legend.Left = true, true
+	leg.Legend.XOffs, leg.Legend.YOffs = vg.Points(12), -vg.Points(4)
+	leg.Legend.ThumbnailWidth = vg.Points(36)
+	for i, pol := range policies {
+		l := orEmpty(nil)
+		l.Color, l.Dashes = style(i)
+		l.Width = vg.Points(2.4)
+		leg.Legend.Add(pol, l)
+		fig.Legend = append(fig.Legend, pol)
+	}
+	fig.Panels = append(fig.Panels, leg)
+	for len(fig.Panels)%cols != 0 {
+		b := plot.New()
+		b.HideAxes()
+		fig.Panels = append(fig.Panels, b)
+	}
+	return fig, nil
+}
+
+// plainTicks are gonum's default ticks labelled without trailing zeros
+// ("250", not "250.00").
+type plainTicks struct{}
+
+func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'g', 6, 64)
+		}
+	}
+	return ts
+}
+
+// PolicyLine is one policy's medians in a zone.
+type PolicyLine struct {
+	Policy  string
+	Medians []string // formatted, one per metric of the zone table
+}
+
+// PolicyZone is the policy table of one zone: rows policies, columns the
+// median of each metric.
+type PolicyZone struct {
+	Zone    string // label: "IPv4 is better", ..., "all"
+	Pairs   int
+	Metrics []string // labels
+	Lines   []PolicyLine
+}
+
+// PolicyTables arranges policies.csv per zone in the order found.
+func PolicyTables(stats []PolicyStat) []PolicyZone {
+	metrics := firstSeen(stats, func(s PolicyStat) string { return s.Metric })
+	var out []PolicyZone
+	for _, z := range firstSeen(stats, func(s PolicyStat) string { return s.Zone }) {
+		pz := PolicyZone{Zone: zoneLabel(z)}
+		for _, m := range metrics {
+			pz.Metrics = append(pz.Metrics, PolicyMetricLabel(m))
+		}
+		byKey := map[[2]string]PolicyStat{}
+		var inZone []PolicyStat
+		for _, s := range stats {
+			if s.Zone == z {
+				byKey[[2]string{s.Policy, s.Metric}] = s
+				inZone = append(inZone, s)
+				pz.Pairs = max(pz.Pairs, s.Pairs)
+			}
+		}
+		for _, pol := range firstSeen(inZone, func(s PolicyStat) string { return s.Policy }) {
+			l := PolicyLine{Policy: pol}
+			for _, m := range metrics {
+				v := math.NaN()
+				if s, ok := byKey[[2]string{pol, m}]; ok {
+					v = s.Median
+				}
+				f := "%.1f"
+				if m == "best_choice" || m == "conns_per_request" {
+					f = "%.3f"
+				}
+				l.Medians = append(l.Medians, fmtOr(v, f))
+			}
+			pz.Lines = append(pz.Lines, l)
+		}
+		out = append(out, pz)
+	}
+	return out
+}
+
+func zoneLabel(z string) string {
+	if n, err := strconv.Atoi(z); err == nil {
+		return stats.Zone(n).String()
+	}
+	return z
+}
