@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/apache/arrow/go/v15/arrow/array"
-	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/pairs"
@@ -343,44 +342,13 @@ func TestCBORNoLeaks(t *testing.T) {
 	}
 	truncated := writeFile(t, "t.cbor", data[:len(data)/2])
 	gz := writeFile(t, "g.cbor.gz", gzipBytes(t, data))
-	tests := []struct {
-		name    string
-		path    string
-		opts    ingest.Options
-		batches int
-		rows    int
-	}{
+	tests := []leakCase{
 		{"golden", path, ingest.Options{}, 0, goldenRows},
 		{"golden gzip small batches", gz, ingest.Options{BatchSize: 999}, 0, goldenRows},
 		{"released early", path, ingest.Options{}, 1, 1 << 16},
 		{"truncated", truncated, ingest.Options{}, 0, -1},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-			defer mem.AssertSize(t, 0)
-			tt.opts.Allocator = mem
-			r, err := ingest.Open(tt.path, tt.opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer r.Release()
-			n, b := 0, 0
-			for r.Next() {
-				n += int(r.Record().NumRows())
-				if b++; b == tt.batches {
-					break
-				}
-			}
-			if tt.rows < 0 {
-				if r.Err() == nil {
-					t.Errorf("no error after %d rows", n)
-				}
-			} else if r.Err() != nil || n != tt.rows {
-				t.Errorf("%d rows, err %v; want %d", n, r.Err(), tt.rows)
-			}
-		})
-	}
+	runLeakCases(t, tests)
 }
 
 // FuzzCBORReader feeds arbitrary bytes to the CBOR reader: it must not

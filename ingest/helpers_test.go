@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/afsel/afsel/ingest"
 )
@@ -155,5 +156,45 @@ func checkEmptyDir(t testing.TB, dir string) {
 	}
 	for _, e := range ents {
 		t.Errorf("left behind in %s: %s", dir, e.Name())
+	}
+}
+
+// leakCase opens path with a checked allocator, reads batches (0: all) and
+// checks the rows read (-1: an error is expected) and that nothing leaks.
+type leakCase struct {
+	name    string
+	path    string
+	opts    ingest.Options
+	batches int // stop after this many; 0 reads all
+	rows    int // rows read, or -1 for an error
+}
+
+func runLeakCases(t *testing.T, tests []leakCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			tt.opts.Allocator = mem
+			r, err := ingest.Open(tt.path, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Release()
+			rows, batches := 0, 0
+			for r.Next() {
+				rows += int(r.Record().NumRows())
+				if batches++; batches == tt.batches {
+					break
+				}
+			}
+			if tt.rows < 0 {
+				if r.Err() == nil {
+					t.Errorf("no error after %d rows", rows)
+				}
+			} else if r.Err() != nil || rows != tt.rows {
+				t.Errorf("%d rows, err %v; want %d rows", rows, r.Err(), tt.rows)
+			}
+		})
 	}
 }

@@ -431,13 +431,7 @@ func TestNoLeaks(t *testing.T) {
 	mid += strings.IndexByte(string(text[mid:]), '\n') + 1
 	badMid := writeFile(t, "bad.csv", append(append(append([]byte{}, text[:mid]...), "1,2,3\n"...), text[mid:]...))
 
-	tests := []struct {
-		name    string
-		path    string
-		opts    ingest.Options
-		batches int // stop after this many; 0 reads all
-		rows    int // rows read, or -1 for an error
-	}{
+	tests := []leakCase{
 		{"golden csv.gz", goldenCSV, ingest.Options{}, 0, goldenRows},
 		{"golden csv.gz small batches", goldenCSV, ingest.Options{BatchSize: 1000}, 0, goldenRows},
 		{"golden arrow", arrowFile, ingest.Options{}, 0, goldenRows},
@@ -447,33 +441,7 @@ func TestNoLeaks(t *testing.T) {
 		{"csv released early", goldenCSV, ingest.Options{}, 1, 1 << 16},
 		{"arrow released early", arrowFile, ingest.Options{}, 1, 1 << 16},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-			defer mem.AssertSize(t, 0)
-			tt.opts.Allocator = mem
-			r, err := ingest.Open(tt.path, tt.opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer r.Release()
-			rows, batches := 0, 0
-			for r.Next() {
-				rows += int(r.Record().NumRows())
-				batches++
-				if batches == tt.batches {
-					break
-				}
-			}
-			if tt.rows < 0 {
-				if r.Err() == nil {
-					t.Errorf("no error after %d rows", rows)
-				}
-			} else if r.Err() != nil || rows != tt.rows {
-				t.Errorf("%d rows, err %v; want %d rows", rows, r.Err(), tt.rows)
-			}
-		})
-	}
+	runLeakCases(t, tests)
 }
 
 // BenchmarkOpenGzip measures Open on the golden .csv.gz: decompression and

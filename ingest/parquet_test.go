@@ -273,45 +273,14 @@ func TestParquetNoLeaks(t *testing.T) {
 		rows = append(rows, r)
 	}
 	writeRawParquet(t, bq, bqSchema, fillBQ(rows))
-	tests := []struct {
-		name    string
-		path    string
-		opts    ingest.Options
-		batches int
-		rows    int // -1: error
-	}{
+	tests := []leakCase{
 		{"golden", golden, ingest.Options{}, 0, goldenRows},
 		{"golden small batches", golden, ingest.Options{BatchSize: 1000}, 0, goldenRows},
 		{"golden released early", golden, ingest.Options{}, 1, 1 << 16},
 		{"bq bad row", bq, ingest.Options{BatchSize: 700}, 0, -1},
 		{"bq skipped", bq, ingest.Options{BatchSize: 700, SkipBadRows: true}, 0, 5000 - 52},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-			defer mem.AssertSize(t, 0)
-			tt.opts.Allocator = mem
-			r, err := ingest.Open(tt.path, tt.opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer r.Release()
-			n, b := 0, 0
-			for r.Next() {
-				n += int(r.Record().NumRows())
-				if b++; b == tt.batches {
-					break
-				}
-			}
-			if tt.rows < 0 {
-				if r.Err() == nil {
-					t.Errorf("no error after %d rows", n)
-				}
-			} else if r.Err() != nil || n != tt.rows {
-				t.Errorf("%d rows, err %v; want %d", n, r.Err(), tt.rows)
-			}
-		})
-	}
+	runLeakCases(t, tests)
 }
 
 // BenchmarkParquetRead reads the golden data from a Parquet file written
