@@ -69,6 +69,16 @@ func (t *table) int(i int, name string) (int64, error) {
 	return v, nil
 }
 
+// key parses row i's prb_id and anchor_id.
+func (t *table) key(i int) (PairKey, error) {
+	p, err := t.int(i, "prb_id")
+	if err != nil {
+		return PairKey{}, err
+	}
+	a, err := t.int(i, "anchor_id")
+	return PairKey{Probe: p, Anchor: a}, err
+}
+
 // float parses a float; an empty field is NaN, as pandas writes it.
 func (t *table) float(i int, name string) (float64, error) {
 	s := t.str(i, name)
@@ -126,10 +136,7 @@ func ReadSimulation(r io.Reader) ([]SimPair, error) {
 	out := make([]SimPair, len(t.rows))
 	for i := range t.rows {
 		p := &out[i]
-		if p.Probe, err = t.int(i, "prb_id"); err != nil {
-			return nil, err
-		}
-		if p.Anchor, err = t.int(i, "anchor_id"); err != nil {
+		if p.PairKey, err = t.key(i); err != nil {
 			return nil, err
 		}
 		z, err := t.float(i, "zone")
@@ -176,10 +183,7 @@ func ReadFlows(r io.Reader) ([]FlowPair, error) {
 	out := make([]FlowPair, len(t.rows))
 	for i := range t.rows {
 		p := &out[i]
-		if p.Probe, err = t.int(i, "prb_id"); err != nil {
-			return nil, err
-		}
-		if p.Anchor, err = t.int(i, "anchor_id"); err != nil {
+		if p.PairKey, err = t.key(i); err != nil {
 			return nil, err
 		}
 		p.BestPath = t.str(i, "best_path")
@@ -218,10 +222,7 @@ func ReadChangePoints(r io.Reader) ([]SegPair, error) {
 	out := make([]SegPair, len(t.rows))
 	for i := range t.rows {
 		p := &out[i]
-		if p.Probe, err = t.int(i, "prb_id"); err != nil {
-			return nil, err
-		}
-		if p.Anchor, err = t.int(i, "anchor_id"); err != nil {
+		if p.PairKey, err = t.key(i); err != nil {
 			return nil, err
 		}
 		nums := intRE.FindAllString(t.str(i, "segments"), -1)
@@ -292,10 +293,7 @@ func ReadMetrics(r io.Reader) ([]Metric, error) {
 	out := make([]Metric, len(t.rows))
 	for i := range t.rows {
 		m := &out[i]
-		if m.Probe, err = t.int(i, "prb_id"); err != nil {
-			return nil, err
-		}
-		if m.Anchor, err = t.int(i, "anchor_id"); err != nil {
+		if m.PairKey, err = t.key(i); err != nil {
 			return nil, err
 		}
 		z, err := t.int(i, "zone")

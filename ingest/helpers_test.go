@@ -198,3 +198,22 @@ func runLeakCases(t *testing.T, tests []leakCase) {
 		})
 	}
 }
+
+// readGolden opens path, reads every batch and checks that it holds the
+// golden set's rows; it returns the row count.
+func readGolden(b *testing.B, path string) int64 {
+	b.Helper()
+	r, err := ingest.Open(path, ingest.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Release()
+	var rows int64
+	for r.Next() {
+		rows += r.Record().NumRows()
+	}
+	if r.Err() != nil || rows != goldenRows {
+		b.Fatalf("%d rows, err %v", rows, r.Err())
+	}
+	return rows
+}

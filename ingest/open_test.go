@@ -449,18 +449,7 @@ func TestNoLeaks(t *testing.T) {
 func BenchmarkOpenGzip(b *testing.B) {
 	b.SetBytes(int64(len(goldenText(b))))
 	for b.Loop() {
-		r, err := ingest.Open(goldenCSV, ingest.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		var rows int64
-		for r.Next() {
-			rows += r.Record().NumRows()
-		}
-		if r.Err() != nil || rows != goldenRows {
-			b.Fatalf("%d rows, err %v", rows, r.Err())
-		}
-		r.Release()
+		readGolden(b, goldenCSV)
 	}
 }
 
@@ -470,17 +459,6 @@ func BenchmarkOpenArrow(b *testing.B) {
 	writeIPC(b, path, goldenCSV)
 	b.SetBytes(int64(len(goldenText(b))))
 	for b.Loop() {
-		r, err := ingest.Open(path, ingest.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		var rows int64
-		for r.Next() {
-			rows += r.Record().NumRows()
-		}
-		if r.Err() != nil || rows != goldenRows {
-			b.Fatalf("%d rows, err %v", rows, r.Err())
-		}
-		r.Release()
+		readGolden(b, path)
 	}
 }

@@ -295,18 +295,7 @@ func BenchmarkParquetRead(b *testing.B) {
 	b.SetBytes(fi.Size())
 	var total int64
 	for b.Loop() {
-		r, err := ingest.Open(path, ingest.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		var rows int64
-		for r.Next() {
-			rows += r.Record().NumRows()
-		}
-		if r.Err() != nil || rows != goldenRows {
-			b.Fatalf("%d rows, err %v", rows, r.Err())
-		}
-		r.Release()
+		rows := readGolden(b, path)
 		total += rows
 	}
 	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "rows/s")
