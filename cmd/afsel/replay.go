@@ -35,10 +35,7 @@ func addReplayFlags(cmd *cobra.Command, o *replayOptions) {
 	o.input.addFlags(f)
 	f.StringVarP(&o.out, "out", "o", "", "output directory (created if missing)")
 	f.StringVar(&o.profile, "profile", "artefacts", `"artefacts" (the authors' code) or "paper" (the prose: 60 training rounds, 98% CI)`)
-	f.IntVar(&o.cfg.Runs, "runs", o.cfg.Runs, "EXP3 runs per pair (the median is reported)")
-	f.StringVar(&o.cfg.Seed, "seed", o.cfg.Seed, "Python random.Random string seed of every (pair, gamma)")
-	f.IntVar(&o.cfg.Train, "train", o.cfg.Train, "rounds 0..train are not scored; scores divide by N - train")
-	f.Float64Var(&o.cfg.MaxWeight, "max-weight", o.cfg.MaxWeight, "EXP3 weight sum after rescaling (weights floored at 1)")
+	addEXP3Flags(f, &o.cfg)
 	f.IntVar(&o.cfg.MinTests, "min-tests", o.cfg.MinTests, "paired tests a pair needs to be eligible")
 	f.Float64Var(&o.cfg.Stats.Confidence, "confidence", o.cfg.Stats.Confidence, "confidence level of the Welch interval (zones, probe family)")
 	f.Float64Var(&o.cfg.Stats.Alpha, "alpha", o.cfg.Stats.Alpha, "p-value above which neither family is better")
@@ -46,21 +43,43 @@ func addReplayFlags(cmd *cobra.Command, o *replayOptions) {
 	f.IntVar(&o.cfg.Workers, "workers", 0, "worker goroutines (default: all cores)")
 }
 
+// addEXP3Flags binds the replay's EXP3 parameters.
+func addEXP3Flags(f interface {
+	Float64Var(p *float64, name string, value float64, usage string)
+	IntVar(p *int, name string, value int, usage string)
+	StringVar(p *string, name string, value string, usage string)
+}, c *replay.Config) {
+	f.IntVar(&c.Runs, "runs", c.Runs, "EXP3 runs per pair (the median is reported)")
+	f.StringVar(&c.Seed, "seed", c.Seed, "Python random.Random string seed of every (pair, gamma)")
+	f.IntVar(&c.Train, "train", c.Train, "rounds 0..train are not scored; scores divide by N - train")
+	f.Float64Var(&c.MaxWeight, "max-weight", c.MaxWeight, "EXP3 weight sum after rescaling (weights floored at 1)")
+}
+
+// applyProfile applies --profile to the settings whose flags were not set
+// explicitly: "paper" means a 98% interval and, where there is a replay,
+// 60 training rounds (train may be nil).
+func applyProfile(cmd *cobra.Command, profile string, st *stats.Config, train *int) error {
+	switch profile {
+	case "artefacts":
+	case "paper":
+		if !cmd.Flags().Changed("confidence") {
+			st.Confidence = stats.PaperConfig().Confidence
+		}
+		if train != nil && !cmd.Flags().Changed("train") {
+			*train = replay.PaperTrain
+		}
+	default:
+		return usagef("--profile %q: want artefacts or paper", profile)
+	}
+	return nil
+}
+
 func (o *replayOptions) resolve(cmd *cobra.Command) error {
 	if err := o.input.check(o.out); err != nil {
 		return err
 	}
-	switch o.profile {
-	case "artefacts":
-	case "paper":
-		if !cmd.Flags().Changed("train") {
-			o.cfg.Train = replay.PaperTrain
-		}
-		if !cmd.Flags().Changed("confidence") {
-			o.cfg.Stats.Confidence = stats.PaperConfig().Confidence
-		}
-	default:
-		return usagef("--profile %q: want artefacts or paper", o.profile)
+	if err := applyProfile(cmd, o.profile, &o.cfg.Stats, &o.cfg.Train); err != nil {
+		return err
 	}
 	o.cfg.Gammas = o.gammas
 	if o.policies != "" {

@@ -74,10 +74,7 @@ Table 1, Table 2, the replay summary and the files written.`,
 	f.StringVar(&o.profile, "profile", "artefacts", `"artefacts" (the authors' code) or "paper" (the prose: 98% CI, 60 training rounds)`)
 	addTablesFlags(f, &o.tables)
 	f.Float64Var(&o.replay.Gammas[0], "gamma", o.replay.Gammas[0], "EXP3 exploration rate")
-	f.IntVar(&o.replay.Runs, "runs", o.replay.Runs, "EXP3 runs per pair (the median is reported)")
-	f.StringVar(&o.replay.Seed, "seed", o.replay.Seed, "Python random.Random string seed of every pair")
-	f.IntVar(&o.replay.Train, "train", o.replay.Train, "rounds 0..train are not scored; scores divide by N - train")
-	f.Float64Var(&o.replay.MaxWeight, "max-weight", o.replay.MaxWeight, "EXP3 weight sum after rescaling (weights floored at 1)")
+	addEXP3Flags(f, &o.replay)
 	f.IntVar(&o.points, "points", figures.DefaultPoints, "points per CDF in the figures' CSVs")
 	f.StringVar(&o.pair, "pair", "", "pair of Figure 2 as PRB:ANCHOR (default: the first with 4+ segments and mixed zones)")
 	return cmd
@@ -92,17 +89,8 @@ func (o *reproduceOptions) resolve(cmd *cobra.Command) error {
 			return err
 		}
 	}
-	switch o.profile {
-	case "artefacts":
-	case "paper":
-		if !cmd.Flags().Changed("confidence") {
-			o.tables.Stats.Confidence = stats.PaperConfig().Confidence
-		}
-		if !cmd.Flags().Changed("train") {
-			o.replay.Train = replay.PaperTrain
-		}
-	default:
-		return usagef("--profile %q: want artefacts or paper", o.profile)
+	if err := applyProfile(cmd, o.profile, &o.tables.Stats, &o.replay.Train); err != nil {
+		return err
 	}
 	if err := validateTablesConfig(o.tables); err != nil {
 		return err

@@ -14,7 +14,6 @@ import (
 	"github.com/afsel/afsel/figures"
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/pairs"
-	"github.com/afsel/afsel/stats"
 	"github.com/afsel/afsel/tables"
 )
 
@@ -82,14 +81,8 @@ func (o *tablesOptions) resolve(cmd *cobra.Command) error {
 	if err := o.input.check(o.out); err != nil {
 		return err
 	}
-	switch o.profile {
-	case "artefacts":
-	case "paper":
-		if !cmd.Flags().Changed("confidence") {
-			o.cfg.Stats.Confidence = stats.PaperConfig().Confidence
-		}
-	default:
-		return usagef("--profile %q: want artefacts or paper", o.profile)
+	if err := applyProfile(cmd, o.profile, &o.cfg.Stats, nil); err != nil {
+		return err
 	}
 	return validateTablesConfig(o.cfg)
 }
