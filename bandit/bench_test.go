@@ -91,24 +91,6 @@ func BenchmarkExp3StepPolicy(b *testing.B) {
 	sink = acc
 }
 
-func BenchmarkExp(b *testing.B) {
-	b.Run("throughput", func(b *testing.B) {
-		u := benchDraws
-		var acc float64
-		for i := 0; i < b.N; i++ {
-			acc += exp(u[i&(len(u)-1)])
-		}
-		sink = int(acc)
-	})
-	b.Run("latency", func(b *testing.B) {
-		x := 0.3
-		for i := 0; i < b.N; i++ {
-			x = exp(x) * 0.25
-		}
-		sink = int(x)
-	})
-}
-
 func BenchmarkPyRandUint32(b *testing.B) {
 	r := NewPyRandString("test")
 	var acc uint32

@@ -9,9 +9,9 @@
 // the same seed, and the EXP3 types mirror the Python expressions operation by
 // operation, in the same order, with products kept apart from sums (no fused
 // multiply-add) where Python keeps them apart. Python's math.exp is the C
-// library's; this package carries its own exp that reproduces glibc's on
-// x86-64 with FMA bit for bit, so the weights match too, not only the
-// decisions (see exp.go; Go's math.Exp differs in the last bit for about one
+// library's; this package uses internal/glibc's Exp, which reproduces glibc's
+// on x86-64 with FMA bit for bit, so the weights match too, not only the
+// decisions (Go's math.Exp differs in the last bit for about one
 // argument in eight).
 //
 // Policies take the uniform draw as an argument instead of a random source,

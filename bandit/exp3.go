@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/afsel/afsel/internal/glibc"
 )
 
 // DefaultMaxWeight is the weight sum EXP3 rescales to when
@@ -78,7 +80,7 @@ func badUpdate(arm int, reward float64, arms int) {
 //	        f = MaxWeight / (w_0 + w_1); w_i = max(1, w_i * f) for each i
 //
 // The floating-point operations are Python's, in Python's order, and exp is
-// glibc's (exp.go), so decisions and weights are the artefacts' bit for bit.
+// glibc's (internal/glibc), so decisions and weights are the artefacts' bit for bit.
 // The probabilities are kept up to date after every update: Python
 // recomputes them from the same weights, so caching them changes no bit. An
 // Exp3 holds no references, so copying the value snapshots its state.
@@ -153,9 +155,9 @@ func (e *Exp3) Update(arm int, reward float64) {
 	// A zero reward multiplies by exp(0) = 1 exactly: skip the call.
 	if reward != 0 {
 		if arm == 0 {
-			w0 *= exp(reward / e.p0 * e.gamma / 2)
+			w0 *= glibc.Exp(reward / e.p0 * e.gamma / 2)
 		} else {
-			w1 *= exp(reward / e.p1 * e.gamma / 2)
+			w1 *= glibc.Exp(reward / e.p1 * e.gamma / 2)
 		}
 	}
 	f := e.maxWeight / (w0 + w1)
@@ -260,7 +262,7 @@ func (e *Exp3K) Update(arm int, reward float64) {
 		badUpdate(arm, reward, len(e.w))
 	}
 	if reward != 0 {
-		e.w[arm] *= exp(reward / e.p[arm] * e.gamma / e.k)
+		e.w[arm] *= glibc.Exp(reward / e.p[arm] * e.gamma / e.k)
 	}
 	var s float64
 	for _, w := range e.w {

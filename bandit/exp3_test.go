@@ -113,7 +113,7 @@ func TestExp3VectorsMD(t *testing.T) {
 					p.Update(a, reward)
 					// vectors.md allows the weights a last-bit difference
 					// from glibc's exp, but our exp reproduces glibc's
-					// (exp.go), so they must match exactly.
+					// (internal/glibc), so they must match exactly.
 					w := p.weights()
 					if ulps(w[0], want.w0) != 0 || ulps(w[1], want.w1) != 0 {
 						t.Errorf("round %d: weights %v, want [%v %v]", i, w, want.w0, want.w1)
