@@ -212,7 +212,10 @@ type Worker struct {
 	cfg    Config
 	draws  *drawCache
 	cls    *stats.Classifier
-	exp3   []*bandit.Exp3 // one per gamma
+	exp3   []*bandit.Exp3  // one per gamma
+	consts []*kernelConsts // the vector kernel's operands, one per gamma
+	groups []kernelGroup   // the vector kernel's state
+	runs   []runResult
 	scores []float64
 	gains  []float64
 	regret []float64
@@ -224,7 +227,13 @@ func (e *Engine) NewWorker() *Worker {
 	r := &Worker{cfg: cfg, draws: e.draws, cls: stats.NewClassifier(cfg.Stats)}
 	for _, g := range cfg.Gammas {
 		r.exp3 = append(r.exp3, bandit.NewExp3(bandit.Exp3Config{Gamma: g, MaxWeight: cfg.MaxWeight}))
+		mw := cfg.MaxWeight
+		if mw == 0 {
+			mw = bandit.DefaultMaxWeight
+		}
+		r.consts = append(r.consts, newKernelConsts(g, mw))
 	}
+	r.runs = make([]runResult, cfg.Runs)
 	r.scores = make([]float64, cfg.Runs)
 	r.gains = make([]float64, cfg.Runs)
 	r.regret = make([]float64, cfg.Runs)
@@ -310,19 +319,23 @@ func (r *Worker) pair(out *Pair, s *pairs.Series) int64 {
 	}
 
 	runs := r.cfg.Runs
-	draws := r.draws.prefix(runs * n)
+	draws := r.draws.prefix(kernelDraws(runs, n))
 	out.Sims = make([]Sim, len(r.exp3))
 	scored := float64(n - train - 1)
 	for g, e := range r.exp3 {
-		for run := 0; run < runs; run += lanes {
-			k := min(lanes, runs-run)
-			var res [lanes]runResult
-			replayRuns(e, v4, v6, draws[run*n:(run+k)*n], train, res[:k])
-			for l := range k {
-				r.scores[run+l] = float64(res[l].best) / float64(n-train)
-				r.gains[run+l] = res[l].gain / scored
-				r.regret[run+l] = res[l].regret
+		res := r.runs
+		if kernelUsable(r.cfg.Gammas[g], v4, v6) {
+			r.groups = kernelRuns(r.consts[g], v4, v6, draws, train, res, r.groups)
+		} else {
+			for run := 0; run < runs; run += lanes {
+				k := min(lanes, runs-run)
+				replayRuns(e, v4, v6, draws[run*n:(run+k)*n], train, res[run:run+k])
 			}
+		}
+		for l, x := range res {
+			r.scores[l] = float64(x.best) / float64(n-train)
+			r.gains[l] = x.gain / scored
+			r.regret[l] = x.regret
 		}
 		out.Sims[g] = Sim{
 			MedianBestChoice: median(r.scores),
