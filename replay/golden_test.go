@@ -35,8 +35,22 @@ func same(a, b float64) bool { return a == b || (math.IsNaN(a) && math.IsNaN(b))
 
 // TestGolden checks every pair's replay against the artefacts'
 // ripe_simulation.csv: the three ratios exactly, the zone, the median
-// duration exactly and the gain within 1e-12.
+// duration exactly and the gain within 1e-12. It runs with the vector
+// kernel, where the machine has one, and with the portable loop.
 func TestGolden(t *testing.T) {
+	t.Run("kernel", func(t *testing.T) {
+		if !replay.HasKernel() {
+			t.Skip("no vector kernel on this machine")
+		}
+		testGolden(t)
+	})
+	t.Run("portable", func(t *testing.T) {
+		defer replay.UseKernel(false)()
+		testGolden(t)
+	})
+}
+
+func testGolden(t *testing.T) {
 	res, err := replay.Run(context.Background(), goldenOpen, replay.DefaultConfig(), nil)
 	if err != nil {
 		t.Fatal(err)

@@ -327,6 +327,7 @@ func (r *Worker) pair(out *Pair, s *pairs.Series) int64 {
 		if kernelUsable(r.cfg.Gammas[g], v4, v6) {
 			r.groups = kernelRuns(r.consts[g], v4, v6, draws, train, res, r.groups)
 		} else {
+			clear(res) // replayRuns adds to it
 			for run := 0; run < runs; run += lanes {
 				k := min(lanes, runs-run)
 				replayRuns(e, v4, v6, draws[run*n:(run+k)*n], train, res[run:run+k])
