@@ -9,10 +9,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/internal/atomicfile"
@@ -137,6 +140,25 @@ func describeInputs(paths []string, format string) (inputInfo, error) {
 	return info, nil
 }
 
+// describeInputsAsync is describeInputs in the background: digesting a large
+// input takes a core for a while (about 4 s per GB), so it runs while the
+// input is analysed. The returned function waits for the result.
+func describeInputsAsync(paths []string, format string) func() (inputInfo, error) {
+	type result struct {
+		info inputInfo
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		info, err := describeInputs(paths, format)
+		done <- result{info, err}
+	}()
+	return sync.OnceValues(func() (inputInfo, error) {
+		r := <-done
+		return r.info, r.err
+	})
+}
+
 func sha256Hex(b []byte) string {
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
@@ -234,12 +256,9 @@ func mkdirOut(dir string) error {
 // creates the output directory, and shows progress while run works. It
 // returns the input's description for the summary.
 func (e *env) overPairs(ctx context.Context, stage string, in inputFlags, out string, run func(context.Context, pairs.Opener, *pairs.Progress) (ingest.Stats, error)) (inputInfo, error) {
-	info, err := describeInputs(in.files, in.format)
-	if err != nil {
-		return info, err
-	}
+	describe := describeInputsAsync(in.files, in.format)
 	if err := mkdirOut(out); err != nil {
-		return info, err
+		return inputInfo{}, err
 	}
 	var prog pairs.Progress
 	bar := e.startProgress(func(el time.Duration) string {
@@ -249,12 +268,12 @@ func (e *env) overPairs(ctx context.Context, stage string, in inputFlags, out st
 	rows, err := run(ctx, in.opener(), &prog)
 	bar.Stop()
 	if err != nil {
-		return info, err
+		return inputInfo{}, err
 	}
 	if d := rows.DroppedTotal(); d > 0 {
 		e.log.Warn("skipped malformed rows", "rows", d, "reasons", rows.Dropped)
 	}
-	return info, nil
+	return describe()
 }
 
 // outFile is one output of a command.
@@ -263,14 +282,21 @@ type outFile struct {
 	write func(io.Writer) error
 }
 
-// writeFiles writes each file atomically into dir, in order.
+// writeFiles writes each file atomically into dir, several at a time (a
+// figure's PNG takes a core for a while); each file's bytes do not depend on
+// the others.
 func (e *env) writeFiles(dir string, files []outFile) error {
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, f := range files {
-		path := filepath.Join(dir, f.name)
-		if err := atomicfile.WriteFile(path, func(w *bufio.Writer) error { return f.write(w) }); err != nil {
-			return err
-		}
-		e.log.Debug("wrote", "file", path)
+		g.Go(func() error {
+			path := filepath.Join(dir, f.name)
+			if err := atomicfile.WriteFile(path, func(w *bufio.Writer) error { return f.write(w) }); err != nil {
+				return err
+			}
+			e.log.Debug("wrote", "file", path)
+			return nil
+		})
 	}
-	return nil
+	return g.Wait()
 }

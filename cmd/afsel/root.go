@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -54,6 +55,8 @@ type env struct {
 	log            *slog.Logger
 	verbose        bool
 	quiet          bool
+	cpuProfile     string
+	stopProfile    func() error
 }
 
 // Main runs afsel with args and returns the process exit code. Only main
@@ -68,6 +71,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
+	if e.stopProfile != nil {
+		err = errors.Join(err, e.stopProfile())
+	}
 	switch {
 	case err == nil:
 		return exitOK
@@ -102,7 +108,7 @@ Results go to files or stdout; logs and progress go to stderr.`,
 		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		PersistentPreRun: func(cmd *cobra.Command, args []string) {
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			level := slog.LevelInfo
 			if e.verbose {
 				level = slog.LevelDebug
@@ -111,11 +117,40 @@ Results go to files or stdout; logs and progress go to stderr.`,
 				level = slog.LevelWarn
 			}
 			e.log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+			if e.cpuProfile != "" {
+				stop, err := startCPUProfile(e.cpuProfile)
+				if err != nil {
+					return err
+				}
+				e.stopProfile = stop
+			}
+			return nil
 		},
 	}
 	root.PersistentFlags().BoolVarP(&e.verbose, "verbose", "v", false, "log debug details to stderr")
 	root.PersistentFlags().BoolVarP(&e.quiet, "quiet", "q", false, "log only warnings and errors, no progress")
+	root.PersistentFlags().StringVar(&e.cpuProfile, "cpuprofile", "", "write a Go CPU profile of the run to `FILE` (for go tool pprof)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newReproduceCmd(e), newTablesCmd(e), newReplayCmd(e), newSweepCmd(e), newIngestCmd(e), newFiguresCmd(e), newSynthCmd(e), newQueryCmd(e))
 	return root
+}
+
+// startCPUProfile profiles the process into path until the returned stop is
+// called; the profile is only complete after stop.
+func startCPUProfile(path string) (stop func() error, err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("--cpuprofile %s: %w", path, err)
+		}
+		return nil
+	}, nil
 }
