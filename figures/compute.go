@@ -33,7 +33,9 @@ const (
 // Fig1 is Figure 1: the paired tests kept by the global 5th-95th percentile
 // filter, strict on both families (q05(v4) < v4 < q95(v4) and likewise for
 // v6, quantiles by numpy's linear interpolation over all tests), and the
-// exact ECDFs of their durations and of the v4/v6 ratio.
+// ECDFs of their durations and of the v4/v6 ratio: exact from Figure1; from
+// Figure1Passes, only the steps of the exact ECDFs that its points keep (the
+// outputs for those points are the same).
 // RowsBefore - RowsAfter tests were filtered out.
 type Fig1 struct {
 	RowsBefore, RowsAfter int

@@ -5,6 +5,11 @@
 // Figure 4 (EXP3 against fixed choices, per zone, and the expected gains) and
 // the per-probe coverage of the winning family (paper §3(2)).
 //
+// Figure 1 needs every paired test's durations: Figure1 takes them in
+// memory, Figure1Passes reads them several times through a Pass and holds
+// only histograms refined where its quantiles and ECDF steps fall, so that
+// its memory does not grow with the number of tests.
+//
 // Every figure is a list of tidy rows (figure, panel, series, x, y) written
 // as CSV, an SVG and a PNG drawn with gonum.org/v1/plot, and a section of a
 // self-contained HTML report (inline SVG, no network) with Markdown twin.

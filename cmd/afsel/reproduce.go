@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"cmp"
 	"compress/gzip"
+	"context"
 	_ "embed"
 	"fmt"
 	"io"
+	"log/slog"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -110,20 +112,21 @@ func (o *reproduceOptions) resolve(cmd *cobra.Command) error {
 	return nil
 }
 
-// opener returns the input: the files given, or the embedded data.
-func (o *reproduceOptions) opener() (pairs.Opener, inputInfo, error) {
+// opener returns the input, the files given or the embedded data, and a
+// function returning its description (computed in the background).
+func (o *reproduceOptions) opener() (pairs.Opener, func() (inputInfo, error)) {
 	if len(o.input.files) > 0 {
-		info, err := describeInputs(o.input.files, o.input.format)
-		return o.input.opener(), info, err
+		return o.input.opener(), describeInputsAsync(o.input.files, o.input.format)
 	}
 	info := inputInfo{Path: defaultDataName, Bytes: int64(len(defaultData)), SHA256: sha256Hex(defaultData)}
+	describe := func() (inputInfo, error) { return info, nil }
 	return func() (ingest.Reader, error) {
 		zr, err := gzip.NewReader(bytes.NewReader(defaultData))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", defaultDataName, err)
 		}
 		return ingest.NewCSVReader(zr, ingest.Options{Name: defaultDataName})
-	}, info, nil
+	}, describe
 }
 
 // reproduction is what one pass over the input collects.
@@ -132,26 +135,36 @@ type reproduction struct {
 	tables []tables.Pair
 	replay []replay.Pair
 	steps  int64
-	v4, v6 []float64 // every paired test's durations, for Figure 1
-	// Figure 2 candidates: series of pairs with 4+ segments and mixed
-	// zones (or the --pair one).
-	series map[figures.PairKey]figures.PairSeries
+	// fig2 is the series of Figure 2 so far: the --pair one, or the first
+	// in (probe, anchor) order with 4+ segments and mixed zones.
+	fig2 *figures.PairSeries
 }
 
-func (r *reproduction) reset() {
-	*r = reproduction{series: make(map[figures.PairKey]figures.PairSeries)}
+func (r *reproduction) reset() { *r = reproduction{} }
+
+// offerFig2 keeps s as Figure 2's series if it comes before the one kept.
+func (r *reproduction) offerFig2(s *figures.PairSeries) {
+	if s != nil && (r.fig2 == nil || cmpPairKey(s.PairKey, r.fig2.PairKey) < 0) {
+		r.fig2 = s
+	}
+}
+
+func cmpPairKey(a, b figures.PairKey) int {
+	return cmp.Or(cmp.Compare(a.Probe, b.Probe), cmp.Compare(a.Anchor, b.Anchor))
 }
 
 func runReproduce(cmd *cobra.Command, e *env, o *reproduceOptions) error {
 	ctx := cmd.Context()
 	start := time.Now()
-	open, info, err := o.opener()
-	if err != nil {
-		return err
-	}
+	open, describe := o.opener()
 	if err := mkdirOut(o.out); err != nil {
 		return err
 	}
+	spill, err := newDurationSpill(o.out)
+	if err != nil {
+		return err
+	}
+	defer spill.close()
 	eng, err := replay.NewEngine(o.replay)
 	if err != nil {
 		return err
@@ -162,14 +175,17 @@ func runReproduce(cmd *cobra.Command, e *env, o *reproduceOptions) error {
 	}
 	var res reproduction
 	res.reset()
+	restart := func() {
+		res.reset()
+		spill.reset()
+	}
 	newWork := func() func(pairs.Probe) error {
 		an := tables.NewAnalyzer(o.tables)
 		w := eng.NewWorker()
 		return func(p pairs.Probe) error {
 			tp := make([]tables.Pair, len(p.Series))
 			classes := make([]stats.Result, len(p.Series))
-			var v4, v6 []float64
-			cands := make(map[figures.PairKey]figures.PairSeries)
+			var cand *figures.PairSeries
 			for i := range p.Series {
 				s := &p.Series[i]
 				var err error
@@ -177,11 +193,11 @@ func runReproduce(cmd *cobra.Command, e *env, o *reproduceOptions) error {
 					return err
 				}
 				classes[i] = tp[i].Class
-				v4 = append(v4, s.V4...)
-				v6 = append(v6, s.V6...)
+				spill.add(s.V4, s.V6)
 				k := figures.PairKey{Probe: s.Probe, Anchor: s.Anchor}
-				if k == want || (o.pair == "" && len(tp[i].Segments) >= 4 && tp[i].Mixed) {
-					cands[k] = figures.PairSeries{PairKey: k, Time: s.Time, V4: s.V4, V6: s.V6}
+				if cand == nil && (k == want || (o.pair == "" && len(tp[i].Segments) >= 4 && tp[i].Mixed)) {
+					// A probe's series come in anchor order: the first is its least.
+					cand = &figures.PairSeries{PairKey: k, Time: s.Time, V4: s.V4, V6: s.V6}
 				}
 			}
 			rp, steps, err := w.Probe(ctx, &p, classes)
@@ -193,11 +209,7 @@ func runReproduce(cmd *cobra.Command, e *env, o *reproduceOptions) error {
 			res.tables = append(res.tables, tp...)
 			res.replay = append(res.replay, rp...)
 			res.steps += steps
-			res.v4 = append(res.v4, v4...)
-			res.v6 = append(res.v6, v6...)
-			for k, s := range cands {
-				res.series[k] = s
-			}
+			res.offerFig2(cand)
 			return nil
 		}
 	}
@@ -206,7 +218,7 @@ func runReproduce(cmd *cobra.Command, e *env, o *reproduceOptions) error {
 		n := prog.Pairs.Load()
 		return fmt.Sprintf("reproduce: %d probes, %d pairs, %.0f pairs/s", prog.Probes.Load(), n, float64(n)/el.Seconds())
 	})
-	each := pairs.EachConfig{Workers: o.tables.Workers, Progress: &prog, Restart: res.reset}
+	each := pairs.EachConfig{Workers: o.tables.Workers, Progress: &prog, Restart: restart}
 	gst, rows, err := pairs.Each(ctx, open, each, newWork)
 	bar.Stop()
 	if err != nil {
@@ -215,11 +227,20 @@ func runReproduce(cmd *cobra.Command, e *env, o *reproduceOptions) error {
 	if d := rows.DroppedTotal(); d > 0 {
 		e.log.Warn("skipped malformed rows", "rows", d, "reasons", rows.Dropped)
 	}
+	if err := spill.finish(); err != nil {
+		return err
+	}
+	info, err := describe()
+	if err != nil {
+		return err
+	}
+	e.log.Debug("input digested", "elapsed", time.Since(start).Round(time.Millisecond))
 	tables.SortPairs(res.tables)
 	replay.SortPairs(res.replay)
 	t1, t2 := tables.Summarize(res.tables)
 	rows1, rows2 := tables.Rows1(t1), tables.Rows2(t2)
 	analysed := time.Since(start)
+	e.log.Debug("analysis done", "pairs", gst.Pairs, "steps", res.steps, "elapsed", analysed.Round(time.Millisecond))
 
 	sum := reproduceSummary{
 		Command: "reproduce", Version: buildVersion(), Input: info,
@@ -246,10 +267,11 @@ func runReproduce(cmd *cobra.Command, e *env, o *reproduceOptions) error {
 		{"replay_metrics.csv", func(w io.Writer) error { return replay.WriteMetrics(w, res.replay, o.replay.Gammas) }},
 	}
 
-	fin, err := reproduceFigures(e, o, &res, rows1, rows2, &sum)
+	fin, err := reproduceFigures(ctx, e, o, spill, &res, rows1, rows2, &sum)
 	if err != nil {
 		return err
 	}
+	e.log.Debug("figure data done", "elapsed", time.Since(start).Round(time.Millisecond))
 	built, rep, err := figures.Build(fin, o.points)
 	if err != nil {
 		return err
@@ -260,21 +282,19 @@ func runReproduce(cmd *cobra.Command, e *env, o *reproduceOptions) error {
 	}
 	var figFiles []outFile
 	for _, f := range built {
-		figFiles = append(figFiles, outFile{f.Name, f.Write})
+		figFiles = append(figFiles, outFile{filepath.Join("figures", f.Name), f.Write})
 	}
 	for _, f := range files {
 		sum.Files = append(sum.Files, f.name)
 	}
 	for _, f := range figFiles {
-		sum.Files = append(sum.Files, filepath.Join("figures", f.name))
+		sum.Files = append(sum.Files, f.name)
 	}
 	sum.Files = append(sum.Files, "summary.json")
 	sum.Elapsed = time.Since(start).Seconds()
 	files = append(files, outFile{"summary.json", func(w io.Writer) error { return writeJSON(w, sum) }})
-	if err := e.writeFiles(o.out, files); err != nil {
-		return err
-	}
-	if err := e.writeFiles(figDir, figFiles); err != nil {
+	// The figures first: drawing them takes longest.
+	if err := e.writeFiles(o.out, append(figFiles, files...)); err != nil {
 		return err
 	}
 	e.log.Info("reproduce done", "pairs", gst.Pairs, "eligible", t1.Total(), "steps", res.steps,
@@ -315,7 +335,7 @@ type reproduceSummary struct {
 }
 
 // reproduceFigures turns the pass's results into the figures' inputs.
-func reproduceFigures(e *env, o *reproduceOptions, res *reproduction, rows1, rows2 []tables.Row, sum *reproduceSummary) (figures.Inputs, error) {
+func reproduceFigures(ctx context.Context, e *env, o *reproduceOptions, spill *durationSpill, res *reproduction, rows1, rows2 []tables.Row, sum *reproduceSummary) (figures.Inputs, error) {
 	fin := figures.Inputs{Table1: rows1, Table2: rows2}
 	for i := range res.replay {
 		p := &res.replay[i]
@@ -331,37 +351,31 @@ func reproduceFigures(e *env, o *reproduceOptions, res *reproduction, rows1, row
 		}
 		fin.Sim = append(fin.Sim, sp)
 	}
-	f1, err := figures.Figure1(res.v4, res.v6)
+	// Figure 1 reads the durations again from the spill, in a few passes,
+	// rather than keeping every paired test in memory.
+	f1, err := figures.Figure1Passes(ctx, logPasses(spill.pass(), e.log), o.points)
 	if err != nil {
 		return fin, err
 	}
 	fin.Fig1 = f1
 	// Figure 2: the --pair one, or the first candidate in (probe, anchor) order.
-	keys := make([]figures.PairKey, 0, len(res.series))
-	for k := range res.series {
-		keys = append(keys, k)
-	}
-	cmpKey := func(a, b figures.PairKey) int {
-		return cmp.Or(cmp.Compare(a.Probe, b.Probe), cmp.Compare(a.Anchor, b.Anchor))
-	}
-	slices.SortFunc(keys, cmpKey)
 	pairKey := ""
-	if len(keys) == 0 {
+	if res.fig2 == nil {
 		if o.pair != "" {
 			return fin, usagef("--pair %s: no such pair in the input", o.pair)
 		}
 		fin.Notes = append(fin.Notes, "Figure 2 was skipped: no pair has at least 4 segments and mixed zones.")
 		e.log.Warn("figure 2 skipped: no pair with 4+ segments and mixed zones; choose one with --pair")
 	} else {
-		k := keys[0]
+		k := res.fig2.PairKey
 		i, _ := slices.BinarySearchFunc(res.tables, k, func(p tables.Pair, k figures.PairKey) int {
-			return cmpKey(figures.PairKey{Probe: p.Probe, Anchor: p.Anchor}, k)
+			return cmpPairKey(figures.PairKey{Probe: p.Probe, Anchor: p.Anchor}, k)
 		})
 		tp := res.tables[i]
 		if !tp.Eligible {
 			return fin, usagef("--pair %s: the pair is not eligible (%d paired tests), so it has no segments", o.pair, tp.N)
 		}
-		f2, err := figures.Figure2(res.series[k], figures.SegPair{PairKey: k, Segments: tp.Segments, Mixed: tp.Mixed}, tp.Class.Zone)
+		f2, err := figures.Figure2(*res.fig2, figures.SegPair{PairKey: k, Segments: tp.Segments, Mixed: tp.Mixed}, tp.Class.Zone)
 		if err != nil {
 			return fin, err
 		}
@@ -382,4 +396,16 @@ func reproduceFigures(e *env, o *reproduceOptions, res *reproduction, rows1, row
 	}
 	fin.Summaries = []figures.NamedSummary{{Name: "reproduce", Summary: s}}
 	return fin, nil
+}
+
+// logPasses logs each pass of Figure 1 at debug level, with its time.
+func logPasses(pass figures.Pass, log *slog.Logger) figures.Pass {
+	n := 0
+	return func(ctx context.Context, visit func(v4, v6 []float64) error) error {
+		n++
+		defer func(start time.Time) {
+			log.Debug("figure 1 pass", "pass", n, "elapsed", time.Since(start).Round(time.Millisecond))
+		}(time.Now())
+		return pass(ctx, visit)
+	}
 }

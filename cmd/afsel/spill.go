@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"unsafe"
+
+	"github.com/afsel/afsel/figures"
+)
+
+// durationSpill keeps every paired test's two durations in a temporary
+// file while the analysis reads the input once, for the passes of Figure 1
+// (figures.Figure1Passes). Reading 16 bytes a test back from the page cache
+// is far cheaper than decoding the input again, whatever its format, and
+// the file holds the durations only. Figure 1 does not depend on the order
+// of the tests, so workers may add them in any order.
+type durationSpill struct {
+	mu     sync.Mutex
+	f      *os.File
+	w      *bufio.Writer
+	p4, p6 []float64 // the chunk being gathered
+	rows   int64
+	err    error
+}
+
+// spillChunk is the number of tests per chunk: each chunk is one batch of
+// a pass, large enough that a pass's per-batch work does not count.
+const spillChunk = 1 << 16
+
+// newDurationSpill creates the file in dir (the output directory: a
+// temporary directory may be a small in-memory file system).
+func newDurationSpill(dir string) (*durationSpill, error) {
+	f, err := os.CreateTemp(dir, ".afsel-durations-*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("figure 1: %w", err)
+	}
+	return &durationSpill{f: f, w: bufio.NewWriterSize(f, 1<<20)}, nil
+}
+
+// float64Bytes views x as its bytes in the machine's order: the file is
+// read back by the same process.
+func float64Bytes(x []float64) []byte {
+	if len(x) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&x[0])), 8*len(x))
+}
+
+// add appends the durations of some tests.
+func (s *durationSpill) add(v4, v6 []float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.p4, s.p6 = append(s.p4, v4...), append(s.p6, v6...)
+	s.rows += int64(len(v4))
+	if len(s.p4) >= spillChunk {
+		s.flushChunk()
+	}
+}
+
+// flushChunk writes the gathered tests as a chunk: their number, the v4
+// durations, the v6 durations.
+func (s *durationSpill) flushChunk() {
+	if s.err != nil || len(s.p4) == 0 {
+		return
+	}
+	var n [8]byte
+	binary.LittleEndian.PutUint64(n[:], uint64(len(s.p4)))
+	s.w.Write(n[:])
+	s.w.Write(float64Bytes(s.p4))
+	_, s.err = s.w.Write(float64Bytes(s.p6))
+	s.p4, s.p6 = s.p4[:0], s.p6[:0]
+}
+
+// finish writes the last chunk and flushes the file; the spill is then
+// ready for passes.
+func (s *durationSpill) finish() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.flushChunk()
+	if s.err == nil {
+		s.err = s.w.Flush()
+	}
+	if s.err != nil {
+		return fmt.Errorf("figure 1: write %s: %w", s.f.Name(), s.err)
+	}
+	return nil
+}
+
+// reset empties the spill, for a second reading of the input.
+func (s *durationSpill) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.p4, s.p6, s.rows = s.p4[:0], s.p6[:0], 0
+	s.w.Reset(s.f)
+	if _, err := s.f.Seek(0, io.SeekStart); err != nil && s.err == nil {
+		s.err = err
+	}
+	if err := s.f.Truncate(0); err != nil && s.err == nil {
+		s.err = err
+	}
+}
+
+// close removes the file.
+func (s *durationSpill) close() {
+	s.f.Close()
+	os.Remove(s.f.Name())
+}
+
+// pass returns a figures.Pass over the chunks, each visited as read.
+func (s *durationSpill) pass() figures.Pass {
+	return func(ctx context.Context, visit func(v4, v6 []float64) error) error {
+		r := bufio.NewReaderSize(io.NewSectionReader(s.f, 0, 1<<62), 1<<20)
+		var buf []float64
+		for {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			var n [8]byte
+			if _, err := io.ReadFull(r, n[:]); err == io.EOF {
+				return nil
+			} else if err != nil {
+				return fmt.Errorf("figure 1: read %s: %w", s.f.Name(), err)
+			}
+			rows := int(binary.LittleEndian.Uint64(n[:]))
+			if cap(buf) < 2*rows {
+				buf = make([]float64, 2*rows)
+			}
+			buf = buf[:2*rows]
+			if _, err := io.ReadFull(r, float64Bytes(buf)); err != nil {
+				return fmt.Errorf("figure 1: read %s: %w", s.f.Name(), err)
+			}
+			if err := visit(buf[:rows], buf[rows:]); err != nil {
+				return err
+			}
+		}
+	}
+}

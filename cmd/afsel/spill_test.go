@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"testing"
+)
+
+// TestDurationSpill: what is added comes back, in chunks of at most
+// spillChunk tests, on every pass, and reset empties the spill.
+func TestDurationSpill(t *testing.T) {
+	dir := t.TempDir()
+	s, err := newDurationSpill(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	var want4, want6 []float64
+	add := func(n int) {
+		v4, v6 := make([]float64, n), make([]float64, n)
+		for i := range v4 {
+			v4[i], v6[i] = rng.Float64(), rng.Float64()
+		}
+		want4, want6 = append(want4, v4...), append(want6, v6...)
+		s.add(v4, v6)
+	}
+	add(10)
+	s.reset()
+	want4, want6 = nil, nil
+	for _, n := range []int{0, 1, 300, spillChunk - 1, 2, spillChunk + 5, 7} {
+		add(n)
+	}
+	if err := s.finish(); err != nil {
+		t.Fatal(err)
+	}
+	for pass := range 2 {
+		var got4, got6 []float64
+		err := s.pass()(context.Background(), func(v4, v6 []float64) error {
+			if len(v4) != len(v6) || len(v4) == 0 || len(v4) > 2*spillChunk {
+				t.Fatalf("pass %d: chunk of %d and %d tests", pass, len(v4), len(v6))
+			}
+			got4, got6 = append(got4, v4...), append(got6, v6...)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got4, want4) || !slices.Equal(got6, want6) {
+			t.Fatalf("pass %d: %d tests back, want %d (or values differ)", pass, len(got4), len(want4))
+		}
+	}
+	name := s.f.Name()
+	s.close()
+	if _, err := os.Stat(name); !os.IsNotExist(err) {
+		t.Errorf("spill file %s left behind (%v)", name, err)
+	}
+}

@@ -1,0 +1,334 @@
+package figures
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/bits"
+	"slices"
+	"sync"
+)
+
+// Pass calls visit with every paired test's durations in batches (v4[i] and
+// v6[i] are one test's, ms), once per test, and returns the first error of
+// visit or of its own. Figure1Passes calls it several times: each call must
+// give the same tests (in any batches, in the same order or not).
+type Pass func(ctx context.Context, visit func(v4, v6 []float64) error) error
+
+// ColumnsPass is the Pass over durations held in memory, in batches of at
+// most batch tests (batch >= 1).
+func ColumnsPass(v4, v6 []float64, batch int) Pass {
+	if batch < 1 {
+		panic("figures: ColumnsPass with batch < 1")
+	}
+	return func(ctx context.Context, visit func(v4, v6 []float64) error) error {
+		if len(v4) != len(v6) {
+			return fmt.Errorf("figures: %d v4 durations but %d v6", len(v4), len(v6))
+		}
+		for i := 0; i < len(v4); i += batch {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			j := min(i+batch, len(v4))
+			if err := visit(v4[i:j], v6[i:j]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// passConfig bounds Figure1Passes's memory: bins of a first-level
+// histogram (a power of two, >= 2; 8 bytes each, five histograms in all,
+// at most three at a time) and the 8-byte words of refinement per pass.
+type passConfig struct {
+	bins, limit int
+}
+
+// defaultPassConfig holds 16 MB of first-level histograms for the
+// quantiles, then 5 MB for the kept tests (bins/16 bins each, with their
+// smallest and largest keys: small enough to stay in the CPU's caches, which
+// decides the speed of a pass), and 64 MB of refinement per pass: at 155
+// million paired tests, one refining pass resolves the quantiles and one or
+// two more the ECDF steps of continuous data.
+var defaultPassConfig = passConfig{bins: 1 << 20, limit: 1 << 23}
+
+// Figure1Passes computes Figure 1 as Figure1 does on the same paired tests,
+// with memory bounded independently of their number (about 90 MB), by
+// reading them several times: pass is called four or five times for
+// continuous durations (155 million tests: five), more when many values
+// near the wanted ranks tie (microsecond durations: five at 10 million
+// tests, more at 155 million).
+//
+// Its quantiles, counts and shares are Figure1's, bit for bit. Its ECDFs
+// hold only the steps that ECDF.Downsample(points) keeps of Figure1's exact
+// ECDFs (plus, for the ratio, the two steps that RenderFigure1 reads at the
+// edges of its axis), with the same X, P and N: since downsampling them
+// again keeps them all, f.Rows(points), RenderFigure1(f, points) and Build
+// with points give the same output as for Figure1's result. Other values of
+// points do not. points must be positive.
+func Figure1Passes(ctx context.Context, pass Pass, points int) (*Fig1, error) {
+	f, _, err := figure1Passes(ctx, pass, points, defaultPassConfig)
+	return f, err
+}
+
+// fig1Reader runs the passes and checks they agree.
+type fig1Reader struct {
+	ctx    context.Context
+	pass   Pass
+	passes int
+	rows   int64
+}
+
+// run makes one pass, calling every visit on every batch. The visits touch
+// disjoint state, so with several of them each batch is visited on as many
+// goroutines: at the paper's scale a pass is a few hundred million
+// observations, which one core would take tens of seconds over.
+func (r *fig1Reader) run(visits ...func(v4, v6 []float64)) error {
+	var rows int64
+	err := r.pass(r.ctx, func(v4, v6 []float64) error {
+		if len(v4) != len(v6) {
+			return fmt.Errorf("figures: a batch of %d v4 durations but %d v6", len(v4), len(v6))
+		}
+		if err := r.ctx.Err(); err != nil {
+			return err
+		}
+		rows += int64(len(v4))
+		var wg sync.WaitGroup
+		for _, visit := range visits[1:] {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				visit(v4, v6)
+			}()
+		}
+		visits[0](v4, v6)
+		wg.Wait()
+		return nil
+	})
+	r.passes++
+	if err != nil {
+		return fmt.Errorf("figures: Figure 1, pass %d: %w", r.passes, err)
+	}
+	if r.passes > 1 && rows != r.rows {
+		return fmt.Errorf("%w: Figure 1, pass %d read %d paired tests but the first %d: every pass must give the same tests", ErrBadInput, r.passes, rows, r.rows)
+	}
+	r.rows = rows
+	return nil
+}
+
+// finish files the pass's results of every sample.
+func (r *fig1Reader) finish(ds ...*dist) error {
+	for _, d := range ds {
+		if !d.finish() {
+			return fmt.Errorf("%w: Figure 1, pass %d saw other durations than the earlier passes: every pass must give the same tests", ErrBadInput, r.passes)
+		}
+	}
+	return nil
+}
+
+// figure1Passes is Figure1Passes with its memory bounds; it also returns
+// the number of passes made.
+func figure1Passes(ctx context.Context, pass Pass, points int, cfg passConfig) (*Fig1, int, error) {
+	if points < 1 {
+		panic("figures: Figure1Passes with points < 1")
+	}
+	r := &fig1Reader{ctx: ctx, pass: pass}
+	f := &Fig1{}
+	if err := r.quantiles(f, cfg); err != nil {
+		return nil, r.passes, err
+	}
+	f.RowsBefore = int(r.rows)
+	if err := r.ecdfs(f, points, cfg); err != nil {
+		return nil, r.passes, err
+	}
+	return f, r.passes, nil
+}
+
+// quantiles counts the tests and reads v4 and v6 until the ranks their
+// 5th and 95th percentiles need are known exactly, and sets them in f.
+func (r *fig1Reader) quantiles(f *Fig1, cfg passConfig) error {
+	d4, d6 := &dist{}, &dist{}
+	d4.startRoot(0, math.MaxUint64, cfg.bins, -1, false)
+	d6.startRoot(0, math.MaxUint64, cfg.bins, -1, false)
+	observe := func(d *dist, col func(v4, v6 []float64) []float64) func(v4, v6 []float64) {
+		return func(v4, v6 []float64) {
+			for _, a := range col(v4, v6) {
+				if a == a { // not NaN
+					d.observe(a)
+				}
+			}
+		}
+	}
+	visit4 := observe(d4, func(v4, v6 []float64) []float64 { return v4 })
+	visit6 := observe(d6, func(v4, v6 []float64) []float64 { return v6 })
+	if err := r.run(visit4, visit6); err != nil {
+		return err
+	}
+	if r.rows == 0 {
+		return fmt.Errorf("%w: no paired tests", ErrBadInput)
+	}
+	if err := r.finish(d4, d6); err != nil {
+		return err
+	}
+	for {
+		p := newPlanner(cfg.limit)
+		var ok [4]bool
+		f.Q05V4, ok[0] = d4.quantile(0.05, p)
+		f.Q95V4, ok[1] = d4.quantile(0.95, p)
+		f.Q05V6, ok[2] = d6.quantile(0.05, p)
+		f.Q95V6, ok[3] = d6.quantile(0.95, p)
+		if ok == [4]bool{true, true, true, true} {
+			return nil
+		}
+		p.start()
+		if err := r.run(visit4, visit6); err != nil {
+			return err
+		}
+		if err := r.finish(d4, d6); err != nil {
+			return err
+		}
+	}
+}
+
+// The edges of RenderFigure1's ratio axis (its lo and hi), where it reads
+// the ratio's ECDF with At.
+const ratioAxisLo, ratioAxisHi = 0.5, 2.0
+
+// ratioEdge is what RenderFigure1 reads of the ratio's exact ECDF at an
+// edge t of its axis: the largest ratio <= t and how many are <= t.
+type ratioEdge struct {
+	t     float64
+	x     float64
+	count int64
+}
+
+func (e *ratioEdge) add(v float64) {
+	if v <= e.t {
+		if e.count == 0 || v > e.x {
+			e.x = v
+		}
+		e.count++
+	}
+}
+
+// ecdfs filters the tests by f's quantiles, counts them and the shares,
+// and reads the kept v4, v6 and ratios until the steps Downsample(points)
+// keeps of their ECDFs are known exactly.
+func (r *fig1Reader) ecdfs(f *Fig1, points int, cfg passConfig) error {
+	var k4, k6, kr dist
+	var kept, lo, hi, nanRatio int64
+	edges := []ratioEdge{{t: ratioAxisLo}, {t: ratioAxisHi}}
+	first := true
+	keep := func(a, b float64) bool { return f.Q05V4 < a && a < f.Q95V4 && f.Q05V6 < b && b < f.Q95V6 }
+	// Three visits, run side by side: kept v4, kept v6, and the ratios
+	// with, in the first pass, the counts.
+	visit4 := func(v4, v6 []float64) {
+		for i, a := range v4 {
+			if keep(a, v6[i]) {
+				k4.observe(a)
+			}
+		}
+	}
+	visit6 := func(v4, v6 []float64) {
+		for i, b := range v6 {
+			if keep(v4[i], b) {
+				k6.observe(b)
+			}
+		}
+	}
+	visitRatio := func(v4, v6 []float64) {
+		for i := range v4 {
+			a, b := v4[i], v6[i]
+			if !keep(a, b) {
+				continue
+			}
+			ratio := a / b
+			if ratio == ratio {
+				kr.observe(ratio)
+			}
+			if !first {
+				continue
+			}
+			kept++
+			if ratio < RatioLow {
+				lo++
+			}
+			if ratio > RatioHigh {
+				hi++
+			}
+			if ratio != ratio {
+				nanRatio++
+				continue
+			}
+			edges[0].add(ratio)
+			edges[1].add(ratio)
+		}
+	}
+	// Kept values lie between the quantiles: first-level bins over just
+	// that range, fewer for few tests. These bins record their smallest
+	// and largest values, which resolves the bins of a single value (ties)
+	// at once; at three times the memory, a sixteenth as many, so that
+	// they stay in the caches.
+	bins := max(2, min(cfg.bins/16, 1<<bits.Len64(uint64(r.rows)/16)))
+	if f.Q05V4 < f.Q95V4 && f.Q05V6 < f.Q95V6 {
+		k4.startRoot(toKey(f.Q05V4), toKey(f.Q95V4), bins, -1, true)
+		k6.startRoot(toKey(f.Q05V6), toKey(f.Q95V6), bins, -1, true)
+		rlo, rhi := uint64(0), uint64(math.MaxUint64)
+		if f.Q05V4 >= 0 && f.Q05V6 > 0 {
+			// Correctly rounded division is monotone in both operands.
+			rlo, rhi = toKey(f.Q05V4/f.Q95V6), toKey(f.Q95V4/f.Q05V6)
+		}
+		kr.startRoot(rlo, rhi, bins, -1, true)
+	}
+	if err := r.run(visit4, visit6, visitRatio); err != nil {
+		return err
+	}
+	first = false
+	if err := r.finish(&k4, &k6, &kr); err != nil {
+		return err
+	}
+	if k4.n != kept || k6.n != kept || kr.n != kept-nanRatio {
+		panic(fmt.Sprintf("figures: Figure 1 kept %d tests but histograms hold %d, %d, %d", kept, k4.n, k6.n, kr.n))
+	}
+	f.RowsAfter = int(kept)
+	if kept > 0 {
+		f.ShareV4Faster, f.ShareV6Faster = float64(lo)/float64(kept), float64(hi)/float64(kept)
+	}
+	for {
+		ws := []*walk{k4.steps(points), k6.steps(points), kr.steps(points)}
+		if ws[0].done && ws[1].done && ws[2].done {
+			f.V4, f.V6, f.Ratio = ws[0].e, ws[1].e, withEdges(ws[2].e, edges)
+			return nil
+		}
+		p := newPlanner(cfg.limit)
+		plan(p, ws)
+		p.start()
+		if err := r.run(visit4, visit6, visitRatio); err != nil {
+			return err
+		}
+		if err := r.finish(&k4, &k6, &kr); err != nil {
+			return err
+		}
+	}
+}
+
+// withEdges adds to e (steps of an exact ECDF including its maximum) the
+// exact steps at the edges, so that e.At(edge.t) is exact. Downsample keeps
+// none of them unless it already did: a step between two kept ones is
+// within 1/points of the earlier.
+func withEdges(e ECDF, edges []ratioEdge) ECDF {
+	nf := float64(e.N)
+	for _, g := range edges {
+		if g.count == 0 {
+			continue
+		}
+		i, found := slices.BinarySearch(e.X, g.x)
+		if found {
+			continue
+		}
+		e.X = slices.Insert(e.X, i, g.x)
+		e.P = slices.Insert(e.P, i, float64(g.count)/nf)
+	}
+	return e
+}
