@@ -565,8 +565,10 @@ func (w *walk) optimistic(p *planner) {
 		c = r + 1
 	}
 	refine := total > int64(p.left)
-	// Refining costs 3 words a bin: bins of per values cost 3*total/per.
-	per := max(16, 4*total/int64(max(p.left, 1)))
+	// Refining costs 3 words a bin and bins come in powers of two: bins of
+	// about per values cost up to 6*total/per, which must fit the budget
+	// for the whole path to be refined in one pass.
+	per := max(16, 8*total/int64(max(p.left, 1)))
 	for _, l := range path {
 		if !p.ask(d, l, false, refine, per) {
 			return
