@@ -48,14 +48,16 @@ type passConfig struct {
 // defaultPassConfig holds 16 MB of first-level histograms for the
 // quantiles, then 5 MB for the kept tests (bins/16 bins each, with their
 // smallest and largest keys: small enough to stay in the CPU's caches, which
-// decides the speed of a pass), and 64 MB of refinement per pass. Where the
-// ECDF steps' bins are too many to collect, they are refined first; ties at
-// the steps then shift the later steps' ranks (by hundreds at 155 million
-// tests with microsecond durations), which costs extra passes.
-var defaultPassConfig = passConfig{bins: 1 << 20, limit: 1 << 23}
+// decides the speed of a pass), and 128 MB of refinement per pass. The
+// budget is large so that the ECDF steps' first-level bins (about 2,000
+// values each at 155 million tests) are collected whole rather than refined:
+// ties at the steps shift the later steps' ranks (by hundreds at that
+// scale, with microsecond durations), and small bins along the tie-free
+// path then miss them, pass after pass.
+var defaultPassConfig = passConfig{bins: 1 << 20, limit: 1 << 24}
 
 // Figure1Passes computes Figure 1 as Figure1 does on the same paired tests,
-// with memory bounded independently of their number (about 90 MB), by
+// with memory bounded independently of their number (about 150 MB), by
 // reading them several times: pass is called four or five times for
 // continuous durations (155 million tests: five), more when many values
 // near the wanted ranks tie (microsecond durations: five at 10 million

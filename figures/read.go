@@ -392,13 +392,6 @@ func flatten(dec *json.Decoder, prefix string, out *[]KV) error {
 	return nil
 }
 
-// Durations holds the two duration columns of the paired tests and, for one
-// chosen pair, its series in time order.
-type Durations struct {
-	V4, V6 []float64 // every paired test, input order, ms
-	Pair   PairSeries
-}
-
 // PairSeries is one pair's paired tests in time order (stable for equal
 // times, as package pairs sorts).
 type PairSeries struct {
@@ -407,41 +400,64 @@ type PairSeries struct {
 	V4, V6 []float64
 }
 
-// ReadDurations reads every batch of src (the ingest schema) and keeps both
-// duration columns in memory: 16 bytes per paired test (207k tests: 3.3 MB;
-// the paper's 157M: 2.5 GB). It also collects the series of pair (zero
-// PairKey: none). The batches are not retained.
-func ReadDurations(ctx context.Context, src array.RecordReader, pair PairKey) (*Durations, error) {
-	d := &Durations{Pair: PairSeries{PairKey: pair}}
+// ReadPair reads every batch of src (the ingest schema) and returns the
+// series of pair, in time order. The batches are not retained.
+func ReadPair(ctx context.Context, src array.RecordReader, pair PairKey) (PairSeries, error) {
+	s := PairSeries{PairKey: pair}
 	for src.Next() {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return s, err
 		}
 		rec := src.Record()
 		if err := ingest.CheckSchema(rec.Schema()); err != nil {
-			return nil, err
+			return s, err
 		}
 		probe := rec.Column(ingest.IdxProbe).(*array.Int64).Int64Values()
 		anchor := rec.Column(ingest.IdxAnchor).(*array.Int64).Int64Values()
 		tm := rec.Column(ingest.IdxStartTime).(*array.Timestamp).TimestampValues()
 		v4 := rec.Column(ingest.IdxV4).(*array.Float64).Float64Values()
 		v6 := rec.Column(ingest.IdxV6).(*array.Float64).Float64Values()
-		d.V4 = append(d.V4, v4...)
-		d.V6 = append(d.V6, v6...)
-		if pair == (PairKey{}) {
-			continue
-		}
 		for i := range probe {
 			if probe[i] == pair.Probe && anchor[i] == pair.Anchor {
-				d.Pair.Time = append(d.Pair.Time, int64(tm[i]))
-				d.Pair.V4 = append(d.Pair.V4, v4[i])
-				d.Pair.V6 = append(d.Pair.V6, v6[i])
+				s.Time = append(s.Time, int64(tm[i]))
+				s.V4 = append(s.V4, v4[i])
+				s.V6 = append(s.V6, v6[i])
 			}
 		}
 	}
 	if err := src.Err(); err != nil {
-		return nil, err
+		return s, err
 	}
-	d.Pair.sortByTime()
-	return d, nil
+	s.sortByTime()
+	return s, nil
+}
+
+// RecordsPass is a Pass over the duration columns of the batches open
+// returns (the ingest schema), opened again for every pass.
+func RecordsPass(open func() (array.RecordReader, error)) Pass {
+	return func(ctx context.Context, visit func(v4, v6 []float64) error) error {
+		src, err := open()
+		if err != nil {
+			return err
+		}
+		defer src.Release()
+		for src.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			rec := src.Record()
+			if err := ingest.CheckSchema(rec.Schema()); err != nil {
+				return err
+			}
+			v4 := rec.Column(ingest.IdxV4).(*array.Float64)
+			v6 := rec.Column(ingest.IdxV6).(*array.Float64)
+			if v4.NullN() > 0 || v6.NullN() > 0 {
+				return fmt.Errorf("figures: null durations: %w", ingest.ErrBadRow)
+			}
+			if err := visit(v4.Float64Values(), v6.Float64Values()); err != nil {
+				return err
+			}
+		}
+		return src.Err()
+	}
 }

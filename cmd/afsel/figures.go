@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/spf13/cobra"
 
 	"github.com/afsel/afsel/figures"
@@ -273,27 +274,48 @@ func dataFigures(cmd *cobra.Command, e *env, o *figuresOptions, in *figuresInput
 			rep.Notes = append(rep.Notes, fmt.Sprintf("--data %s (sha256 %s) is not the file the run in %s read (%s, sha256 %s).", o.data, info.SHA256, o.input, in.summary.Get("input.path"), d))
 		}
 	}
-	src, err := ingest.Open(o.data, ingest.Options{SkipBadRows: o.skip})
+	// Figure 1 reads the data a few times rather than holding it.
+	var dropped ingest.Stats
+	open := func() (array.RecordReader, error) {
+		src, err := ingest.Open(o.data, ingest.Options{SkipBadRows: o.skip})
+		if err != nil {
+			return nil, err
+		}
+		return &statsReader{Reader: src, stats: &dropped}, nil
+	}
+	f1, err := figures.Figure1Passes(cmd.Context(), logPasses(figures.RecordsPass(open), e.log), o.points)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", o.data, err)
+	}
+	if dropped.DroppedTotal() > 0 {
+		e.log.Warn("skipped malformed rows", "rows", dropped.DroppedTotal(), "reasons", dropped.Dropped)
+	}
+	src, err := open()
 	if err != nil {
 		return nil, nil, err
 	}
 	defer src.Release()
-	d, err := figures.ReadDurations(cmd.Context(), src, key)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", o.data, err)
-	}
-	if st := src.Stats(); st.DroppedTotal() > 0 {
-		e.log.Warn("skipped malformed rows", "rows", st.DroppedTotal(), "reasons", st.Dropped)
-	}
-	f1, err := figures.Figure1(d.V4, d.V6)
+	series, err := figures.ReadPair(cmd.Context(), src, key)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", o.data, err)
 	}
 	e.log.Info("figure 1 filter", "rows", f1.RowsBefore, "kept", f1.RowsAfter,
 		"q05_v4", f1.Q05V4, "q95_v4", f1.Q95V4, "q05_v6", f1.Q05V6, "q95_v6", f1.Q95V6)
-	f2, err := figures.Figure2(d.Pair, *seg, zone.Zone)
+	f2, err := figures.Figure2(series, *seg, zone.Zone)
 	if err != nil {
 		return nil, nil, fmt.Errorf("figure 2 (%s against %s): %w", o.data, o.input, err)
 	}
 	return f1, f2, nil
+}
+
+// statsReader records its reader's final row counts when released, so that
+// dropped rows of the last pass can be reported.
+type statsReader struct {
+	ingest.Reader
+	stats *ingest.Stats
+}
+
+func (r *statsReader) Release() {
+	*r.stats = r.Reader.Stats()
+	r.Reader.Release()
 }
