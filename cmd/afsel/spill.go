@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"sync"
 	"unsafe"
 
@@ -33,11 +34,16 @@ type durationSpill struct {
 const spillChunk = 1 << 16
 
 // newDurationSpill creates the file in dir (the output directory: a
-// temporary directory may be a small in-memory file system).
+// temporary directory may be a small in-memory file system). Where the
+// system allows it the file is unlinked at once, so that nothing is left
+// behind (it can be gigabytes) even if the process is killed.
 func newDurationSpill(dir string) (*durationSpill, error) {
 	f, err := os.CreateTemp(dir, ".afsel-durations-*.tmp")
 	if err != nil {
 		return nil, fmt.Errorf("figure 1: %w", err)
+	}
+	if runtime.GOOS != "windows" { // Windows cannot remove an open file
+		os.Remove(f.Name())
 	}
 	return &durationSpill{f: f, w: bufio.NewWriterSize(f, 1<<20)}, nil
 }
@@ -105,7 +111,7 @@ func (s *durationSpill) reset() {
 	}
 }
 
-// close removes the file.
+// close closes the file and removes it if it is still there.
 func (s *durationSpill) close() {
 	s.f.Close()
 	os.Remove(s.f.Name())
