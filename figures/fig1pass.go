@@ -46,7 +46,7 @@ type passConfig struct {
 }
 
 // defaultPassConfig holds 16 MB of first-level histograms for the
-// quantiles, then 5 MB for the kept tests (bins/16 bins each, with their
+// quantiles, then 6 MB for the kept tests (bins/16 bins each, with their
 // smallest and largest keys: small enough to stay in the CPU's caches, which
 // decides the speed of a pass), and 128 MB of refinement per pass. The
 // budget is large so that the ECDF steps' first-level bins (about 2,000
@@ -271,7 +271,7 @@ func (r *fig1Reader) ecdfs(f *Fig1, points int, cfg passConfig) error {
 	// Kept values lie between the quantiles: first-level bins over just
 	// that range, fewer for few tests. These bins record their smallest
 	// and largest values, which resolves the bins of a single value (ties)
-	// at once; at three times the memory, a sixteenth as many, so that
+	// at once; at four times the memory, a sixteenth as many, so that
 	// they stay in the caches.
 	bins := max(2, min(cfg.bins/16, 1<<bits.Len64(uint64(r.rows)/16)))
 	if f.Q05V4 < f.Q95V4 && f.Q05V6 < f.Q95V6 {

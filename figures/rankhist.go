@@ -45,14 +45,21 @@ func fromKey(k uint64) float64 {
 type cell struct {
 	lo, hi uint64
 	shift  uint
-	cum    []int64  // during the pass, cum[i+1] counts bin i
-	minmax []uint64 // bin i's smallest and largest key seen at 2i, 2i+1 (one cache line); nil if not recorded
+	cum    []int64 // during the pass, cum[i+1] counts bin i (when minmax is nil)
+	minmax []bin   // when recorded: bin i's count, smallest and largest key
 	kids   map[int]*cell
 	vals   map[int][]uint64
 }
 
 // newCell returns an empty histogram of [lo, hi] in at most bins bins
 // (bins >= 2), each of a power of two of keys.
+// bin is a histogram bin that records its smallest and largest keys; its
+// count lies beside them so that adding a value touches one cache line.
+type bin struct {
+	n        int64
+	min, max uint64
+}
+
 func newCell(lo, hi uint64, bins int, minmax bool) *cell {
 	span := hi - lo
 	var shift uint
@@ -62,9 +69,9 @@ func newCell(lo, hi uint64, bins int, minmax bool) *cell {
 	nb := int(span>>shift) + 1
 	c := &cell{lo: lo, hi: hi, shift: shift, cum: make([]int64, nb+1)}
 	if minmax {
-		c.minmax = make([]uint64, 2*nb)
-		for i := 0; i < len(c.minmax); i += 2 {
-			c.minmax[i] = math.MaxUint64
+		c.minmax = make([]bin, nb)
+		for i := range c.minmax {
+			c.minmax[i].min = math.MaxUint64
 		}
 	}
 	return c
@@ -73,24 +80,29 @@ func newCell(lo, hi uint64, bins int, minmax bool) *cell {
 // cellWords is the memory of a cell of nb bins, in 8-byte words.
 func cellWords(nb int, minmax bool) int {
 	if minmax {
-		return 3*nb + 1
+		return 4*nb + 1
 	}
 	return nb + 1
 }
 
 func (c *cell) add(k uint64) {
 	b := (k - c.lo) >> c.shift
-	c.cum[b+1]++
-	if c.minmax != nil {
-		m := c.minmax[2*b : 2*b+2]
-		m[0], m[1] = min(m[0], k), max(m[1], k)
+	if c.minmax == nil {
+		c.cum[b+1]++
+		return
 	}
+	m := &c.minmax[b]
+	m.n++
+	m.min, m.max = min(m.min, k), max(m.max, k)
 }
 
 // finish turns the counts into ranks, the cell's first value having rank
 // before; it returns how many values the cell holds.
 func (c *cell) finish(before int64) int64 {
 	c.cum[0] = before
+	for i, m := range c.minmax {
+		c.cum[i+1] = m.n
+	}
 	for i := 1; i < len(c.cum); i++ {
 		c.cum[i] += c.cum[i-1]
 	}
@@ -101,7 +113,7 @@ func (c *cell) finish(before int64) int64 {
 // known, else the bin's.
 func (c *cell) keys(i int) (lo, hi uint64) {
 	if c.minmax != nil {
-		return c.minmax[2*i], c.minmax[2*i+1]
+		return c.minmax[i].min, c.minmax[i].max
 	}
 	lo = c.lo + uint64(i)<<c.shift
 	if w := uint64(1)<<c.shift - 1; c.hi-lo > w {
@@ -565,10 +577,10 @@ func (w *walk) optimistic(p *planner) {
 		c = r + 1
 	}
 	refine := total > int64(p.left)
-	// Refining costs 3 words a bin and bins come in powers of two: bins of
-	// about per values cost up to 6*total/per, which must fit the budget
+	// Refining costs 4 words a bin and bins come in powers of two: bins of
+	// about per values cost up to 8*total/per, which must fit the budget
 	// for the whole path to be refined in one pass.
-	per := max(16, 8*total/int64(max(p.left, 1)))
+	per := max(16, 10*total/int64(max(p.left, 1)))
 	for _, l := range path {
 		if !p.ask(d, l, false, refine, per) {
 			return
