@@ -19,26 +19,27 @@ import (
 // kernelGroup is the state of four runs (lanes) in the kernel; the assembly
 // reads it at fixed offsets, 32 bytes per field.
 type kernelGroup struct {
-	w0, w1       [4]float64 // weights
-	last4, last6 [4]float64 // last observed durations, NaN before any
-	best         [4]float64 // best choices in scored rounds (a count)
-	gain, regret [4]float64 // sums over scored rounds
+	w0, w1       [4]float64    // weights
+	last4, last6 [4]float64    // last observed durations, NaN before any
+	best         [4]float64    // best choices in scored rounds (a count)
+	gain, regret [4]float64    // sums over scored rounds
+	s            [4][4]float64 // values passed between the phases of a round
 }
 
 // kernelConsts are the kernel's operands, each broadcast to four lanes; the
 // assembly reads them at fixed offsets.
 type kernelConsts struct {
-	oneMinusGamma, gammaOverK, gamma, half, one, zero, maxWeight [4]float64
-	shift, invLn2N, negLn2hiN, negLn2loN, c2, c3, c4, c5         [4]float64
-	mask                                                         [4]uint64
+	oneMinusGamma, gammaOverK, one, zero, maxWeight      [4]float64
+	shift, invLn2N, negLn2hiN, negLn2loN, c2, c3, c4, c5 [4]float64
+	mask                                                 [4]uint64
 }
 
 func newKernelConsts(gamma, maxWeight float64) *kernelConsts {
 	b := func(x float64) [4]float64 { return [4]float64{x, x, x, x} }
 	return &kernelConsts{
 		// As bandit.NewExp3 computes them.
-		oneMinusGamma: b(1.0 - gamma), gammaOverK: b(gamma / 2), gamma: b(gamma),
-		half: b(0.5), one: b(1), zero: b(0), maxWeight: b(maxWeight),
+		oneMinusGamma: b(1.0 - gamma), gammaOverK: b(gamma / 2),
+		one: b(1), zero: b(0), maxWeight: b(maxWeight),
 		shift: b(glibc.ExpShift), invLn2N: b(glibc.ExpInvLn2N),
 		negLn2hiN: b(glibc.ExpNegLn2hiN), negLn2loN: b(glibc.ExpNegLn2loN),
 		c2: b(glibc.ExpC2), c3: b(glibc.ExpC3), c4: b(glibc.ExpC4), c5: b(glibc.ExpC5),

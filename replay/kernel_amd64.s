@@ -10,25 +10,27 @@
 #define BEST 128
 #define GAIN 160
 #define REGRET 192
-#define GROUPSIZE 224
+#define S0 224
+#define S1 256
+#define S2 288
+#define S3 320
+#define GROUPSIZE 352
 
 // Offsets of kernelConsts (kernel.go).
 #define OMG 0
 #define GK 32
-#define GAMMA 64
-#define HALF 96
-#define ONE 128
-#define ZERO 160
-#define MAXW 192
-#define SHIFT 224
-#define INVLN2N 256
-#define NEGHI 288
-#define NEGLO 320
-#define C2 352
-#define C3 384
-#define C4 416
-#define C5 448
-#define MASK 480
+#define ONE 64
+#define ZERO 96
+#define MAXW 128
+#define SHIFT 160
+#define INVLN2N 192
+#define NEGHI 224
+#define NEGLO 256
+#define C2 288
+#define C3 320
+#define C4 352
+#define C5 384
+#define MASK 416
 
 // Comparison predicates of VCMPPD: ordered, so false when NaN is involved,
 // as Go's < and <= are.
@@ -37,12 +39,24 @@
 
 // func exp3Kernel(groups *kernelGroup, ngroups int, v4, v6, u *float64, n, train int, c *kernelConsts, table *uint64)
 //
-// For each round i, for each group: the replayRuns step of bandit.Exp3 in
-// four lanes. Lane l (of all groups) draws u[l*n + i]. There are no gather
-// instructions: they are slow on CPUs with the Gather Data Sampling
-// mitigation, and four loads do the same work. Go's operand order: VDIVPD b, a, d is d = a / b; VCMPPD p, b,
-// a, d is d = a p b; VBLENDVPD m, b, a, d is d = m ? b : a;
-// VFMADD231PD b, a, d is d = a*b + d; VMAXPD b, a, d is d = a > b ? a : b.
+// For each round i, the replayRuns step of bandit.Exp3 for every group of
+// four runs (lanes), lane l drawing u[l*n + i]. One step is a long chain of
+// dependent operations (three divisions and an exp); done group by group,
+// the CPU could overlap only one or two groups' chains. So each round runs
+// in four phases, each a loop over all groups whose iterations are short
+// and independent, passing values through the groups' scratch slots S0-S3:
+//
+//	A: probabilities p0, p1, their sum and both arms' exp arguments
+//	B: choice, reward, last durations, scores; the chosen arm's argument
+//	C: exp, and the factor of each weight (exp or 1)
+//	D: weights times their factors, rescaled
+//
+// There are no gather instructions: they are slow on CPUs with the Gather
+// Data Sampling mitigation, and plain loads do the same work.
+//
+// Go's operand order: VDIVPD b, a, d is d = a / b; VCMPPD p, b, a, d is
+// d = a p b; VBLENDVPD m, b, a, d is d = m ? b : a; VFMADD231PD b, a, d is
+// d = a*b + d; VMAXPD b, a, d is d = a > b ? a : b.
 TEXT ·exp3Kernel(SB), NOSPLIT, $0-72
 	MOVQ v4+16(FP), SI
 	MOVQ v6+24(FP), DX
@@ -56,22 +70,14 @@ TEXT ·exp3Kernel(SB), NOSPLIT, $0-72
 round:
 	CMPQ CX, n+40(FP)
 	JGE  done
-	VBROADCASTSD (SI)(CX*8), Y12 // this round's v4
-	VBROADCASTSD (DX)(CX*8), Y13 // and v6
+
+	// Phase A: p = (1-gamma)*(w/s) + gamma/2 (Exp3.refresh); the exp
+	// argument x = 1/p * gamma / 2 of both arms (Python's reward / p * gamma
+	// / K with reward 1; halving is exact, so it is 1/p * (gamma/2) to the
+	// bit). S0 = p0, S1 = p0 + p1, S2 = x0, S3 = x1.
 	MOVQ groups+0(FP), AX
 	MOVQ ngroups+8(FP), R13
-	MOVQ u+32(FP), R9
-	LEAQ (R9)(CX*8), R9          // the first lane's draw of this round
-
-group:
-	// u = the four lanes' draws of this round.
-	VMOVSD      (R9), X8
-	VMOVHPD     (R9)(R10*1), X8, X8
-	VMOVSD      (R9)(R10*2), X11
-	VMOVHPD     (R9)(R11*1), X11, X11
-	VINSERTF128 $1, X11, Y8, Y8
-
-	// Probabilities (Exp3.refresh): p = (1-gamma)*(w/s) + gamma/2.
+phaseA:
 	VMOVUPD W0(AX), Y0
 	VMOVUPD W1(AX), Y1
 	VADDPD  Y1, Y0, Y2
@@ -81,38 +87,60 @@ group:
 	VMULPD  OMG(BX), Y4, Y4
 	VADDPD  GK(BX), Y3, Y3 // p0
 	VADDPD  GK(BX), Y4, Y4 // p1
-
-	// The exp argument x = 1/p * gamma / 2 of both arms, before the choice
-	// is known, so that the divisions overlap it. It is Python's reward / p
-	// * gamma / K with reward 1; halving is exact, so (1/p * gamma) / 2 is
-	// 1/p * (gamma/2) to the bit.
+	VMOVUPD Y3, S0(AX)
+	VADDPD  Y4, Y3, Y5
+	VMOVUPD Y5, S1(AX)
 	VMOVUPD ONE(BX), Y2
-	VDIVPD  Y3, Y2, Y14
-	VDIVPD  Y4, Y2, Y2
-	VMULPD  GK(BX), Y14, Y14 // x0
-	VMULPD  GK(BX), Y2, Y2   // x1
+	VDIVPD  Y3, Y2, Y6
+	VDIVPD  Y4, Y2, Y7
+	VMULPD  GK(BX), Y6, Y6
+	VMULPD  GK(BX), Y7, Y7
+	VMOVUPD Y6, S2(AX)
+	VMOVUPD Y7, S3(AX)
+	ADDQ    $GROUPSIZE, AX
+	DECQ    R13
+	JNZ     phaseA
 
-	// Choose: arm 0 where u*(p0+p1) < p0; Y5 is that mask (m0).
-	VADDPD Y4, Y3, Y5
-	VMULPD Y5, Y8, Y5
-	VCMPPD LT_OQ, Y3, Y5, Y5
+	// Phase B: choose arm 0 where u*(p0+p1) < p0; the reward is mine <=
+	// the other family's last duration; rounds with index > train are
+	// scored. S0 = reward & arm 0, S1 = reward & arm 1, S2 = x of the
+	// chosen arm.
+	VBROADCASTSD (SI)(CX*8), Y12 // this round's v4
+	VBROADCASTSD (DX)(CX*8), Y13 // and v6
+	MOVQ groups+0(FP), AX
+	MOVQ ngroups+8(FP), R13
+	MOVQ u+32(FP), R9
+	LEAQ (R9)(CX*8), R9          // the first lane's draw of this round
+phaseB:
+	VMOVSD      (R9), X8
+	VMOVHPD     (R9)(R10*1), X8, X8
+	VMOVSD      (R9)(R10*2), X11
+	VMOVHPD     (R9)(R11*1), X11, X11
+	VINSERTF128 $1, X11, Y8, Y8  // u
+	VMULPD      S1(AX), Y8, Y5
+	VMOVUPD     S0(AX), Y3
+	VCMPPD      LT_OQ, Y3, Y5, Y5 // m0
+	VMOVUPD     S3(AX), Y4
+	VBLENDVPD   Y5, S2(AX), Y4, Y4 // x = m0 ? x0 : x1
+	VMOVUPD     Y4, S2(AX)
 
 	VBLENDVPD Y5, Y12, Y13, Y6 // mine = m0 ? v4 : v6
 	VBLENDVPD Y5, Y13, Y12, Y7 // other = m0 ? v6 : v4
-
-	// Reward: mine <= the other family's last duration (Y10 mask).
 	VMOVUPD   LAST4(AX), Y8
 	VMOVUPD   LAST6(AX), Y9
 	VBLENDVPD Y5, Y9, Y8, Y10
-	VCMPPD    LE_OQ, Y10, Y6, Y10
-	VBLENDVPD Y5, Y6, Y8, Y8   // last4 = m0 ? mine : last4
-	VBLENDVPD Y5, Y9, Y6, Y9   // last6 = m0 ? last6 : mine
+	VCMPPD    LE_OQ, Y10, Y6, Y10 // reward
+	VANDPD    Y5, Y10, Y0
+	VMOVUPD   Y0, S0(AX)          // reward & arm 0
+	VANDNPD   Y10, Y5, Y1
+	VMOVUPD   Y1, S1(AX)          // reward & arm 1
+	VBLENDVPD Y5, Y6, Y8, Y8      // last4 = m0 ? mine : last4
+	VBLENDVPD Y5, Y9, Y6, Y9      // last6 = m0 ? last6 : mine
 	VMOVUPD   Y8, LAST4(AX)
 	VMOVUPD   Y9, LAST6(AX)
 
-	// Scoring of rounds with index > train.
 	CMPQ CX, train+48(FP)
-	JLE  update
+	JLE  nextB
 	VSUBPD  Y6, Y7, Y8 // gain += other - mine
 	VADDPD  GAIN(AX), Y8, Y8
 	VMOVUPD Y8, GAIN(AX)
@@ -124,11 +152,18 @@ group:
 	VANDPD  ONE(BX), Y8, Y8
 	VADDPD  BEST(AX), Y8, Y8
 	VMOVUPD Y8, BEST(AX)
+nextB:
+	ADDQ $GROUPSIZE, AX
+	LEAQ (R9)(R10*4), R9 // the next group's first lane
+	DECQ R13
+	JNZ  phaseB
 
-update:
-	VBLENDVPD Y5, Y14, Y2, Y8 // x of the chosen arm
-
-	// exp(x) as glibc.Exp: x = k*ln2/N + r, 2^(k/N) from the table.
+	// Phase C: e = exp(x) as glibc.Exp; S0 = the factor of w0 (e where arm
+	// 0 was rewarded, else 1: multiplying by 1 changes no bit), S1 of w1.
+	MOVQ groups+0(FP), AX
+	MOVQ ngroups+8(FP), R13
+phaseC:
+	VMOVUPD     S2(AX), Y8
 	VMOVUPD     SHIFT(BX), Y9
 	VFMADD231PD INVLN2N(BX), Y8, Y9 // kd (its bits: ki)
 	VSUBPD      SHIFT(BX), Y9, Y11
@@ -149,7 +184,7 @@ update:
 	VPEXTRQ      $1, X4, R8
 	VMOVUPD      (R12)(DI*8), X3
 	VINSERTF128  $1, (R12)(R8*8), Y3, Y3
-	VUNPCKHPD    Y3, Y14, Y4 // scale bits - top
+	VUNPCKHPD    Y3, Y14, Y4  // scale bits - top
 	VUNPCKLPD    Y3, Y14, Y14 // tail
 	VPADDQ       Y9, Y4, Y3   // scale
 
@@ -164,30 +199,39 @@ update:
 	VFMADD231PD Y11, Y9, Y14    // tmp
 	VFMADD231PD Y14, Y3, Y3     // exp(x) = scale*tmp + scale
 
-	// Rewarded lanes multiply the chosen arm's weight by exp(x); the others
-	// by 1, which changes no bit.
 	VMOVUPD   ONE(BX), Y8
-	VBLENDVPD Y10, Y3, Y8, Y3 // e = reward ? exp(x) : 1
-	VBLENDVPD Y5, Y3, Y8, Y9  // e0 = m0 ? e : 1
-	VBLENDVPD Y5, Y8, Y3, Y3  // e1 = m0 ? 1 : e
-	VMULPD    Y9, Y0, Y0
-	VMULPD    Y3, Y1, Y1
+	VMOVUPD   S0(AX), Y0
+	VBLENDVPD Y0, Y3, Y8, Y0
+	VMOVUPD   Y0, S0(AX)
+	VMOVUPD   S1(AX), Y1
+	VBLENDVPD Y1, Y3, Y8, Y1
+	VMOVUPD   Y1, S1(AX)
+	ADDQ      $GROUPSIZE, AX
+	DECQ      R13
+	JNZ       phaseC
 
-	// Rescale: f = maxWeight / (w0 + w1); w = max(1, w*f), NaN to 1.
+	// Phase D: w *= its factor; f = maxWeight / (w0 + w1); w = max(1, w*f),
+	// NaN to 1.
+	MOVQ    groups+0(FP), AX
+	MOVQ    ngroups+8(FP), R13
+	VMOVUPD ONE(BX), Y8
+	VMOVUPD MAXW(BX), Y10
+phaseD:
+	VMOVUPD W0(AX), Y0
+	VMOVUPD W1(AX), Y1
+	VMULPD  S0(AX), Y0, Y0
+	VMULPD  S1(AX), Y1, Y1
 	VADDPD  Y1, Y0, Y2
-	VMOVUPD MAXW(BX), Y9
-	VDIVPD  Y2, Y9, Y9
+	VDIVPD  Y2, Y10, Y9
 	VMULPD  Y9, Y0, Y0
 	VMAXPD  Y8, Y0, Y0
 	VMULPD  Y9, Y1, Y1
 	VMAXPD  Y8, Y1, Y1
 	VMOVUPD Y0, W0(AX)
 	VMOVUPD Y1, W1(AX)
-
-	ADDQ $GROUPSIZE, AX
-	LEAQ (R9)(R10*4), R9 // the next group's first lane
-	DECQ R13
-	JNZ  group
+	ADDQ    $GROUPSIZE, AX
+	DECQ    R13
+	JNZ     phaseD
 
 	INCQ CX
 	JMP  round
