@@ -66,15 +66,15 @@ func kernelUsable(gamma float64, v4, v6 []float64) bool {
 
 // kernelRuns is replayRuns for len(res) runs at once with the vector kernel:
 // run l reads the draws u[l*n:(l+1)*n]. The kernel steps whole groups of
-// four runs, so u must hold kernelDraws(len(res), n) draws; the runs past
-// len(res) are computed and dropped. kernelUsable must hold. groups is
+// four runs, at least three groups, so u must hold kernelDraws(len(res), n)
+// draws; the runs past len(res) are computed and dropped. kernelUsable must hold. groups is
 // scratch space, reused between calls.
 func kernelRuns(c *kernelConsts, v4, v6, u []float64, train int, res []runResult, groups []kernelGroup) []kernelGroup {
 	n, k := len(v4), len(res)
 	if len(u) < kernelDraws(k, n) {
 		panic("replay: kernelRuns: too few draws")
 	}
-	ng := (k + 3) / 4
+	ng := kernelGroups(k)
 	groups = append(groups[:0], make([]kernelGroup, ng)...)
 	nan := math.NaN()
 	for g := range groups {
@@ -95,6 +95,10 @@ func kernelRuns(c *kernelConsts, v4, v6, u []float64, train int, res []runResult
 	return groups
 }
 
+// kernelGroups is the number of groups of four runs the kernel steps for
+// runs runs: at least three, which its pipeline needs.
+func kernelGroups(runs int) int { return max(3, (runs+3)/4) }
+
 // kernelDraws is the number of draws kernelRuns reads for runs runs of n
-// rounds: whole groups of four runs.
-func kernelDraws(runs, n int) int { return (runs + 3) / 4 * 4 * n }
+// rounds: whole groups of four runs, at least three groups.
+func kernelDraws(runs, n int) int { return kernelGroups(runs) * 4 * n }

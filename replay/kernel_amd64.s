@@ -36,20 +36,160 @@
 // as Go's < and <= are.
 #define LT_OQ $0x11
 #define LE_OQ $0x12
+#define GT_OQ $0x1e
+
+// The four phases of a step of one group (see exp3Kernel), each on the
+// group K bytes before AX, passing values through its scratch slots S0-S3.
+//
+// Phase A: p = (1-gamma)*(w/s) + gamma/2 (Exp3.refresh); the exp argument
+// x = 1/p * gamma / 2 of both arms (Python's reward / p * gamma / K with
+// reward 1; halving is exact, so it is 1/p * (gamma/2) to the bit).
+// S0 = p0, S1 = p0 + p1, S2 = x0, S3 = x1.
+#define PHASE_A(K) \
+	VMOVUPD W0-K(AX), Y0; \
+	VMOVUPD W1-K(AX), Y1; \
+	VADDPD  Y1, Y0, Y2; \
+	VDIVPD  Y2, Y0, Y3; \
+	VDIVPD  Y2, Y1, Y4; \
+	VMULPD  OMG(BX), Y3, Y3; \
+	VMULPD  OMG(BX), Y4, Y4; \
+	VADDPD  GK(BX), Y3, Y3; \
+	VADDPD  GK(BX), Y4, Y4; \
+	VMOVUPD Y3, S0-K(AX); \
+	VADDPD  Y4, Y3, Y5; \
+	VMOVUPD Y5, S1-K(AX); \
+	VMOVUPD ONE(BX), Y2; \
+	VDIVPD  Y3, Y2, Y6; \
+	VDIVPD  Y4, Y2, Y7; \
+	VMULPD  GK(BX), Y6, Y6; \
+	VMULPD  GK(BX), Y7, Y7; \
+	VMOVUPD Y6, S2-K(AX); \
+	VMOVUPD Y7, S3-K(AX)
+
+// Phase B: choose arm 0 where u*(p0+p1) < p0 (u: the four lanes' draws at
+// R9, R9 + stride, ...); the reward is mine <= the other family's last
+// duration; scores, masked by Y14 (all ones when the round is scored: adding
+// +0 changes no sum, which is never -0). S0 = reward & arm 0, S1 = reward &
+// arm 1, S2 = x of the chosen arm. Advances R9 to the next group's draws.
+#define PHASE_B(K) \
+	VMOVSD      (R9), X8; \
+	VMOVHPD     (R9)(R10*1), X8, X8; \
+	VMOVSD      (R9)(R10*2), X11; \
+	VMOVHPD     (R9)(R11*1), X11, X11; \
+	VINSERTF128 $1, X11, Y8, Y8; \
+	LEAQ        (R9)(R10*4), R9; \
+	VMULPD      S1-K(AX), Y8, Y5; \
+	VMOVUPD     S0-K(AX), Y3; \
+	VCMPPD      LT_OQ, Y3, Y5, Y5; \
+	VMOVUPD     S3-K(AX), Y4; \
+	VBLENDVPD   Y5, S2-K(AX), Y4, Y4; \
+	VMOVUPD     Y4, S2-K(AX); \
+	VBLENDVPD   Y5, Y12, Y13, Y6; \
+	VBLENDVPD   Y5, Y13, Y12, Y7; \
+	VMOVUPD     LAST4-K(AX), Y8; \
+	VMOVUPD     LAST6-K(AX), Y9; \
+	VBLENDVPD   Y5, Y9, Y8, Y10; \
+	VCMPPD      LE_OQ, Y10, Y6, Y10; \
+	VANDPD      Y5, Y10, Y0; \
+	VMOVUPD     Y0, S0-K(AX); \
+	VANDNPD     Y10, Y5, Y1; \
+	VMOVUPD     Y1, S1-K(AX); \
+	VBLENDVPD   Y5, Y6, Y8, Y8; \
+	VBLENDVPD   Y5, Y9, Y6, Y9; \
+	VMOVUPD     Y8, LAST4-K(AX); \
+	VMOVUPD     Y9, LAST6-K(AX); \
+	VSUBPD      Y6, Y7, Y8; \
+	VANDPD      Y14, Y8, Y8; \
+	VADDPD      GAIN-K(AX), Y8, Y8; \
+	VMOVUPD     Y8, GAIN-K(AX); \
+	VSUBPD      Y7, Y6, Y8; \
+	VMAXPD      ZERO(BX), Y8, Y8; \
+	VANDPD      Y14, Y8, Y8; \
+	VADDPD      REGRET-K(AX), Y8, Y8; \
+	VMOVUPD     Y8, REGRET-K(AX); \
+	VCMPPD      LE_OQ, Y7, Y6, Y8; \
+	VANDPD      Y14, Y8, Y8; \
+	VANDPD      ONE(BX), Y8, Y8; \
+	VADDPD      BEST-K(AX), Y8, Y8; \
+	VMOVUPD     Y8, BEST-K(AX)
+
+// Phase C: e = exp(x) as glibc.Exp (x = k*ln2/N + r, 2^(k/N) from the
+// table: each lane's tail and scale bits are 16 contiguous bytes, loaded
+// for lanes 0 and 2 into Y2, 1 and 3 into Y3, then unpacked); S0 = the
+// factor of w0 (e where arm 0 was rewarded, else 1: multiplying by 1
+// changes no bit), S1 that of w1.
+#define PHASE_C(K) \
+	VMOVUPD      S2-K(AX), Y8; \
+	VMOVUPD      SHIFT(BX), Y9; \
+	VFMADD231PD  INVLN2N(BX), Y8, Y9; \
+	VSUBPD       SHIFT(BX), Y9, Y11; \
+	VFMADD231PD  NEGHI(BX), Y11, Y8; \
+	VFMADD231PD  NEGLO(BX), Y11, Y8; \
+	VPAND        MASK(BX), Y9, Y11; \
+	VPADDQ       Y11, Y11, Y11; \
+	VPSLLQ       $45, Y9, Y9; \
+	VEXTRACTI128 $1, Y11, X4; \
+	VMOVQ        X11, DI; \
+	VMOVQ        X4, R8; \
+	VMOVUPD      (R12)(DI*8), X2; \
+	VINSERTF128  $1, (R12)(R8*8), Y2, Y2; \
+	VPEXTRQ      $1, X11, DI; \
+	VPEXTRQ      $1, X4, R8; \
+	VMOVUPD      (R12)(DI*8), X3; \
+	VINSERTF128  $1, (R12)(R8*8), Y3, Y3; \
+	VUNPCKHPD    Y3, Y2, Y4; \
+	VUNPCKLPD    Y3, Y2, Y2; \
+	VPADDQ       Y9, Y4, Y3; \
+	VMULPD       Y8, Y8, Y9; \
+	VADDPD       Y8, Y2, Y2; \
+	VMOVUPD      C2(BX), Y11; \
+	VFMADD231PD  C3(BX), Y8, Y11; \
+	VFMADD231PD  Y11, Y9, Y2; \
+	VMOVUPD      C4(BX), Y11; \
+	VFMADD231PD  C5(BX), Y8, Y11; \
+	VMULPD       Y9, Y9, Y9; \
+	VFMADD231PD  Y11, Y9, Y2; \
+	VFMADD231PD  Y2, Y3, Y3; \
+	VMOVUPD      ONE(BX), Y8; \
+	VMOVUPD      S0-K(AX), Y0; \
+	VBLENDVPD    Y0, Y3, Y8, Y0; \
+	VMOVUPD      Y0, S0-K(AX); \
+	VMOVUPD      S1-K(AX), Y1; \
+	VBLENDVPD    Y1, Y3, Y8, Y1; \
+	VMOVUPD      Y1, S1-K(AX)
+
+// Phase D: w *= its factor; f = maxWeight / (w0 + w1); w = max(1, w*f),
+// NaN to 1.
+#define PHASE_D(K) \
+	VMOVUPD W0-K(AX), Y0; \
+	VMOVUPD W1-K(AX), Y1; \
+	VMULPD  S0-K(AX), Y0, Y0; \
+	VMULPD  S1-K(AX), Y1, Y1; \
+	VADDPD  Y1, Y0, Y2; \
+	VMOVUPD MAXW(BX), Y9; \
+	VDIVPD  Y2, Y9, Y9; \
+	VMOVUPD ONE(BX), Y8; \
+	VMULPD  Y9, Y0, Y0; \
+	VMAXPD  Y8, Y0, Y0; \
+	VMULPD  Y9, Y1, Y1; \
+	VMAXPD  Y8, Y1, Y1; \
+	VMOVUPD Y0, W0-K(AX); \
+	VMOVUPD Y1, W1-K(AX)
+
+#define G1 352
+#define G2 704
+#define G3 1056
 
 // func exp3Kernel(groups *kernelGroup, ngroups int, v4, v6, u *float64, n, train int, c *kernelConsts, table *uint64)
 //
 // For each round i, the replayRuns step of bandit.Exp3 for every group of
-// four runs (lanes), lane l drawing u[l*n + i]. One step is a long chain of
-// dependent operations (three divisions and an exp); done group by group,
-// the CPU could overlap only one or two groups' chains. So each round runs
-// in four phases, each a loop over all groups whose iterations are short
-// and independent, passing values through the groups' scratch slots S0-S3:
-//
-//	A: probabilities p0, p1, their sum and both arms' exp arguments
-//	B: choice, reward, last durations, scores; the chosen arm's argument
-//	C: exp, and the factor of each weight (exp or 1)
-//	D: weights times their factors, rescaled
+// four runs (lanes), lane l drawing u[l*n + i]. A step is a long chain of
+// dependent operations (three divisions and an exp), so done group by group
+// the CPU could overlap only one or two groups. Instead the step is cut into
+// the four phases above and the groups are pipelined: iteration g of a
+// round runs phase A of group g, B of g-1, C of g-2 and D of g-3, work that
+// is independent, mixes the divider's with the rest, and keeps every unit
+// busy. A round needs at least three groups (ngroups >= 3).
 //
 // There are no gather instructions: they are slow on CPUs with the Gather
 // Data Sampling mitigation, and plain loads do the same work.
@@ -70,168 +210,50 @@ TEXT ·exp3Kernel(SB), NOSPLIT, $0-72
 round:
 	CMPQ CX, n+40(FP)
 	JGE  done
-
-	// Phase A: p = (1-gamma)*(w/s) + gamma/2 (Exp3.refresh); the exp
-	// argument x = 1/p * gamma / 2 of both arms (Python's reward / p * gamma
-	// / K with reward 1; halving is exact, so it is 1/p * (gamma/2) to the
-	// bit). S0 = p0, S1 = p0 + p1, S2 = x0, S3 = x1.
-	MOVQ groups+0(FP), AX
-	MOVQ ngroups+8(FP), R13
-phaseA:
-	VMOVUPD W0(AX), Y0
-	VMOVUPD W1(AX), Y1
-	VADDPD  Y1, Y0, Y2
-	VDIVPD  Y2, Y0, Y3
-	VDIVPD  Y2, Y1, Y4
-	VMULPD  OMG(BX), Y3, Y3
-	VMULPD  OMG(BX), Y4, Y4
-	VADDPD  GK(BX), Y3, Y3 // p0
-	VADDPD  GK(BX), Y4, Y4 // p1
-	VMOVUPD Y3, S0(AX)
-	VADDPD  Y4, Y3, Y5
-	VMOVUPD Y5, S1(AX)
-	VMOVUPD ONE(BX), Y2
-	VDIVPD  Y3, Y2, Y6
-	VDIVPD  Y4, Y2, Y7
-	VMULPD  GK(BX), Y6, Y6
-	VMULPD  GK(BX), Y7, Y7
-	VMOVUPD Y6, S2(AX)
-	VMOVUPD Y7, S3(AX)
-	ADDQ    $GROUPSIZE, AX
-	DECQ    R13
-	JNZ     phaseA
-
-	// Phase B: choose arm 0 where u*(p0+p1) < p0; the reward is mine <=
-	// the other family's last duration; rounds with index > train are
-	// scored. S0 = reward & arm 0, S1 = reward & arm 1, S2 = x of the
-	// chosen arm.
 	VBROADCASTSD (SI)(CX*8), Y12 // this round's v4
 	VBROADCASTSD (DX)(CX*8), Y13 // and v6
-	MOVQ groups+0(FP), AX
-	MOVQ ngroups+8(FP), R13
+	// Y14: all ones when the round is scored (index > train).
+	CVTSQ2SD     CX, X14
+	CVTSQ2SD     train+48(FP), X0
+	VCMPSD       GT_OQ, X0, X14, X14
+	VBROADCASTSD X14, Y14
 	MOVQ u+32(FP), R9
-	LEAQ (R9)(CX*8), R9          // the first lane's draw of this round
-phaseB:
-	VMOVSD      (R9), X8
-	VMOVHPD     (R9)(R10*1), X8, X8
-	VMOVSD      (R9)(R10*2), X11
-	VMOVHPD     (R9)(R11*1), X11, X11
-	VINSERTF128 $1, X11, Y8, Y8  // u
-	VMULPD      S1(AX), Y8, Y5
-	VMOVUPD     S0(AX), Y3
-	VCMPPD      LT_OQ, Y3, Y5, Y5 // m0
-	VMOVUPD     S3(AX), Y4
-	VBLENDVPD   Y5, S2(AX), Y4, Y4 // x = m0 ? x0 : x1
-	VMOVUPD     Y4, S2(AX)
-
-	VBLENDVPD Y5, Y12, Y13, Y6 // mine = m0 ? v4 : v6
-	VBLENDVPD Y5, Y13, Y12, Y7 // other = m0 ? v6 : v4
-	VMOVUPD   LAST4(AX), Y8
-	VMOVUPD   LAST6(AX), Y9
-	VBLENDVPD Y5, Y9, Y8, Y10
-	VCMPPD    LE_OQ, Y10, Y6, Y10 // reward
-	VANDPD    Y5, Y10, Y0
-	VMOVUPD   Y0, S0(AX)          // reward & arm 0
-	VANDNPD   Y10, Y5, Y1
-	VMOVUPD   Y1, S1(AX)          // reward & arm 1
-	VBLENDVPD Y5, Y6, Y8, Y8      // last4 = m0 ? mine : last4
-	VBLENDVPD Y5, Y9, Y6, Y9      // last6 = m0 ? last6 : mine
-	VMOVUPD   Y8, LAST4(AX)
-	VMOVUPD   Y9, LAST6(AX)
-
-	CMPQ CX, train+48(FP)
-	JLE  nextB
-	VSUBPD  Y6, Y7, Y8 // gain += other - mine
-	VADDPD  GAIN(AX), Y8, Y8
-	VMOVUPD Y8, GAIN(AX)
-	VSUBPD  Y7, Y6, Y8 // regret += max(mine - other, 0)
-	VMAXPD  ZERO(BX), Y8, Y8
-	VADDPD  REGRET(AX), Y8, Y8
-	VMOVUPD Y8, REGRET(AX)
-	VCMPPD  LE_OQ, Y7, Y6, Y8 // best += mine <= other
-	VANDPD  ONE(BX), Y8, Y8
-	VADDPD  BEST(AX), Y8, Y8
-	VMOVUPD Y8, BEST(AX)
-nextB:
-	ADDQ $GROUPSIZE, AX
-	LEAQ (R9)(R10*4), R9 // the next group's first lane
-	DECQ R13
-	JNZ  phaseB
-
-	// Phase C: e = exp(x) as glibc.Exp; S0 = the factor of w0 (e where arm
-	// 0 was rewarded, else 1: multiplying by 1 changes no bit), S1 of w1.
+	LEAQ (R9)(CX*8), R9 // the first lane's draw of this round
 	MOVQ groups+0(FP), AX
 	MOVQ ngroups+8(FP), R13
-phaseC:
-	VMOVUPD     S2(AX), Y8
-	VMOVUPD     SHIFT(BX), Y9
-	VFMADD231PD INVLN2N(BX), Y8, Y9 // kd (its bits: ki)
-	VSUBPD      SHIFT(BX), Y9, Y11
-	VFMADD231PD NEGHI(BX), Y11, Y8
-	VFMADD231PD NEGLO(BX), Y11, Y8  // r
-	VPAND       MASK(BX), Y9, Y11
-	VPADDQ      Y11, Y11, Y11       // idx = 2*(ki % N): table[idx], table[idx+1]
-	VPSLLQ      $45, Y9, Y9         // top = ki << (52 - 7)
+	SUBQ $3, R13
 
-	// Each lane's (tail, scale bits) pair is 16 contiguous bytes: load
-	// lanes 0 and 2 into Y14, 1 and 3 into Y3, then unpack.
-	VEXTRACTI128 $1, Y11, X4
-	VMOVQ        X11, DI
-	VMOVQ        X4, R8
-	VMOVUPD      (R12)(DI*8), X14
-	VINSERTF128  $1, (R12)(R8*8), Y14, Y14
-	VPEXTRQ      $1, X11, DI
-	VPEXTRQ      $1, X4, R8
-	VMOVUPD      (R12)(DI*8), X3
-	VINSERTF128  $1, (R12)(R8*8), Y3, Y3
-	VUNPCKHPD    Y3, Y14, Y4  // scale bits - top
-	VUNPCKLPD    Y3, Y14, Y14 // tail
-	VPADDQ       Y9, Y4, Y3   // scale
+	// Fill the pipeline: groups 0, 1, 2.
+	PHASE_A(0)
+	ADDQ $GROUPSIZE, AX
+	PHASE_A(0)
+	PHASE_B(G1)
+	ADDQ $GROUPSIZE, AX
+	PHASE_A(0)
+	PHASE_B(G1)
+	PHASE_C(G2)
+	ADDQ $GROUPSIZE, AX
 
-	VMULPD      Y8, Y8, Y9   // r2
-	VADDPD      Y8, Y14, Y14 // tail + r
-	VMOVUPD     C2(BX), Y11
-	VFMADD231PD C3(BX), Y8, Y11 // r*C3 + C2
-	VFMADD231PD Y11, Y9, Y14    // r2*(r*C3 + C2) + tail + r
-	VMOVUPD     C4(BX), Y11
-	VFMADD231PD C5(BX), Y8, Y11 // r*C5 + C4
-	VMULPD      Y9, Y9, Y9      // r2*r2
-	VFMADD231PD Y11, Y9, Y14    // tmp
-	VFMADD231PD Y14, Y3, Y3     // exp(x) = scale*tmp + scale
+steady:
+	TESTQ R13, R13
+	JZ    drain
+	PHASE_A(0)
+	PHASE_B(G1)
+	PHASE_C(G2)
+	PHASE_D(G3)
+	ADDQ  $GROUPSIZE, AX
+	DECQ  R13
+	JMP   steady
 
-	VMOVUPD   ONE(BX), Y8
-	VMOVUPD   S0(AX), Y0
-	VBLENDVPD Y0, Y3, Y8, Y0
-	VMOVUPD   Y0, S0(AX)
-	VMOVUPD   S1(AX), Y1
-	VBLENDVPD Y1, Y3, Y8, Y1
-	VMOVUPD   Y1, S1(AX)
-	ADDQ      $GROUPSIZE, AX
-	DECQ      R13
-	JNZ       phaseC
-
-	// Phase D: w *= its factor; f = maxWeight / (w0 + w1); w = max(1, w*f),
-	// NaN to 1.
-	MOVQ    groups+0(FP), AX
-	MOVQ    ngroups+8(FP), R13
-	VMOVUPD ONE(BX), Y8
-	VMOVUPD MAXW(BX), Y10
-phaseD:
-	VMOVUPD W0(AX), Y0
-	VMOVUPD W1(AX), Y1
-	VMULPD  S0(AX), Y0, Y0
-	VMULPD  S1(AX), Y1, Y1
-	VADDPD  Y1, Y0, Y2
-	VDIVPD  Y2, Y10, Y9
-	VMULPD  Y9, Y0, Y0
-	VMAXPD  Y8, Y0, Y0
-	VMULPD  Y9, Y1, Y1
-	VMAXPD  Y8, Y1, Y1
-	VMOVUPD Y0, W0(AX)
-	VMOVUPD Y1, W1(AX)
-	ADDQ    $GROUPSIZE, AX
-	DECQ    R13
-	JNZ     phaseD
+drain:
+	PHASE_B(G1)
+	PHASE_C(G2)
+	PHASE_D(G3)
+	ADDQ $GROUPSIZE, AX
+	PHASE_C(G2)
+	PHASE_D(G3)
+	ADDQ $GROUPSIZE, AX
+	PHASE_D(G3)
 
 	INCQ CX
 	JMP  round
