@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"sync"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -66,6 +67,14 @@ type Figure struct {
 	// Legend lists the legend entries of every panel, in order: what a
 	// reader of the rendered file must find.
 	Legend []string
+
+	// The SVG, drawn once: it is written to its file and inlined in the
+	// report, possibly at the same time.
+	svg struct {
+		once sync.Once
+		b    []byte
+		err  error
+	}
 }
 
 // HeightPx is the PNG height in pixels.
@@ -93,10 +102,24 @@ func (f *Figure) draw(c vg.CanvasSizer) {
 
 // WriteSVG writes the figure as SVG.
 func (f *Figure) WriteSVG(w io.Writer) error {
-	c := vgsvg.New(Width, f.Height)
-	f.draw(c)
-	_, err := c.WriteTo(w)
+	b, err := f.svgBytes()
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
 	return err
+}
+
+// svgBytes draws the SVG the first time it is called.
+func (f *Figure) svgBytes() ([]byte, error) {
+	f.svg.once.Do(func() {
+		c := vgsvg.New(Width, f.Height)
+		f.draw(c)
+		var b bytes.Buffer
+		_, f.svg.err = c.WriteTo(&b)
+		f.svg.b = b.Bytes()
+	})
+	return f.svg.b, f.svg.err
 }
 
 // WritePNG writes the figure as PNG, WidthPx × HeightPx, white background.
@@ -109,15 +132,14 @@ func (f *Figure) WritePNG(w io.Writer) error {
 
 // InlineSVG is the SVG without its XML prolog, to embed in HTML.
 func (f *Figure) InlineSVG() (string, error) {
-	var b bytes.Buffer
-	if err := f.WriteSVG(&b); err != nil {
+	b, err := f.svgBytes()
+	if err != nil {
 		return "", err
 	}
-	s := b.String()
-	if i := bytes.Index(b.Bytes(), []byte("<svg")); i >= 0 {
-		s = s[i:]
+	if i := bytes.Index(b, []byte("<svg")); i >= 0 {
+		b = b[i:]
 	}
-	return s, nil
+	return string(b), nil
 }
 
 // newPlot returns a panel with the house style: title, axis labels, grid,
