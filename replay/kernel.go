@@ -13,8 +13,9 @@ import (
 // multiply-adds of glibc's exp are the same fused operations, and the
 // kernel's exp uses glibc's table and constants. Its results are therefore
 // bit for bit those of replayRuns (TestKernelMatchesScalar), only faster:
-// one instruction serves four runs, and the groups of four are independent,
-// so the CPU overlaps their dependency chains.
+// one instruction serves four runs, and the step is cut into phases that are
+// pipelined across the groups of four, so that the CPU always has
+// independent work besides each step's long chain of dependent operations.
 
 // kernelGroup is the state of four runs (lanes) in the kernel; the assembly
 // reads it at fixed offsets, 32 bytes per field.
