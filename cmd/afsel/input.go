@@ -290,11 +290,12 @@ func (e *env) writeFiles(dir string, files []outFile) error {
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, f := range files {
 		g.Go(func() error {
+			start := time.Now()
 			path := filepath.Join(dir, f.name)
 			if err := atomicfile.WriteFile(path, func(w *bufio.Writer) error { return f.write(w) }); err != nil {
 				return err
 			}
-			e.log.Debug("wrote", "file", path)
+			e.log.Debug("wrote", "file", path, "elapsed", time.Since(start).Round(time.Millisecond))
 			return nil
 		})
 	}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -293,7 +294,9 @@ func runReproduce(cmd *cobra.Command, e *env, o *reproduceOptions) error {
 	sum.Files = append(sum.Files, "summary.json")
 	sum.Elapsed = time.Since(start).Seconds()
 	files = append(files, outFile{"summary.json", func(w io.Writer) error { return writeJSON(w, sum) }})
-	// The figures first: drawing them takes longest.
+	// The figures first, PNGs first among them: drawing them takes longest.
+	isPNG := func(f outFile) int { return b2i(strings.HasSuffix(f.name, ".png")) }
+	slices.SortStableFunc(figFiles, func(a, b outFile) int { return isPNG(b) - isPNG(a) })
 	if err := e.writeFiles(o.out, append(figFiles, files...)); err != nil {
 		return err
 	}
@@ -408,4 +411,11 @@ func logPasses(pass figures.Pass, log *slog.Logger) figures.Pass {
 		}(time.Now())
 		return pass(ctx, visit)
 	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
