@@ -41,10 +41,8 @@
 // The four phases of a step of one group (see exp3Kernel), each on the
 // group K bytes before AX, passing values through its scratch slots S0-S3.
 //
-// Phase A: p = (1-gamma)*(w/s) + gamma/2 (Exp3.refresh); the exp argument
-// x = 1/p * gamma / 2 of both arms (Python's reward / p * gamma / K with
-// reward 1; halving is exact, so it is 1/p * (gamma/2) to the bit).
-// S0 = p0, S1 = p0 + p1, S2 = x0, S3 = x1.
+// Phase A: p = (1-gamma)*(w/s) + gamma/2 (Exp3.refresh). S0 = p0,
+// S1 = p0 + p1, S3 = p1.
 #define PHASE_A(K) \
 	VMOVUPD W0-K(AX), Y0; \
 	VMOVUPD W1-K(AX), Y1; \
@@ -58,19 +56,13 @@
 	VMOVUPD Y3, S0-K(AX); \
 	VADDPD  Y4, Y3, Y5; \
 	VMOVUPD Y5, S1-K(AX); \
-	VMOVUPD ONE(BX), Y2; \
-	VDIVPD  Y3, Y2, Y6; \
-	VDIVPD  Y4, Y2, Y7; \
-	VMULPD  GK(BX), Y6, Y6; \
-	VMULPD  GK(BX), Y7, Y7; \
-	VMOVUPD Y6, S2-K(AX); \
-	VMOVUPD Y7, S3-K(AX)
+	VMOVUPD Y4, S3-K(AX)
 
 // Phase B: choose arm 0 where u*(p0+p1) < p0 (u: the four lanes' draws at
 // R9, R9 + stride, ...); the reward is mine <= the other family's last
 // duration; scores, masked by Y14 (all ones when the round is scored: adding
 // +0 changes no sum, which is never -0). S0 = reward & arm 0, S1 = reward &
-// arm 1, S2 = x of the chosen arm. Advances R9 to the next group's draws.
+// arm 1, S2 = p of the chosen arm. Advances R9 to the next group's draws.
 #define PHASE_B(K) \
 	VMOVSD      (R9), X8; \
 	VMOVHPD     (R9)(R10*1), X8, X8; \
@@ -82,7 +74,7 @@
 	VMOVUPD     S0-K(AX), Y3; \
 	VCMPPD      LT_OQ, Y3, Y5, Y5; \
 	VMOVUPD     S3-K(AX), Y4; \
-	VBLENDVPD   Y5, S2-K(AX), Y4, Y4; \
+	VBLENDVPD   Y5, Y3, Y4, Y4; \
 	VMOVUPD     Y4, S2-K(AX); \
 	VBLENDVPD   Y5, Y12, Y13, Y6; \
 	VBLENDVPD   Y5, Y13, Y12, Y7; \
@@ -113,13 +105,17 @@
 	VADDPD      BEST-K(AX), Y8, Y8; \
 	VMOVUPD     Y8, BEST-K(AX)
 
-// Phase C: e = exp(x) as glibc.Exp (x = k*ln2/N + r, 2^(k/N) from the
+// Phase C: x = 1/p * gamma / 2 for the chosen arm's p (Python's reward / p
+// * gamma / K with reward 1; halving is exact, so it is 1/p * (gamma/2) to
+// the bit), e = exp(x) as glibc.Exp (x = k*ln2/N + r, 2^(k/N) from the
 // table: each lane's tail and scale bits are 16 contiguous bytes, loaded
 // for lanes 0 and 2 into Y2, 1 and 3 into Y3, then unpacked); S0 = the
 // factor of w0 (e where arm 0 was rewarded, else 1: multiplying by 1
 // changes no bit), S1 that of w1.
 #define PHASE_C(K) \
-	VMOVUPD      S2-K(AX), Y8; \
+	VMOVUPD      ONE(BX), Y8; \
+	VDIVPD       S2-K(AX), Y8, Y8; \
+	VMULPD       GK(BX), Y8, Y8; \
 	VMOVUPD      SHIFT(BX), Y9; \
 	VFMADD231PD  INVLN2N(BX), Y8, Y9; \
 	VSUBPD       SHIFT(BX), Y9, Y11; \
