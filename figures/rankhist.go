@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+
+	"github.com/afsel/afsel/stats"
 )
 
 // This file holds the machinery behind Figure1Passes: exact order
@@ -462,8 +464,7 @@ func (d *dist) quantile(q float64, p *planner) (float64, bool) {
 	if !okA || !okB {
 		return 0, false
 	}
-	frac := pos - float64(lo)
-	return a + frac*(b-a), true
+	return stats.Lerp(a, b, pos-float64(lo)), true
 }
 
 // stepper is Downsample's rule over a sample of n values: after keeping a
