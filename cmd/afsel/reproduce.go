@@ -354,9 +354,7 @@ func reproduceFigures(ctx context.Context, e *env, o *reproduceOptions, spill *d
 		}
 		fin.Sim = append(fin.Sim, sp)
 	}
-	// Figure 1 reads the durations again from the spill, in a few passes,
-	// rather than keeping every paired test in memory.
-	f1, err := figures.Figure1Passes(ctx, logPasses(spill.pass(), e.log), o.points)
+	f1, err := reproduceFigure1(ctx, e, o, spill)
 	if err != nil {
 		return fin, err
 	}
@@ -399,6 +397,25 @@ func reproduceFigures(ctx context.Context, e *env, o *reproduceOptions, spill *d
 	}
 	fin.Summaries = []figures.NamedSummary{{Name: "reproduce", Summary: s}}
 	return fin, nil
+}
+
+// figure1InMemory is the number of tests up to which reproduce computes
+// Figure 1 in memory (about 130 MB at most), where figures.Figure1Passes'
+// fixed costs would dominate. Both give the same output
+// (figures.TestFigure1PassesBuild).
+const figure1InMemory = 1 << 21
+
+// reproduceFigure1 computes Figure 1 from the spill: in memory when it is
+// small, else in a few passes over it rather than holding every test.
+func reproduceFigure1(ctx context.Context, e *env, o *reproduceOptions, spill *durationSpill) (*figures.Fig1, error) {
+	if spill.rows > figure1InMemory {
+		return figures.Figure1Passes(ctx, logPasses(spill.pass(), e.log), o.points)
+	}
+	v4, v6, err := spill.readAll(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return figures.Figure1(v4, v6)
 }
 
 // logPasses logs each pass of Figure 1 at debug level, with its time.

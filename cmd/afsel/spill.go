@@ -146,3 +146,13 @@ func (s *durationSpill) pass() figures.Pass {
 		}
 	}
 }
+
+// readAll reads the whole spill into two columns.
+func (s *durationSpill) readAll(ctx context.Context) (v4, v6 []float64, err error) {
+	v4, v6 = make([]float64, 0, s.rows), make([]float64, 0, s.rows)
+	err = s.pass()(ctx, func(a, b []float64) error {
+		v4, v6 = append(v4, a...), append(v6, b...)
+		return nil
+	})
+	return v4, v6, err
+}

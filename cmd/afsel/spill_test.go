@@ -9,7 +9,8 @@ import (
 )
 
 // TestDurationSpill: what is added comes back, in chunks of at most
-// spillChunk tests, on every pass, and reset empties the spill.
+// spillChunk tests, on every pass and from readAll, and reset empties the
+// spill.
 func TestDurationSpill(t *testing.T) {
 	dir := t.TempDir()
 	s, err := newDurationSpill(dir)
@@ -50,6 +51,13 @@ func TestDurationSpill(t *testing.T) {
 		if !slices.Equal(got4, want4) || !slices.Equal(got6, want6) {
 			t.Fatalf("pass %d: %d tests back, want %d (or values differ)", pass, len(got4), len(want4))
 		}
+	}
+	got4, got6, err := s.readAll(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got4, want4) || !slices.Equal(got6, want6) {
+		t.Fatalf("readAll: %d tests back, want %d (or values differ)", len(got4), len(want4))
 	}
 	name := s.f.Name()
 	s.close()
