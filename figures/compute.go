@@ -79,7 +79,7 @@ func Figure1(v4, v6 []float64) (*Fig1, error) {
 				s = append(s, v)
 			}
 		}
-		slices.Sort(s)
+		sortFloats(s)
 		return s
 	}
 	var s4, s6 []float64
@@ -422,5 +422,3 @@ func CheckConsistent(sim []SimPair, flows []FlowPair, cps []SegPair) error {
 	}
 	return nil
 }
-
-func sortFloats(x []float64) { slices.Sort(x) }

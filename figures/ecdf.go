@@ -26,7 +26,7 @@ func NewECDF(sample []float64) ECDF {
 			s = append(s, v)
 		}
 	}
-	slices.Sort(s)
+	sortFloats(s)
 	return ECDFSorted(s)
 }
 
