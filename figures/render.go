@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"image/png"
 	"io"
 	"math"
 	"sync"
@@ -126,8 +127,10 @@ func (f *Figure) svgBytes() ([]byte, error) {
 func (f *Figure) WritePNG(w io.Writer) error {
 	c := vgimg.NewWith(vgimg.UseWH(Width, f.Height), vgimg.UseDPI(DPI), vgimg.UseBackgroundColor(color.White))
 	f.draw(c)
-	_, err := vgimg.PngCanvas{Canvas: c}.WriteTo(w)
-	return err
+	// The fastest compression: the default level takes about as long as
+	// the drawing, for files only 4% smaller.
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	return enc.Encode(w, c.Image())
 }
 
 // InlineSVG is the SVG without its XML prolog, to embed in HTML.
