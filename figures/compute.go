@@ -79,7 +79,7 @@ func Figure1(v4, v6 []float64) (*Fig1, error) {
 				s = append(s, v)
 			}
 		}
-		sortFloats(s)
+		stats.SortFloats(s)
 		return s
 	}
 	var s4, s6 []float64

@@ -3,6 +3,8 @@ package figures
 import (
 	"math"
 	"slices"
+
+	"github.com/afsel/afsel/stats"
 )
 
 // DefaultPoints is the default bound on the points of a downsampled ECDF.
@@ -26,7 +28,7 @@ func NewECDF(sample []float64) ECDF {
 			s = append(s, v)
 		}
 	}
-	sortFloats(s)
+	stats.SortFloats(s)
 	return ECDFSorted(s)
 }
 

@@ -331,7 +331,7 @@ func RenderFigure2(f *Fig2) (*Figure, error) {
 	// The y range covers the 99th percentile of both series, so that a few
 	// outliers do not flatten the plot, with headroom for the legend.
 	all := append(append([]float64(nil), f.V4...), f.V6...)
-	sortFloats(all)
+	stats.SortFloats(all)
 	ylo := math.Max(0, all[0]*0.9)
 	yhi := ylo + (stats.Quantile(all, 0.99)*1.05-ylo)*1.35
 	p := newPlot(title, "paired test (index in time order)", "HTTP request completion time (ms)")

@@ -6,5 +6,6 @@
 // Var), scipy's Welch t-test with its confidence interval (Welch), Python's
 // truncated trimming bounds (Trim), the zone rules with their NaN quirk
 // (Classify), Table 1 (Table1) and the per-probe majority family
-// (ProbeFamily).
+// (ProbeFamily); and numpy's quantiles (Quantile, Lerp) and a fast sort of
+// large samples (SortFloats) for the figures.
 package stats

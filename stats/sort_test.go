@@ -1,4 +1,4 @@
-package figures
+package stats
 
 import (
 	"math"
@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// TestSortFloats compares sortFloats with slices.Sort, around the radix
+// TestSortFloats compares SortFloats with slices.Sort, around the radix
 // threshold, on durations, ties, signed values with both zeros, and
 // arbitrary bits.
 func TestSortFloats(t *testing.T) {
@@ -32,7 +32,7 @@ func TestSortFloats(t *testing.T) {
 			}
 			want := slices.Clone(s)
 			slices.Sort(want)
-			sortFloats(s)
+			SortFloats(s)
 			for i := range s {
 				// Equal values; and, sorted by radix, -0 before +0, which
 				// slices.Sort leaves in any order.
@@ -58,7 +58,7 @@ func BenchmarkSortFloats(b *testing.B) {
 	b.Run("radix", func(b *testing.B) {
 		for b.Loop() {
 			copy(s, x)
-			sortFloats(s)
+			SortFloats(s)
 		}
 	})
 	b.Run("pdqsort", func(b *testing.B) {
