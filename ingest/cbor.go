@@ -206,11 +206,7 @@ func (c *CBORReader) Next() bool {
 	if c.done {
 		return false
 	}
-	probe := c.bld.Field(IdxProbe).(*array.Int64Builder)
-	anchor := c.bld.Field(IdxAnchor).(*array.Int64Builder)
-	ts := c.bld.Field(IdxStartTime).(*array.TimestampBuilder)
-	v4 := c.bld.Field(IdxV4).(*array.Float64Builder)
-	v6 := c.bld.Field(IdxV6).(*array.Float64Builder)
+	probe, anchor, ts, v4, v6 := Builders(c.bld)
 	n := 0
 	for n < c.opts.BatchSize {
 		if c.cur == nil {

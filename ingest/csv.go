@@ -105,11 +105,7 @@ func (c *CSVReader) Next() bool {
 	if c.done {
 		return false
 	}
-	probe := c.bld.Field(IdxProbe).(*array.Int64Builder)
-	anchor := c.bld.Field(IdxAnchor).(*array.Int64Builder)
-	ts := c.bld.Field(IdxStartTime).(*array.TimestampBuilder)
-	v4 := c.bld.Field(IdxV4).(*array.Float64Builder)
-	v6 := c.bld.Field(IdxV6).(*array.Float64Builder)
+	probe, anchor, ts, v4, v6 := Builders(c.bld)
 	probe.Reserve(c.opts.BatchSize)
 	anchor.Reserve(c.opts.BatchSize)
 	ts.Reserve(c.opts.BatchSize)

@@ -218,11 +218,7 @@ func (r *ParquetReader) convert(in arrow.Record) (arrow.Record, error) {
 	if r.bld == nil {
 		r.bld = array.NewRecordBuilder(r.opts.Allocator, Schema)
 	}
-	probe := r.bld.Field(IdxProbe).(*array.Int64Builder)
-	anchor := r.bld.Field(IdxAnchor).(*array.Int64Builder)
-	ts := r.bld.Field(IdxStartTime).(*array.TimestampBuilder)
-	v4 := r.bld.Field(IdxV4).(*array.Float64Builder)
-	v6 := r.bld.Field(IdxV6).(*array.Float64Builder)
+	probe, anchor, ts, v4, v6 := Builders(r.bld)
 	for _, b := range []array.Builder{probe, anchor, ts, v4, v6} {
 		b.Reserve(kept)
 	}

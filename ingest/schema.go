@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
 )
 
 // Column names of the ingest schema, as in the authors' BigQuery export.
@@ -104,4 +105,12 @@ func (s Stats) Reasons() []string {
 	}
 	sort.Strings(r)
 	return r
+}
+
+// Builders returns the typed column builders of b, a record builder of
+// Schema, for readers that fill batches value by value.
+func Builders(b *array.RecordBuilder) (probe, anchor *array.Int64Builder, startTime *array.TimestampBuilder, v4, v6 *array.Float64Builder) {
+	return b.Field(IdxProbe).(*array.Int64Builder), b.Field(IdxAnchor).(*array.Int64Builder),
+		b.Field(IdxStartTime).(*array.TimestampBuilder),
+		b.Field(IdxV4).(*array.Float64Builder), b.Field(IdxV6).(*array.Float64Builder)
 }

@@ -175,13 +175,7 @@ func (r *Reader) Next() bool {
 	if r.done || r.err != nil {
 		return false
 	}
-	var (
-		probe  = r.b.Field(ingest.IdxProbe).(*array.Int64Builder)
-		anchor = r.b.Field(ingest.IdxAnchor).(*array.Int64Builder)
-		times  = r.b.Field(ingest.IdxStartTime).(*array.TimestampBuilder)
-		v4     = r.b.Field(ingest.IdxV4).(*array.Float64Builder)
-		v6     = r.b.Field(ingest.IdxV6).(*array.Float64Builder)
-	)
+	probe, anchor, times, v4, v6 := ingest.Builders(r.b)
 	r.b.Reserve(r.cfg.BatchRows)
 	n := 0
 	for n < r.cfg.BatchRows {

@@ -219,11 +219,7 @@ func (r *Reader) Next() bool {
 	if r.done {
 		return false
 	}
-	probe := r.bld.Field(ingest.IdxProbe).(*array.Int64Builder)
-	anchor := r.bld.Field(ingest.IdxAnchor).(*array.Int64Builder)
-	ts := r.bld.Field(ingest.IdxStartTime).(*array.TimestampBuilder)
-	v4 := r.bld.Field(ingest.IdxV4).(*array.Float64Builder)
-	v6 := r.bld.Field(ingest.IdxV6).(*array.Float64Builder)
+	probe, anchor, ts, v4, v6 := ingest.Builders(r.bld)
 	n := 0
 	for n < r.opts.BatchSize {
 		if r.rowPos == len(r.rows) {

@@ -219,11 +219,7 @@ func (c converter) convert(rec arrow.Record) (arrow.Record, error) {
 	tsv := ts.ListValues().(*array.Timestamp)
 	v4v := v4.ListValues().(*array.Float64)
 	v6v := v6.ListValues().(*array.Float64)
-	bp := b.Field(ingest.IdxProbe).(*array.Int64Builder)
-	ba := b.Field(ingest.IdxAnchor).(*array.Int64Builder)
-	bt := b.Field(ingest.IdxStartTime).(*array.TimestampBuilder)
-	b4 := b.Field(ingest.IdxV4).(*array.Float64Builder)
-	b6 := b.Field(ingest.IdxV6).(*array.Float64Builder)
+	bp, ba, bt, b4, b6 := ingest.Builders(b)
 	for i := 0; i < int(rec.NumRows()); i++ {
 		t0, t1 := ts.ValueOffsets(i)
 		a0, a1 := v4.ValueOffsets(i)
