@@ -10,23 +10,7 @@
 -- scans the text to decide whether results are ordered, and ordered results
 -- are read from a single stream, which is what the Ordered option wants.
 -- The sorts inside ARRAY_AGG below do not count.
-WITH anchor_addrs AS (
-  SELECT DISTINCT prb_id AS anchor_id, 4 AS af, addr_v4 AS addr
-  FROM `{{.Probes}}`
-  WHERE is_anchor AND addr_v4 IS NOT NULL
-  UNION ALL
-  SELECT DISTINCT prb_id AS anchor_id, 6 AS af, addr_v6 AS addr
-  FROM `{{.Probes}}`
-  WHERE is_anchor AND addr_v6 IS NOT NULL
-),
-tests AS (
-  SELECT m.prb_id, a.anchor_id, m.af, m.start_time, m.http_duration
-  FROM `{{.HTTP}}` AS m
-  JOIN anchor_addrs AS a
-    ON m.af = a.af AND m.dst_addr = a.addr
-  WHERE m.http_status = 200
-    AND m.start_time >= @start
-    AND m.start_time < @end
+{{template "tests_cte" .}}
 ),
 paired AS (
   SELECT
