@@ -17,37 +17,15 @@ type row struct {
 
 // cmpTest orders tests by (probe, anchor, family, time, input order).
 func cmpTest(a, b test) int {
-	if c := cmp.Compare(a.probe, b.probe); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.anchor, b.anchor); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.af, b.af); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.t, b.t); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.seq, b.seq)
+	return cmp.Or(cmp.Compare(a.probe, b.probe), cmp.Compare(a.anchor, b.anchor),
+		cmp.Compare(a.af, b.af), cmp.Compare(a.t, b.t), cmp.Compare(a.seq, b.seq))
 }
 
 // cmpRow is the output order within a probe: the IPv4 test's time, the
 // anchor, the IPv6 test's time, then input order.
 func cmpRow(a, b row) int {
-	if c := cmp.Compare(a.t4, b.t4); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.anchor, b.anchor); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.t6, b.t6); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.seq4, b.seq4); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.seq6, b.seq6)
+	return cmp.Or(cmp.Compare(a.t4, b.t4), cmp.Compare(a.anchor, b.anchor),
+		cmp.Compare(a.t6, b.t6), cmp.Compare(a.seq4, b.seq4), cmp.Compare(a.seq6, b.seq6))
 }
 
 // pairer pairs the tests of one probe, reusing its buffers.
