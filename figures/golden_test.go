@@ -60,7 +60,7 @@ func ourOutputs(t *testing.T) ([]SimPair, []FlowPair, []SegPair) {
 	return sim, flows, cps
 }
 
-func readGolden[T any](t *testing.T, name string, read func(r *os.File) ([]T, error)) []T {
+func readGolden[T any](t testing.TB, name string, read func(r *os.File) ([]T, error)) []T {
 	t.Helper()
 	f, err := os.Open(goldenDir + name)
 	if err != nil {

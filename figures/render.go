@@ -3,6 +3,7 @@ package figures
 import (
 	"bytes"
 	"fmt"
+	"image"
 	"image/color"
 	"image/png"
 	"io"
@@ -81,16 +82,30 @@ type Figure struct {
 // HeightPx is the PNG height in pixels.
 func (f *Figure) HeightPx() int { return int(math.Round(f.Height.Points() / 72 * DPI)) }
 
-// draw lays the panels out on c, in equal columns.
-func (f *Figure) draw(c vg.CanvasSizer) {
+// draw lays the panels out on c, in equal columns. With opaque false the
+// panels' white backgrounds are left out: the PNG canvas is white already,
+// and filling each panel with white again cost the rasteriser a fifth of its
+// time.
+func (f *Figure) draw(c vg.CanvasSizer, opaque bool) {
 	dc := draw.New(c)
 	cols := f.Cols
 	if cols <= 0 || cols > len(f.Panels) {
 		cols = len(f.Panels)
 	}
+	panels := f.Panels
+	if !opaque {
+		// Shallow copies: the SVG may be drawn from the same panels at the
+		// same time.
+		panels = make([]*plot.Plot, len(f.Panels))
+		for i, p := range f.Panels {
+			q := *p
+			q.BackgroundColor = nil
+			panels[i] = &q
+		}
+	}
 	var grid [][]*plot.Plot
-	for i := 0; i < len(f.Panels); i += cols {
-		grid = append(grid, f.Panels[i:min(i+cols, len(f.Panels))])
+	for i := 0; i < len(panels); i += cols {
+		grid = append(grid, panels[i:min(i+cols, len(panels))])
 	}
 	t := draw.Tiles{Rows: len(grid), Cols: cols, PadX: vg.Points(18), PadY: vg.Points(18), PadTop: vg.Points(6), PadBottom: vg.Points(6), PadLeft: vg.Points(6), PadRight: vg.Points(12)}
 	cs := plot.Align(grid, t, dc)
@@ -115,7 +130,7 @@ func (f *Figure) WriteSVG(w io.Writer) error {
 func (f *Figure) svgBytes() ([]byte, error) {
 	f.svg.once.Do(func() {
 		c := vgsvg.New(Width, f.Height)
-		f.draw(c)
+		f.draw(c, true)
 		var b bytes.Buffer
 		_, f.svg.err = c.WriteTo(&b)
 		f.svg.b = b.Bytes()
@@ -126,11 +141,13 @@ func (f *Figure) svgBytes() ([]byte, error) {
 // WritePNG writes the figure as PNG, WidthPx × HeightPx, white background.
 func (f *Figure) WritePNG(w io.Writer) error {
 	c := vgimg.NewWith(vgimg.UseWH(Width, f.Height), vgimg.UseDPI(DPI), vgimg.UseBackgroundColor(color.White))
-	f.draw(c)
+	f.draw(c, false)
+	if m, ok := c.Image().(*image.RGBA); ok {
+		return encodePNG(w, m)
+	}
 	// The fastest compression: the default level takes about as long as
 	// the drawing, for files only 4% smaller.
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	return enc.Encode(w, c.Image())
+	return (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(w, c.Image())
 }
 
 // InlineSVG is the SVG without its XML prolog, to embed in HTML.

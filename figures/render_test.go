@@ -25,7 +25,7 @@ var update = flag.Bool("update", false, "rewrite the golden PNGs in testdata")
 
 // testFigures renders every figure from deterministic synthetic data (and,
 // for Figure 4 and the coverage, the artefacts' simulation CSV).
-func testFigures(t *testing.T) ([]*Figure, *Report) {
+func testFigures(t testing.TB) ([]*Figure, *Report) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(3, 4))
 	n := 20000
