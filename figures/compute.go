@@ -86,19 +86,39 @@ func Figure1(v4, v6 []float64) (*Fig1, error) {
 	both(func() { s4 = sorted(v4) }, func() { s6 = sorted(v6) })
 	f.Q05V4, f.Q95V4 = stats.Quantile(s4, 0.05), stats.Quantile(s4, 0.95)
 	f.Q05V6, f.Q95V6 = stats.Quantile(s6, 0.05), stats.Quantile(s6, 0.95)
-	// The sorted columns are no longer needed: their storage takes the
-	// kept tests.
-	k4, k6, ratio := s4[:0], s6[:0], make([]float64, 0, len(s4))
+	in4, in6 := inside(s4, f.Q05V4, f.Q95V4), inside(s6, f.Q05V6, f.Q95V6)
+	// A test is kept when both its durations are inside their family's
+	// bounds. A family's kept durations, sorted, are therefore its sorted
+	// durations inside the bounds less the few whose partner is outside:
+	// those are sorted on their own and taken out in one merge, which
+	// saves sorting the kept durations again.
+	var drop4, drop6 []float64
+	ratio := make([]float64, 0, min(len(in4), len(in6)))
+	nanRatios := 0 // ±Inf/±Inf: counted among the kept tests, not in the ECDF
 	for i := range v4 {
 		a, b := v4[i], v6[i]
-		if f.Q05V4 < a && a < f.Q95V4 && f.Q05V6 < b && b < f.Q95V6 {
-			k4 = append(k4, a)
-			k6 = append(k6, b)
-			ratio = append(ratio, a/b)
+		ok4, ok6 := f.Q05V4 < a && a < f.Q95V4, f.Q05V6 < b && b < f.Q95V6
+		switch {
+		case ok4 && ok6:
+			if r := a / b; !math.IsNaN(r) {
+				ratio = append(ratio, r)
+			} else {
+				nanRatios++
+			}
+		case ok4:
+			drop4 = append(drop4, a)
+		case ok6:
+			drop6 = append(drop6, b)
 		}
 	}
-	f.RowsAfter = len(k4)
-	both(func() { f.V4, f.V6 = NewECDF(k4), NewECDF(k6) }, func() { f.Ratio = NewECDF(ratio) })
+	f.RowsAfter = len(ratio) + nanRatios
+	both(func() {
+		f.V4 = ECDFSorted(without(in4, drop4))
+		f.V6 = ECDFSorted(without(in6, drop6))
+	}, func() {
+		stats.SortFloats(ratio)
+		f.Ratio = ECDFSorted(ratio)
+	})
 	var lo, hi int
 	for _, r := range ratio {
 		if r < RatioLow {
@@ -108,10 +128,68 @@ func Figure1(v4, v6 []float64) (*Fig1, error) {
 			hi++
 		}
 	}
-	if n := float64(len(ratio)); n > 0 {
+	if n := float64(f.RowsAfter); n > 0 {
 		f.ShareV4Faster, f.ShareV6Faster = float64(lo)/n, float64(hi)/n
 	}
 	return f, nil
+}
+
+// inside returns the part of sorted strictly between lo and hi.
+func inside(sorted []float64, lo, hi float64) []float64 {
+	if math.IsNaN(lo) || math.IsNaN(hi) {
+		return sorted[:0] // no value compares
+	}
+	i, _ := slices.BinarySearchFunc(sorted, lo, func(v, lo float64) int {
+		if v <= lo {
+			return -1
+		}
+		return 1
+	})
+	j, _ := slices.BinarySearchFunc(sorted, hi, func(v, hi float64) int {
+		if v < hi {
+			return -1
+		}
+		return 1
+	})
+	return sorted[i:max(i, j)]
+}
+
+// without returns sorted less the values of drop, a sub-multiset of it, in
+// sorted's storage; it sorts drop. -0 == +0, so the zeros are counted by
+// sign instead: the multiset kept is exact.
+func without(sorted, drop []float64) []float64 {
+	stats.SortFloats(drop)
+	var negZero, posZero int
+	for _, d := range drop {
+		if d == 0 {
+			if math.Signbit(d) {
+				negZero++
+			} else {
+				posZero++
+			}
+		}
+	}
+	out, j := sorted[:0], 0
+	for _, v := range sorted {
+		if j < len(drop) && v == drop[j] {
+			if v != 0 {
+				j++
+				continue
+			}
+			if math.Signbit(v) && negZero > 0 {
+				negZero--
+				j++
+				continue
+			}
+			if !math.Signbit(v) && posZero > 0 {
+				posZero--
+				j++
+				continue
+			}
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 // Rows returns Figure 1 as tidy rows, each ECDF downsampled to points:

@@ -36,6 +36,13 @@ func NewECDF(sample []float64) ECDF {
 func ECDFSorted(sorted []float64) ECDF {
 	e := ECDF{N: len(sorted)}
 	n := float64(len(sorted))
+	distinct := 0
+	for i, v := range sorted {
+		if i+1 == len(sorted) || sorted[i+1] != v {
+			distinct++
+		}
+	}
+	e.X, e.P = make([]float64, 0, distinct), make([]float64, 0, distinct)
 	for i, v := range sorted {
 		if i+1 < len(sorted) && sorted[i+1] == v {
 			continue

@@ -1,9 +1,12 @@
 package stats
 
-import "slices"
+import (
+	"math"
+	"slices"
+)
 
 // radixMin is the length from which SortFloats sorts by radix: below it the
-// radix passes' 256 counters a byte cost more than they save.
+// radix passes' 2048 counters a digit cost more than they save.
 const radixMin = 1 << 12
 
 // SortFloats sorts s (no NaN) ascending, as slices.Sort does. Long slices
@@ -11,7 +14,7 @@ const radixMin = 1 << 12
 // integer keys (which put -0 before +0): 1.6–4 times faster than
 // slices.Sort on 200,000 durations (the ECDFs of the figures).
 func SortFloats(s []float64) {
-	if len(s) < radixMin {
+	if len(s) < radixMin || len(s) > math.MaxInt32 { // radixSortKeys counts in int32
 		slices.Sort(s)
 		return
 	}
@@ -25,28 +28,32 @@ func SortFloats(s []float64) {
 }
 
 // radixSortKeys sorts keys with spare (as long) as the other buffer, skipping
-// the bytes every key shares, and returns whichever buffer holds the result.
+// the digits every key shares, and returns whichever buffer holds the result.
+// Digits are 11 bits: six passes instead of eight, with counters that still
+// fit in the L1 cache.
 func radixSortKeys(keys, spare []uint64) []uint64 {
-	var counts [8][256]int
+	const bits, digits = 11, 6
+	const mask = 1<<bits - 1
+	var counts [digits][1 << bits]int32
 	for _, k := range keys {
-		for d := range 8 {
-			counts[d][byte(k>>(8*d))]++
+		for d := range digits {
+			counts[d][(k>>(bits*d))&mask]++
 		}
 	}
 	src, dst := keys, spare
-	for d := range 8 {
+	for d := range digits {
 		c := &counts[d]
-		if c[byte(src[0]>>(8*d))] == len(src) {
-			continue // every key has this byte
+		shift := uint(bits * d)
+		if int(c[(src[0]>>shift)&mask]) == len(src) {
+			continue // every key has this digit
 		}
-		sum := 0
+		var sum int32
 		for i, v := range c {
 			c[i] = sum
 			sum += v
 		}
-		shift := uint(8 * d)
 		for _, k := range src {
-			b := byte(k >> shift)
+			b := (k >> shift) & mask
 			dst[c[b]] = k
 			c[b]++
 		}
