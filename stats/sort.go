@@ -10,7 +10,7 @@ import (
 const radixMin = 1 << 12
 
 // SortFloats sorts s (no NaN) ascending, as slices.Sort does. Long slices
-// are sorted by radix, least significant byte first, on order-preserving
+// are sorted by radix, least significant digit first, on order-preserving
 // integer keys (which put -0 before +0): 1.6–4 times faster than
 // slices.Sort on 200,000 durations (the ECDFs of the figures).
 func SortFloats(s []float64) {
