@@ -70,6 +70,8 @@ type Figure struct {
 	// reader of the rendered file must find.
 	Legend []string
 
+	fill filler[Figure] // completes the figure on first use, if set
+
 	// The SVG, drawn once: it is written to its file and inlined in the
 	// report, possibly at the same time.
 	svg struct {
@@ -77,6 +79,22 @@ type Figure struct {
 		b    []byte
 		err  error
 	}
+}
+
+// filler completes a value of type T the first time do is called, when f is
+// set: what Build cannot draw until Inputs.Figure1 gives Figure 1.
+type filler[T any] struct {
+	f    func(*T) error
+	once sync.Once
+	err  error
+}
+
+func (l *filler[T]) do(v *T) error {
+	if l.f == nil {
+		return nil
+	}
+	l.once.Do(func() { l.err = l.f(v) })
+	return l.err
 }
 
 // HeightPx is the PNG height in pixels.
@@ -128,6 +146,9 @@ func (f *Figure) WriteSVG(w io.Writer) error {
 
 // svgBytes draws the SVG the first time it is called.
 func (f *Figure) svgBytes() ([]byte, error) {
+	if err := f.fill.do(f); err != nil {
+		return nil, err
+	}
 	f.svg.once.Do(func() {
 		c := vgsvg.New(Width, f.Height)
 		f.draw(c, true)
@@ -140,6 +161,9 @@ func (f *Figure) svgBytes() ([]byte, error) {
 
 // WritePNG writes the figure as PNG, WidthPx × HeightPx, white background.
 func (f *Figure) WritePNG(w io.Writer) error {
+	if err := f.fill.do(f); err != nil {
+		return err
+	}
 	c := vgimg.NewWith(vgimg.UseWH(Width, f.Height), vgimg.UseDPI(DPI), vgimg.UseBackgroundColor(color.White))
 	f.draw(c, false)
 	if m, ok := c.Image().(*image.RGBA); ok {

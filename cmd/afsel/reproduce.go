@@ -281,22 +281,23 @@ func runReproduce(cmd *cobra.Command, e *env, o *reproduceOptions) error {
 	if err := mkdirOut(figDir); err != nil {
 		return err
 	}
+	for _, f := range files {
+		sum.Files = append(sum.Files, f.name)
+	}
+	for _, f := range built {
+		sum.Files = append(sum.Files, filepath.Join("figures", f.Name))
+	}
+	// The figures are written first, PNGs first among them (drawing them
+	// takes longest), and among each those that wait for Figure 1 last.
+	rank := func(f figures.File) int { return 2*b2i(!strings.HasSuffix(f.Name, ".png")) + b2i(f.Waits) }
+	slices.SortStableFunc(built, func(a, b figures.File) int { return rank(a) - rank(b) })
 	var figFiles []outFile
 	for _, f := range built {
 		figFiles = append(figFiles, outFile{filepath.Join("figures", f.Name), f.Write})
 	}
-	for _, f := range files {
-		sum.Files = append(sum.Files, f.name)
-	}
-	for _, f := range figFiles {
-		sum.Files = append(sum.Files, f.name)
-	}
 	sum.Files = append(sum.Files, "summary.json")
 	sum.Elapsed = time.Since(start).Seconds()
 	files = append(files, outFile{"summary.json", func(w io.Writer) error { return writeJSON(w, sum) }})
-	// The figures first, PNGs first among them: drawing them takes longest.
-	isPNG := func(f outFile) int { return b2i(strings.HasSuffix(f.name, ".png")) }
-	slices.SortStableFunc(figFiles, func(a, b outFile) int { return isPNG(b) - isPNG(a) })
 	if err := e.writeFiles(o.out, append(figFiles, files...)); err != nil {
 		return err
 	}
@@ -354,11 +355,11 @@ func reproduceFigures(ctx context.Context, e *env, o *reproduceOptions, spill *d
 		}
 		fin.Sim = append(fin.Sim, sp)
 	}
-	f1, err := reproduceFigure1(ctx, e, o, spill)
-	if err != nil {
-		return fin, err
-	}
-	fin.Fig1 = f1
+	// Figure 1 is computed while the files that do not need it are
+	// written; those that do wait for it.
+	fig1 := sync.OnceValues(func() (*figures.Fig1, error) { return reproduceFigure1(ctx, e, o, spill) })
+	go fig1() //nolint:errcheck // its error is every waiting file's
+	fin.Figure1 = fig1
 	// Figure 2: the --pair one, or the first candidate in (probe, anchor) order.
 	pairKey := ""
 	if res.fig2 == nil {
