@@ -43,8 +43,9 @@ func encodePNG(w io.Writer, m *image.RGBA) error {
 	row := make([]byte, 1+3*width) // row[0] = 0: filter type None
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		px := m.Pix[m.PixOffset(b.Min.X, y):]
-		for x, o := 0, 1; x < width; x, o = x+1, o+3 {
-			copy(row[o:o+3], px[4*x:4*x+3])
+		px = px[:4*width]
+		for x, o := 0, 1; x < len(px); x, o = x+4, o+3 {
+			row[o], row[o+1], row[o+2] = px[x], px[x+1], px[x+2]
 		}
 		if _, err := zw.Write(row); err != nil {
 			return err

@@ -135,3 +135,4 @@ func BenchmarkEncodePNG(b *testing.B) {
 		})
 	}
 }
+
