@@ -135,4 +135,3 @@ func BenchmarkEncodePNG(b *testing.B) {
 		})
 	}
 }
-

@@ -141,7 +141,7 @@ func RenderPolicies(rows []Row, points int) (*Figure, error) {
 	nPanels := len(metrics) + 1
 	cols := min(policyPanelColumns, nPanels)
 	nrows := (nPanels + cols - 1) / cols
-	fig := &Figure{Name: "policies", Cols: cols, Height: vg.Length(nrows) * 4.2 * vg.Inch,
+	fig := &Figure{Name: "policies", Cols: cols, Height: vg.Length(nrows) * 4.25 * vg.Inch,
 		Title: fmt.Sprintf("Policy comparison: CDFs over pairs of %d policies", len(policies))}
 	style := func(i int) (color.Color, []vg.Length) {
 		return policyPalette[i%len(policyPalette)], dashes[(i/len(policyPalette))%len(dashes)]
@@ -188,7 +188,7 @@ func RenderPolicies(rows []Row, points int) (*Figure, error) {
 				continue
 			}
 			l.Color, l.Dashes = style(i)
-			p.Add(l)
+			addLines(p, l)
 		}
 		fig.Panels = append(fig.Panels, p)
 	}

@@ -10,6 +10,7 @@ import (
 	"math"
 	"sync"
 
+	"git.sr.ht/~sbinet/gg"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -59,8 +60,10 @@ func tint(c color.Color, a uint8) color.Color {
 
 // Figure is a figure ready to render: one or more panels side by side.
 type Figure struct {
-	Name   string // file stem: fig1, fig2, fig4, coverage
-	Title  string // caption in the report
+	Name  string // file stem: fig1, fig2, fig4, coverage
+	Title string // caption in the report
+	// Height is a whole number of PNG pixels (a multiple of 0.75 pt at
+	// DPI 96), so that the PNG is laid out as the SVG.
 	Height vg.Length
 	Panels []*plot.Plot
 	// Cols is the number of panel columns (0: all panels in one row); the
@@ -164,7 +167,14 @@ func (f *Figure) WritePNG(w io.Writer) error {
 	if err := f.fill.do(f); err != nil {
 		return err
 	}
-	c := vgimg.NewWith(vgimg.UseWH(Width, f.Height), vgimg.UseDPI(DPI), vgimg.UseBackgroundColor(color.White))
+	// vgimg.NewWith would draw on a copy of its image (gg.NewContextForImage):
+	// given the image and a context on it, set up as NewWith sets up its
+	// own, it draws on the image itself.
+	img := image.NewRGBA(image.Rect(0, 0, WidthPx, f.HeightPx()))
+	ctx := gg.NewContextForRGBA(img)
+	ctx.SetLineCapButt()
+	ctx.InvertY()
+	c := vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(DPI))
 	f.draw(c, false)
 	if m, ok := c.Image().(*image.RGBA); ok {
 		return encodePNG(w, m)
@@ -221,6 +231,45 @@ func cdfAxis(p *plot.Plot) {
 func shareAxis(p *plot.Plot) {
 	p.X.Min, p.X.Max = -0.02, 1.02
 	p.X.Tick.Marker = plot.ConstantTicks([]plot.Tick{{Value: 0, Label: "0"}, {Value: 0.25, Label: "0.25"}, {Value: 0.5, Label: "0.5"}, {Value: 0.75, Label: "0.75"}, {Value: 1, Label: "1"}})
+}
+
+// addLines adds lines to p. plotter.Line gives the layout a glyph box for
+// each of its points, and the layout asks for them several times a
+// drawing; only the outermost can move the axes' padding, so only those
+// are given.
+func addLines(p *plot.Plot, lines ...*plotter.Line) {
+	for _, l := range lines {
+		p.Add(outerBoxes{l})
+	}
+}
+
+// outerBoxes is a line whose glyph boxes are those of its points that are
+// leftmost, rightmost, lowest and highest among the points inside the
+// axes: as plotter.Line's boxes for all its points (which are all alike)
+// give the layout.
+type outerBoxes struct{ *plotter.Line }
+
+// GlyphBoxes implements plot.GlyphBoxer.
+func (l outerBoxes) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
+	var ext [4]plotter.XY // min x, max x, min y, max y
+	var norm [4]float64
+	n := 0
+	for _, xy := range l.XYs {
+		x, y := p.X.Norm(xy.X), p.Y.Norm(xy.Y)
+		if !(0 <= x && x <= 1 && 0 <= y && y <= 1) {
+			continue // plot.GlyphBoxes drops its box
+		}
+		for k, v := range [4]float64{-x, x, -y, y} {
+			if n == 0 || v > norm[k] {
+				ext[k], norm[k] = xy, v
+			}
+		}
+		n++
+	}
+	if n == 0 {
+		return nil
+	}
+	return (&plotter.Line{XYs: ext[:], LineStyle: l.LineStyle}).GlyphBoxes(p)
 }
 
 // stepLine is the ECDF e as a step line from (X[0], 0), downsampled to
@@ -303,7 +352,7 @@ func RenderFigure1(f *Fig1, points int) (*Figure, error) {
 		}
 		l = orEmpty(l)
 		l.Color = palette[i]
-		rct.Add(l)
+		addLines(rct, l)
 		rct.Legend.Add(s.name, l)
 		fig.Legend = append(fig.Legend, s.name)
 	}
@@ -328,14 +377,14 @@ func RenderFigure1(f *Fig1, points int) (*Figure, error) {
 	if err != nil {
 		return nil, err
 	}
-	ratio.Add(one)
+	addLines(ratio, one)
 	l, err := stepLine(f.Ratio, points, lo, hi)
 	if err != nil {
 		return nil, err
 	}
 	l = orEmpty(l)
 	l.Color = palette[2]
-	ratio.Add(l)
+	addLines(ratio, l)
 	ratio.Legend.Add("IPv4/IPv6 ratio", l)
 	fig.Legend = append(fig.Legend, "IPv4/IPv6 ratio")
 	for _, m := range []struct {
@@ -351,7 +400,7 @@ func RenderFigure1(f *Fig1, points int) (*Figure, error) {
 			return nil, err
 		}
 		v.Width = vg.Points(1.3)
-		ratio.Add(v)
+		addLines(ratio, v)
 		ratio.Legend.Add(m.label, v)
 		fig.Legend = append(fig.Legend, m.label)
 	}
@@ -390,7 +439,7 @@ func RenderFigure2(f *Fig2) (*Figure, error) {
 		if err != nil {
 			return nil, err
 		}
-		p.Add(b)
+		addLines(p, b)
 		if !seen[g.Zone] {
 			seen[g.Zone] = true
 		}
@@ -408,7 +457,7 @@ func RenderFigure2(f *Fig2) (*Figure, error) {
 			return nil, err
 		}
 		l.Color, l.Width = []color.Color{color.RGBA{0x1f, 0x4e, 0x9a, 0xff}, color.RGBA{0xc0, 0x20, 0x20, 0xff}}[i], vg.Points(1.1)
-		p.Add(l)
+		addLines(p, l)
 		p.Legend.Add(s.name, l)
 		fig.Legend = append(fig.Legend, s.name)
 	}
@@ -481,7 +530,7 @@ func RenderFigure4(f *Fig4, points int) (*Figure, error) {
 				l.Color = palette[g]
 			}
 			l.Dashes = dashes[s]
-			p.Add(l)
+			addLines(p, l)
 		}
 		// Legend: one entry per colour (with its pairs), one per dash.
 		for g, name := range pn.groups {
@@ -540,7 +589,7 @@ func RenderCoverage(c *Coverage, points int) (*Figure, error) {
 		}
 		l = orEmpty(l)
 		l.Color = palette[i]
-		p.Add(l)
+		addLines(p, l)
 		label := fmt.Sprintf("%s (median %s)", s.label, pct(s.med))
 		p.Legend.Add(label, l)
 		fig.Legend = append(fig.Legend, label)
@@ -551,7 +600,7 @@ func RenderCoverage(c *Coverage, points int) (*Figure, error) {
 		if err != nil {
 			return nil, err
 		}
-		p.Add(m)
+		addLines(p, m)
 	}
 	fig.Panels = []*plot.Plot{p}
 	return fig, nil

@@ -15,6 +15,11 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/afsel/afsel/changepoint"
 	"github.com/afsel/afsel/stats"
@@ -353,6 +358,81 @@ func TestRenderDegenerate(t *testing.T) {
 		}
 		if err := f.WritePNG(io.Discard); err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// TestOuterBoxes: a plot of lines added with addLines is drawn exactly as
+// with plot.Add, whatever the axes clip: linear and log axes, points
+// inside and outside the ranges, thick and thin lines.
+func TestOuterBoxes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	svg := func(p *plot.Plot) []byte {
+		c := vgsvg.New(4*vg.Inch, 3*vg.Inch)
+		p.Draw(draw.New(c))
+		var b bytes.Buffer
+		if _, err := c.WriteTo(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	for trial := range 40 {
+		var lines [2][]*plotter.Line
+		for range 1 + rng.IntN(3) {
+			xy := make(plotter.XYs, 1+rng.IntN(50))
+			for i := range xy {
+				xy[i] = plotter.XY{X: math.Exp(3 * rng.NormFloat64()), Y: rng.NormFloat64()}
+			}
+			w := vg.Points(0.5 + 10*rng.Float64())
+			for k := range lines {
+				l, err := plotter.NewLine(xy)
+				if err != nil {
+					t.Fatal(err)
+				}
+				l.Width = w
+				lines[k] = append(lines[k], l)
+			}
+		}
+		var plots [2]*plot.Plot
+		for k := range plots {
+			p := plot.New()
+			if k == 0 {
+				for _, l := range lines[k] {
+					p.Add(l)
+				}
+			} else {
+				addLines(p, lines[k]...)
+			}
+			if trial%2 == 1 {
+				p.X.Scale = plot.LogScale{}
+				p.X.Tick.Marker = plot.LogTicks{}
+			}
+			if trial%4 >= 2 { // clip: some points fall outside
+				p.X.Min, p.X.Max = 0.5, 20
+				p.Y.Min, p.Y.Max = -1, 1
+			}
+			plots[k] = p
+		}
+		if !bytes.Equal(svg(plots[0]), svg(plots[1])) {
+			t.Fatalf("trial %d: addLines draws differently from plot.Add", trial)
+		}
+	}
+}
+
+// TestHeightWholePixels: every figure's height is a whole number of PNG
+// pixels, as WritePNG's canvas assumes.
+func TestHeightWholePixels(t *testing.T) {
+	figs, _ := testFigures(t)
+	for _, n := range []int{1, 8, 10} { // one to three rows of panels
+		pol, err := RenderPolicies(policyRows(n), DefaultPoints)
+		if err != nil {
+			t.Fatal(err)
+		}
+		figs = append(figs, pol)
+	}
+	for _, f := range figs {
+		if px := f.Height.Points() / 72 * DPI; px != math.Round(px) {
+			t.Errorf("%s: %v pixels high", f.Name, px)
 		}
 	}
 }
