@@ -6,9 +6,15 @@ import (
 	"image/color"
 	"image/png"
 	"io"
+	"math"
 	"math/rand/v2"
 	"testing"
 
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	plottext "gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 )
 
@@ -113,9 +119,9 @@ func BenchmarkEncodePNG(b *testing.B) {
 			f4 = f
 		}
 	}
-	c := vgimg.NewWith(vgimg.UseWH(Width, f4.Height), vgimg.UseDPI(DPI), vgimg.UseBackgroundColor(color.White))
+	c := newPNGCanvas(WidthPx, f4.HeightPx(), DPI)
 	f4.draw(c, false)
-	m := c.Image().(*image.RGBA)
+	m := c.img
 	for _, e := range []struct {
 		name string
 		enc  func(io.Writer) error
@@ -133,5 +139,49 @@ func BenchmarkEncodePNG(b *testing.B) {
 			}
 			b.ReportMetric(float64(buf.Len()), "bytes")
 		})
+	}
+}
+
+// TestPNGCanvasText: text drawn on a pngCanvas, and every figure, have the
+// pixels they have drawn on vgimg's own canvas: level and rotated text, in
+// colours set inside and outside pushed states, at fractional positions.
+func TestPNGCanvasText(t *testing.T) {
+	const w, h = 4 * vg.Inch, 3 * vg.Inch
+	ref := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(DPI), vgimg.UseBackgroundColor(color.White))
+	c := newPNGCanvas(int(w.Dots(DPI)), int(h.Dots(DPI)), DPI)
+	for _, cv := range []vg.CanvasSizer{ref, c} {
+		dc := draw.New(cv)
+		sty := plottext.Style{Color: color.RGBA{0xc0, 0x20, 0x20, 0xff}, Font: font.From(plot.DefaultFont, vg.Points(11)), Handler: plot.DefaultTextHandler}
+		dc.FillText(sty, vg.Point{X: vg.Points(10.3), Y: vg.Points(20.7)}, "red, level: Wg 0.25")
+		dc.Push()
+		dc.SetColor(color.RGBA{0, 0, 0xff, 0xff}) // not the text's: FillText sets its own
+		sty.Color = color.RGBA{0x1b, 0x9e, 0x77, 0xff}
+		sty.Rotation = math.Pi / 2
+		dc.FillText(sty, vg.Point{X: vg.Points(150), Y: vg.Points(40)}, "green, rotated")
+		dc.Pop()
+		sty.Rotation = 0
+		sty.Color = nil // the canvas's colour: black
+		dc.FillText(sty, vg.Point{X: vg.Points(40.5), Y: vg.Points(150.25)}, "default colour")
+	}
+	if !bytes.Equal(c.img.Pix, ref.Image().(*image.RGBA).Pix) {
+		t.Error("text differs from vgimg's drawing")
+	}
+
+	figs, _ := testFigures(t)
+	for _, f := range figs {
+		ref := vgimg.NewWith(vgimg.UseWH(Width, f.Height), vgimg.UseDPI(DPI), vgimg.UseBackgroundColor(color.White))
+		f.draw(ref, false)
+		c := newPNGCanvas(WidthPx, f.HeightPx(), DPI)
+		f.draw(c, false)
+		want := ref.Image().(*image.RGBA)
+		if !bytes.Equal(c.img.Pix, want.Pix) {
+			diff := 0
+			for i := range want.Pix {
+				if c.img.Pix[i] != want.Pix[i] {
+					diff++
+				}
+			}
+			t.Errorf("%s: %d bytes differ from vgimg's drawing", f.Name, diff)
+		}
 	}
 }

@@ -3,19 +3,15 @@ package figures
 import (
 	"bytes"
 	"fmt"
-	"image"
 	"image/color"
-	"image/png"
 	"io"
 	"math"
 	"sync"
 
-	"git.sr.ht/~sbinet/gg"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/afsel/afsel/stats"
@@ -167,21 +163,9 @@ func (f *Figure) WritePNG(w io.Writer) error {
 	if err := f.fill.do(f); err != nil {
 		return err
 	}
-	// vgimg.NewWith would draw on a copy of its image (gg.NewContextForImage):
-	// given the image and a context on it, set up as NewWith sets up its
-	// own, it draws on the image itself.
-	img := image.NewRGBA(image.Rect(0, 0, WidthPx, f.HeightPx()))
-	ctx := gg.NewContextForRGBA(img)
-	ctx.SetLineCapButt()
-	ctx.InvertY()
-	c := vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(DPI))
+	c := newPNGCanvas(WidthPx, f.HeightPx(), DPI)
 	f.draw(c, false)
-	if m, ok := c.Image().(*image.RGBA); ok {
-		return encodePNG(w, m)
-	}
-	// The fastest compression: the default level takes about as long as
-	// the drawing, for files only 4% smaller.
-	return (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(w, c.Image())
+	return encodePNG(w, c.img)
 }
 
 // InlineSVG is the SVG without its XML prolog, to embed in HTML.
