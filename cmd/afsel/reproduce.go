@@ -161,10 +161,7 @@ func runReproduce(cmd *cobra.Command, e *env, o *reproduceOptions) error {
 	if err := mkdirOut(o.out); err != nil {
 		return err
 	}
-	spill, err := newDurationSpill(o.out)
-	if err != nil {
-		return err
-	}
+	spill := newDurationSpill(o.out, figure1InMemory)
 	defer spill.close()
 	eng, err := replay.NewEngine(o.replay)
 	if err != nil {
@@ -407,7 +404,8 @@ func reproduceFigures(ctx context.Context, e *env, o *reproduceOptions, spill *d
 const figure1InMemory = 1 << 21
 
 // reproduceFigure1 computes Figure 1 from the spill: in memory when it is
-// small, else in a few passes over it rather than holding every test.
+// small (and the spill still in memory), else in a few passes over its file
+// rather than holding every test.
 func reproduceFigure1(ctx context.Context, e *env, o *reproduceOptions, spill *durationSpill) (*figures.Fig1, error) {
 	if spill.rows > figure1InMemory {
 		return figures.Figure1Passes(ctx, logPasses(spill.pass(), e.log), o.points)

@@ -14,17 +14,20 @@ import (
 	"github.com/afsel/afsel/figures"
 )
 
-// durationSpill keeps every paired test's two durations in a temporary
-// file while the analysis reads the input once, for the passes of Figure 1
-// (figures.Figure1Passes). Reading 16 bytes a test back from the page cache
-// is far cheaper than decoding the input again, whatever its format, and
-// the file holds the durations only. Figure 1 does not depend on the order
-// of the tests, so workers may add them in any order.
+// durationSpill keeps every paired test's two durations while the analysis
+// reads the input once, for Figure 1: in memory up to a number of tests,
+// beyond it in a temporary file, for the passes of figures.Figure1Passes.
+// Reading 16 bytes a test back from the page cache is far cheaper than
+// decoding the input again, whatever its format, and the file holds the
+// durations only. Figure 1 does not depend on the order of the tests, so
+// workers may add them in any order.
 type durationSpill struct {
 	mu     sync.Mutex
-	f      *os.File
+	dir    string
+	memory int      // tests kept in memory before the file is made
+	f      *os.File // nil while the tests are in memory
 	w      *bufio.Writer
-	p4, p6 []float64 // the chunk being gathered
+	p4, p6 []float64 // all the tests, or the chunk being gathered
 	rows   int64
 	err    error
 }
@@ -33,19 +36,29 @@ type durationSpill struct {
 // a pass, large enough that a pass's per-batch work does not count.
 const spillChunk = 1 << 16
 
-// newDurationSpill creates the file in dir (the output directory: a
-// temporary directory may be a small in-memory file system). Where the
-// system allows it the file is unlinked at once, so that nothing is left
-// behind (it can be gigabytes) even if the process is killed.
-func newDurationSpill(dir string) (*durationSpill, error) {
-	f, err := os.CreateTemp(dir, ".afsel-durations-*.tmp")
+// newDurationSpill returns a spill that keeps up to memory tests in memory
+// and spills to a file in dir (the output directory: a temporary directory
+// may be a small in-memory file system) beyond.
+func newDurationSpill(dir string, memory int) *durationSpill {
+	return &durationSpill{dir: dir, memory: memory}
+}
+
+// inMemory reports whether every test is in p4 and p6.
+func (s *durationSpill) inMemory() bool { return s.f == nil }
+
+// create makes the file. Where the system allows it the file is unlinked at
+// once, so that nothing is left behind (it can be gigabytes) even if the
+// process is killed.
+func (s *durationSpill) create() error {
+	f, err := os.CreateTemp(s.dir, ".afsel-durations-*.tmp")
 	if err != nil {
-		return nil, fmt.Errorf("figure 1: %w", err)
+		return fmt.Errorf("figure 1: %w", err)
 	}
 	if runtime.GOOS != "windows" { // Windows cannot remove an open file
 		os.Remove(f.Name())
 	}
-	return &durationSpill{f: f, w: bufio.NewWriterSize(f, 1<<20)}, nil
+	s.f, s.w = f, bufio.NewWriterSize(f, 1<<20)
+	return nil
 }
 
 // float64Bytes views x as its bytes in the machine's order: the file is
@@ -63,33 +76,46 @@ func (s *durationSpill) add(v4, v6 []float64) {
 	defer s.mu.Unlock()
 	s.p4, s.p6 = append(s.p4, v4...), append(s.p6, v6...)
 	s.rows += int64(len(v4))
-	if len(s.p4) >= spillChunk {
-		s.flushChunk()
+	switch {
+	case s.inMemory() && len(s.p4) > s.memory:
+		if s.err == nil {
+			s.err = s.create()
+		}
+		s.flushChunks()
+	case !s.inMemory() && len(s.p4) >= spillChunk:
+		s.flushChunks()
 	}
 }
 
-// flushChunk writes the gathered tests as a chunk: their number, the v4
-// durations, the v6 durations.
-func (s *durationSpill) flushChunk() {
-	if s.err != nil || len(s.p4) == 0 {
+// flushChunks writes the gathered tests as chunks of at most spillChunk
+// tests: their number, the v4 durations, the v6 durations.
+func (s *durationSpill) flushChunks() {
+	if s.err != nil {
 		return
 	}
-	var n [8]byte
-	binary.LittleEndian.PutUint64(n[:], uint64(len(s.p4)))
-	s.w.Write(n[:])
-	s.w.Write(float64Bytes(s.p4))
-	_, s.err = s.w.Write(float64Bytes(s.p6))
+	for i := 0; i < len(s.p4); i += spillChunk {
+		p4, p6 := s.p4[i:min(i+spillChunk, len(s.p4))], s.p6[i:min(i+spillChunk, len(s.p6))]
+		var n [8]byte
+		binary.LittleEndian.PutUint64(n[:], uint64(len(p4)))
+		s.w.Write(n[:])
+		s.w.Write(float64Bytes(p4))
+		if _, s.err = s.w.Write(float64Bytes(p6)); s.err != nil {
+			return
+		}
+	}
 	s.p4, s.p6 = s.p4[:0], s.p6[:0]
 }
 
-// finish writes the last chunk and flushes the file; the spill is then
-// ready for passes.
+// finish writes the last chunk and flushes the file, if there is one; the
+// spill is then ready for passes.
 func (s *durationSpill) finish() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.flushChunk()
-	if s.err == nil {
-		s.err = s.w.Flush()
+	if !s.inMemory() {
+		s.flushChunks()
+		if s.err == nil {
+			s.err = s.w.Flush()
+		}
 	}
 	if s.err != nil {
 		return fmt.Errorf("figure 1: write %s: %w", s.f.Name(), s.err)
@@ -102,6 +128,9 @@ func (s *durationSpill) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.p4, s.p6, s.rows = s.p4[:0], s.p6[:0], 0
+	if s.inMemory() {
+		return
+	}
 	s.w.Reset(s.f)
 	if _, err := s.f.Seek(0, io.SeekStart); err != nil && s.err == nil {
 		s.err = err
@@ -111,14 +140,19 @@ func (s *durationSpill) reset() {
 	}
 }
 
-// close closes the file and removes it if it is still there.
+// close closes the file, if any, and removes it if it is still there.
 func (s *durationSpill) close() {
-	s.f.Close()
-	os.Remove(s.f.Name())
+	if s.f != nil {
+		s.f.Close()
+		os.Remove(s.f.Name())
+	}
 }
 
 // pass returns a figures.Pass over the chunks, each visited as read.
 func (s *durationSpill) pass() figures.Pass {
+	if s.inMemory() {
+		return figures.ColumnsPass(s.p4, s.p6, spillChunk)
+	}
 	return func(ctx context.Context, visit func(v4, v6 []float64) error) error {
 		r := bufio.NewReaderSize(io.NewSectionReader(s.f, 0, 1<<62), 1<<20)
 		var buf []float64
@@ -147,8 +181,12 @@ func (s *durationSpill) pass() figures.Pass {
 	}
 }
 
-// readAll reads the whole spill into two columns.
+// readAll reads the whole spill into two columns (which are the spill's
+// own while it is in memory).
 func (s *durationSpill) readAll(ctx context.Context) (v4, v6 []float64, err error) {
+	if s.inMemory() {
+		return s.p4, s.p6, nil
+	}
 	v4, v6 = make([]float64, 0, s.rows), make([]float64, 0, s.rows)
 	err = s.pass()(ctx, func(a, b []float64) error {
 		v4, v6 = append(v4, a...), append(v6, b...)

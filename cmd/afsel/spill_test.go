@@ -2,21 +2,26 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
-	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 )
 
 // TestDurationSpill: what is added comes back, in chunks of at most
 // spillChunk tests, on every pass and from readAll, and reset empties the
-// spill.
+// spill; in memory while it holds few enough tests, else through a file
+// that is not left behind.
 func TestDurationSpill(t *testing.T) {
-	dir := t.TempDir()
-	s, err := newDurationSpill(dir)
-	if err != nil {
-		t.Fatal(err)
+	for _, memory := range []int{0, 1000, spillChunk, 10 * spillChunk} {
+		t.Run(fmt.Sprint(memory), func(t *testing.T) { testDurationSpill(t, memory) })
 	}
+}
+
+func testDurationSpill(t *testing.T, memory int) {
+	dir := t.TempDir()
+	s := newDurationSpill(dir, memory)
 	rng := rand.New(rand.NewPCG(1, 1))
 	var want4, want6 []float64
 	add := func(n int) {
@@ -59,9 +64,11 @@ func TestDurationSpill(t *testing.T) {
 	if !slices.Equal(got4, want4) || !slices.Equal(got6, want6) {
 		t.Fatalf("readAll: %d tests back, want %d (or values differ)", len(got4), len(want4))
 	}
-	name := s.f.Name()
+	if inMemory := len(want4) <= memory; s.inMemory() != inMemory {
+		t.Fatalf("%d tests, %d in memory at most: in memory %v", len(want4), memory, s.inMemory())
+	}
 	s.close()
-	if _, err := os.Stat(name); !os.IsNotExist(err) {
-		t.Errorf("spill file %s left behind (%v)", name, err)
+	if left, _ := filepath.Glob(filepath.Join(dir, "*")); len(left) > 0 {
+		t.Errorf("spill files left behind: %q", left)
 	}
 }
