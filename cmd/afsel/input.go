@@ -104,6 +104,7 @@ func (f *inputFlags) expand(flag string) error {
 
 // open opens the input files as one stream.
 func (f *inputFlags) open() (ingest.Reader, error) {
+	tuneGC(inputBytes(f.files))
 	return ingest.OpenFiles(f.files, ingest.Format(f.format), ingest.Options{SkipBadRows: f.skipBadRows})
 }
 

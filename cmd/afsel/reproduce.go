@@ -122,6 +122,7 @@ func (o *reproduceOptions) opener() (pairs.Opener, func() (inputInfo, error)) {
 	info := inputInfo{Path: defaultDataName, Bytes: int64(len(defaultData)), SHA256: sha256Hex(defaultData)}
 	describe := func() (inputInfo, error) { return info, nil }
 	return func() (ingest.Reader, error) {
+		tuneGC(info.Bytes)
 		zr, err := gzip.NewReader(bytes.NewReader(defaultData))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", defaultDataName, err)
