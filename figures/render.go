@@ -223,18 +223,38 @@ func shareAxis(p *plot.Plot) {
 // are given.
 func addLines(p *plot.Plot, lines ...*plotter.Line) {
 	for _, l := range lines {
-		p.Add(outerBoxes{l})
+		p.Add(&outerBoxes{Line: l})
 	}
 }
 
 // outerBoxes is a line whose glyph boxes are those of its points that are
 // leftmost, rightmost, lowest and highest among the points inside the
 // axes: as plotter.Line's boxes for all its points (which are all alike)
-// give the layout.
-type outerBoxes struct{ *plotter.Line }
+// give the layout. They are kept for the axes they were found for: the
+// layout asks again and again, and the PNG and the SVG of a figure are
+// drawn at the same time from the same lines.
+type outerBoxes struct {
+	*plotter.Line
+	mu    sync.Mutex
+	axes  boxAxes
+	boxes []plot.GlyphBox
+}
+
+// boxAxes is what the glyph boxes depend on.
+type boxAxes struct {
+	xmin, xmax, ymin, ymax float64
+	xscale, yscale         plot.Normalizer
+	ok                     bool
+}
 
 // GlyphBoxes implements plot.GlyphBoxer.
-func (l outerBoxes) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
+func (l *outerBoxes) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
+	axes := boxAxes{p.X.Min, p.X.Max, p.Y.Min, p.Y.Max, p.X.Scale, p.Y.Scale, true}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.axes == axes {
+		return l.boxes
+	}
 	var ext [4]plotter.XY // min x, max x, min y, max y
 	var norm [4]float64
 	n := 0
@@ -250,10 +270,11 @@ func (l outerBoxes) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
 		}
 		n++
 	}
-	if n == 0 {
-		return nil
+	l.axes, l.boxes = axes, nil
+	if n > 0 {
+		l.boxes = (&plotter.Line{XYs: ext[:], LineStyle: l.LineStyle}).GlyphBoxes(p)
 	}
-	return (&plotter.Line{XYs: ext[:], LineStyle: l.LineStyle}).GlyphBoxes(p)
+	return l.boxes
 }
 
 // stepLine is the ECDF e as a step line from (X[0], 0), downsampled to

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/net/html"
@@ -435,4 +436,21 @@ func TestHeightWholePixels(t *testing.T) {
 			t.Errorf("%s: %v pixels high", f.Name, px)
 		}
 	}
+}
+
+// TestDrawConcurrently draws every figure's PNG and SVG at the same time, as
+// reproduce does (run with -race).
+func TestDrawConcurrently(t *testing.T) {
+	figs, _ := testFigures(t)
+	var wg sync.WaitGroup
+	for _, f := range figs {
+		for _, write := range []func(io.Writer) error{f.WritePNG, f.WriteSVG, f.WritePNG} {
+			wg.Go(func() {
+				if err := write(io.Discard); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+	}
+	wg.Wait()
 }
