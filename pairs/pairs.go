@@ -74,8 +74,12 @@ func Stream(ctx context.Context, src array.RecordReader, emit func(Probe) error)
 		if err != nil {
 			return st, err
 		}
-		for i := range cols.probe {
-			p := cols.probe[i]
+		// Rows come in runs of one pair (all of them in grouped input): each
+		// run is appended at once.
+		for i, j := 0, 0; i < len(cols.probe); i = j {
+			p, a := cols.probe[i], cols.anchor[i]
+			for j = i + 1; j < len(cols.probe) && cols.probe[j] == p && cols.anchor[j] == a; j++ {
+			}
 			if cur == nil || p != cur.id {
 				if cur != nil {
 					if p < cur.id {
@@ -87,8 +91,8 @@ func Stream(ctx context.Context, src array.RecordReader, emit func(Probe) error)
 				}
 				cur = newProbeBuf(p)
 			}
-			cur.add(cols, i)
-			st.Rows++
+			cur.add(cols, i, j)
+			st.Rows += int64(j - i)
 		}
 	}
 	if err := src.Err(); err != nil {
@@ -121,7 +125,7 @@ func InMemory(ctx context.Context, src array.RecordReader, emit func(Probe) erro
 				b = newProbeBuf(p)
 				probes[p] = b
 			}
-			b.add(cols, i)
+			b.add(cols, i, i+1)
 			st.Rows++
 		}
 	}
@@ -203,7 +207,8 @@ func newProbeBuf(id int64) *probeBuf {
 	return &probeBuf{id: id, anchors: make(map[int64]*Series)}
 }
 
-func (b *probeBuf) add(c cols, i int) {
+// add appends rows i to j-1, all of one anchor.
+func (b *probeBuf) add(c cols, i, j int) {
 	a := c.anchor[i]
 	s := b.last
 	if s == nil || s.Anchor != a {
@@ -214,11 +219,22 @@ func (b *probeBuf) add(c cols, i int) {
 		}
 		b.last = s
 	}
-	if c.ts != nil {
-		s.Time = append(s.Time, int64(c.ts[i]))
+	if j == i+1 { // interleaved anchors: rows one by one
+		if c.ts != nil {
+			s.Time = append(s.Time, int64(c.ts[i]))
+		}
+		s.V4 = append(s.V4, c.v4[i])
+		s.V6 = append(s.V6, c.v6[i])
+		return
 	}
-	s.V4 = append(s.V4, c.v4[i])
-	s.V6 = append(s.V6, c.v6[i])
+	if c.ts != nil {
+		s.Time = slices.Grow(s.Time, j-i)
+		for _, t := range c.ts[i:j] {
+			s.Time = append(s.Time, int64(t))
+		}
+	}
+	s.V4 = append(s.V4, c.v4[i:j]...)
+	s.V6 = append(s.V6, c.v6[i:j]...)
 }
 
 func (b *probeBuf) probe() (Probe, error) {
