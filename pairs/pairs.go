@@ -89,7 +89,7 @@ func Stream(ctx context.Context, src array.RecordReader, emit func(Probe) error)
 						return st, err
 					}
 				}
-				cur = newProbeBuf(p)
+				cur = newProbeBuf(p, streamCap)
 			}
 			cur.add(cols, i, j)
 			st.Rows += int64(j - i)
@@ -122,7 +122,7 @@ func InMemory(ctx context.Context, src array.RecordReader, emit func(Probe) erro
 		for i, p := range cols.probe {
 			b := probes[p]
 			if b == nil {
-				b = newProbeBuf(p)
+				b = newProbeBuf(p, 0)
 				probes[p] = b
 			}
 			b.add(cols, i, i+1)
@@ -201,10 +201,17 @@ type probeBuf struct {
 	id      int64
 	anchors map[int64]*Series
 	last    *Series // most rows of a probe come in runs of one anchor
+	cap     int     // initial capacity of a series
 }
 
-func newProbeBuf(id int64) *probeBuf {
-	return &probeBuf{id: id, anchors: make(map[int64]*Series)}
+// streamCap is the initial capacity of a series in Stream, which holds one
+// probe at a time: a week of tests every 30 minutes is 336, so most series
+// grow once or twice instead of nine times from nothing. InMemory, which
+// holds every series, lets them grow from nothing.
+const streamCap = 256
+
+func newProbeBuf(id int64, capacity int) *probeBuf {
+	return &probeBuf{id: id, anchors: make(map[int64]*Series), cap: capacity}
 }
 
 // add appends rows i to j-1, all of one anchor.
@@ -215,6 +222,12 @@ func (b *probeBuf) add(c cols, i, j int) {
 		s = b.anchors[a]
 		if s == nil {
 			s = &Series{Probe: b.id, Anchor: a}
+			if b.cap > 0 {
+				s.V4, s.V6 = make([]float64, 0, b.cap), make([]float64, 0, b.cap)
+				if c.ts != nil {
+					s.Time = make([]int64, 0, b.cap)
+				}
+			}
 			b.anchors[a] = s
 		}
 		b.last = s
