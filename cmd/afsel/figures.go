@@ -283,7 +283,7 @@ func dataFigures(cmd *cobra.Command, e *env, o *figuresOptions, in *figuresInput
 		}
 		return &statsReader{Reader: src, stats: &dropped}, nil
 	}
-	f1, err := figures.Figure1Passes(cmd.Context(), logPasses(figures.RecordsPass(open), e.log), o.points)
+	f1, err := figures.Figure1Passes(cmd.Context(), logPasses(figures.RecordsPass(open), e.log, nil), o.points)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", o.data, err)
 	}

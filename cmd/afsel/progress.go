@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"golang.org/x/term"
@@ -12,9 +13,10 @@ import (
 // progress prints a status line on stderr every few hundred milliseconds, but
 // only when stderr is a terminal and not in CI: pipes and logs stay clean.
 type progress struct {
-	w    io.Writer
-	stop chan struct{}
-	done chan struct{}
+	w        io.Writer
+	stop     chan struct{}
+	done     chan struct{}
+	stopOnce sync.Once
 }
 
 func isTerminal(w io.Writer) bool {
@@ -31,11 +33,16 @@ func (e *env) startProgress(line func(elapsed time.Duration) string) *progress {
 	if e.quiet || !isTerminal(e.stderr) {
 		return nil
 	}
-	p := &progress{w: e.stderr, stop: make(chan struct{}), done: make(chan struct{})}
+	return newProgress(e.stderr, 250*time.Millisecond, line)
+}
+
+// newProgress shows line on w every period until stopped.
+func newProgress(w io.Writer, period time.Duration, line func(elapsed time.Duration) string) *progress {
+	p := &progress{w: w, stop: make(chan struct{}), done: make(chan struct{})}
 	start := time.Now()
 	go func() {
 		defer close(p.done)
-		t := time.NewTicker(250 * time.Millisecond)
+		t := time.NewTicker(period)
 		defer t.Stop()
 		for {
 			select {
@@ -50,11 +57,11 @@ func (e *env) startProgress(line func(elapsed time.Duration) string) *progress {
 	return p
 }
 
-// Stop clears the status line.
+// Stop clears the status line; it may be called more than once.
 func (p *progress) Stop() {
 	if p == nil {
 		return
 	}
-	close(p.stop)
+	p.stopOnce.Do(func() { close(p.stop) })
 	<-p.done
 }

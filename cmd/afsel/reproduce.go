@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -266,7 +267,12 @@ func runReproduce(cmd *cobra.Command, e *env, o *reproduceOptions) error {
 		{"replay_metrics.csv", func(w io.Writer) error { return replay.WriteMetrics(w, res.replay, o.replay.Gammas) }},
 	}
 
-	fin, err := reproduceFigures(ctx, e, o, spill, &res, rows1, rows2, &sum)
+	// The figure phase's own progress line: at the paper's scale Figure 1
+	// takes several passes over the spill.
+	var fp figureProgress
+	bar = e.startProgress(fp.line)
+	defer bar.Stop()
+	fin, err := reproduceFigures(ctx, e, o, spill, &res, rows1, rows2, &sum, &fp)
 	if err != nil {
 		return err
 	}
@@ -296,9 +302,11 @@ func runReproduce(cmd *cobra.Command, e *env, o *reproduceOptions) error {
 	sum.Files = append(sum.Files, "summary.json")
 	sum.Elapsed = time.Since(start).Seconds()
 	files = append(files, outFile{"summary.json", func(w io.Writer) error { return writeJSON(w, sum) }})
-	if err := e.writeFiles(o.out, append(figFiles, files...)); err != nil {
+	files = fp.counting(append(figFiles, files...))
+	if err := e.writeFiles(o.out, files); err != nil {
 		return err
 	}
+	bar.Stop()
 	e.log.Info("reproduce done", "pairs", gst.Pairs, "eligible", t1.Total(), "steps", res.steps,
 		"elapsed", time.Since(start).Round(time.Millisecond))
 
@@ -337,7 +345,7 @@ type reproduceSummary struct {
 }
 
 // reproduceFigures turns the pass's results into the figures' inputs.
-func reproduceFigures(ctx context.Context, e *env, o *reproduceOptions, spill *durationSpill, res *reproduction, rows1, rows2 []tables.Row, sum *reproduceSummary) (figures.Inputs, error) {
+func reproduceFigures(ctx context.Context, e *env, o *reproduceOptions, spill *durationSpill, res *reproduction, rows1, rows2 []tables.Row, sum *reproduceSummary, fp *figureProgress) (figures.Inputs, error) {
 	fin := figures.Inputs{Table1: rows1, Table2: rows2}
 	for i := range res.replay {
 		p := &res.replay[i]
@@ -355,7 +363,7 @@ func reproduceFigures(ctx context.Context, e *env, o *reproduceOptions, spill *d
 	}
 	// Figure 1 is computed while the files that do not need it are
 	// written; those that do wait for it.
-	fig1 := sync.OnceValues(func() (*figures.Fig1, error) { return reproduceFigure1(ctx, e, o, spill) })
+	fig1 := sync.OnceValues(func() (*figures.Fig1, error) { return reproduceFigure1(ctx, e, o, spill, &fp.passes) })
 	go fig1() //nolint:errcheck // its error is every waiting file's
 	fin.Figure1 = fig1
 	// Figure 2: the --pair one, or the first candidate in (probe, anchor) order.
@@ -407,9 +415,9 @@ const figure1InMemory = 1 << 21
 // reproduceFigure1 computes Figure 1 from the spill: in memory when it is
 // small (and the spill still in memory), else in a few passes over its file
 // rather than holding every test.
-func reproduceFigure1(ctx context.Context, e *env, o *reproduceOptions, spill *durationSpill) (*figures.Fig1, error) {
+func reproduceFigure1(ctx context.Context, e *env, o *reproduceOptions, spill *durationSpill, passes *atomic.Int64) (*figures.Fig1, error) {
 	if spill.rows > figure1InMemory {
-		return figures.Figure1Passes(ctx, logPasses(spill.pass(), e.log), o.points)
+		return figures.Figure1Passes(ctx, logPasses(spill.pass(), e.log, passes), o.points)
 	}
 	v4, v6, err := spill.readAll(ctx)
 	if err != nil {
@@ -418,16 +426,51 @@ func reproduceFigure1(ctx context.Context, e *env, o *reproduceOptions, spill *d
 	return figures.Figure1(v4, v6)
 }
 
-// logPasses logs each pass of Figure 1 at debug level, with its time.
-func logPasses(pass figures.Pass, log *slog.Logger) figures.Pass {
+// logPasses logs each pass of Figure 1 at debug level, with its time, and
+// counts them in passes (if not nil) as they start.
+func logPasses(pass figures.Pass, log *slog.Logger, passes *atomic.Int64) figures.Pass {
 	n := 0
 	return func(ctx context.Context, visit func(v4, v6 []float64) error) error {
 		n++
+		if passes != nil {
+			passes.Store(int64(n))
+		}
 		defer func(start time.Time) {
 			log.Debug("figure 1 pass", "pass", n, "elapsed", time.Since(start).Round(time.Millisecond))
 		}(time.Now())
 		return pass(ctx, visit)
 	}
+}
+
+// figureProgress is what reproduce's figure phase has done: Figure 1's
+// passes over the spill, and the files written.
+type figureProgress struct {
+	passes, written, files atomic.Int64
+}
+
+// line is the progress line of the figure phase.
+func (p *figureProgress) line(time.Duration) string {
+	s := "reproduce: figures and report"
+	if n := p.passes.Load(); n > 0 {
+		s += fmt.Sprintf(", Figure 1 pass %d", n)
+	}
+	if n := p.files.Load(); n > 0 {
+		s += fmt.Sprintf(", %d of %d files written", p.written.Load(), n)
+	}
+	return s
+}
+
+// counting returns files whose writes are counted in p.
+func (p *figureProgress) counting(files []outFile) []outFile {
+	p.files.Store(int64(len(files)))
+	out := make([]outFile, len(files))
+	for i, f := range files {
+		out[i] = outFile{f.name, func(w io.Writer) error {
+			defer p.written.Add(1)
+			return f.write(w)
+		}}
+	}
+	return out
 }
 
 func b2i(b bool) int {
