@@ -284,19 +284,50 @@ type outFile struct {
 }
 
 // writeFiles writes each file atomically into dir, several at a time (a
-// figure's PNG takes a core for a while); each file's bytes do not depend on
-// the others.
+// figure's PNG takes a core for a while), starting them in order; each
+// file's bytes do not depend on the others.
 func (e *env) writeFiles(dir string, files []outFile) error {
+	return e.writeFilesAfter(dir, files, nil, nil)
+}
+
+// writeFilesAfter is writeFiles of now and later, where writing a file of
+// later waits for work still under way, done when ready is closed. A writer
+// takes the next file of later once ready is closed, else the next of now:
+// none waits while a file of now is left, and the files of later start as
+// soon as they can.
+func (e *env) writeFilesAfter(dir string, now, later []outFile, ready <-chan struct{}) error {
+	var mu sync.Mutex
+	next := func() (outFile, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		isReady := false
+		select {
+		case <-ready:
+			isReady = true
+		default:
+		}
+		var f outFile
+		switch {
+		case len(later) > 0 && (isReady || len(now) == 0):
+			f, later = later[0], later[1:]
+		case len(now) > 0:
+			f, now = now[0], now[1:]
+		default:
+			return f, false
+		}
+		return f, true
+	}
 	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for _, f := range files {
+	for range runtime.GOMAXPROCS(0) {
 		g.Go(func() error {
-			start := time.Now()
-			path := filepath.Join(dir, f.name)
-			if err := atomicfile.WriteFile(path, func(w *bufio.Writer) error { return f.write(w) }); err != nil {
-				return err
+			for f, ok := next(); ok; f, ok = next() {
+				start := time.Now()
+				path := filepath.Join(dir, f.name)
+				if err := atomicfile.WriteFile(path, func(w *bufio.Writer) error { return f.write(w) }); err != nil {
+					return err
+				}
+				e.log.Debug("wrote", "file", path, "elapsed", time.Since(start).Round(time.Millisecond))
 			}
-			e.log.Debug("wrote", "file", path, "elapsed", time.Since(start).Round(time.Millisecond))
 			return nil
 		})
 	}

@@ -40,11 +40,10 @@ func TestFigureProgress(t *testing.T) {
 		t.Errorf("line %q", got)
 	}
 	boom := errors.New("boom")
-	files := p.counting([]outFile{
+	files, later := p.counting([]outFile{
 		{"a", func(w io.Writer) error { _, err := io.WriteString(w, "a"); return err }},
 		{"b", func(io.Writer) error { return boom }},
-		{"c", func(io.Writer) error { return nil }},
-	})
+	}, []outFile{{"c", func(io.Writer) error { return nil }}})
 	p.passes.Store(3)
 	var b bytes.Buffer
 	if err := files[0].write(&b); err != nil || b.String() != "a" {
@@ -55,5 +54,8 @@ func TestFigureProgress(t *testing.T) {
 	}
 	if got, want := p.line(0), "reproduce: figures and report, Figure 1 pass 3, 2 of 3 files written"; got != want {
 		t.Errorf("line %q, want %q", got, want)
+	}
+	if err := later[0].write(&b); err != nil || p.written.Load() != 3 {
+		t.Errorf("third write: %v, %d written", err, p.written.Load())
 	}
 }

@@ -272,7 +272,7 @@ func runReproduce(cmd *cobra.Command, e *env, o *reproduceOptions) error {
 	var fp figureProgress
 	bar = e.startProgress(fp.line)
 	defer bar.Stop()
-	fin, err := reproduceFigures(ctx, e, o, spill, &res, rows1, rows2, &sum, &fp)
+	fin, fig1Ready, err := reproduceFigures(ctx, e, o, spill, &res, rows1, rows2, &sum, &fp)
 	if err != nil {
 		return err
 	}
@@ -292,18 +292,24 @@ func runReproduce(cmd *cobra.Command, e *env, o *reproduceOptions) error {
 		sum.Files = append(sum.Files, filepath.Join("figures", f.Name))
 	}
 	// The figures are written first, PNGs first among them (drawing them
-	// takes longest), and among each those that wait for Figure 1 last.
-	rank := func(f figures.File) int { return 2*b2i(!strings.HasSuffix(f.Name, ".png")) + b2i(f.Waits) }
-	slices.SortStableFunc(built, func(a, b figures.File) int { return rank(a) - rank(b) })
-	var figFiles []outFile
+	// takes longest), then the other files; those that need Figure 1 as
+	// soon as it is computed.
+	isPNG := func(f figures.File) int { return b2i(strings.HasSuffix(f.Name, ".png")) }
+	slices.SortStableFunc(built, func(a, b figures.File) int { return isPNG(b) - isPNG(a) })
+	var now, later []outFile
 	for _, f := range built {
-		figFiles = append(figFiles, outFile{filepath.Join("figures", f.Name), f.Write})
+		of := outFile{filepath.Join("figures", f.Name), f.Write}
+		if f.Waits {
+			later = append(later, of)
+		} else {
+			now = append(now, of)
+		}
 	}
 	sum.Files = append(sum.Files, "summary.json")
 	sum.Elapsed = time.Since(start).Seconds()
 	files = append(files, outFile{"summary.json", func(w io.Writer) error { return writeJSON(w, sum) }})
-	files = fp.counting(append(figFiles, files...))
-	if err := e.writeFiles(o.out, files); err != nil {
+	now, later = fp.counting(append(now, files...), later)
+	if err := e.writeFilesAfter(o.out, now, later, fig1Ready); err != nil {
 		return err
 	}
 	bar.Stop()
@@ -345,7 +351,7 @@ type reproduceSummary struct {
 }
 
 // reproduceFigures turns the pass's results into the figures' inputs.
-func reproduceFigures(ctx context.Context, e *env, o *reproduceOptions, spill *durationSpill, res *reproduction, rows1, rows2 []tables.Row, sum *reproduceSummary, fp *figureProgress) (figures.Inputs, error) {
+func reproduceFigures(ctx context.Context, e *env, o *reproduceOptions, spill *durationSpill, res *reproduction, rows1, rows2 []tables.Row, sum *reproduceSummary, fp *figureProgress) (figures.Inputs, <-chan struct{}, error) {
 	fin := figures.Inputs{Table1: rows1, Table2: rows2}
 	for i := range res.replay {
 		p := &res.replay[i]
@@ -364,13 +370,17 @@ func reproduceFigures(ctx context.Context, e *env, o *reproduceOptions, spill *d
 	// Figure 1 is computed while the files that do not need it are
 	// written; those that do wait for it.
 	fig1 := sync.OnceValues(func() (*figures.Fig1, error) { return reproduceFigure1(ctx, e, o, spill, &fp.passes) })
-	go fig1() //nolint:errcheck // its error is every waiting file's
+	ready := make(chan struct{})
+	go func() {
+		defer close(ready)
+		fig1() //nolint:errcheck // its error is every waiting file's
+	}()
 	fin.Figure1 = fig1
 	// Figure 2: the --pair one, or the first candidate in (probe, anchor) order.
 	pairKey := ""
 	if res.fig2 == nil {
 		if o.pair != "" {
-			return fin, usagef("--pair %s: no such pair in the input", o.pair)
+			return fin, nil, usagef("--pair %s: no such pair in the input", o.pair)
 		}
 		fin.Notes = append(fin.Notes, "Figure 2 was skipped: no pair has at least 4 segments and mixed zones.")
 		e.log.Warn("figure 2 skipped: no pair with 4+ segments and mixed zones; choose one with --pair")
@@ -381,11 +391,11 @@ func reproduceFigures(ctx context.Context, e *env, o *reproduceOptions, spill *d
 		})
 		tp := res.tables[i]
 		if !tp.Eligible {
-			return fin, usagef("--pair %s: the pair is not eligible (%d paired tests), so it has no segments", o.pair, tp.N)
+			return fin, nil, usagef("--pair %s: the pair is not eligible (%d paired tests), so it has no segments", o.pair, tp.N)
 		}
 		f2, err := figures.Figure2(*res.fig2, figures.SegPair{PairKey: k, Segments: tp.Segments, Mixed: tp.Mixed}, tp.Class.Zone)
 		if err != nil {
-			return fin, err
+			return fin, nil, err
 		}
 		fin.Fig2 = f2
 		pairKey = k.String()
@@ -396,14 +406,14 @@ func reproduceFigures(ctx context.Context, e *env, o *reproduceOptions, spill *d
 	}
 	var js bytes.Buffer
 	if err := writeJSON(&js, sum); err != nil {
-		return fin, err
+		return fin, nil, err
 	}
 	s, err := figures.ReadSummary(&js)
 	if err != nil {
-		return fin, err
+		return fin, nil, err
 	}
 	fin.Summaries = []figures.NamedSummary{{Name: "reproduce", Summary: s}}
-	return fin, nil
+	return fin, ready, nil
 }
 
 // figure1InMemory is the number of tests up to which reproduce computes
@@ -460,17 +470,20 @@ func (p *figureProgress) line(time.Duration) string {
 	return s
 }
 
-// counting returns files whose writes are counted in p.
-func (p *figureProgress) counting(files []outFile) []outFile {
-	p.files.Store(int64(len(files)))
-	out := make([]outFile, len(files))
-	for i, f := range files {
-		out[i] = outFile{f.name, func(w io.Writer) error {
-			defer p.written.Add(1)
-			return f.write(w)
-		}}
+// counting returns the files of both lists with their writes counted in p.
+func (p *figureProgress) counting(now, later []outFile) ([]outFile, []outFile) {
+	p.files.Store(int64(len(now) + len(later)))
+	count := func(files []outFile) []outFile {
+		out := make([]outFile, len(files))
+		for i, f := range files {
+			out[i] = outFile{f.name, func(w io.Writer) error {
+				defer p.written.Add(1)
+				return f.write(w)
+			}}
+		}
+		return out
 	}
-	return out
+	return count(now), count(later)
 }
 
 func b2i(b bool) int {
