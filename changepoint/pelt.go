@@ -33,13 +33,13 @@ const costMinSize = 1
 type Config struct {
 	// MinSize is the minimum segment length. Values below 1 act as 1, as in
 	// ruptures (Pelt uses max(min_size, CostL2.min_size)).
-	MinSize int
+	MinSize int `json:"min_size"`
 	// Jump is the grid of candidate breakpoints: every breakpoint except the
 	// series end is a multiple of Jump. Must be >= 1.
-	Jump int
+	Jump int `json:"jump"`
 	// Penalty is added once per segment. ruptures expects it > 0; any value
 	// is accepted here and follows Python's semantics (NaN compares false).
-	Penalty float64
+	Penalty float64 `json:"penalty"`
 }
 
 // DefaultConfig returns the artefacts' parameters: min_size 30, jump 5,

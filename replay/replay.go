@@ -17,14 +17,14 @@ import (
 
 // Config holds the replay parameters.
 type Config struct {
-	Gammas    []float64    // EXP3 exploration rates, each replayed separately (artefacts: 0.1)
-	Runs      int          // runs per pair and gamma (100)
-	Seed      string       // Python random.Random seed of each (pair, gamma) (artefacts: "test")
-	Train     int          // rounds with index <= Train are not scored (30); the score divides by N - Train
-	MaxWeight float64      // EXP3 weight sum after rescaling (100)
-	MinTests  int          // eligibility (150 paired tests)
-	Stats     stats.Config // classification, for zones and the probe's family
-	Workers   int          // <= 0: GOMAXPROCS
+	Gammas    []float64    `json:"gammas"`         // EXP3 exploration rates, each replayed separately (artefacts: 0.1)
+	Runs      int          `json:"runs"`           // runs per pair and gamma (100)
+	Seed      string       `json:"seed"`           // Python random.Random seed of each (pair, gamma) (artefacts: "test")
+	Train     int          `json:"train"`          // rounds with index <= Train are not scored (30); the score divides by N - Train
+	MaxWeight float64      `json:"max_weight"`     // EXP3 weight sum after rescaling (100)
+	MinTests  int          `json:"min_tests"`      // eligibility (150 paired tests)
+	Stats     stats.Config `json:"classification"` // classification, for zones and the probe's family
+	Workers   int          `json:"-"`              // <= 0: GOMAXPROCS
 }
 
 // DefaultConfig reproduces the artefacts.

@@ -41,9 +41,9 @@ func (z Zone) BestPath() string {
 
 // Config holds the classification parameters.
 type Config struct {
-	Trim       float64 // fraction trimmed from each end before the test (0.1)
-	Alpha      float64 // p-value above which neither family is better (0.02)
-	Confidence float64 // confidence level of the interval (0.95)
+	Trim       float64 `json:"trim"`       // fraction trimmed from each end before the test (0.1)
+	Alpha      float64 `json:"alpha"`      // p-value above which neither family is better (0.02)
+	Confidence float64 `json:"confidence"` // confidence level of the interval (0.95)
 }
 
 // DefaultConfig is the artefacts' classification.

@@ -15,10 +15,10 @@ import (
 
 // Config holds every parameter of the tables stage.
 type Config struct {
-	MinTests int                // eligibility: at least this many paired tests
-	Stats    stats.Config       // classification of pairs and segments
-	Pelt     changepoint.Config // change-point detection on each family
-	Workers  int                // <= 0: GOMAXPROCS
+	MinTests int                `json:"min_tests"`      // eligibility: at least this many paired tests
+	Stats    stats.Config       `json:"classification"` // classification of pairs and segments
+	Pelt     changepoint.Config `json:"pelt"`           // change-point detection on each family
+	Workers  int                `json:"-"`              // <= 0: GOMAXPROCS
 }
 
 // DefaultConfig reproduces the artefacts.

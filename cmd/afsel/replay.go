@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/afsel/afsel/pipeline"
+
 	"github.com/spf13/cobra"
 
 	"github.com/afsel/afsel/bandit"
@@ -19,12 +21,9 @@ import (
 	"github.com/afsel/afsel/stats"
 )
 
+// replayOptions are the options of replay and sweep.
 type replayOptions struct {
-	input   inputFlags
-	out     string
-	profile string
-	gammas  []float64
-	cfg     replay.Config
+	*studyOptions
 	// policies is --policies, replay only; pc is its parsed form.
 	policies string
 	pc       replay.PolicyConfig
@@ -32,56 +31,14 @@ type replayOptions struct {
 
 func addReplayFlags(cmd *cobra.Command, o *replayOptions) {
 	f := cmd.Flags()
-	o.input.addFlags(f)
-	f.StringVarP(&o.out, "out", "o", "", "output directory (created if missing)")
-	f.StringVar(&o.profile, "profile", "artefacts", `"artefacts" (the authors' code) or "paper" (the prose: 60 training rounds, 98% CI)`)
-	addEXP3Flags(f, &o.cfg)
-	f.IntVar(&o.cfg.MinTests, "min-tests", o.cfg.MinTests, "paired tests a pair needs to be eligible")
-	f.Float64Var(&o.cfg.Stats.Confidence, "confidence", o.cfg.Stats.Confidence, "confidence level of the Welch interval (zones, probe family)")
-	f.Float64Var(&o.cfg.Stats.Alpha, "alpha", o.cfg.Stats.Alpha, "p-value above which neither family is better")
-	f.Float64Var(&o.cfg.Stats.Trim, "trim", o.cfg.Stats.Trim, "fraction trimmed from each end of each family before the test")
-	f.IntVar(&o.cfg.Workers, "workers", 0, "worker goroutines (default: all cores)")
+	o.addStudyFlags(f, "")
+	o.addEXP3Flags(f)
 }
 
-// addEXP3Flags binds the replay's EXP3 parameters.
-func addEXP3Flags(f interface {
-	Float64Var(p *float64, name string, value float64, usage string)
-	IntVar(p *int, name string, value int, usage string)
-	StringVar(p *string, name string, value string, usage string)
-}, c *replay.Config) {
-	f.IntVar(&c.Runs, "runs", c.Runs, "EXP3 runs per pair (the median is reported)")
-	f.StringVar(&c.Seed, "seed", c.Seed, "Python random.Random string seed of every (pair, gamma)")
-	f.IntVar(&c.Train, "train", c.Train, "rounds 0..train are not scored; scores divide by N - train")
-	f.Float64Var(&c.MaxWeight, "max-weight", c.MaxWeight, "EXP3 weight sum after rescaling (weights floored at 1)")
-}
-
-// applyProfile applies --profile to the settings whose flags were not set
-// explicitly: "paper" means a 98% interval and, where there is a replay,
-// 60 training rounds (train may be nil).
-func applyProfile(cmd *cobra.Command, profile string, st *stats.Config, train *int) error {
-	switch profile {
-	case "artefacts":
-	case "paper":
-		if !cmd.Flags().Changed("confidence") {
-			st.Confidence = stats.PaperConfig().Confidence
-		}
-		if train != nil && !cmd.Flags().Changed("train") {
-			*train = replay.PaperTrain
-		}
-	default:
-		return usagef("--profile %q: want artefacts or paper", profile)
-	}
-	return nil
-}
-
-func (o *replayOptions) resolve(cmd *cobra.Command) error {
-	if err := o.input.check(o.out); err != nil {
+func (o *replayOptions) resolve(cmd *cobra.Command, s pipeline.Stages) error {
+	if err := o.studyOptions.resolve(cmd, s); err != nil {
 		return err
 	}
-	if err := applyProfile(cmd, o.profile, &o.cfg.Stats, &o.cfg.Train); err != nil {
-		return err
-	}
-	o.cfg.Gammas = o.gammas
 	if o.policies != "" {
 		specs, err := bandit.ParseSpecs(o.policies)
 		if err != nil {
@@ -92,17 +49,12 @@ func (o *replayOptions) resolve(cmd *cobra.Command) error {
 			return usagef("--policies: %v", err)
 		}
 	}
-	if o.cfg.Workers < 0 {
-		return usagef("--workers %d: want 0 (all cores) or more", o.cfg.Workers)
-	}
-	if err := o.cfg.Validate(); err != nil {
-		return usageError{err}
-	}
 	return nil
 }
 
 func newReplayCmd(e *env) *cobra.Command {
-	o := &replayOptions{cfg: replay.DefaultConfig()}
+	o := &replayOptions{studyOptions: newStudyOptions()}
+	stages := pipeline.Stages{Replay: true, Sweep: false}
 	cmd := &cobra.Command{
 		Use:   "replay --input FILE --out DIR",
 		Short: "Replay EXP3 over every pair against fixed-choice baselines",
@@ -135,10 +87,10 @@ ucb1[:c=C], swucb[:window=W,c=C], ducb[:discount=D,c=C], ts), also:
   afsel replay --input tests.arrow --out out/ --policies v6,best,he,he:delay=0,race,exp3,ucb1,ts`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.resolve(cmd); err != nil {
+			if err := o.resolve(cmd, stages); err != nil {
 				return err
 			}
-			return runReplay(cmd, e, o, false)
+			return runReplay(cmd, e, o, stages)
 		},
 	}
 	addReplayFlags(cmd, o)
@@ -148,7 +100,8 @@ ucb1[:c=C], swucb[:window=W,c=C], ducb[:discount=D,c=C], ts), also:
 }
 
 func newSweepCmd(e *env) *cobra.Command {
-	o := &replayOptions{cfg: replay.DefaultConfig()}
+	o := &replayOptions{studyOptions: newStudyOptions()}
+	stages := pipeline.Stages{Replay: true, Sweep: true}
 	cmd := &cobra.Command{
 		Use:   "sweep --input FILE --out DIR --gamma G1,G2,...",
 		Short: "Replay at several gammas and summarise per gamma and zone",
@@ -161,10 +114,10 @@ artefacts do, so the gamma 0.1 results equal 'afsel replay') and write:
 		Example: `  afsel sweep --input testdata/golden/data.csv.gz --out sweep/ --gamma 0.01,0.02,0.05,0.1,0.2,0.5,1`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.resolve(cmd); err != nil {
+			if err := o.resolve(cmd, stages); err != nil {
 				return err
 			}
-			return runReplay(cmd, e, o, true)
+			return runReplay(cmd, e, o, stages)
 		},
 	}
 	addReplayFlags(cmd, o)
@@ -173,20 +126,21 @@ artefacts do, so the gamma 0.1 results equal 'afsel replay') and write:
 }
 
 type replaySummary struct {
-	Command     string       `json:"command"`
-	Version     string       `json:"version"`
-	Input       inputInfo    `json:"input"`
-	Parameters  replayParams `json:"parameters"`
-	Rows        ingest.Stats `json:"rows"`
-	Probes      int          `json:"probes"`
-	Pairs       int          `json:"pairs"`
-	Eligible    int          `json:"eligible_pairs"`
-	Ineligible  int          `json:"ineligible_pairs"`
-	NoFamily    int          `json:"eligible_pairs_without_probe_family"`
-	Steps       int64        `json:"exp3_steps"`
-	Elapsed     float64      `json:"elapsed_seconds"`
-	StepsPerSec float64      `json:"exp3_steps_per_second"`
-	Files       []string     `json:"files"`
+	Command     string         `json:"command"`
+	Version     string         `json:"version"`
+	Input       inputInfo      `json:"input"`
+	Profile     string         `json:"profile"`
+	Parameters  *replay.Config `json:"replay_parameters"`
+	Rows        ingest.Stats   `json:"rows"`
+	Probes      int            `json:"probes"`
+	Pairs       int            `json:"pairs"`
+	Eligible    int            `json:"eligible_pairs"`
+	Ineligible  int            `json:"ineligible_pairs"`
+	NoFamily    int            `json:"eligible_pairs_without_probe_family"`
+	Steps       int64          `json:"exp3_steps"`
+	Elapsed     float64        `json:"elapsed_seconds"`
+	StepsPerSec float64        `json:"exp3_steps_per_second"`
+	Files       []string       `json:"files"`
 	// Policies: with --policies only.
 	Policies []policySteps `json:"policies,omitempty"`
 }
@@ -196,29 +150,30 @@ type policySteps struct {
 	Steps int64  `json:"steps"`
 }
 
-type replayParams struct {
-	Profile    string    `json:"profile"`
-	Gammas     []float64 `json:"gammas"`
-	Runs       int       `json:"runs"`
-	Seed       string    `json:"seed"`
-	Train      int       `json:"train"`
-	MaxWeight  float64   `json:"max_weight"`
-	MinTests   int       `json:"min_tests"`
-	Confidence float64   `json:"confidence"`
-	Alpha      float64   `json:"alpha"`
-	Trim       float64   `json:"trim"`
+func runReplay(cmd *cobra.Command, e *env, o *replayOptions, s pipeline.Stages) error {
+	if len(o.pc.Specs) > 0 {
+		return runPolicies(cmd, e, o)
+	}
+	res, _, err := runStudy(cmd, e, o.studyOptions, s)
+	if err != nil {
+		return err
+	}
+	printReplaySummary(e.stdout, res.Replay, o.cfg.Replay.Gammas)
+	return nil
 }
 
-func runReplay(cmd *cobra.Command, e *env, o *replayOptions, sweep bool) error {
+func runPolicies(cmd *cobra.Command, e *env, o *replayOptions) error {
+	sweep := false
+	rc := o.cfg.Replay
 	start := time.Now()
 	var res *replay.Result
 	var pres *replay.PolicyResult
 	info, err := e.overPairs(cmd.Context(), cmd.Name(), o.input, o.out, func(ctx context.Context, open pairs.Opener, prog *pairs.Progress) (ingest.Stats, error) {
 		var err error
 		if len(o.pc.Specs) > 0 {
-			res, pres, err = replay.RunWithPolicies(ctx, open, o.cfg, o.pc, prog)
+			res, pres, err = replay.RunWithPolicies(ctx, open, rc, o.pc, prog)
 		} else {
-			res, err = replay.Run(ctx, open, o.cfg, prog)
+			res, err = replay.Run(ctx, open, rc, prog)
 		}
 		if err != nil {
 			return ingest.Stats{}, err
@@ -230,13 +185,9 @@ func runReplay(cmd *cobra.Command, e *env, o *replayOptions, sweep bool) error {
 	}
 	elapsed := time.Since(start).Seconds()
 	sum := replaySummary{
-		Command: cmd.Name(), Version: buildVersion(), Input: info,
-		Parameters: replayParams{
-			Profile: o.profile, Gammas: o.cfg.Gammas, Runs: o.cfg.Runs, Seed: o.cfg.Seed, Train: o.cfg.Train,
-			MaxWeight: o.cfg.MaxWeight, MinTests: o.cfg.MinTests,
-			Confidence: o.cfg.Stats.Confidence, Alpha: o.cfg.Stats.Alpha, Trim: o.cfg.Stats.Trim,
-		},
-		Rows: res.Rows, Probes: res.Group.Probes, Pairs: res.Group.Pairs,
+		Command: cmd.Name(), Version: buildVersion(), Input: info, Profile: o.profile,
+		Parameters: &rc,
+		Rows:       res.Rows, Probes: res.Group.Probes, Pairs: res.Group.Pairs,
 		Steps: res.Steps, Elapsed: elapsed, StepsPerSec: float64(res.Steps) / elapsed,
 	}
 	for _, p := range res.Pairs {
@@ -251,15 +202,15 @@ func runReplay(cmd *cobra.Command, e *env, o *replayOptions, sweep bool) error {
 
 	var files []outFile
 	if sweep {
-		for g, gamma := range o.cfg.Gammas {
+		for g, gamma := range rc.Gammas {
 			files = append(files, outFile{"simulation_gamma=" + strconv.FormatFloat(gamma, 'g', -1, 64) + ".csv",
 				func(w io.Writer) error { return replay.WriteSimulation(w, res.Pairs, g) }})
 		}
-		files = append(files, outFile{"sweep.csv", func(w io.Writer) error { return replay.WriteSweep(w, res.Pairs, o.cfg.Gammas) }})
+		files = append(files, outFile{"sweep.csv", func(w io.Writer) error { return replay.WriteSweep(w, res.Pairs, rc.Gammas) }})
 	} else {
 		files = append(files, outFile{"simulation.csv", func(w io.Writer) error { return replay.WriteSimulation(w, res.Pairs, 0) }})
 	}
-	files = append(files, outFile{"replay_metrics.csv", func(w io.Writer) error { return replay.WriteMetrics(w, res.Pairs, o.cfg.Gammas) }})
+	files = append(files, outFile{"replay_metrics.csv", func(w io.Writer) error { return replay.WriteMetrics(w, res.Pairs, rc.Gammas) }})
 	if pres != nil {
 		files = append(files,
 			outFile{"policies_pairs.csv", func(w io.Writer) error { return replay.WritePolicyPairs(w, pres) }},
@@ -275,13 +226,13 @@ func runReplay(cmd *cobra.Command, e *env, o *replayOptions, sweep bool) error {
 		sum.Files = append(sum.Files, f.name)
 	}
 	sum.Files = append(sum.Files, "summary.json")
-	files = append(files, outFile{"summary.json", func(w io.Writer) error { return writeJSON(w, sum) }})
+	files = append(files, outFile{"summary.json", func(w io.Writer) error { return pipeline.WriteJSON(w, sum) }})
 	if err := e.writeFiles(o.out, files); err != nil {
 		return err
 	}
 	e.log.Info(cmd.Name()+" done", "pairs", sum.Pairs, "eligible", sum.Eligible, "steps", res.Steps,
 		"elapsed", time.Since(start).Round(time.Millisecond), "ns_per_step", math.Round(elapsed*1e9/float64(max(res.Steps, 1))))
-	printReplaySummary(e.stdout, res.Pairs, o.cfg.Gammas)
+	printReplaySummary(e.stdout, res.Pairs, rc.Gammas)
 	if pres != nil {
 		printPolicySummary(e.stdout, pres)
 	}

@@ -1,0 +1,225 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/afsel/afsel/figures"
+	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/pipeline"
+)
+
+// studyOptions are the options of the commands that run the pipeline
+// (tables, replay, sweep, reproduce): flags bind into cfg.
+type studyOptions struct {
+	input   inputFlags
+	out     string
+	profile string
+	cfg     pipeline.Config
+	gammas  []float64 // --gamma of replay and sweep
+	pair    string    // --pair of reproduce
+}
+
+func newStudyOptions() *studyOptions { return &studyOptions{cfg: pipeline.Artefacts()} }
+
+// profileHelp describes --profile.
+func profileHelp() string {
+	var s []string
+	for _, p := range pipeline.Profiles {
+		s = append(s, fmt.Sprintf("%q (%s)", p.Name, p.Help))
+	}
+	return strings.Join(s, " or ")
+}
+
+// flagSet is what the flag binders need of a pflag.FlagSet.
+type flagSet interface {
+	Float64Var(p *float64, name string, value float64, usage string)
+	IntVar(p *int, name string, value int, usage string)
+	StringVar(p *string, name string, value string, usage string)
+}
+
+// addStudyFlags binds the flags every pipeline command takes: the input,
+// --out, --profile, eligibility and classification, --workers.
+func (o *studyOptions) addStudyFlags(f *pflag.FlagSet, outDefault string) {
+	o.input.addFlags(f)
+	f.StringVarP(&o.out, "out", "o", outDefault, "output directory (created if missing)")
+	f.StringVar(&o.profile, "profile", pipeline.ProfileArtefacts, profileHelp()+"; flags set explicitly win")
+	c := &o.cfg.Tables
+	f.Float64Var(&c.Stats.Confidence, "confidence", c.Stats.Confidence, "confidence level of the Welch interval")
+	f.Float64Var(&c.Stats.Alpha, "alpha", c.Stats.Alpha, "p-value above which neither family is better")
+	f.Float64Var(&c.Stats.Trim, "trim", c.Stats.Trim, "fraction trimmed from each end of each family before the test")
+	f.IntVar(&c.MinTests, "min-tests", c.MinTests, "paired tests a pair needs to be eligible")
+	f.IntVar(&o.cfg.Workers, "workers", 0, "worker goroutines (default: all cores)")
+}
+
+// addPeltFlags binds the change-point parameters.
+func (o *studyOptions) addPeltFlags(f flagSet) {
+	c := &o.cfg.Tables.Pelt
+	f.IntVar(&c.MinSize, "pelt-min-size", c.MinSize, "PELT minimum segment length")
+	f.IntVar(&c.Jump, "pelt-jump", c.Jump, "PELT grid of candidate change points")
+	f.Float64Var(&c.Penalty, "pelt-penalty", c.Penalty, "PELT penalty per change point")
+}
+
+// addEXP3Flags binds the replay's EXP3 parameters but the gammas.
+func (o *studyOptions) addEXP3Flags(f flagSet) {
+	c := &o.cfg.Replay
+	f.IntVar(&c.Runs, "runs", c.Runs, "EXP3 runs per pair (the median is reported)")
+	f.StringVar(&c.Seed, "seed", c.Seed, "Python random.Random string seed of every (pair, gamma)")
+	f.IntVar(&c.Train, "train", c.Train, "rounds 0..train are not scored; scores divide by N - train")
+	f.Float64Var(&c.MaxWeight, "max-weight", c.MaxWeight, "EXP3 weight sum after rescaling (weights floored at 1)")
+}
+
+// resolve starts the config from --profile under the flags set explicitly,
+// then validates the flags and the config for the stages.
+func (o *studyOptions) resolve(cmd *cobra.Command, s pipeline.Stages) error {
+	// Without --input, reproduce runs on the embedded data.
+	if len(o.input.patterns) == 0 && cmd.Name() != "reproduce" {
+		return usagef("--input is required")
+	}
+	if o.out == "" {
+		return usagef("--out is required")
+	}
+	if len(o.input.patterns) > 0 {
+		if err := o.input.expand("--input"); err != nil {
+			return err
+		}
+	}
+	if err := applyProfile(cmd.Flags(), o.profile, &o.cfg); err != nil {
+		return err
+	}
+	if o.gammas != nil {
+		o.cfg.Replay.Gammas = o.gammas
+	}
+	if o.pair != "" {
+		k, err := figures.ParsePairKey(o.pair)
+		if err != nil {
+			return usagef("--pair: %v", err)
+		}
+		o.cfg.Figures.Pair = &k
+	}
+	if err := validateStudyFlags(o.cfg); err != nil {
+		return err
+	}
+	o.cfg.TempDir = o.out
+	o.cfg.Normalize()
+	if err := o.cfg.Validate(s); err != nil {
+		return usageError{err}
+	}
+	return nil
+}
+
+// applyProfile sets cfg to the named profile, keeping the values of the
+// flags set explicitly, which are bound into cfg or elsewhere.
+func applyProfile(fs *pflag.FlagSet, name string, cfg *pipeline.Config) error {
+	p, err := pipeline.Profile(name)
+	if err != nil {
+		return usagef("--profile: %v", err)
+	}
+	var restore []func() error
+	fs.Visit(func(f *pflag.Flag) {
+		if sv, ok := f.Value.(pflag.SliceValue); ok {
+			v := sv.GetSlice()
+			restore = append(restore, func() error { return sv.Replace(v) })
+			return
+		}
+		v := f.Value.String()
+		restore = append(restore, func() error { return f.Value.Set(v) })
+	})
+	*cfg = p
+	for _, r := range restore {
+		if err := r(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateStudyFlags checks the values of the flags bound into c, naming
+// the flag.
+func validateStudyFlags(c pipeline.Config) error {
+	switch s := c.Tables.Stats; {
+	case !(s.Confidence > 0 && s.Confidence < 1):
+		return usagef("--confidence %v: want a level in (0, 1)", s.Confidence)
+	case !(s.Alpha >= 0 && s.Alpha <= 1):
+		return usagef("--alpha %v: want a probability in [0, 1]", s.Alpha)
+	case !(s.Trim >= 0 && s.Trim < 0.5):
+		return usagef("--trim %v: want a fraction in [0, 0.5)", s.Trim)
+	case c.Tables.MinTests < 2:
+		return usagef("--min-tests %d: want at least 2", c.Tables.MinTests)
+	case c.Workers < 0:
+		return usagef("--workers %d: want 0 (all cores) or more", c.Workers)
+	case c.Figures.Points < 2:
+		return usagef("--points %d: want at least 2", c.Figures.Points)
+	}
+	return nil
+}
+
+// runStudy runs the stages on the input, showing progress, and writes the
+// files into --out.
+func runStudy(cmd *cobra.Command, e *env, o *studyOptions, s pipeline.Stages) (*pipeline.Result, *pipeline.Summary, error) {
+	in := o.studyInput()
+	mon := &pipeline.Monitor{Log: e.log}
+	name := cmd.Name()
+	bar := e.startProgress(func(el time.Duration) string {
+		n := mon.Analysis.Pairs.Load()
+		return fmt.Sprintf("%s: %d probes, %d pairs, %.0f pairs/s", name, mon.Analysis.Probes.Load(), n, float64(n)/el.Seconds())
+	})
+	res, err := pipeline.Run(cmd.Context(), in, o.cfg, s, mon)
+	bar.Stop()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer res.Close()
+	bar = e.startProgress(func(time.Duration) string { return writeLine(name, s, mon) })
+	sum, err := res.Write(cmd.Context(), o.out, pipeline.Provenance{Command: name, Version: buildVersion()}, mon)
+	bar.Stop()
+	switch {
+	case errors.Is(err, pipeline.ErrNoSuchPair), errors.Is(err, pipeline.ErrPairIneligible):
+		return nil, nil, usageError{err}
+	case err != nil:
+		return nil, nil, err
+	}
+	e.log.Info(name+" done", "pairs", sum.Pairs, "eligible", sum.Eligible, "steps", sum.Steps,
+		"elapsed", time.Duration(sum.Elapsed*float64(time.Second)).Round(time.Millisecond))
+	return res, sum, nil
+}
+
+// writeLine is the progress line while the files are written.
+func writeLine(name string, s pipeline.Stages, mon *pipeline.Monitor) string {
+	line := name + ": writing"
+	if s.Figures {
+		line = name + ": figures and report"
+	}
+	if n := mon.Fig1Pass.Load(); n > 0 {
+		line += fmt.Sprintf(", Figure 1 pass %d", n)
+	}
+	if n := mon.Files.Load(); n > 0 {
+		line += fmt.Sprintf(", %d of %d files written", mon.Written.Load(), n)
+	}
+	return line
+}
+
+// studyInput is the input files, or without --input the embedded data.
+func (o *studyOptions) studyInput() pipeline.Input {
+	if len(o.input.files) == 0 {
+		in := pipeline.GzipCSVInput(defaultDataName, defaultData)
+		open := in.Open
+		in.Open = func() (ingest.Reader, error) {
+			tuneGC(int64(len(defaultData)))
+			return open()
+		}
+		return in
+	}
+	in := pipeline.FileInput(o.input.files, ingest.Format(o.input.format), ingest.Options{SkipBadRows: o.input.skipBadRows})
+	open := in.Open
+	in.Open = func() (ingest.Reader, error) {
+		tuneGC(inputBytes(o.input.files))
+		return open()
+	}
+	return in
+}

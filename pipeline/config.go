@@ -1,0 +1,133 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/afsel/afsel/figures"
+	"github.com/afsel/afsel/pairs"
+	"github.com/afsel/afsel/replay"
+	"github.com/afsel/afsel/stats"
+	"github.com/afsel/afsel/tables"
+)
+
+// Stages selects what a run computes and writes. The pairs are grouped and
+// counted whatever the selection.
+type Stages struct {
+	Tables  bool // Tables 1 and 2: table1.csv, table2.csv, flows.csv, change_points.csv
+	Replay  bool // the EXP3 replay: simulation.csv, replay_metrics.csv
+	Sweep   bool // with Replay: one simulation_gamma=G.csv per gamma and sweep.csv instead of simulation.csv
+	Figures bool // with Tables and Replay: figures/ (Figures 1, 2, 4, coverage) and the report
+}
+
+// Config is every parameter of a run. Its JSON form is what summary.json
+// records of it.
+type Config struct {
+	// Profile names the profile the config started from.
+	Profile string `json:"profile"`
+	// Tables holds the eligibility, classification and change-point
+	// parameters; the replay classifies with the same MinTests and Stats.
+	Tables tables.Config `json:"tables_parameters"`
+	// Replay holds the EXP3 parameters; its MinTests, Stats and Workers
+	// are Tables' (see Normalize).
+	Replay  replay.Config `json:"replay_parameters"`
+	Figures FiguresConfig `json:"figures_parameters"`
+	// Workers is the number of probes analysed at once; <= 0 means
+	// GOMAXPROCS. Outputs do not depend on it.
+	Workers int `json:"-"`
+	// TempDir is where Figure 1's spill file goes when it outgrows memory
+	// (the output directory's file system: a temporary directory may be a
+	// small in-memory one). Empty means os.TempDir().
+	TempDir string `json:"-"`
+}
+
+// FiguresConfig holds the figures' parameters.
+type FiguresConfig struct {
+	Points int `json:"points"` // bound on the points of each CDF in the figures' CSVs and plots
+	// Pair is Figure 2's pair; nil means the first in (probe, anchor)
+	// order with at least 4 segments and mixed zones.
+	Pair *figures.PairKey `json:"pair,omitempty"`
+}
+
+// Profile names.
+const (
+	ProfileArtefacts = "artefacts"
+	ProfilePaper     = "paper"
+)
+
+// Artefacts is the profile of the authors' code, which produced the
+// published numbers: afsel's default.
+func Artefacts() Config {
+	return Config{
+		Profile: ProfileArtefacts,
+		Tables:  tables.DefaultConfig(),
+		Replay:  replay.DefaultConfig(),
+		Figures: FiguresConfig{Points: figures.DefaultPoints},
+	}
+}
+
+// Paper is the profile of the paper's prose where it differs from the
+// code: a 98% confidence interval and 60 training rounds.
+func Paper() Config {
+	c := Artefacts()
+	c.Profile = ProfilePaper
+	c.Tables.Stats = stats.PaperConfig()
+	c.Replay.Train = replay.PaperTrain
+	return c
+}
+
+// Profiles are the profiles by name, in the order help lists them.
+var Profiles = []struct {
+	Name   string
+	Config func() Config
+	Help   string
+}{
+	{ProfileArtefacts, Artefacts, "the authors' code"},
+	{ProfilePaper, Paper, "the paper's prose: 98% CI, 60 training rounds"},
+}
+
+// ErrProfile is wrapped by Profile's error for an unknown name.
+var ErrProfile = errors.New("unknown profile")
+
+// Profile returns the named profile.
+func Profile(name string) (Config, error) {
+	for _, p := range Profiles {
+		if p.Name == name {
+			return p.Config(), nil
+		}
+	}
+	return Config{}, fmt.Errorf("%w %q: want %s or %s", ErrProfile, name, ProfileArtefacts, ProfilePaper)
+}
+
+// Normalize gives the replay the tables' eligibility and classification
+// and the run's workers: one pass classifies each pair once, for both.
+func (c *Config) Normalize() {
+	c.Replay.MinTests, c.Replay.Stats = c.Tables.MinTests, c.Tables.Stats
+	c.Tables.Workers, c.Replay.Workers = c.Workers, c.Workers
+}
+
+// Validate reports whether c is usable for the stages s, after Normalize.
+func (c Config) Validate(s Stages) error {
+	if err := c.Tables.Pelt.Validate(); err != nil {
+		return err
+	}
+	if s.Replay {
+		if err := c.Replay.Validate(); err != nil {
+			return err
+		}
+	}
+	switch {
+	case s.Sweep && !s.Replay:
+		return errors.New("pipeline: the sweep needs the replay")
+	case s.Figures && !(s.Tables && s.Replay):
+		return errors.New("pipeline: the figures need the tables and the replay")
+	case s.Figures && c.Figures.Points < 2:
+		return fmt.Errorf("pipeline: points %d: want at least 2", c.Figures.Points)
+	}
+	return nil
+}
+
+// pairKey is the (probe, anchor) key of a series.
+func pairKey(s *pairs.Series) figures.PairKey {
+	return figures.PairKey{Probe: s.Probe, Anchor: s.Anchor}
+}

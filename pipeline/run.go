@@ -1,0 +1,281 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/afsel/afsel/figures"
+	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/pairs"
+	"github.com/afsel/afsel/replay"
+	"github.com/afsel/afsel/stats"
+	"github.com/afsel/afsel/tables"
+)
+
+// Monitor is how a run reports what it is doing: counters a progress line
+// reads from another goroutine, and a logger. A nil *Monitor, or a nil Log,
+// reports nothing.
+type Monitor struct {
+	Log *slog.Logger
+	// Analysis counts the probes and pairs analysed so far.
+	Analysis pairs.Progress
+	// Fig1Pass is the pass of Figure 1 over the spill under way (0: none).
+	Fig1Pass atomic.Int64
+	// Written and Files count the files written and to write.
+	Written, Files atomic.Int64
+}
+
+var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+func (m *Monitor) log() *slog.Logger {
+	if m == nil || m.Log == nil {
+		return discard
+	}
+	return m.Log
+}
+
+func (m *Monitor) analysis() *pairs.Progress {
+	if m == nil {
+		return nil
+	}
+	return &m.Analysis
+}
+
+// Result is what one pass over the input computed, ready to write.
+type Result struct {
+	Config Config
+	Stages Stages
+	Input  InputInfo
+	Rows   ingest.Stats // the reader's row counts, drops by reason
+	Group  pairs.Stats
+	// Tables holds every pair's tables outputs, sorted by (probe, anchor),
+	// when Tables, or Figures, is selected.
+	Tables   []tables.Pair
+	Table1   stats.Table1
+	Table2   tables.Table2
+	Replay   []replay.Pair // every pair's replay, sorted by (probe, anchor), when Replay is selected
+	Steps    int64         // EXP3 steps simulated
+	Analysis time.Duration // reading and analysing the input
+	// Report is the figures' report, set by Write with the figures.
+	Report *figures.Report
+	fig2   *figures.PairSeries
+	spill  *durationSpill
+	start  time.Time
+}
+
+// Errors of the choice of Figure 2's pair.
+var (
+	ErrNoSuchPair     = errors.New("no such pair in the input")
+	ErrPairIneligible = errors.New("the pair is not eligible")
+)
+
+// Eligible is the number of eligible pairs.
+func (r *Result) Eligible() int {
+	if r.Stages.Tables || r.Tables != nil {
+		return r.Table1.Total()
+	}
+	n := 0
+	for i := range r.Replay {
+		if r.Replay[i].Eligible {
+			n++
+		}
+	}
+	return n
+}
+
+// Close releases what the result holds for Write (Figure 1's spill file).
+func (r *Result) Close() error {
+	if r.spill != nil {
+		r.spill.close()
+	}
+	return nil
+}
+
+// analysis is what the workers of one pass collect.
+type analysis struct {
+	mu     sync.Mutex
+	tables []tables.Pair
+	replay []replay.Pair
+	steps  int64
+	// fig2 is the series of Figure 2 so far: the chosen pair's, or the
+	// least in (probe, anchor) order of the candidates.
+	fig2 *figures.PairSeries
+}
+
+// offerFig2 keeps s as Figure 2's series if it comes before the one kept.
+func (a *analysis) offerFig2(s *figures.PairSeries) {
+	if s != nil && (a.fig2 == nil || cmpKey(s.PairKey, a.fig2.PairKey) < 0) {
+		a.fig2 = s
+	}
+}
+
+// Run reads the input once and runs the stages s of cfg on every probe, on
+// cfg.Workers goroutines. The result's outputs do not depend on the number
+// of workers nor on the order of the input's probes. The caller must Close
+// the result.
+func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Result, error) {
+	start := time.Now()
+	cfg.Normalize()
+	if err := cfg.Validate(s); err != nil {
+		return nil, err
+	}
+	describe := startDescribe(in.Describe)
+	res := &Result{Config: cfg, Stages: s, start: start}
+	var eng *replay.Engine
+	if s.Replay {
+		var err error
+		if eng, err = replay.NewEngine(cfg.Replay); err != nil {
+			return nil, err
+		}
+	}
+	analyse := s.Tables || s.Figures
+	if s.Figures {
+		res.spill = newDurationSpill(cfg.TempDir, figure1InMemory)
+	}
+	var a analysis
+	newWork := func() func(pairs.Probe) error {
+		var an *tables.Analyzer
+		if analyse {
+			an = tables.NewAnalyzer(cfg.Tables)
+		}
+		var rw *replay.Worker
+		if eng != nil {
+			rw = eng.NewWorker()
+		}
+		return func(p pairs.Probe) error {
+			var tp []tables.Pair
+			var classes []stats.Result
+			var cand *figures.PairSeries
+			if an != nil {
+				tp = make([]tables.Pair, len(p.Series))
+				classes = make([]stats.Result, len(p.Series))
+				for i := range p.Series {
+					sr := &p.Series[i]
+					var err error
+					if tp[i], err = an.Pair(sr); err != nil {
+						return err
+					}
+					classes[i] = tp[i].Class
+					if s.Figures {
+						res.spill.add(sr.V4, sr.V6)
+						// A probe's series come in anchor order: the first
+						// candidate is its least.
+						if cand == nil && isFig2(cfg.Figures.Pair, pairKey(sr), &tp[i]) {
+							cand = &figures.PairSeries{PairKey: pairKey(sr), Time: sr.Time, V4: sr.V4, V6: sr.V6}
+						}
+					}
+				}
+			}
+			var rp []replay.Pair
+			var steps int64
+			if rw != nil {
+				var err error
+				if rp, steps, err = rw.Probe(ctx, &p, classes); err != nil {
+					return err
+				}
+			}
+			a.mu.Lock()
+			defer a.mu.Unlock()
+			a.tables = append(a.tables, tp...)
+			a.replay = append(a.replay, rp...)
+			a.steps += steps
+			a.offerFig2(cand)
+			return nil
+		}
+	}
+	restart := func() {
+		a = analysis{}
+		if res.spill != nil {
+			res.spill.reset()
+		}
+	}
+	each := pairs.EachConfig{Workers: cfg.Workers, Progress: mon.analysis(), Restart: restart}
+	group, rows, err := pairs.Each(ctx, in.Open, each, newWork)
+	if err != nil {
+		res.Close()
+		return nil, err
+	}
+	if d := rows.DroppedTotal(); d > 0 {
+		mon.log().Warn("skipped malformed rows", "rows", d, "reasons", rows.Dropped)
+	}
+	if res.spill != nil {
+		if err := res.spill.finish(); err != nil {
+			res.Close()
+			return nil, err
+		}
+	}
+	if res.Input, err = describe(); err != nil {
+		res.Close()
+		return nil, err
+	}
+	mon.log().Debug("input digested", "elapsed", time.Since(start).Round(time.Millisecond))
+	res.Rows, res.Group, res.Steps, res.fig2 = rows, group, a.steps, a.fig2
+	if analyse {
+		res.Tables = a.tables
+		tables.SortPairs(res.Tables)
+		res.Table1, res.Table2 = tables.Summarize(res.Tables)
+		if res.Table1.NaNQuirk > 0 {
+			mon.log().Info("pairs classified through the NaN quirk (constant equal trimmed samples, zone 1 as in the artefacts)", "pairs", res.Table1.NaNQuirk)
+		}
+	}
+	if s.Replay {
+		res.Replay = a.replay
+		replay.SortPairs(res.Replay)
+	}
+	res.Analysis = time.Since(start)
+	mon.log().Debug("analysis done", "pairs", group.Pairs, "steps", res.Steps, "elapsed", res.Analysis.Round(time.Millisecond))
+	return res, nil
+}
+
+// startDescribe runs describe in the background; the function it returns
+// waits for the result.
+func startDescribe(describe func() (InputInfo, error)) func() (InputInfo, error) {
+	if describe == nil {
+		return func() (InputInfo, error) { return InputInfo{}, nil }
+	}
+	type result struct {
+		info InputInfo
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		info, err := describe()
+		done <- result{info, err}
+	}()
+	return sync.OnceValues(func() (InputInfo, error) {
+		r := <-done
+		return r.info, r.err
+	})
+}
+
+// isFig2 reports whether the pair k with tables outputs tp is a candidate
+// for Figure 2: the chosen pair, or with no choice, a pair with at least 4
+// segments and mixed zones.
+func isFig2(want *figures.PairKey, k figures.PairKey, tp *tables.Pair) bool {
+	if want != nil {
+		return k == *want
+	}
+	return len(tp.Segments) >= 4 && tp.Mixed
+}
+
+func cmpKey(a, b figures.PairKey) int {
+	if a.Probe != b.Probe {
+		return cmpInt(a.Probe, b.Probe)
+	}
+	return cmpInt(a.Anchor, b.Anchor)
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

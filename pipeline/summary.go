@@ -1,0 +1,87 @@
+package pipeline
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/replay"
+	"github.com/afsel/afsel/tables"
+)
+
+// Provenance says which program made a run's files.
+type Provenance struct {
+	Command string // e.g. "reproduce"
+	Version string
+}
+
+// Summary is summary.json: what was read, with which parameters, what was
+// found, and the files written. The parameters of the stages run are the
+// configs themselves (their JSON form), not copies.
+type Summary struct {
+	Command string         `json:"command"`
+	Version string         `json:"version"`
+	Input   InputInfo      `json:"input"`
+	Profile string         `json:"profile"`
+	Tables  *tables.Config `json:"tables_parameters,omitempty"`
+	Replay  *replay.Config `json:"replay_parameters,omitempty"`
+	Figures *FiguresConfig `json:"figures_parameters,omitempty"`
+	// Rows counts the rows read, kept and dropped by reason:
+	// RowsRead == RowsKept + the sum of Dropped.
+	Rows       ingest.Stats `json:"rows"`
+	Probes     int          `json:"probes"`
+	Pairs      int          `json:"pairs"`
+	Eligible   int          `json:"eligible_pairs"`
+	Ineligible int          `json:"ineligible_pairs"`
+	// NaNQuirk counts pairs classified through the artefacts' NaN quirk
+	// (with the tables).
+	NaNQuirk *int         `json:"nan_quirk_pairs,omitempty"`
+	Table1   []tables.Row `json:"table1,omitempty"`
+	Table2   []tables.Row `json:"table2,omitempty"`
+	// NoFamily counts eligible pairs whose probe has no majority family
+	// (with the replay).
+	NoFamily        *int     `json:"eligible_pairs_without_probe_family,omitempty"`
+	Steps           int64    `json:"exp3_steps,omitempty"`
+	StepsPerSec     float64  `json:"exp3_steps_per_second,omitempty"`
+	AnalysisSeconds float64  `json:"analysis_seconds"`
+	Elapsed         float64  `json:"elapsed_seconds"`
+	Files           []string `json:"files"`
+}
+
+// summary is the run's summary so far, without Files and Elapsed.
+func (r *Result) summary(p Provenance) *Summary {
+	s := &Summary{
+		Command: p.Command, Version: p.Version, Input: r.Input, Profile: r.Config.Profile,
+		Rows: r.Rows, Probes: r.Group.Probes, Pairs: r.Group.Pairs,
+		Eligible: r.Eligible(), AnalysisSeconds: r.Analysis.Seconds(),
+	}
+	s.Ineligible = s.Pairs - s.Eligible
+	if r.Stages.Tables {
+		s.Tables = &r.Config.Tables
+		s.NaNQuirk = &r.Table1.NaNQuirk
+		s.Table1, s.Table2 = tables.Rows1(r.Table1), tables.Rows2(r.Table2)
+	}
+	if r.Stages.Replay {
+		s.Replay = &r.Config.Replay
+		n := 0
+		for i := range r.Replay {
+			if r.Replay[i].Eligible && r.Replay[i].Family == "" {
+				n++
+			}
+		}
+		s.NoFamily = &n
+		s.Steps = r.Steps
+		s.StepsPerSec = float64(r.Steps) / r.Analysis.Seconds()
+	}
+	if r.Stages.Figures {
+		s.Figures = &r.Config.Figures
+	}
+	return s
+}
+
+// WriteJSON writes v as indented JSON, as every summary is written.
+func WriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
