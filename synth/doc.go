@@ -21,6 +21,6 @@
 // sorted by prb_id and, within a probe, by start_time. (Bit for bit on one
 // architecture: math.Exp is assembly on some, so another may differ in a
 // rare last digit.) A Reader streams the result as Arrow record batches with
-// bounded memory, so any ingest writer can consume it; WriteCSV writes the
-// authors' CSV layout.
+// bounded memory, so any ingest writer can consume it (ingest.WriteFile,
+// ingest.WriteCSV for the authors' CSV layout).
 package synth

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/synth"
 )
 
@@ -23,7 +24,7 @@ func Example() {
 	}
 	defer r.Release()
 	var b bytes.Buffer
-	rows, err := synth.WriteCSV(context.Background(), &b, r)
+	rows, err := ingest.WriteCSV(context.Background(), &b, r)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -32,7 +32,7 @@ func csvBytes(t *testing.T, cfg Config) []byte {
 	}
 	defer r.Release()
 	var b bytes.Buffer
-	if _, err := WriteCSV(context.Background(), &b, r); err != nil {
+	if _, err := ingest.WriteCSV(context.Background(), &b, r); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
@@ -232,7 +232,7 @@ func TestCSVReadsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := WriteCSVFile(context.Background(), path, r)
+	n, err := ingest.WriteCSVFile(context.Background(), path, r)
 	r.Release()
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -41,6 +40,8 @@ output's name says:
                            v4_duration float64, v6_duration float64
   .arrows                  the same as an Arrow IPC stream
   .parquet                 Parquet, zstd, row groups of 1Mi rows
+  .csv, .csv.gz            the authors' CSV layout (with v4_v6_ratio),
+                           start_time to the microsecond
   .cbor                    the simulator's paths.cbor: an array of
                            [prb_id, anchor_id, [v4 ms...], [v6 ms...]], one
                            entry per pair, tests in time order, no times
@@ -56,10 +57,9 @@ written atomically.`,
 			if o.out == "" {
 				return usagef("-o OUTPUT is required")
 			}
-			format := ingest.DetectFormat(o.out)
-			lower := strings.ToLower(o.out)
-			if format == ingest.FormatCSV || strings.HasSuffix(lower, ".gz") || strings.HasSuffix(lower, ".bz2") {
-				return usagef("-o %s: want an .arrow, .arrows, .parquet or .cbor output", o.out)
+			format, err := ingest.OutputFormat(o.out)
+			if err != nil {
+				return usagef("-o: %v", err)
 			}
 			in.patterns, in.skipBadRows = args, o.skipBadRows
 			if err := in.expand("INPUT"); err != nil {
@@ -78,7 +78,7 @@ written atomically.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&o.out, "output", "o", "", "output file: .arrow, .arrows, .parquet or .cbor")
+	cmd.Flags().StringVarP(&o.out, "output", "o", "", "output file: "+ingest.OutputNames)
 	cmd.Flags().BoolVar(&o.skipBadRows, "skip-bad-rows", false, "skip malformed rows, counting them by reason, instead of failing")
 	cmd.Flags().StringVar(&in.format, "format", "", "input format, overriding the file names: "+formatNames())
 	return cmd

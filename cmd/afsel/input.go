@@ -201,17 +201,7 @@ func writeTests(ctx context.Context, out string, format ingest.Format, in *input
 		return 0, ingest.Stats{}, err
 	}
 	defer src.Release()
-	var rows int64
-	switch format {
-	case ingest.FormatArrow:
-		rows, err = ingest.WriteIPC(ctx, out, src)
-	case ingest.FormatArrowStream:
-		rows, err = ingest.WriteIPCStream(ctx, out, src)
-	case ingest.FormatParquet:
-		rows, err = ingest.WriteParquet(ctx, out, src)
-	default:
-		err = fmt.Errorf("%s: cannot write %s", out, format)
-	}
+	rows, err := ingest.WriteFile(ctx, out, src)
 	return rows, src.Stats(), err
 }
 

@@ -148,6 +148,8 @@ func TestIngestOutputs(t *testing.T) {
 		{goldenData, "g.parquet"},
 		{"g.parquet", "g.arrows"},
 		{"g.arrows", "g.arrow"},
+		{"g.arrow", "g.csv.gz"}, // CSV out, as synth writes it
+		{"g.csv.gz", "g2.csv"},
 		{goldenData, "g.cbor"},
 		{"g.cbor", "c.parquet"}, // no times from here on
 		{"c.parquet", "c.arrow"},

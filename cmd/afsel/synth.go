@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -75,9 +73,12 @@ The output is written atomically.`,
 				return usagef("--start: %v", err)
 			}
 			cfg.Start = start
-			write, err := synthWriter(o.out)
-			if err != nil {
-				return err
+			// The synthetic tests have times; CBOR, which holds whole pairs
+			// without them, is an output of ingest file.
+			if f, err := ingest.OutputFormat(o.out); err != nil {
+				return usagef("-o: %v", err)
+			} else if f == ingest.FormatCBOR {
+				return usagef("-o %s: synth writes .arrow, .arrows, .parquet, .csv or .csv.gz (convert to CBOR with ingest file)", o.out)
 			}
 
 			t0 := time.Now()
@@ -87,7 +88,7 @@ The output is written atomically.`,
 			}
 			defer src.Release()
 			e.log.Debug("synth", "pairs", cfg.Pairs, "probes", src.Probes(), "seed", cfg.Seed, "start", cfg.Start, "days", cfg.Days)
-			rows, err := write(cmd.Context(), o.out, src)
+			rows, err := ingest.WriteFile(cmd.Context(), o.out, src)
 			if err != nil {
 				return err
 			}
@@ -116,34 +117,4 @@ func parseStart(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%q is neither YYYY-MM-DD nor RFC 3339", s)
 	}
 	return t.UTC(), nil
-}
-
-type synthWriteFunc func(ctx context.Context, path string, src *synth.Reader) (int64, error)
-
-// synthWriter chooses the writer by the output's name.
-func synthWriter(out string) (synthWriteFunc, error) {
-	lower := strings.ToLower(out)
-	if strings.HasSuffix(lower, ".csv") || strings.HasSuffix(lower, ".csv.gz") {
-		return func(ctx context.Context, path string, src *synth.Reader) (int64, error) {
-			return synth.WriteCSVFile(ctx, path, src)
-		}, nil
-	}
-	if strings.HasSuffix(lower, ".gz") || strings.HasSuffix(lower, ".bz2") {
-		return nil, usagef("-o %s: only CSV output can be compressed (.csv.gz)", out)
-	}
-	switch ingest.DetectFormat(out) {
-	case ingest.FormatArrow:
-		return func(ctx context.Context, path string, src *synth.Reader) (int64, error) {
-			return ingest.WriteIPC(ctx, path, src)
-		}, nil
-	case ingest.FormatArrowStream:
-		return func(ctx context.Context, path string, src *synth.Reader) (int64, error) {
-			return ingest.WriteIPCStream(ctx, path, src)
-		}, nil
-	case ingest.FormatParquet:
-		return func(ctx context.Context, path string, src *synth.Reader) (int64, error) {
-			return ingest.WriteParquet(ctx, path, src)
-		}, nil
-	}
-	return nil, usagef("-o %s: want an .arrow, .arrows, .parquet, .csv or .csv.gz output", out)
 }

@@ -1,4 +1,4 @@
-package synth
+package ingest
 
 import (
 	"bufio"
@@ -12,11 +12,11 @@ import (
 
 	"github.com/apache/arrow/go/v15/arrow/array"
 
-	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/internal/atomicfile"
 )
 
-// CSVHeader is the header line of the authors' CSV layout.
+// CSVHeader is the header line of the authors' CSV layout, as WriteCSV
+// writes it.
 const CSVHeader = "prb_id,anchor_id,start_time,v4_duration,v6_duration,v4_v6_ratio"
 
 // WriteCSVFile writes src to path in the authors' CSV layout, gzipped (at
@@ -51,13 +51,13 @@ func WriteCSVFile(ctx context.Context, path string, src array.RecordReader) (int
 	return rows, out.Commit()
 }
 
-// WriteCSV writes src, which must have ingest.Schema, to w in the authors'
+// WriteCSV writes src, which must have Schema, to w in the authors'
 // CSV layout: CSVHeader, then one line per row with start_time as
-// ingest.FormatTimestamp writes it and the durations and their ratio
+// FormatTimestamp writes it and the durations and their ratio
 // v4/v6 in the shortest decimal form that reads back exactly. It checks
 // ctx between batches and returns the number of rows written.
 func WriteCSV(ctx context.Context, w io.Writer, src array.RecordReader) (int64, error) {
-	if err := ingest.CheckSchema(src.Schema()); err != nil {
+	if err := CheckSchema(src.Schema()); err != nil {
 		return 0, err
 	}
 	bw := bufio.NewWriterSize(w, 1<<16)
@@ -73,11 +73,11 @@ func WriteCSV(ctx context.Context, w io.Writer, src array.RecordReader) (int64, 
 			return rows, err
 		}
 		rec := src.Record()
-		probe := rec.Column(ingest.IdxProbe).(*array.Int64).Int64Values()
-		anchor := rec.Column(ingest.IdxAnchor).(*array.Int64).Int64Values()
-		times := rec.Column(ingest.IdxStartTime).(*array.Timestamp).TimestampValues()
-		v4 := rec.Column(ingest.IdxV4).(*array.Float64).Float64Values()
-		v6 := rec.Column(ingest.IdxV6).(*array.Float64).Float64Values()
+		probe := rec.Column(IdxProbe).(*array.Int64).Int64Values()
+		anchor := rec.Column(IdxAnchor).(*array.Int64).Int64Values()
+		times := rec.Column(IdxStartTime).(*array.Timestamp).TimestampValues()
+		v4 := rec.Column(IdxV4).(*array.Float64).Float64Values()
+		v6 := rec.Column(IdxV6).(*array.Float64).Float64Values()
 		for i := range probe {
 			line = strconv.AppendInt(line[:0], probe[i], 10)
 			line = append(line, ',')
