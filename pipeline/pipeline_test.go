@@ -1,0 +1,181 @@
+package pipeline_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/pipeline"
+	"github.com/afsel/afsel/replay"
+	"github.com/afsel/afsel/stats"
+)
+
+const goldenData = "../testdata/golden/data.csv.gz"
+
+func golden() pipeline.Input {
+	return pipeline.FileInput([]string{goldenData}, "", ingest.Options{})
+}
+
+func run(t *testing.T, cfg pipeline.Config, s pipeline.Stages) *pipeline.Result {
+	t.Helper()
+	res, err := pipeline.Run(context.Background(), golden(), cfg, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { res.Close() })
+	return res
+}
+
+// TestStagesAgree: a stage's results do not depend on the other stages run
+// in the same pass (the replay takes the tables' classifications when both
+// run, and classifies itself alone), nor on the number of workers.
+func TestStagesAgree(t *testing.T) {
+	cfg := pipeline.Artefacts()
+	all := run(t, cfg, pipeline.Stages{Tables: true, Replay: true})
+	tab := run(t, cfg, pipeline.Stages{Tables: true})
+	cfg.Workers = 1
+	rep := run(t, cfg, pipeline.Stages{Replay: true})
+	if !reflect.DeepEqual(all.Tables, tab.Tables) || all.Table1 != tab.Table1 || all.Table2 != tab.Table2 {
+		t.Error("the tables differ with and without the replay")
+	}
+	if len(all.Replay) != 800 || !equalReplay(all.Replay, rep.Replay) || all.Steps != rep.Steps {
+		t.Errorf("the replay differs with and without the tables (%d, %d pairs; %d, %d steps)", len(all.Replay), len(rep.Replay), all.Steps, rep.Steps)
+	}
+	if tab.Replay != nil || rep.Tables != nil {
+		t.Error("a stage not run has results")
+	}
+	if got, want := all.Eligible(), 644; got != want || rep.Eligible() != want {
+		t.Errorf("eligible %d and %d, want %d", got, rep.Eligible(), want)
+	}
+}
+
+// equalReplay compares replays field by field, NaN equal to NaN.
+func equalReplay(a, b []replay.Pair) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		same := func(u, v float64) bool { return u == v || (u != u && v != v) }
+		if x.Probe != y.Probe || x.Anchor != y.Anchor || x.N != y.N || x.Eligible != y.Eligible || x.Family != y.Family ||
+			x.Class.Zone != y.Class.Zone || !same(x.Class.Gain, y.Class.Gain) || !same(x.Class.Median, y.Class.Median) ||
+			!same(x.BestPathChoice, y.BestPathChoice) || !same(x.StaticBestChoice, y.StaticBestChoice) ||
+			!same(x.StaticGain, y.StaticGain) || !same(x.ProbeGain, y.ProbeGain) || len(x.Sims) != len(y.Sims) {
+			return false
+		}
+		for g := range x.Sims {
+			if !same(x.Sims[g].MedianBestChoice, y.Sims[g].MedianBestChoice) || !same(x.Sims[g].Gain, y.Sims[g].Gain) || !same(x.Sims[g].Regret, y.Sims[g].Regret) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func TestProfiles(t *testing.T) {
+	art, err := pipeline.Profile("artefacts")
+	if err != nil || !reflect.DeepEqual(art, pipeline.Artefacts()) {
+		t.Fatalf("Profile(artefacts) = %+v, %v", art, err)
+	}
+	paper, err := pipeline.Profile("paper")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The prose differs from the code in the interval and the training
+	// rounds only.
+	want := pipeline.Artefacts()
+	want.Profile = "paper"
+	want.Tables.Stats.Confidence = 0.98
+	want.Replay.Train = 60
+	if !reflect.DeepEqual(paper, want) {
+		t.Errorf("Paper() = %+v\nwant     %+v", paper, want)
+	}
+	if _, err := pipeline.Profile("prose"); !errors.Is(err, pipeline.ErrProfile) {
+		t.Errorf("Profile(prose): %v, want ErrProfile", err)
+	}
+	// Normalize hands the tables' eligibility and classification to the
+	// replay.
+	paper.Normalize()
+	if paper.Replay.Stats != stats.PaperConfig() || paper.Replay.MinTests != paper.Tables.MinTests {
+		t.Errorf("after Normalize the replay has %+v, %d", paper.Replay.Stats, paper.Replay.MinTests)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*pipeline.Config)
+		s    pipeline.Stages
+	}{
+		{"sweep without replay", func(*pipeline.Config) {}, pipeline.Stages{Tables: true, Sweep: true}},
+		{"figures without replay", func(*pipeline.Config) {}, pipeline.Stages{Tables: true, Figures: true}},
+		{"one point", func(c *pipeline.Config) { c.Figures.Points = 1 }, pipeline.Stages{Tables: true, Replay: true, Figures: true}},
+		{"no gamma", func(c *pipeline.Config) { c.Replay.Gammas = nil }, pipeline.Stages{Replay: true}},
+		{"jump 0", func(c *pipeline.Config) { c.Tables.Pelt.Jump = 0 }, pipeline.Stages{Tables: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := pipeline.Artefacts()
+			tt.edit(&cfg)
+			if _, err := pipeline.Run(context.Background(), golden(), cfg, tt.s, nil); err == nil {
+				t.Error("Run accepted the config")
+			}
+		})
+	}
+}
+
+// TestWriteSummary: summary.json records the parameters of the stages run,
+// and nothing of the others, and lists the files written.
+func TestWriteSummary(t *testing.T) {
+	dir := t.TempDir()
+	res := run(t, pipeline.Artefacts(), pipeline.Stages{Replay: true, Sweep: true})
+	sum, err := res.Write(context.Background(), dir, pipeline.Provenance{Command: "sweep", Version: "test"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, pipeline.SummaryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"replay_parameters", "eligible_pairs_without_probe_family", "exp3_steps", "files", "input", "rows"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("summary.json lacks %s", k)
+		}
+	}
+	for _, k := range []string{"tables_parameters", "table1", "nan_quirk_pairs", "figures_parameters"} {
+		if _, ok := m[k]; ok {
+			t.Errorf("summary.json of a sweep has %s", k)
+		}
+	}
+	want := []string{"simulation_gamma=0.1.csv", "sweep.csv", "replay_metrics.csv", "summary.json"}
+	if !reflect.DeepEqual(sum.Files, want) {
+		t.Errorf("files %v, want %v", sum.Files, want)
+	}
+	for _, f := range want {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	if !bytes.Contains(b, []byte(`"sha256": "85229f371b156607299713fdf3f086416ccaee180bb8b9e6e694483a1d733564"`)) {
+		t.Error("summary.json lacks the input's digest")
+	}
+}
+
+func TestRunCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := pipeline.Run(ctx, golden(), pipeline.Artefacts(), pipeline.Stages{Tables: true, Replay: true, Figures: true}, nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Run on a cancelled context: %v", err)
+	}
+}
