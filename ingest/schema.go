@@ -2,7 +2,8 @@ package ingest
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -81,30 +82,33 @@ func (s *Stats) Add(o Stats) {
 	}
 }
 
-func (s *Stats) drop(reason string, n int64) {
-	if s.Dropped == nil {
-		s.Dropped = make(map[string]int64)
-	}
-	s.Dropped[reason] += n
-}
+func (s *Stats) drop(reason string, n int64) { Tally(&s.Dropped, reason, n) }
 
 // DroppedTotal is the number of rows dropped for any reason.
-func (s Stats) DroppedTotal() int64 {
+func (s Stats) DroppedTotal() int64 { return Total(s.Dropped) }
+
+// Reasons lists the drop reasons in a stable order.
+func (s Stats) Reasons() []string { return slices.Sorted(maps.Keys(s.Dropped)) }
+
+// Tally adds n to (*counts)[reason], making the map if needed; a count of
+// 0 adds no reason. Readers count what they drop by reason with it.
+func Tally(counts *map[string]int64, reason string, n int64) {
+	if n == 0 {
+		return
+	}
+	if *counts == nil {
+		*counts = make(map[string]int64)
+	}
+	(*counts)[reason] += n
+}
+
+// Total is the sum of counts.
+func Total(counts map[string]int64) int64 {
 	var n int64
-	for _, v := range s.Dropped {
+	for _, v := range counts {
 		n += v
 	}
 	return n
-}
-
-// Reasons lists the drop reasons in a stable order.
-func (s Stats) Reasons() []string {
-	r := make([]string, 0, len(s.Dropped))
-	for k := range s.Dropped {
-		r = append(r, k)
-	}
-	sort.Strings(r)
-	return r
 }
 
 // Builders returns the typed column builders of b, a record builder of

@@ -8,7 +8,6 @@ import (
 	"maps"
 	"os"
 	"slices"
-	"sort"
 	"sync/atomic"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -64,31 +63,13 @@ type Stats struct {
 	Rows    int64            `json:"rows"`    // rows produced
 }
 
-func (s *Stats) skip(reason string, n int64) {
-	if n == 0 {
-		return
-	}
-	if s.Skipped == nil {
-		s.Skipped = make(map[string]int64)
-	}
-	s.Skipped[reason] += n
-}
+func (s *Stats) skip(reason string, n int64) { ingest.Tally(&s.Skipped, reason, n) }
 
 // SkippedTotal is the number of units skipped for any reason.
-func (s Stats) SkippedTotal() int64 {
-	var n int64
-	for _, v := range s.Skipped {
-		n += v
-	}
-	return n
-}
+func (s Stats) SkippedTotal() int64 { return ingest.Total(s.Skipped) }
 
 // Reasons lists the skip reasons in a stable order.
-func (s Stats) Reasons() []string {
-	r := slices.Collect(maps.Keys(s.Skipped))
-	sort.Strings(r)
-	return r
-}
+func (s Stats) Reasons() []string { return slices.Sorted(maps.Keys(s.Skipped)) }
 
 // Reader pairs results into batches of ingest.Schema. It implements
 // ingest.Reader.
