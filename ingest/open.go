@@ -101,12 +101,34 @@ func Open(path string, opts Options) (Reader, error) {
 // error naming the file and both formats. Release the reader to close the
 // file.
 func OpenFormat(path string, format Format, opts Options) (Reader, error) {
+	return openSource(Source{Path: path, Format: format}, path, opts)
+}
+
+// Source is one input file: where its bytes are, the name that messages
+// and the format's detection use (Path when empty: Name differs for a copy
+// of a pipe's bytes), and its format ("": by the name).
+type Source struct {
+	Path   string
+	Name   string
+	Format Format
+}
+
+func (s Source) name() string {
+	if s.Name != "" {
+		return s.Name
+	}
+	return s.Path
+}
+
+// openSource opens s, detecting its format from detect.
+func openSource(s Source, detect string, opts Options) (Reader, error) {
+	path, format := s.Path, s.Format
 	if opts.Name == "" {
-		opts.Name = path
+		opts.Name = s.name()
 	}
 	by := "the format asked for is"
 	if format == "" {
-		format, by = DetectFormat(path), "the name says"
+		format, by = DetectFormat(detect), "the name says"
 	} else {
 		f, err := ParseFormat(string(format))
 		if err != nil {
@@ -240,8 +262,7 @@ func open(f *os.File, format Format, by string, opts Options) (Reader, error) {
 // it is reported at once; errors in later files come from Next/Err and name
 // the file.
 type Concat struct {
-	paths  []string
-	format Format
+	srcs   []Source
 	opts   Options
 	i      int // index of cur in paths
 	cur    Reader
@@ -253,15 +274,25 @@ type Concat struct {
 // OpenFiles opens paths, in the order given, as one Concat reader. opts.Name
 // is ignored: errors name each file by its path.
 func OpenFiles(paths []string, format Format, opts Options) (*Concat, error) {
-	if len(paths) == 0 {
+	srcs := make([]Source, len(paths))
+	for i, p := range paths {
+		srcs[i] = Source{Path: p, Format: format}
+	}
+	return OpenSources(srcs, opts)
+}
+
+// OpenSources is OpenFiles of sources: each named, and its format detected,
+// by its Name.
+func OpenSources(srcs []Source, opts Options) (*Concat, error) {
+	if len(srcs) == 0 {
 		return nil, errors.New("no input files")
 	}
 	opts.Name = ""
-	first, err := OpenFormat(paths[0], format, opts)
+	first, err := openSource(srcs[0], srcs[0].name(), opts)
 	if err != nil {
 		return nil, err
 	}
-	c := &Concat{paths: paths, format: format, opts: opts, cur: first}
+	c := &Concat{srcs: srcs, opts: opts, cur: first}
 	c.refs.Store(1)
 	return c, nil
 }
@@ -289,10 +320,10 @@ func (c *Concat) Next() bool {
 		c.cur.Release()
 		c.cur = nil
 		c.i++
-		if c.i == len(c.paths) {
+		if c.i == len(c.srcs) {
 			return false
 		}
-		r, err := OpenFormat(c.paths[c.i], c.format, c.opts)
+		r, err := openSource(c.srcs[c.i], c.srcs[c.i].name(), c.opts)
 		if err != nil {
 			c.err = err
 			return false

@@ -16,11 +16,17 @@ import (
 // Input is a run's paired tests: how to open them and how to describe
 // them in the summary.
 type Input struct {
+	// Open opens the input from its start; Run may call it twice (see
+	// pairs.Each).
 	Open pairs.Opener
 	// Describe identifies the input (size, digest); Run calls it while the
 	// input is analysed, since digesting a large input takes a core for a
 	// while.
 	Describe func() (InputInfo, error)
+	// prepare, when set, is called by Run before anything else, with
+	// Config.TempDir; cleanup after the run.
+	prepare func(dir string) error
+	cleanup func()
 }
 
 // InputInfo identifies the input in a summary: one file by its path, size
@@ -34,19 +40,118 @@ type InputInfo struct {
 	Files  []InputInfo `json:"files,omitempty"`
 }
 
+// Stdin is the path that names standard input.
+const Stdin = "-"
+
+// stdinName names standard input in messages and summaries.
+const stdinName = "standard input"
+
 // FileInput reads paths one after another as one stream, in format (empty:
-// each detected from its name).
+// each detected from its name). The path Stdin ("-") is standard input.
+//
+// A path that is not a regular file (standard input, a pipe, a process
+// substitution such as <(zcat f.gz)) can be read only once, but a run may
+// read its input twice (an input not sorted by probe is grouped in
+// memory on a second reading) and digests it besides: its bytes are copied
+// once into a file in Config.TempDir, which is then read, digested, and
+// removed at the end of the run. Messages and the summary name the path
+// given.
 func FileInput(paths []string, format ingest.Format, opt ingest.Options) Input {
-	return Input{
+	srcs := make([]ingest.Source, len(paths))
+	for i, p := range paths {
+		srcs[i] = ingest.Source{Path: p, Format: format}
+		if p == Stdin {
+			srcs[i].Name = stdinName
+		}
+	}
+	var spooled []string
+	in := Input{
 		Open: func() (ingest.Reader, error) {
-			r, err := ingest.OpenFiles(paths, format, opt)
+			r, err := ingest.OpenSources(srcs, opt)
 			if err != nil {
 				return nil, err
 			}
 			return r, nil
 		},
-		Describe: func() (InputInfo, error) { return DescribeFiles(paths, string(format)) },
+		Describe: func() (InputInfo, error) { return describeSources(srcs, string(format)) },
+		prepare: func(dir string) error {
+			for i, s := range srcs {
+				if s.Path != Stdin {
+					if fi, err := os.Stat(s.Path); err != nil || fi.Mode().IsRegular() {
+						continue // a missing file is reported when it is opened
+					}
+				}
+				tmp, err := spool(s.Path, dir)
+				if tmp != "" {
+					spooled = append(spooled, tmp)
+				}
+				if err != nil {
+					return err
+				}
+				srcs[i].Path, srcs[i].Name = tmp, sourceName(s)
+			}
+			return nil
+		},
+		cleanup: func() {
+			for _, p := range spooled {
+				os.Remove(p)
+			}
+		},
 	}
+	return in
+}
+
+// spool copies the input at path (Stdin: standard input) into a new file
+// in dir and returns that file's path, also on error if it made one.
+func spool(path, dir string) (string, error) {
+	var src io.Reader = os.Stdin
+	name := stdinName
+	if path != Stdin {
+		f, err := os.Open(path)
+		if err != nil {
+			return "", err
+		}
+		defer f.Close()
+		src, name = f, path
+	}
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	tmp, err := os.CreateTemp(dir, ".afsel-input-*.tmp")
+	if err != nil {
+		return "", fmt.Errorf("copy %s: %w", name, err)
+	}
+	if _, err := io.Copy(tmp, src); err != nil {
+		tmp.Close()
+		return tmp.Name(), fmt.Errorf("copy %s to %s: %w", name, tmp.Name(), err)
+	}
+	return tmp.Name(), tmp.Close()
+}
+
+// describeSources identifies the sources, by the names they were given.
+func describeSources(srcs []ingest.Source, format string) (InputInfo, error) {
+	paths := make([]string, len(srcs))
+	for i, s := range srcs {
+		paths[i] = s.Path
+	}
+	info, err := DescribeFiles(paths, format)
+	if err != nil {
+		return info, err
+	}
+	if len(srcs) == 1 {
+		info.Path = sourceName(srcs[0])
+	}
+	for i := range info.Files {
+		info.Files[i].Path = sourceName(srcs[i])
+	}
+	return info, nil
+}
+
+func sourceName(s ingest.Source) string {
+	if s.Name != "" {
+		return s.Name
+	}
+	return s.Path
 }
 
 // GzipCSVInput reads data, a gzip-compressed CSV file held in memory, named

@@ -11,15 +11,14 @@ import (
 	"testing"
 
 	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/internal/goldentest"
 	"github.com/afsel/afsel/pipeline"
 	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/stats"
 )
 
-const goldenData = "../testdata/golden/data.csv.gz"
-
 func golden() pipeline.Input {
-	return pipeline.FileInput([]string{goldenData}, "", ingest.Options{})
+	return pipeline.FileInput([]string{goldentest.Data()}, "", ingest.Options{})
 }
 
 func run(t *testing.T, cfg pipeline.Config, s pipeline.Stages) *pipeline.Result {

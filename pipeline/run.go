@@ -124,6 +124,14 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 	if err := cfg.Validate(s); err != nil {
 		return nil, err
 	}
+	if in.prepare != nil {
+		if in.cleanup != nil {
+			defer in.cleanup()
+		}
+		if err := in.prepare(cfg.TempDir); err != nil {
+			return nil, err
+		}
+	}
 	describe := startDescribe(in.Describe)
 	res := &Result{Config: cfg, Stages: s, start: start}
 	var eng *replay.Engine

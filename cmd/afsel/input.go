@@ -31,7 +31,7 @@ type inputFlags struct {
 }
 
 // inputHelp describes --input in every command's help.
-const inputHelp = "paired tests: CSV (.csv[.gz|.bz2]), Parquet (.parquet), Arrow IPC file or stream (.arrow, .arrows), simulator CBOR (.cbor); repeat or use a glob (quoted) for several files, read one after another"
+const inputHelp = "paired tests: CSV (.csv[.gz|.bz2]), Parquet (.parquet), Arrow IPC file or stream (.arrow, .arrows), simulator CBOR (.cbor); repeat or use a glob (quoted) for several files, read one after another; - is standard input"
 
 // addFlags binds --input, --format and --skip-bad-rows.
 func (f *inputFlags) addFlags(fs interface {

@@ -206,3 +206,34 @@ func TestIngestOutputs(t *testing.T) {
 		checkTables(t, "--input", odd, "--format", "parquet")
 	})
 }
+
+// TestStdinInput: --input - reads standard input, whole (its digest was
+// once taken by a second reader of the same stream, which split the rows
+// between the two), and the summary names it.
+func TestStdinInput(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(goldenData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		w.Write(data)
+		w.Close()
+	}()
+	stdin := os.Stdin
+	os.Stdin = r
+	defer func() { os.Stdin = stdin; r.Close() }()
+	out := checkTables(t, "--input", "-", "--skip-bad-rows")
+	sum, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"path": "standard input"`, `"rows_read": 207099`, `"sha256": "85229f371b156607299713fdf3f086416ccaee180bb8b9e6e694483a1d733564"`} {
+		if !bytes.Contains(sum, []byte(want)) {
+			t.Errorf("summary.json lacks %s", want)
+		}
+	}
+}
