@@ -262,13 +262,13 @@ func open(f *os.File, format Format, by string, opts Options) (Reader, error) {
 // it is reported at once; errors in later files come from Next/Err and name
 // the file.
 type Concat struct {
-	srcs   []Source
-	opts   Options
-	i      int // index of cur in paths
-	cur    Reader
-	done   Stats // of the files before cur
-	refs   atomic.Int64
-	err    error
+	srcs []Source
+	opts Options
+	i    int // index of cur in paths
+	cur  Reader
+	done Stats // of the files before cur
+	refs atomic.Int64
+	err  error
 }
 
 // OpenFiles opens paths, in the order given, as one Concat reader. opts.Name
