@@ -134,7 +134,7 @@ func TestValidate(t *testing.T) {
 func TestWriteSummary(t *testing.T) {
 	dir := t.TempDir()
 	res := run(t, pipeline.Artefacts(), pipeline.Stages{Replay: true, Sweep: true})
-	sum, err := res.Write(context.Background(), dir, pipeline.Provenance{Command: "sweep", Version: "test"}, nil)
+	sum, err := res.Write(context.Background(), pipeline.Output{Dir: dir, Command: "sweep", Version: "test"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -123,6 +124,11 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 	cfg.Normalize()
 	if err := cfg.Validate(s); err != nil {
 		return nil, err
+	}
+	if cfg.TempDir != "" {
+		if err := os.MkdirAll(cfg.TempDir, 0o755); err != nil {
+			return nil, err
+		}
 	}
 	if in.prepare != nil {
 		if in.cleanup != nil {

@@ -9,12 +9,6 @@ import (
 	"github.com/afsel/afsel/tables"
 )
 
-// Provenance says which program made a run's files.
-type Provenance struct {
-	Command string // e.g. "reproduce"
-	Version string
-}
-
 // Summary is summary.json: what was read, with which parameters, what was
 // found, and the files written. The parameters of the stages run are the
 // configs themselves (their JSON form), not copies.
@@ -49,7 +43,7 @@ type Summary struct {
 }
 
 // summary is the run's summary so far, without Files and Elapsed.
-func (r *Result) summary(p Provenance) *Summary {
+func (r *Result) summary(p Output) *Summary {
 	s := &Summary{
 		Command: p.Command, Version: p.Version, Input: r.Input, Profile: r.Config.Profile,
 		Rows: r.Rows, Probes: r.Group.Probes, Pairs: r.Group.Pairs,

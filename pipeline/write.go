@@ -19,6 +19,7 @@ import (
 
 	"github.com/afsel/afsel/figures"
 	"github.com/afsel/afsel/internal/atomicfile"
+	"github.com/afsel/afsel/internal/outdir"
 	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/tables"
 )
@@ -63,16 +64,22 @@ func (r *Result) dataFiles() []outFile {
 	return files
 }
 
-// Write writes the run's files into dir (created if missing), each
-// atomically, several at a time, and returns the summary it wrote last. The
-// figures' files are written first, PNGs first among them (drawing them
-// takes longest); Figure 1 is computed meanwhile, and the files that need it
-// are written as soon as it is ready.
-func (r *Result) Write(ctx context.Context, dir string, p Provenance, mon *Monitor) (*Summary, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("output directory: %w", err)
+// Write writes the run's files into out.Dir as a whole: they are written
+// into a staging directory beside it, with what the directory already holds
+// of other runs on the same input (see carryOver), which then takes its
+// place. On error or cancellation the directory is left as it was. It
+// returns the summary it wrote.
+//
+// The files are written several at a time: the figures' first, PNGs first
+// among them (drawing them takes longest); Figure 1 is computed meanwhile,
+// and the files that need it are written as soon as it is ready.
+func (r *Result) Write(ctx context.Context, out Output, mon *Monitor) (*Summary, error) {
+	d, err := outdir.Stage(out.Dir)
+	if err != nil {
+		return nil, err
 	}
-	sum := r.summary(p)
+	defer d.Abort()
+	sum := r.summary(out)
 	files := r.dataFiles()
 	var now, later []outFile
 	var ready <-chan struct{}
@@ -81,7 +88,7 @@ func (r *Result) Write(ctx context.Context, dir string, p Provenance, mon *Monit
 		if err != nil {
 			return nil, err
 		}
-		if err := os.MkdirAll(filepath.Join(dir, FiguresDir), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Join(d.Path(), FiguresDir), 0o755); err != nil {
 			return nil, fmt.Errorf("output directory: %w", err)
 		}
 		for _, f := range files {
@@ -107,10 +114,26 @@ func (r *Result) Write(ctx context.Context, dir string, p Provenance, mon *Monit
 		}
 	}
 	sum.Files = append(sum.Files, SummaryFile)
+	kept, dropped, err := carryOver(d, sum, out.Force)
+	if err != nil {
+		return nil, err
+	}
+	if len(dropped) > 0 {
+		mon.log().Warn("removed from the output directory: outputs of other runs", "dir", out.Dir, "files", dropped)
+	}
 	sum.Elapsed = time.Since(r.start).Seconds()
-	files = append(files, outFile{SummaryFile, func(w io.Writer) error { return WriteJSON(w, sum) }})
+	manifest := Manifest{Runs: append(kept, sum)}
+	files = append(files,
+		outFile{SummaryFile, func(w io.Writer) error { return WriteJSON(w, sum) }},
+		outFile{ManifestFile, func(w io.Writer) error { return WriteJSON(w, manifest) }})
 	now = append(now, files...)
-	if err := writeFiles(ctx, dir, now, later, ready, mon); err != nil {
+	if err := writeFiles(ctx, d.Path(), now, later, ready, mon); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := d.Commit(); err != nil {
 		return nil, err
 	}
 	return sum, nil

@@ -122,7 +122,8 @@ func TestInputErrors(t *testing.T) {
 		{"format mismatch", []string{"tables", "--input", pq, "--format", "csv", "--out", dir}, exitError, []string{"a.parquet: content is a Parquet file but the format asked for is csv"}},
 		{"name mismatch", []string{"replay", "--input", csv, "--format", "arrow", "--out", dir}, exitError, []string{"a.csv: not an Arrow IPC file or stream"}},
 		{"ingest no match", []string{"ingest", "file", filepath.Join(dir, "x*.csv"), "-o", filepath.Join(dir, "x.arrow")}, exitUsage, []string{"matches no file"}},
-		{"ingest csv output", []string{"ingest", "file", csv, "-o", filepath.Join(dir, "x.csv")}, exitUsage, []string{".parquet or .cbor"}},
+		// CSV is an output too (TestIngestOutputs); an unknown name is not.
+		{"ingest unknown output", []string{"ingest", "file", csv, "-o", filepath.Join(dir, "x.txt")}, exitUsage, []string{"x.txt: unknown output format", ".csv.gz or .cbor"}},
 		{"ingest gz output", []string{"ingest", "file", csv, "-o", filepath.Join(dir, "x.cbor.gz")}, exitUsage, []string{"x.cbor.gz"}},
 	}
 	for _, tc := range tests {

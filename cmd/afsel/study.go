@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -23,6 +24,7 @@ type studyOptions struct {
 	cfg     pipeline.Config
 	gammas  []float64 // --gamma of replay and sweep
 	pair    string    // --pair of reproduce
+	force   bool
 }
 
 func newStudyOptions() *studyOptions { return &studyOptions{cfg: pipeline.Artefacts()} }
@@ -48,6 +50,7 @@ type flagSet interface {
 func (o *studyOptions) addStudyFlags(f *pflag.FlagSet, outDefault string) {
 	o.input.addFlags(f)
 	f.StringVarP(&o.out, "out", "o", outDefault, "output directory (created if missing)")
+	f.BoolVar(&o.force, "force", false, "replace the outputs of runs on another input found in the output directory (refused otherwise)")
 	f.StringVar(&o.profile, "profile", pipeline.ProfileArtefacts, profileHelp()+"; flags set explicitly win")
 	c := &o.cfg.Tables
 	f.Float64Var(&c.Stats.Confidence, "confidence", c.Stats.Confidence, "confidence level of the Welch interval")
@@ -105,7 +108,10 @@ func (o *studyOptions) resolve(cmd *cobra.Command, s pipeline.Stages) error {
 	if err := validateStudyFlags(o.cfg); err != nil {
 		return err
 	}
-	o.cfg.TempDir = o.out
+	// Temporary files (Figure 1's spill, a copy of a piped input) go beside
+	// the output directory, on its file system, which exists only once the
+	// run has succeeded.
+	o.cfg.TempDir = filepath.Dir(filepath.Clean(o.out))
 	o.cfg.Normalize()
 	if err := o.cfg.Validate(s); err != nil {
 		return usageError{err}
@@ -176,7 +182,7 @@ func runStudy(cmd *cobra.Command, e *env, o *studyOptions, s pipeline.Stages) (*
 	}
 	defer res.Close()
 	bar = e.startProgress(func(time.Duration) string { return writeLine(name, s, mon) })
-	sum, err := res.Write(cmd.Context(), o.out, pipeline.Provenance{Command: name, Version: buildVersion()}, mon)
+	sum, err := res.Write(cmd.Context(), pipeline.Output{Dir: o.out, Command: name, Version: buildVersion(), Force: o.force}, mon)
 	bar.Stop()
 	switch {
 	case errors.Is(err, pipeline.ErrNoSuchPair), errors.Is(err, pipeline.ErrPairIneligible):

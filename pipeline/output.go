@@ -1,0 +1,149 @@
+package pipeline
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/afsel/afsel/internal/outdir"
+)
+
+// Output is where a run's files go and what they record of it.
+type Output struct {
+	Dir     string
+	Command string // the command that made them, e.g. "reproduce"
+	Version string
+	// Force replaces the files of earlier runs on another input, which a
+	// run otherwise refuses to write beside (ErrOtherInput).
+	Force bool
+}
+
+// ManifestFile is the record of the runs whose files a directory holds:
+// each run's summary, one per command.
+const ManifestFile = "manifest.json"
+
+// Manifest is manifest.json.
+type Manifest struct {
+	Runs []*Summary `json:"runs"`
+}
+
+// ErrOtherInput is wrapped by Write's error when the directory holds the
+// files of a run on another input and Output.Force is not set.
+var ErrOtherInput = errors.New("holds the outputs of a run on another input")
+
+// ReadManifest reads dir's manifest; a directory without one (or no
+// directory) has an empty manifest.
+func ReadManifest(dir string) (*Manifest, error) {
+	b, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return &Manifest{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ManifestFile), err)
+	}
+	return &m, nil
+}
+
+// outputNames are the names afsel writes in an output directory (patterns
+// of filepath.Match), the figures' directory included: an entry of these
+// names that no run of the manifest wrote is left from another run.
+var outputNames = []string{
+	"table1.csv", "table2.csv", "flows.csv", "change_points.csv",
+	"simulation.csv", "simulation_gamma=*.csv", "sweep.csv", "replay_metrics.csv", "policies*.csv",
+	FiguresDir, SummaryFile, ManifestFile,
+	"fig[0-9]*.csv", "fig[0-9]*.svg", "fig[0-9]*.png", "coverage.*", "policies.svg", "policies.png", "report.html", "report.md",
+}
+
+func isOutputName(name string) bool {
+	return slices.ContainsFunc(outputNames, func(p string) bool {
+		ok, _ := filepath.Match(p, name)
+		return ok
+	})
+}
+
+// top is the first element of a slash- or separator-delimited path.
+func top(name string) string {
+	name = filepath.ToSlash(name)
+	if i := strings.IndexByte(name, '/'); i >= 0 {
+		return name[:i]
+	}
+	return name
+}
+
+// carryOver decides what of d's current contents the new directory keeps,
+// for a run whose summary is sum: the files of earlier runs of other
+// commands on the same input that this run does not rewrite, with their
+// records, and entries afsel did not write. It carries them over, and
+// returns the records kept and the entries left out (for the log).
+//
+// An earlier run of the same command, or one with a file this run
+// rewrites, is replaced whole (its other files would not match the new
+// ones). A run on another input is an error unless force. Outputs no record
+// names (written by an interrupted or older afsel) are left out.
+func carryOver(d *outdir.Dir, sum *Summary, force bool) (kept []*Summary, dropped []string, err error) {
+	entries, err := os.ReadDir(d.Target())
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("output directory: %w", err)
+	}
+	prev, err := ReadManifest(d.Target())
+	if err != nil {
+		return nil, nil, err
+	}
+	ours := map[string]bool{ManifestFile: true}
+	for _, f := range sum.Files {
+		ours[top(f)] = true
+	}
+	recorded := map[string]bool{} // top-level names of any recorded run
+	keep := map[string]bool{}
+	for _, p := range prev.Runs {
+		names := map[string]bool{}
+		for _, f := range p.Files {
+			if f != SummaryFile {
+				names[top(f)] = true
+				recorded[top(f)] = true
+			}
+		}
+		overlaps := false
+		for n := range names {
+			overlaps = overlaps || ours[n]
+		}
+		switch {
+		case p.Command == sum.Command || overlaps:
+			continue // replaced
+		case p.Input.SHA256 != sum.Input.SHA256 && !force:
+			return nil, nil, fmt.Errorf("%s %w (afsel %s of %s, sha256 %s; this run reads %s, sha256 %s): choose another --out, or --force to replace them",
+				d.Target(), ErrOtherInput, p.Command, p.Input.Path, p.Input.SHA256, sum.Input.Path, sum.Input.SHA256)
+		case p.Input.SHA256 != sum.Input.SHA256:
+			continue
+		}
+		kept = append(kept, p)
+		for n := range names {
+			keep[n] = true
+		}
+	}
+	for _, e := range entries {
+		n := e.Name()
+		switch {
+		case ours[n] || n == SummaryFile:
+		case keep[n], !recorded[n] && !isOutputName(n):
+			if err := d.Keep(n); err != nil {
+				return nil, nil, fmt.Errorf("output directory: keep %s: %w", n, err)
+			}
+		default:
+			dropped = append(dropped, n)
+		}
+	}
+	return kept, dropped, nil
+}
