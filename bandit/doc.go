@@ -1,12 +1,10 @@
-// Package bandit implements the multi-armed bandit side of the replay: a random
-// source that reproduces CPython's random.Random bit for bit (PyRand), the
+// Package bandit implements the multi-armed bandit side of the replay: the
 // artefacts' EXP3 policy (Exp3 for two arms, Exp3K for any number), Python's
 // random.choices rule (WeightedChoice), and the small Policy interface the
 // replay drives.
 //
-// Reproducing the authors' decisions exactly is the contract: PyRand yields
-// the same 32-bit words and random() values as Python 3.11's random.Random for
-// the same seed, and the EXP3 types mirror the Python expressions operation by
+// Reproducing the authors' decisions exactly is the contract: with
+// internal/pyrand's stream, which is Python 3.11's random.Random, the EXP3 types mirror the Python expressions operation by
 // operation, in the same order, with products kept apart from sums (no fused
 // multiply-add) where Python keeps them apart. Python's math.exp is the C
 // library's; this package uses internal/glibc's Exp, which reproduces glibc's
@@ -15,7 +13,7 @@
 // argument in eight).
 //
 // Policies take the uniform draw as an argument instead of a random source,
-// so the replay can generate a run's whole stream in bulk (PyRand.Fill) and
+// so the replay can generate a run's whole stream in bulk (pyrand.Rand.Fill) and
 // feed one value per round. Nothing in this package uses global randomness.
 //
 // Beyond the paper, Strategy is the interface of the policies a browser or

@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/afsel/afsel/internal/pyrand"
 )
 
 // ulps returns how many doubles apart two positive finite values are.
@@ -99,7 +101,7 @@ func TestExp3VectorsMD(t *testing.T) {
 	for _, v := range exp3Vectors {
 		for _, impl := range both(Exp3Config{Gamma: v.gamma, MaxWeight: 100}) {
 			t.Run(v.name+"/"+impl.name, func(t *testing.T) {
-				r := NewPyRandString("test")
+				r := pyrand.NewString("test")
 				p := impl.p
 				for i, want := range v.rounds {
 					a := p.Choose(r.Float64())
@@ -155,7 +157,7 @@ func TestExp3LongPython(t *testing.T) {
 		}
 		for _, impl := range impls {
 			t.Run(fmt.Sprintf("%s/%d arms/gamma %g", impl.name, tt.arms, tt.gamma), func(t *testing.T) {
-				r := NewPyRandString("long")
+				r := pyrand.NewString("long")
 				var h uint64
 				counts := make([]int, tt.arms)
 				for n := range 20000 {
@@ -186,7 +188,7 @@ func TestExp3KMatchesExp3(t *testing.T) {
 	// must agree to the bit, for any rewards.
 	cfg := Exp3Config{Gamma: 0.1}
 	a, b := NewExp3(cfg), NewExp3K(2, cfg)
-	r := NewPyRandString("match")
+	r := pyrand.NewString("match")
 	var wk []float64
 	for n := range 100000 {
 		u := r.Float64()
@@ -214,7 +216,7 @@ func TestExp3UniformWithGammaOne(t *testing.T) {
 	if p := e.Probabilities(); p != [2]float64{0.5, 0.5} {
 		t.Fatalf("probabilities %v, want [0.5 0.5]", p)
 	}
-	r := NewPyRandString("test")
+	r := pyrand.NewString("test")
 	var ones int
 	for range 100 {
 		a := e.Choose(r.Float64())
@@ -241,7 +243,7 @@ func TestExp3Convergence(t *testing.T) {
 	e := NewExp3(Exp3Config{Gamma: 0.1})
 	for seed := range int64(seeds) {
 		e.Reset()
-		r := NewPyRandInt(seed)
+		r := pyrand.NewInt(seed)
 		n := 0
 		for n < maxRounds && e.Probabilities()[0] < 0.9 {
 			a := e.Choose(r.Float64())
@@ -268,7 +270,7 @@ func TestExp3Reset(t *testing.T) {
 		weights []float64
 	}
 	run := func(p policyWithWeights, seed string) trace {
-		r := NewPyRandString(seed)
+		r := pyrand.NewString(seed)
 		var tr trace
 		for n := range 300 {
 			a := p.Choose(r.Float64())
@@ -315,7 +317,7 @@ func TestExp3Probabilities(t *testing.T) {
 	for _, gamma := range []float64{0.01, 0.1, 0.5, 1} {
 		t.Run(fmt.Sprint(gamma), func(t *testing.T) {
 			e := NewExp3K(3, Exp3Config{Gamma: gamma})
-			r := NewPyRandInt(3)
+			r := pyrand.NewInt(3)
 			var p []float64
 			for range 2000 {
 				a := e.Choose(r.Float64())
@@ -416,7 +418,7 @@ func TestExp3NoAlloc(t *testing.T) {
 	e := NewExp3(Exp3Config{Gamma: 0.1})
 	k := NewExp3K(3, Exp3Config{Gamma: 0.1})
 	u := make([]float64, 1000)
-	NewPyRandString("test").Fill(u)
+	pyrand.NewString("test").Fill(u)
 	n := testing.AllocsPerRun(10, func() {
 		e.Reset()
 		k.Reset()

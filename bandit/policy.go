@@ -4,7 +4,7 @@ package bandit
 // round's uniform draw, then Update it with the reward that arm earned.
 //
 // Choose takes the draw rather than a random source so that a caller can
-// generate a run's draws in bulk (PyRand.Fill) and so that the policy's
+// generate a run's draws in bulk (pyrand.Rand.Fill) and so that the policy's
 // randomness is always explicit. Reset returns the policy to its initial
 // state without allocating, so one instance serves many runs.
 //

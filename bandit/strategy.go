@@ -6,7 +6,7 @@ import (
 )
 
 // Source is the uniform random source of a Strategy: Float64 returns a draw
-// in [0, 1). *PyRand, *math/rand/v2.Rand and *Draws satisfy it.
+// in [0, 1). *pyrand.Rand, *math/rand/v2.Rand and *Draws satisfy it.
 type Source interface {
 	Float64() float64
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/afsel/afsel/internal/pyrand"
 )
 
 func TestParseSpec(t *testing.T) {
@@ -324,7 +326,7 @@ func TestDrawsSource(t *testing.T) {
 	r := rand.New(rand.NewPCG(6, 6))
 	v4, v6 := series(r, 500, 100, 95, 40)
 	u := make([]float64, len(v4))
-	NewPyRandString("test").Fill(u)
+	pyrand.NewString("test").Fill(u)
 	got := playArms(NewExp3Learner(0.1), &Draws{U: u}, v4, v6)
 	e := NewExp3(Exp3Config{Gamma: 0.1})
 	last := [2]float64{math.NaN(), math.NaN()}

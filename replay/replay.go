@@ -11,6 +11,7 @@ import (
 
 	"github.com/afsel/afsel/bandit"
 	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/internal/pyrand"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/stats"
 )
@@ -178,12 +179,12 @@ func cmpInt(a, b int64) int {
 // it is generated once, grown on demand, and shared read-only.
 type drawCache struct {
 	mu  sync.Mutex
-	rng *bandit.PyRand
+	rng *pyrand.Rand
 	buf atomic.Pointer[[]float64]
 }
 
 func newDrawCache(seed string) *drawCache {
-	c := &drawCache{rng: bandit.NewPyRandString(seed)}
+	c := &drawCache{rng: pyrand.NewString(seed)}
 	empty := []float64{}
 	c.buf.Store(&empty)
 	return c
