@@ -63,32 +63,3 @@ func BenchmarkExp3StepInterleaved(b *testing.B) {
 		})
 	}
 }
-
-func BenchmarkExp3KStep(b *testing.B) {
-	for _, k := range []int{2, 4} {
-		b.Run(fmt.Sprintf("arms=%d", k), func(b *testing.B) {
-			e := NewExp3K(k, Exp3Config{Gamma: 0.1})
-			u := benchDraws
-			var acc int
-			for i := 0; i < b.N; i++ {
-				a := e.Choose(u[i&(len(u)-1)])
-				e.Update(a, float64(1-a%2))
-				acc += a
-			}
-			sink = acc
-		})
-	}
-}
-
-func BenchmarkExp3StepPolicy(b *testing.B) {
-	// BenchmarkExp3Step through the Policy interface.
-	var p Policy = NewExp3(Exp3Config{Gamma: 0.1})
-	u := benchDraws
-	var acc int
-	for i := 0; i < b.N; i++ {
-		a := p.Choose(u[i&(len(u)-1)])
-		p.Update(a, float64(1-a))
-		acc += a
-	}
-	sink = acc
-}

@@ -9,6 +9,6 @@
 // to theirs, and the ones they computed and threw away (gain per request,
 // regret against the per-round oracle). Pairs run in parallel; outputs do
 // not depend on the number of workers. RunWithPolicies replays further
-// policies (bandit.Strategy) beside EXP3 and compares them per zone and, for
+// policies (policy.Strategy) beside EXP3 and compares them per zone and, for
 // pairs whose segments change zone, per segment.
 package replay

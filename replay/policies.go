@@ -10,9 +10,9 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/afsel/afsel/bandit"
 	"github.com/afsel/afsel/changepoint"
 	"github.com/afsel/afsel/pairs"
+	"github.com/afsel/afsel/policy"
 	"github.com/afsel/afsel/stats"
 )
 
@@ -20,9 +20,9 @@ import (
 // better family after which a policy counts as recovered from a change.
 const DefaultRecover = 5
 
-// PolicyConfig selects the policies a replay compares (bandit.ParseSpec).
+// PolicyConfig selects the policies a replay compares (policy.Parse).
 type PolicyConfig struct {
-	Specs []bandit.Spec
+	Specs []policy.Spec
 	// Labels name the policies in the outputs, one per spec; nil means
 	// each spec's canonical String. Labels must be distinct.
 	Labels []string
@@ -185,7 +185,7 @@ type policyWorker struct {
 	cfg     Config
 	pc      PolicyConfig
 	draws   *drawCache
-	strats  []bandit.Strategy // nil for oracles
+	strats  []policy.Strategy // nil for oracles
 	seg     *changepoint.Segmenter
 	pcg     *rand.PCG
 	rng     *rand.Rand
@@ -285,19 +285,19 @@ func (w *policyWorker) pair(rp *Pair, s *pairs.Series) (PolicyPair, error) {
 		le4 += b2i(v4[i] <= v6[i])
 		le6 += b2i(v6[i] <= v4[i])
 	}
-	staticArm := bandit.Fixed(b2i(le6 > le4))
+	staticArm := policy.Fixed(b2i(le6 > le4))
 	for j, sp := range w.pc.Specs {
 		st := w.strats[j]
 		runs := 1
 		switch {
-		case sp.Kind == bandit.KindBest:
+		case sp.Kind == policy.KindBest:
 			st = staticArm
-		case sp.Kind == bandit.KindProbe:
+		case sp.Kind == policy.KindProbe:
 			switch rp.Family {
 			case "v4":
-				st = bandit.Fixed(0)
+				st = policy.Fixed(0)
 			case "v6":
-				st = bandit.Fixed(1)
+				st = policy.Fixed(1)
 			default:
 				nan := math.NaN()
 				pp.Metrics[j] = PolicyMetrics{nan, nan, nan, nan, nan}
@@ -317,14 +317,14 @@ func (w *policyWorker) pair(rp *Pair, s *pairs.Series) (PolicyPair, error) {
 			w.segRec = grow2(w.segRec, len(pp.Segments), runs)
 		}
 		var draws []float64
-		if sp.Kind == bandit.KindExp3 {
+		if sp.Kind == policy.KindExp3 {
 			draws = w.draws.prefix(runs * n)
 		}
 		for run := range runs {
-			var src bandit.Source
+			var src policy.Source
 			switch {
 			case draws != nil:
-				src = &bandit.Draws{U: draws[run*n : (run+1)*n]}
+				src = &policy.Draws{U: draws[run*n : (run+1)*n]}
 			case sp.Randomized():
 				h1, h2 := runSeed(w.cfg.Seed, rp.Probe, rp.Anchor, run, sp.String())
 				w.pcg.Seed(h1, h2)
@@ -357,7 +357,7 @@ func (w *policyWorker) pair(rp *Pair, s *pairs.Series) (PolicyPair, error) {
 
 // runOnce plays one run of st over the pair, recording its arms and its
 // metrics at index run.
-func (w *policyWorker) runOnce(st bandit.Strategy, v4, v6 []float64, run int) {
+func (w *policyWorker) runOnce(st policy.Strategy, v4, v6 []float64, run int) {
 	train := w.cfg.Train
 	n := len(v4)
 	var best, conns int

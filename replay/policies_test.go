@@ -8,16 +8,16 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/afsel/afsel/bandit"
 	"github.com/afsel/afsel/changepoint"
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/pairs"
+	"github.com/afsel/afsel/policy"
 	"github.com/afsel/afsel/stats"
 )
 
-func mustSpecs(t testing.TB, list string) []bandit.Spec {
+func mustSpecs(t testing.TB, list string) []policy.Spec {
 	t.Helper()
-	specs, err := bandit.ParseSpecs(list)
+	specs, err := policy.ParseList(list)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,7 +282,7 @@ func BenchmarkPolicies(b *testing.B) {
 	}
 	for _, spec := range mustSpecs(b, "v6,best,he,race,rttcache,exp3,exp3raw,exp3ix,exp3s,ucb1,swucb,ducb,ts") {
 		b.Run(spec.Kind, func(b *testing.B) {
-			pw := eng.newPolicyWorker(PolicyConfig{Specs: []bandit.Spec{spec}})
+			pw := eng.newPolicyWorker(PolicyConfig{Specs: []policy.Spec{spec}})
 			for b.Loop() {
 				for i := range probes {
 					if _, err := pw.probe(context.Background(), &probes[i], res[i]); err != nil {

@@ -11,10 +11,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/afsel/afsel/bandit"
 	"github.com/afsel/afsel/changepoint"
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/pairs"
+	"github.com/afsel/afsel/policy"
 	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/stats"
 )
@@ -83,7 +83,7 @@ func (o *replayOptions) resolve(cmd *cobra.Command) error {
 	}
 	o.cfg.Gammas = o.gammas
 	if o.policies != "" {
-		specs, err := bandit.ParseSpecs(o.policies)
+		specs, err := policy.ParseList(o.policies)
 		if err != nil {
 			return usagef("--policies: %v", err)
 		}
@@ -119,7 +119,7 @@ Writes to DIR, atomically:
                       request (ms), EXP3 regret against the per-round oracle
   summary.json        parameters, counts, steps simulated, steps per second
 
-With --policies P1,P2,... (bandit specs: v4, v6, best, probe, he[:delay=D|
+With --policies P1,P2,... (policy specs: v4, v6, best, probe, he[:delay=D|
 :rfc8305|:chrome|:go|:curl], race, rttcache[:alpha=A,delay=D],
 exp3[:gamma=G], exp3raw, exp3ix[:eta=E,gamma=G], exp3s[:gamma=G,alpha=A],
 ucb1[:c=C], swucb[:window=W,c=C], ducb[:discount=D,c=C], ts), also:
