@@ -7,16 +7,19 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/afsel/afsel/changepoint"
+	"github.com/afsel/afsel/compare"
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/policy"
 	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/stats"
+	"github.com/afsel/afsel/tables"
 )
 
 type replayOptions struct {
@@ -25,9 +28,11 @@ type replayOptions struct {
 	profile string
 	gammas  []float64
 	cfg     replay.Config
-	// policies is --policies, replay only; pc is its parsed form.
+	// policies is --policies, replay only; pc is its parsed form, and pelt
+	// the segmentation of its non-stationary view (--pelt-*).
 	policies string
-	pc       replay.PolicyConfig
+	pc       compare.Config
+	pelt     changepoint.Config
 }
 
 func addReplayFlags(cmd *cobra.Command, o *replayOptions) {
@@ -87,9 +92,12 @@ func (o *replayOptions) resolve(cmd *cobra.Command) error {
 		if err != nil {
 			return usagef("--policies: %v", err)
 		}
-		o.pc = replay.PolicyConfig{Specs: specs, Segments: true, Pelt: changepoint.DefaultConfig()}
+		o.pc = compare.Config{Specs: specs, Segments: true}
 		if err := o.pc.Validate(); err != nil {
 			return usagef("--policies: %v", err)
+		}
+		if err := o.pelt.Validate(); err != nil {
+			return usageError{err}
 		}
 	}
 	if o.cfg.Workers < 0 {
@@ -102,7 +110,7 @@ func (o *replayOptions) resolve(cmd *cobra.Command) error {
 }
 
 func newReplayCmd(e *env) *cobra.Command {
-	o := &replayOptions{cfg: replay.DefaultConfig()}
+	o := &replayOptions{cfg: replay.DefaultConfig(), pelt: changepoint.DefaultConfig()}
 	cmd := &cobra.Command{
 		Use:   "replay --input FILE --out DIR",
 		Short: "Replay EXP3 over every pair against fixed-choice baselines",
@@ -127,7 +135,9 @@ ucb1[:c=C], swucb[:window=W,c=C], ducb[:discount=D,c=C], ts), also:
                          gain_v6_ms, regret_ms, conns_per_request
   policies.csv           per zone, policy and metric: quartiles and mean
   policies_segments.csv  Table 2's groups A and C: best_choice per segment
-                         and rounds to recover after a change of zone
+                         and rounds to recover after a change of zone, with
+                         the segments of --pelt-min-size, --pelt-jump and
+                         --pelt-penalty (as in 'afsel tables')
   policies_cdf.csv       figure,panel,series,x,y: ECDF per metric and policy`,
 		Example: `  afsel replay --input testdata/golden/data.csv.gz --out out/
   afsel replay --input tests.arrow --out out/ --gamma 0.2 --runs 50
@@ -143,7 +153,11 @@ ucb1[:c=C], swucb[:window=W,c=C], ducb[:discount=D,c=C], ts), also:
 	}
 	addReplayFlags(cmd, o)
 	cmd.Flags().Float64SliceVar(&o.gammas, "gamma", []float64{0.1}, "EXP3 exploration rate")
-	cmd.Flags().StringVar(&o.policies, "policies", "", "comma-separated policies to compare (see above); default none")
+	f := cmd.Flags()
+	f.StringVar(&o.policies, "policies", "", "comma-separated policies to compare (see above); default none")
+	f.IntVar(&o.pelt.MinSize, "pelt-min-size", o.pelt.MinSize, "PELT minimum segment length (--policies' segments)")
+	f.IntVar(&o.pelt.Jump, "pelt-jump", o.pelt.Jump, "PELT grid of candidate change points (--policies' segments)")
+	f.Float64Var(&o.pelt.Penalty, "pelt-penalty", o.pelt.Penalty, "PELT penalty per change point (--policies' segments)")
 	return cmd
 }
 
@@ -212,11 +226,11 @@ type replayParams struct {
 func runReplay(cmd *cobra.Command, e *env, o *replayOptions, sweep bool) error {
 	start := time.Now()
 	var res *replay.Result
-	var pres *replay.PolicyResult
+	var pres *compare.Result
 	info, err := e.overPairs(cmd.Context(), cmd.Name(), o.input, o.out, func(ctx context.Context, open pairs.Opener, prog *pairs.Progress) (ingest.Stats, error) {
 		var err error
 		if len(o.pc.Specs) > 0 {
-			res, pres, err = replay.RunWithPolicies(ctx, open, o.cfg, o.pc, prog)
+			res, pres, err = replayWithPolicies(ctx, open, o, prog)
 		} else {
 			res, err = replay.Run(ctx, open, o.cfg, prog)
 		}
@@ -262,10 +276,10 @@ func runReplay(cmd *cobra.Command, e *env, o *replayOptions, sweep bool) error {
 	files = append(files, outFile{"replay_metrics.csv", func(w io.Writer) error { return replay.WriteMetrics(w, res.Pairs, o.cfg.Gammas) }})
 	if pres != nil {
 		files = append(files,
-			outFile{"policies_pairs.csv", func(w io.Writer) error { return replay.WritePolicyPairs(w, pres) }},
-			outFile{"policies.csv", func(w io.Writer) error { return replay.WritePolicySummary(w, pres) }},
-			outFile{"policies_segments.csv", func(w io.Writer) error { return replay.WritePolicySegments(w, pres) }},
-			outFile{"policies_cdf.csv", func(w io.Writer) error { return replay.WritePolicyCDF(w, pres) }},
+			outFile{"policies_pairs.csv", func(w io.Writer) error { return compare.WritePairs(w, pres) }},
+			outFile{"policies.csv", func(w io.Writer) error { return compare.WriteSummary(w, pres) }},
+			outFile{"policies_segments.csv", func(w io.Writer) error { return compare.WriteSegments(w, pres) }},
+			outFile{"policies_cdf.csv", func(w io.Writer) error { return compare.WriteCDF(w, pres) }},
 		)
 		for j, l := range pres.Labels {
 			sum.Policies = append(sum.Policies, policySteps{l, pres.Steps[j]})
@@ -288,8 +302,63 @@ func runReplay(cmd *cobra.Command, e *env, o *replayOptions, sweep bool) error {
 	return nil
 }
 
-func printPolicySummary(w io.Writer, r *replay.PolicyResult) {
-	rows := replay.PolicySummary(r)
+// replayWithPolicies is replay.Run plus the policy comparison in one pass:
+// tables' analyzer, with the --pelt-* flags, gives the classes the replay
+// takes and the segments the comparison takes. Glue until a pipeline
+// package owns the pass.
+func replayWithPolicies(ctx context.Context, open pairs.Opener, o *replayOptions, prog *pairs.Progress) (*replay.Result, *compare.Result, error) {
+	eng, err := replay.NewEngine(o.cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	comp, err := compare.New(eng, o.pc)
+	if err != nil {
+		return nil, nil, err
+	}
+	tcfg := tables.Config{MinTests: o.cfg.MinTests, Stats: o.cfg.Stats, Pelt: o.pelt}
+	var mu sync.Mutex
+	var rps []replay.Pair
+	var cps []compare.Pair
+	var steps int64
+	psteps := make([]int64, len(o.pc.Specs))
+	newWork := func() func(pairs.Probe) error {
+		an, rw, cw := tables.NewAnalyzer(tcfg), eng.NewWorker(), comp.NewWorker()
+		return func(p pairs.Probe) error {
+			tp, err := an.Probe(&p)
+			if err != nil {
+				return err
+			}
+			classes := make([]stats.Result, len(tp))
+			for i := range tp {
+				classes[i] = tp[i].Class
+			}
+			rp, n, err := rw.Probe(ctx, &p, classes)
+			if err != nil {
+				return err
+			}
+			cp, err := cw.Probe(ctx, &p, rp, tp)
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			rps, cps, steps = append(rps, rp...), append(cps, cp...), steps+n
+			cw.TakeSteps(psteps)
+			return nil
+		}
+	}
+	restart := func() { rps, cps, steps = rps[:0], cps[:0], 0; clear(psteps) }
+	each := pairs.EachConfig{Workers: o.cfg.Workers, Progress: prog, Restart: restart}
+	gst, ist, err := pairs.Each(ctx, open, each, newWork)
+	if err != nil {
+		return nil, nil, err
+	}
+	replay.SortPairs(rps)
+	return &replay.Result{Pairs: rps, Group: gst, Rows: ist, Steps: steps}, comp.Result(cps, psteps), nil
+}
+
+func printPolicySummary(w io.Writer, r *compare.Result) {
+	rows := compare.Summary(r)
 	type key struct {
 		zone   stats.Zone
 		policy string
