@@ -3,6 +3,8 @@ package bandit
 import (
 	"fmt"
 	"testing"
+
+	"github.com/afsel/afsel/internal/pyrand"
 )
 
 // The per-call benchmarks loop over b.N rather than b.Loop: here b.Loop's
@@ -12,7 +14,7 @@ import (
 // benchDraws is a pre-generated uniform stream, as the replay uses.
 var benchDraws = func() []float64 {
 	u := make([]float64, 1<<16)
-	NewPyRandString("bench").Fill(u)
+	pyrand.NewString("bench").Fill(u)
 	return u
 }()
 
@@ -59,72 +61,5 @@ func BenchmarkExp3StepInterleaved(b *testing.B) {
 			sink = acc
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*lanes), "ns/step")
 		})
-	}
-}
-
-func BenchmarkExp3KStep(b *testing.B) {
-	for _, k := range []int{2, 4} {
-		b.Run(fmt.Sprintf("arms=%d", k), func(b *testing.B) {
-			e := NewExp3K(k, Exp3Config{Gamma: 0.1})
-			u := benchDraws
-			var acc int
-			for i := 0; i < b.N; i++ {
-				a := e.Choose(u[i&(len(u)-1)])
-				e.Update(a, float64(1-a%2))
-				acc += a
-			}
-			sink = acc
-		})
-	}
-}
-
-func BenchmarkExp3StepPolicy(b *testing.B) {
-	// BenchmarkExp3Step through the Policy interface.
-	var p Policy = NewExp3(Exp3Config{Gamma: 0.1})
-	u := benchDraws
-	var acc int
-	for i := 0; i < b.N; i++ {
-		a := p.Choose(u[i&(len(u)-1)])
-		p.Update(a, float64(1-a))
-		acc += a
-	}
-	sink = acc
-}
-
-func BenchmarkPyRandUint32(b *testing.B) {
-	r := NewPyRandString("test")
-	var acc uint32
-	for i := 0; i < b.N; i++ {
-		acc += r.Uint32()
-	}
-	sink = int(acc)
-}
-
-func BenchmarkPyRandFloat64(b *testing.B) {
-	r := NewPyRandString("test")
-	var acc float64
-	for i := 0; i < b.N; i++ {
-		acc += r.Float64()
-	}
-	sink = int(acc)
-}
-
-func BenchmarkPyRandFill(b *testing.B) {
-	for _, n := range []int{100, 4096} {
-		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			r := NewPyRandString("test")
-			dst := make([]float64, n)
-			b.SetBytes(int64(8 * n))
-			for b.Loop() {
-				r.Fill(dst)
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/value")
-		})
-	}
-}
-
-func BenchmarkNewPyRandString(b *testing.B) {
-	for b.Loop() {
-		NewPyRandString("test")
 	}
 }

@@ -3,6 +3,8 @@ package bandit
 import (
 	"math"
 	"testing"
+
+	"github.com/afsel/afsel/internal/pyrand"
 )
 
 // fnv64 is FNV-1a over small integers, to compare long pick sequences with
@@ -29,7 +31,7 @@ func TestWeightedChoicePython(t *testing.T) {
 	const wantHash = 4932995674171685440
 	wantCounts := [5]int{2299, 1275, 775, 476, 175}
 
-	r := NewPyRandString("choices")
+	r := pyrand.NewString("choices")
 	var h uint64
 	var counts [5]int
 	w := make([]float64, 0, 5)
@@ -60,7 +62,7 @@ func TestWeightedChoicePython(t *testing.T) {
 func TestWeightedChoice2Agrees(t *testing.T) {
 	// The two-arm fast path must be the general rule: check it on random
 	// weights (some zero, some tiny, some huge) and random draws.
-	r := NewPyRandString("agree")
+	r := pyrand.NewString("agree")
 	weight := func() float64 {
 		switch r.Uint32() % 8 {
 		case 0:

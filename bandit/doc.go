@@ -1,26 +1,25 @@
-// Package bandit implements the multi-armed bandit side of the replay: a random
-// source that reproduces CPython's random.Random bit for bit (PyRand), the
-// artefacts' EXP3 policy (Exp3 for two arms, Exp3K for any number), Python's
-// random.choices rule (WeightedChoice), and the small Policy interface the
-// replay drives.
+// Package bandit implements the two-arm bandit learners the replays run
+// (arm 0 = IPv4, arm 1 = IPv6): the artefacts' EXP3 (Exp3), Python's
+// random.choices rule (WeightedChoice), and, behind the one Learner
+// interface, the learners the policy comparison adds (textbook EXP3,
+// EXP3-IX, EXP3.S, UCB1 and its sliding-window and discounted forms,
+// Thompson sampling).
 //
-// Reproducing the authors' decisions exactly is the contract: PyRand yields
-// the same 32-bit words and random() values as Python 3.11's random.Random for
-// the same seed, and the EXP3 types mirror the Python expressions operation by
-// operation, in the same order, with products kept apart from sums (no fused
-// multiply-add) where Python keeps them apart. Python's math.exp is the C
-// library's; this package uses internal/glibc's Exp, which reproduces glibc's
-// on x86-64 with FMA bit for bit, so the weights match too, not only the
-// decisions (Go's math.Exp differs in the last bit for about one
-// argument in eight).
+// Reproducing the authors' decisions exactly is the contract of Exp3: with
+// internal/pyrand's stream, which is Python 3.11's random.Random, Exp3
+// mirrors the Python expressions operation by operation, in the same order,
+// with products kept apart from sums (no fused multiply-add) where Python
+// keeps them apart. Python's math.exp is the C library's; this package uses
+// internal/glibc's Exp, which reproduces glibc's on x86-64 with FMA bit for
+// bit, so the weights match too, not only the decisions (Go's math.Exp
+// differs in the last bit for about one argument in eight).
 //
-// Policies take the uniform draw as an argument instead of a random source,
-// so the replay can generate a run's whole stream in bulk (PyRand.Fill) and
-// feed one value per round. Nothing in this package uses global randomness.
+// Exp3 takes the uniform draw as an argument instead of a random source, so
+// the replay can generate a run's whole stream in bulk (pyrand.Rand.Fill)
+// and feed one value per round; its hot loops use the concrete type. The
+// other learners take a Source per choice, since Thompson sampling draws
+// several values a round. Nothing in this package uses global randomness.
 //
-// Beyond the paper, Strategy is the interface of the policies a browser or
-// an OS could run, each named with its parameters and parsed by ParseSpec:
-// fixed families, Happy Eyeballs races, the full race, a Safari-style RTT
-// cache, and learners (EXP3 variants, UCB1 and its sliding-window and
-// discounted forms, Thompson sampling).
+// Package policy wraps learners into address-selection strategies and
+// parses their specs.
 package bandit

@@ -4,34 +4,13 @@ import (
 	"fmt"
 
 	"github.com/afsel/afsel/bandit"
+	"github.com/afsel/afsel/internal/pyrand"
 )
-
-func ExamplePyRand() {
-	// The same values as Python's r = random.Random("test"); r.random(), ...
-	r := bandit.NewPyRandString("test")
-	fmt.Println(r.Float64())
-	fmt.Println(r.Float64())
-	fmt.Println(bandit.NewPyRandInt(12345).Float64())
-	// Output:
-	// 0.6555960613392863
-	// 0.7346312914910028
-	// 0.41661987254534116
-}
-
-func ExamplePyRand_Fill() {
-	// Fill draws a whole run's stream at once, as successive random() calls.
-	r := bandit.NewPyRandString("test")
-	u := make([]float64, 3)
-	r.Fill(u)
-	fmt.Println(u)
-	// Output:
-	// [0.6555960613392863 0.7346312914910028 0.25037423249421464]
-}
 
 func ExampleExp3() {
 	// The first rounds of the first table in vectors.md: arm 0 earns 1,
 	// arm 1 earns 0.
-	r := bandit.NewPyRandString("test")
+	r := pyrand.NewString("test")
 	e := bandit.NewExp3(bandit.Exp3Config{Gamma: 0.1})
 	for range 5 {
 		arm := e.Choose(r.Float64())

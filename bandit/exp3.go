@@ -17,7 +17,7 @@ const DefaultMaxWeight = 100
 // ErrConfig is wrapped by every error Exp3Config.Validate returns.
 var ErrConfig = errors.New("invalid EXP3 configuration")
 
-// Exp3Config parameterises the EXP3 policies. New options must keep the zero
+// Exp3Config parameterises Exp3. New options must keep the zero
 // value of their field meaning the artefacts' behaviour.
 type Exp3Config struct {
 	// Gamma is the exploration rate, in (0, 1]: every arm keeps a
@@ -61,16 +61,16 @@ func (c Exp3Config) mustValidate() {
 // out of line so the checks cost only a compare and a branch in the hot path.
 //
 //go:noinline
-func badUpdate(arm int, reward float64, arms int) {
-	if arm < 0 || arm >= arms {
-		panic(fmt.Sprintf("bandit: arm %d out of range [0, %d)", arm, arms))
+func badUpdate(arm int, reward float64) {
+	if arm < 0 || arm > 1 {
+		panic(fmt.Sprintf("bandit: arm %d out of range [0, 2)", arm))
 	}
 	panic(fmt.Sprintf("bandit: reward %v is not in [0, 1]", reward))
 }
 
 // Exp3 is the artefacts' EXP3 (simulations/exp3.py) with two arms, the case
-// the paper replays (arm 0 = IPv4, arm 1 = IPv6). It computes exactly what
-// Exp3K computes with two arms, but holds its whole state in the value.
+// the paper replays (arm 0 = IPv4, arm 1 = IPv6). It holds its whole state
+// in the value.
 //
 // Each weight starts at 1. With K = 2 and w the weights:
 //
@@ -149,7 +149,7 @@ func (e *Exp3) Choose(u float64) int {
 func (e *Exp3) Update(arm int, reward float64) {
 	// The range checks of the artefacts' asserts; !(a && b) also rejects NaN.
 	if uint(arm) > 1 || !(reward >= 0 && reward <= 1) {
-		badUpdate(arm, reward, 2)
+		badUpdate(arm, reward)
 	}
 	w0, w1 := e.w0, e.w1
 	// A zero reward multiplies by exp(0) = 1 exactly: skip the call.
@@ -177,110 +177,3 @@ func (e *Exp3) Weights() [2]float64 { return [2]float64{e.w0, e.w1} }
 
 // Probabilities returns the current probabilities of choosing each arm.
 func (e *Exp3) Probabilities() [2]float64 { return [2]float64{e.p0, e.p1} }
-
-// Exp3K is the artefacts' EXP3 with any number K >= 1 of arms; see Exp3 for
-// the formulas. Sums are taken left to right, as Python 3.11's sum does (from
-// 3.12 Python compensates float sums, which can change the last bit for
-// K > 2, never for K = 2).
-type Exp3K struct {
-	w   []float64 // weights
-	p   []float64 // probabilities of the current weights
-	cum []float64 // running sums of p, random.choices' cum_weights
-
-	gamma         float64
-	k             float64 // number of arms, the divisor of gamma
-	oneMinusGamma float64
-	gammaOverK    float64
-	maxWeight     float64
-}
-
-// NewExp3K returns an EXP3 over arms arms, every weight at 1. It panics if
-// arms < 1 or cfg.Validate fails.
-func NewExp3K(arms int, cfg Exp3Config) *Exp3K {
-	if arms < 1 {
-		panic(fmt.Sprintf("bandit: NewExp3K with %d arms", arms))
-	}
-	cfg.mustValidate()
-	buf := make([]float64, 3*arms)
-	k := float64(arms)
-	e := &Exp3K{
-		w:             buf[:arms:arms],
-		p:             buf[arms : 2*arms : 2*arms],
-		cum:           buf[2*arms:],
-		gamma:         cfg.Gamma,
-		k:             k,
-		oneMinusGamma: 1.0 - cfg.Gamma,
-		gammaOverK:    cfg.Gamma / k,
-		maxWeight:     cfg.maxWeight(),
-	}
-	e.Reset()
-	return e
-}
-
-// Arms returns the number of arms.
-func (e *Exp3K) Arms() int { return len(e.w) }
-
-// Reset sets every weight back to 1, the state of a new instance.
-func (e *Exp3K) Reset() {
-	for i := range e.w {
-		e.w[i] = 1
-	}
-	e.refresh()
-}
-
-func (e *Exp3K) refresh() {
-	var s float64
-	for _, w := range e.w {
-		s += w
-	}
-	var cum float64
-	for i, w := range e.w {
-		p := float64(e.oneMinusGamma*(w/s)) + e.gammaOverK // see Exp3.refresh
-		e.p[i] = p
-		cum += p
-		e.cum[i] = cum
-	}
-}
-
-// Choose returns the arm random.choices(range(K), weights=p) picks when its
-// random() draw is u. It does not change e.
-func (e *Exp3K) Choose(u float64) int {
-	last := len(e.cum) - 1
-	x := u * e.cum[last]
-	for i, c := range e.cum[:last] {
-		if x < c {
-			return i
-		}
-	}
-	return last
-}
-
-// Update gives reward to arm, then rescales the weights. It panics unless
-// 0 <= arm < Arms() and 0 <= reward <= 1.
-func (e *Exp3K) Update(arm int, reward float64) {
-	if uint(arm) >= uint(len(e.w)) || !(reward >= 0 && reward <= 1) {
-		badUpdate(arm, reward, len(e.w))
-	}
-	if reward != 0 {
-		e.w[arm] *= glibc.Exp(reward / e.p[arm] * e.gamma / e.k)
-	}
-	var s float64
-	for _, w := range e.w {
-		s += w
-	}
-	f := e.maxWeight / s
-	for i, w := range e.w {
-		if w *= f; !(w > 1) {
-			w = 1
-		}
-		e.w[i] = w
-	}
-	e.refresh()
-}
-
-// Weights appends the current weights to dst[:0] and returns the result.
-func (e *Exp3K) Weights(dst []float64) []float64 { return append(dst[:0], e.w...) }
-
-// Probabilities appends the current probabilities of choosing each arm to
-// dst[:0] and returns the result.
-func (e *Exp3K) Probabilities(dst []float64) []float64 { return append(dst[:0], e.p...) }

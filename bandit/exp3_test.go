@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/afsel/afsel/internal/pyrand"
 )
 
 // ulps returns how many doubles apart two positive finite values are.
@@ -67,141 +69,74 @@ var exp3Vectors = []struct {
 	}},
 }
 
-// policyWithWeights is what the table tests need from Exp3 and Exp3K.
-type policyWithWeights interface {
-	Policy
-	weights() []float64
-}
-
-type exp3Adapter struct{ *Exp3 }
-
-func (a exp3Adapter) weights() []float64 { w := a.Weights(); return w[:] }
-
-type exp3KAdapter struct{ *Exp3K }
-
-func (a exp3KAdapter) weights() []float64 { return a.Weights(nil) }
-
-// both returns a two-arm Exp3 and an Exp3K with two arms for cfg.
-func both(cfg Exp3Config) []struct {
-	name string
-	p    policyWithWeights
-} {
-	return []struct {
-		name string
-		p    policyWithWeights
-	}{
-		{"Exp3", exp3Adapter{NewExp3(cfg)}},
-		{"Exp3K", exp3KAdapter{NewExp3K(2, cfg)}},
-	}
-}
-
 func TestExp3VectorsMD(t *testing.T) {
 	for _, v := range exp3Vectors {
-		for _, impl := range both(Exp3Config{Gamma: v.gamma, MaxWeight: 100}) {
-			t.Run(v.name+"/"+impl.name, func(t *testing.T) {
-				r := NewPyRandString("test")
-				p := impl.p
-				for i, want := range v.rounds {
-					a := p.Choose(r.Float64())
-					if a != want.action {
-						t.Fatalf("round %d: action %d, want %d", i, a, want.action)
-					}
-					reward := 0.0
-					if a == v.good {
-						reward = 1
-					}
-					p.Update(a, reward)
-					// vectors.md allows the weights a last-bit difference
-					// from glibc's exp, but our exp reproduces glibc's
-					// (internal/glibc), so they must match exactly.
-					w := p.weights()
-					if ulps(w[0], want.w0) != 0 || ulps(w[1], want.w1) != 0 {
-						t.Errorf("round %d: weights %v, want [%v %v]", i, w, want.w0, want.w1)
-					}
+		t.Run(v.name, func(t *testing.T) {
+			r := pyrand.NewString("test")
+			p := NewExp3(Exp3Config{Gamma: v.gamma, MaxWeight: 100})
+			for i, want := range v.rounds {
+				a := p.Choose(r.Float64())
+				if a != want.action {
+					t.Fatalf("round %d: action %d, want %d", i, a, want.action)
 				}
-			})
-		}
+				reward := 0.0
+				if a == v.good {
+					reward = 1
+				}
+				p.Update(a, reward)
+				// vectors.md allows the weights a last-bit difference
+				// from glibc's exp, but our exp reproduces glibc's
+				// (internal/glibc), so they must match exactly.
+				w := p.Weights()
+				if ulps(w[0], want.w0) != 0 || ulps(w[1], want.w1) != 0 {
+					t.Errorf("round %d: weights %v, want [%v %v]", i, w, want.w0, want.w1)
+				}
+			}
+		})
 	}
 }
 
 func TestExp3LongPython(t *testing.T) {
 	// Recorded with CPython 3.11.7 running the artefacts' EXP3 formulas
-	// (max_weight=100) on random.Random("long") for 20000 rounds, where in
-	// round n the good arm is (n // 500) % K and earns ((n*7919) % 5) / 4,
-	// the others 0: FNV-1a of the actions (as fnv64 computes it), the count
-	// of each action, and the final weights.
+	// (max_weight=100, two arms) on random.Random("long") for 20000 rounds,
+	// where in round n the good arm is (n // 500) % 2 and earns
+	// ((n*7919) % 5) / 4, the other 0: FNV-1a of the actions (as fnv64
+	// computes it), the count of each action, and the final weights.
 	tests := []struct {
-		arms    int
 		gamma   float64
 		hash    uint64
-		counts  []int
-		weights []float64
+		counts  [2]int
+		weights [2]float64
 	}{
-		{2, 0.1, 11014561704062978601, []int{10202, 9798}, []float64{1, 0x1.8c0da5366b02bp+6}},
-		{2, 0.5, 4129830335907027318, []int{10015, 9985}, []float64{1, 0x1.8c53159b75ceap+6}},
-		{2, 1.0, 4543725001308078596, []int{9981, 10019}, []float64{1, 0x1.8c0000000001bp+6}},
-		{3, 0.1, 10541319381908940828, []int{6853, 6453, 6694}, []float64{0x1.8812eea58589fp+6, 1, 1}},
-		{3, 0.5, 498728980232779082, []int{6845, 6477, 6678}, []float64{0x1.8880290d6512ap+6, 1, 1}},
-		{3, 1.0, 9499839721345015371, []int{6632, 6672, 6696}, []float64{0x1.89be43dad49c2p+6, 1, 1}},
+		{0.1, 11014561704062978601, [2]int{10202, 9798}, [2]float64{1, 0x1.8c0da5366b02bp+6}},
+		{0.5, 4129830335907027318, [2]int{10015, 9985}, [2]float64{1, 0x1.8c53159b75ceap+6}},
+		{1.0, 4543725001308078596, [2]int{9981, 10019}, [2]float64{1, 0x1.8c0000000001bp+6}},
 	}
 	for _, tt := range tests {
-		cfg := Exp3Config{Gamma: tt.gamma, MaxWeight: 100}
-		impls := []struct {
-			name string
-			p    policyWithWeights
-		}{{"Exp3K", exp3KAdapter{NewExp3K(tt.arms, cfg)}}}
-		if tt.arms == 2 {
-			impls = both(cfg)
-		}
-		for _, impl := range impls {
-			t.Run(fmt.Sprintf("%s/%d arms/gamma %g", impl.name, tt.arms, tt.gamma), func(t *testing.T) {
-				r := NewPyRandString("long")
-				var h uint64
-				counts := make([]int, tt.arms)
-				for n := range 20000 {
-					a := impl.p.Choose(r.Float64())
-					reward := 0.0
-					if a == (n/500)%tt.arms {
-						reward = float64((n*7919)%5) / 4
-					}
-					impl.p.Update(a, reward)
-					h = fnv64(h, a)
-					counts[a]++
+		t.Run(fmt.Sprintf("gamma %g", tt.gamma), func(t *testing.T) {
+			p := NewExp3(Exp3Config{Gamma: tt.gamma, MaxWeight: 100})
+			r := pyrand.NewString("long")
+			var h uint64
+			var counts [2]int
+			for n := range 20000 {
+				a := p.Choose(r.Float64())
+				reward := 0.0
+				if a == (n/500)%2 {
+					reward = float64((n*7919)%5) / 4
 				}
-				if h != tt.hash || !slices.Equal(counts, tt.counts) {
-					t.Errorf("actions hash %d counts %v, want %d %v", h, counts, tt.hash, tt.counts)
+				p.Update(a, reward)
+				h = fnv64(h, a)
+				counts[a]++
+			}
+			if h != tt.hash || counts != tt.counts {
+				t.Errorf("actions hash %d counts %v, want %d %v", h, counts, tt.hash, tt.counts)
+			}
+			for i, w := range p.Weights() {
+				if math.Float64bits(w) != math.Float64bits(tt.weights[i]) {
+					t.Errorf("weight %d = %v, want %v", i, w, tt.weights[i])
 				}
-				for i, w := range impl.p.weights() {
-					if math.Float64bits(w) != math.Float64bits(tt.weights[i]) {
-						t.Errorf("weight %d = %v, want %v", i, w, tt.weights[i])
-					}
-				}
-			})
-		}
-	}
-}
-
-func TestExp3KMatchesExp3(t *testing.T) {
-	// With two arms both types perform the same operations, so their weights
-	// must agree to the bit, for any rewards.
-	cfg := Exp3Config{Gamma: 0.1}
-	a, b := NewExp3(cfg), NewExp3K(2, cfg)
-	r := NewPyRandString("match")
-	var wk []float64
-	for n := range 100000 {
-		u := r.Float64()
-		arm := a.Choose(u)
-		if k := b.Choose(u); k != arm {
-			t.Fatalf("round %d: Exp3 chose %d, Exp3K %d", n, arm, k)
-		}
-		reward := float64(r.Uint32()%5) / 4
-		a.Update(arm, reward)
-		b.Update(arm, reward)
-		wk = b.Weights(wk)
-		w := a.Weights()
-		if math.Float64bits(w[0]) != math.Float64bits(wk[0]) || math.Float64bits(w[1]) != math.Float64bits(wk[1]) {
-			t.Fatalf("round %d: Exp3 weights %v, Exp3K %v", n, w, wk)
-		}
+			}
+		})
 	}
 }
 
@@ -214,7 +149,7 @@ func TestExp3UniformWithGammaOne(t *testing.T) {
 	if p := e.Probabilities(); p != [2]float64{0.5, 0.5} {
 		t.Fatalf("probabilities %v, want [0.5 0.5]", p)
 	}
-	r := NewPyRandString("test")
+	r := pyrand.NewString("test")
 	var ones int
 	for range 100 {
 		a := e.Choose(r.Float64())
@@ -241,7 +176,7 @@ func TestExp3Convergence(t *testing.T) {
 	e := NewExp3(Exp3Config{Gamma: 0.1})
 	for seed := range int64(seeds) {
 		e.Reset()
-		r := NewPyRandInt(seed)
+		r := pyrand.NewInt(seed)
 		n := 0
 		for n < maxRounds && e.Probabilities()[0] < 0.9 {
 			a := e.Choose(r.Float64())
@@ -265,70 +200,46 @@ func TestExp3Reset(t *testing.T) {
 	// A reset instance must replay a fresh one's trace to the bit.
 	type trace struct {
 		actions []int
-		weights []float64
+		weights [][2]float64
 	}
-	run := func(p policyWithWeights, seed string) trace {
-		r := NewPyRandString(seed)
+	run := func(p *Exp3, seed string) trace {
+		r := pyrand.NewString(seed)
 		var tr trace
 		for n := range 300 {
 			a := p.Choose(r.Float64())
 			p.Update(a, float64((n+a)%3)/2)
 			tr.actions = append(tr.actions, a)
-			tr.weights = append(tr.weights, p.weights()...)
+			tr.weights = append(tr.weights, p.Weights())
 		}
 		return tr
 	}
-	equal := func(a, b trace) bool {
-		if !slices.Equal(a.actions, b.actions) || len(a.weights) != len(b.weights) {
-			return false
-		}
-		for i := range a.weights {
-			if math.Float64bits(a.weights[i]) != math.Float64bits(b.weights[i]) {
-				return false
-			}
-		}
-		return true
-	}
 	cfg := Exp3Config{Gamma: 0.2}
-	tests := []struct {
-		name  string
-		fresh func() policyWithWeights
-	}{
-		{"Exp3", func() policyWithWeights { return exp3Adapter{NewExp3(cfg)} }},
-		{"Exp3K 2 arms", func() policyWithWeights { return exp3KAdapter{NewExp3K(2, cfg)} }},
-		{"Exp3K 4 arms", func() policyWithWeights { return exp3KAdapter{NewExp3K(4, cfg)} }},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			want := run(tt.fresh(), "reset")
-			p := tt.fresh()
-			run(p, "other")
-			p.Reset()
-			if got := run(p, "reset"); !equal(got, want) {
-				t.Error("trace after Reset differs from a fresh instance's")
-			}
-		})
+	want := run(NewExp3(cfg), "reset")
+	p := NewExp3(cfg)
+	run(p, "other")
+	p.Reset()
+	got := run(p, "reset")
+	// Weights compare with == : they are never NaN or -0.
+	if !slices.Equal(got.actions, want.actions) || !slices.Equal(got.weights, want.weights) {
+		t.Error("trace after Reset differs from a fresh instance's")
 	}
 }
 
 func TestExp3Probabilities(t *testing.T) {
 	for _, gamma := range []float64{0.01, 0.1, 0.5, 1} {
 		t.Run(fmt.Sprint(gamma), func(t *testing.T) {
-			e := NewExp3K(3, Exp3Config{Gamma: gamma})
-			r := NewPyRandInt(3)
-			var p []float64
+			e := NewExp3(Exp3Config{Gamma: gamma})
+			r := pyrand.NewInt(3)
 			for range 2000 {
 				a := e.Choose(r.Float64())
 				e.Update(a, float64(a%2))
-				p = e.Probabilities(p)
-				var sum float64
+				p := e.Probabilities()
 				for _, x := range p {
-					if x < gamma/3*(1-1e-15) {
+					if x < gamma/2*(1-1e-15) {
 						t.Fatalf("probability %v below gamma/K", x)
 					}
-					sum += x
 				}
-				if math.Abs(sum-1) > 1e-15 {
+				if sum := p[0] + p[1]; math.Abs(sum-1) > 1e-15 {
 					t.Fatalf("probabilities %v sum to %v", p, sum)
 				}
 			}
@@ -365,7 +276,6 @@ func TestExp3ConfigValidate(t *testing.T) {
 			}
 			if !tt.ok {
 				mustPanic(t, func() { NewExp3(tt.cfg) })
-				mustPanic(t, func() { NewExp3K(2, tt.cfg) })
 			}
 		})
 	}
@@ -404,27 +314,19 @@ func TestExp3UpdatePanics(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			mustPanic(t, func() { NewExp3(cfg).Update(tt.arm, tt.reward) })
-			mustPanic(t, func() { NewExp3K(2, cfg).Update(tt.arm, tt.reward) })
 		})
 	}
-	t.Run("no arms", func(t *testing.T) {
-		mustPanic(t, func() { NewExp3K(0, cfg) })
-	})
 }
 
 func TestExp3NoAlloc(t *testing.T) {
 	e := NewExp3(Exp3Config{Gamma: 0.1})
-	k := NewExp3K(3, Exp3Config{Gamma: 0.1})
 	u := make([]float64, 1000)
-	NewPyRandString("test").Fill(u)
+	pyrand.NewString("test").Fill(u)
 	n := testing.AllocsPerRun(10, func() {
 		e.Reset()
-		k.Reset()
 		for _, x := range u {
 			a := e.Choose(x)
 			e.Update(a, float64(1-a))
-			b := k.Choose(x)
-			k.Update(b, float64(b%2))
 		}
 	})
 	if n != 0 {

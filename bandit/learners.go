@@ -1,9 +1,78 @@
 package bandit
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
-// The learners below are two-arm (0 = IPv4, 1 = IPv6) cores that a Learner
-// drives with the artefacts' binary reward. Ties between arms go to IPv6.
+// Source is the uniform random source of a Learner: Float64 returns a draw
+// in [0, 1). *pyrand.Rand and *math/rand/v2.Rand satisfy it.
+type Source interface {
+	Float64() float64
+}
+
+// Learner is a two-arm bandit (arm 0 = IPv4, arm 1 = IPv6) driven round by
+// round: Choose an arm, drawing what randomness it needs from src, then
+// Update that arm with the reward it earned, in [0, 1]. Reset restores the
+// state of a fresh learner without allocating, so one instance serves many
+// runs. Deterministic learners ignore src. A Learner is not safe for
+// concurrent use.
+//
+// The constructors take parameters in the ranges policy.Parse accepts; ties
+// between arms go to IPv6.
+type Learner interface {
+	Choose(src Source) int
+	Update(arm int, reward float64)
+	Reset()
+}
+
+// NewExp3Learner is the artefacts' floored EXP3 (Exp3) as a Learner: one
+// draw per round. It panics if cfg.Validate fails.
+func NewExp3Learner(cfg Exp3Config) Learner { return exp3Learner{NewExp3(cfg)} }
+
+type exp3Learner struct{ e *Exp3 }
+
+func (l exp3Learner) Choose(src Source) int          { return l.e.Choose(src.Float64()) }
+func (l exp3Learner) Update(arm int, reward float64) { l.e.Update(arm, reward) }
+func (l exp3Learner) Reset()                         { l.e.Reset() }
+
+// NewExp3Raw is textbook EXP3 with exploration gamma in (0, 1].
+func NewExp3Raw(gamma float64) Learner {
+	e := &exp3Raw{gamma: gamma}
+	e.Reset()
+	return e
+}
+
+// NewExp3IX is EXP3-IX with learning rate eta > 0 and implicit exploration
+// gamma in [0, 1].
+func NewExp3IX(eta, gamma float64) Learner { return &exp3IX{eta: eta, gamma: gamma} }
+
+// NewExp3S is EXP3.S with exploration gamma in (0, 1] and share alpha in
+// [0, 1].
+func NewExp3S(gamma, alpha float64) Learner {
+	e := &exp3S{gamma: gamma, alpha: alpha}
+	e.Reset()
+	return e
+}
+
+// NewUCB1 is UCB1 with exploration coefficient c >= 0 (2 in the paper).
+func NewUCB1(c float64) Learner { return &ucb1{c: c} }
+
+// NewSWUCB is sliding-window UCB over the last window >= 1 rounds, with
+// exploration coefficient c >= 0. It panics if window < 1.
+func NewSWUCB(window int, c float64) Learner {
+	if window < 1 {
+		panic(fmt.Sprintf("bandit: sliding-window UCB with window %d", window))
+	}
+	return &swUCB{c: c, window: window, arms: make([]int8, window), rew: make([]float64, window)}
+}
+
+// NewDUCB is discounted UCB with discount in (0, 1] and exploration
+// coefficient c >= 0.
+func NewDUCB(discount, c float64) Learner { return &dUCB{c: c, discount: discount} }
+
+// NewThompson is Beta-Bernoulli Thompson sampling with a uniform prior.
+func NewThompson() Learner { return &thompson{} }
 
 // exp3Raw is textbook EXP3 (Auer et al. 2002): p_i = (1-gamma) w_i/sum(w) +
 // gamma/2, w_a *= exp(gamma * (r/p_a) / 2), no floor and no rescaling. The
@@ -23,14 +92,14 @@ func (e *exp3Raw) refresh() {
 	e.p[1] = (1-e.gamma)*w1/s + e.gamma/2
 }
 
-func (e *exp3Raw) choose(src Source) int {
+func (e *exp3Raw) Choose(src Source) int {
 	if src.Float64() < e.p[0] {
 		return 0
 	}
 	return 1
 }
 
-func (e *exp3Raw) update(arm int, reward float64) {
+func (e *exp3Raw) Update(arm int, reward float64) {
 	if reward == 0 {
 		return
 	}
@@ -38,7 +107,7 @@ func (e *exp3Raw) update(arm int, reward float64) {
 	e.refresh()
 }
 
-func (e *exp3Raw) reset() {
+func (e *exp3Raw) Reset() {
 	e.lw = [2]float64{}
 	e.refresh()
 }
@@ -56,14 +125,14 @@ func (e *exp3IX) p0() float64 {
 	return 1 / (1 + math.Exp(-e.eta*(e.loss[1]-e.loss[0])))
 }
 
-func (e *exp3IX) choose(src Source) int {
+func (e *exp3IX) Choose(src Source) int {
 	if src.Float64() < e.p0() {
 		return 0
 	}
 	return 1
 }
 
-func (e *exp3IX) update(arm int, reward float64) {
+func (e *exp3IX) Update(arm int, reward float64) {
 	p := e.p0()
 	if arm == 1 {
 		p = 1 - p
@@ -71,7 +140,7 @@ func (e *exp3IX) update(arm int, reward float64) {
 	e.loss[arm] += (1 - reward) / (p + e.gamma)
 }
 
-func (e *exp3IX) reset() { e.loss = [2]float64{} }
+func (e *exp3IX) Reset() { e.loss = [2]float64{} }
 
 // exp3S is EXP3.S (Auer et al. 2002, fixed share): p_i = (1-gamma) w_i/W +
 // gamma/2, then w_i = w_i exp(gamma x_i/2) + e*alpha/2 * W with x_a = r/p_a
@@ -86,14 +155,14 @@ func (e *exp3S) p(arm int) float64 {
 	return (1-e.gamma)*e.w[arm]/(e.w[0]+e.w[1]) + e.gamma/2
 }
 
-func (e *exp3S) choose(src Source) int {
+func (e *exp3S) Choose(src Source) int {
 	if src.Float64() < e.p(0) {
 		return 0
 	}
 	return 1
 }
 
-func (e *exp3S) update(arm int, reward float64) {
+func (e *exp3S) Update(arm int, reward float64) {
 	pa := e.p(arm)
 	s := e.w[0] + e.w[1]
 	share := math.E * e.alpha / 2 * s
@@ -105,7 +174,7 @@ func (e *exp3S) update(arm int, reward float64) {
 	e.w[1] /= s
 }
 
-func (e *exp3S) reset() { e.w = [2]float64{0.5, 0.5} }
+func (e *exp3S) Reset() { e.w = [2]float64{0.5, 0.5} }
 
 // ucbIndex returns the arm with the larger index mean + sqrt(c ln t / n);
 // an arm with no plays is played first (IPv6 before IPv4); ties to IPv6.
@@ -132,12 +201,12 @@ type ucb1 struct {
 	sum, n [2]float64
 }
 
-func (u *ucb1) choose(Source) int { return ucbIndex(u.sum, u.n, u.n[0]+u.n[1], u.c) }
-func (u *ucb1) update(arm int, reward float64) {
+func (u *ucb1) Choose(Source) int { return ucbIndex(u.sum, u.n, u.n[0]+u.n[1], u.c) }
+func (u *ucb1) Update(arm int, reward float64) {
 	u.n[arm]++
 	u.sum[arm] += reward
 }
-func (u *ucb1) reset() { u.sum, u.n = [2]float64{}, [2]float64{} }
+func (u *ucb1) Reset() { u.sum, u.n = [2]float64{}, [2]float64{} }
 
 // swUCB is sliding-window UCB (Garivier and Moulines 2011): UCB1 over the
 // last window rounds, index mean_i + sqrt(c ln min(t, window) / n_i).
@@ -150,11 +219,11 @@ type swUCB struct {
 	sum, n [2]float64
 }
 
-func (u *swUCB) choose(Source) int {
+func (u *swUCB) Choose(Source) int {
 	return ucbIndex(u.sum, u.n, float64(min(u.t, u.window)), u.c)
 }
 
-func (u *swUCB) update(arm int, reward float64) {
+func (u *swUCB) Update(arm int, reward float64) {
 	i := u.t % u.window
 	if u.t >= u.window {
 		old := u.arms[i]
@@ -167,7 +236,7 @@ func (u *swUCB) update(arm int, reward float64) {
 	u.t++
 }
 
-func (u *swUCB) reset() {
+func (u *swUCB) Reset() {
 	u.t = 0
 	u.sum, u.n = [2]float64{}, [2]float64{}
 }
@@ -180,9 +249,9 @@ type dUCB struct {
 	sum, n      [2]float64
 }
 
-func (u *dUCB) choose(Source) int { return ucbIndex(u.sum, u.n, u.n[0]+u.n[1], u.c) }
+func (u *dUCB) Choose(Source) int { return ucbIndex(u.sum, u.n, u.n[0]+u.n[1], u.c) }
 
-func (u *dUCB) update(arm int, reward float64) {
+func (u *dUCB) Update(arm int, reward float64) {
 	for i := range 2 {
 		u.n[i] *= u.discount
 		u.sum[i] *= u.discount
@@ -191,7 +260,7 @@ func (u *dUCB) update(arm int, reward float64) {
 	u.sum[arm] += reward
 }
 
-func (u *dUCB) reset() { u.sum, u.n = [2]float64{}, [2]float64{} }
+func (u *dUCB) Reset() { u.sum, u.n = [2]float64{}, [2]float64{} }
 
 // thompson is Beta-Bernoulli Thompson sampling with a uniform prior: sample
 // Beta(1 + wins_i, 1 + losses_i) for each arm, play the larger sample.
@@ -199,7 +268,7 @@ type thompson struct {
 	wins, losses [2]float64
 }
 
-func (t *thompson) choose(src Source) int {
+func (t *thompson) Choose(src Source) int {
 	s0 := betaSample(src, 1+t.wins[0], 1+t.losses[0])
 	s1 := betaSample(src, 1+t.wins[1], 1+t.losses[1])
 	if s0 > s1 {
@@ -208,12 +277,12 @@ func (t *thompson) choose(src Source) int {
 	return 1
 }
 
-func (t *thompson) update(arm int, reward float64) {
+func (t *thompson) Update(arm int, reward float64) {
 	t.wins[arm] += reward
 	t.losses[arm] += 1 - reward
 }
 
-func (t *thompson) reset() { t.wins, t.losses = [2]float64{}, [2]float64{} }
+func (t *thompson) Reset() { t.wins, t.losses = [2]float64{}, [2]float64{} }
 
 // betaSample draws Beta(a, b), a, b >= 1, as X/(X+Y) with X ~ Gamma(a),
 // Y ~ Gamma(b).

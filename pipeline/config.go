@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/afsel/afsel/compare"
 	"github.com/afsel/afsel/figures"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/replay"
@@ -14,10 +15,14 @@ import (
 // Stages selects what a run computes and writes. The pairs are grouped and
 // counted whatever the selection.
 type Stages struct {
-	Tables  bool // Tables 1 and 2: table1.csv, table2.csv, flows.csv, change_points.csv
-	Replay  bool // the EXP3 replay: simulation.csv, replay_metrics.csv
-	Sweep   bool // with Replay: one simulation_gamma=G.csv per gamma and sweep.csv instead of simulation.csv
-	Figures bool // with Tables and Replay: figures/ (Figures 1, 2, 4, coverage) and the report
+	Tables bool // Tables 1 and 2: table1.csv, table2.csv, flows.csv, change_points.csv
+	Replay bool // the EXP3 replay: simulation.csv, replay_metrics.csv
+	Sweep  bool // with Replay: one simulation_gamma=G.csv per gamma and sweep.csv instead of simulation.csv
+	// Policies, with Replay, compares Config.Compare's policies on every
+	// eligible pair, with the tables' segments: policies_pairs.csv,
+	// policies.csv, policies_segments.csv, policies_cdf.csv.
+	Policies bool
+	Figures  bool // with Tables and Replay: figures/ (Figures 1, 2, 4, coverage) and the report
 }
 
 // Config is every parameter of a run. Its JSON form is what summary.json
@@ -30,8 +35,11 @@ type Config struct {
 	Tables tables.Config `json:"tables_parameters"`
 	// Replay holds the EXP3 parameters; its MinTests, Stats and Workers
 	// are Tables' (see Normalize).
-	Replay  replay.Config `json:"replay_parameters"`
-	Figures FiguresConfig `json:"figures_parameters"`
+	Replay replay.Config `json:"replay_parameters"`
+	// Compare selects the policies of the Policies stage; the summary
+	// records them by their canonical names.
+	Compare compare.Config `json:"-"`
+	Figures FiguresConfig  `json:"figures_parameters"`
 	// Workers is the number of probes analysed at once; <= 0 means
 	// GOMAXPROCS. Outputs do not depend on it.
 	Workers int `json:"-"`
@@ -116,9 +124,16 @@ func (c Config) Validate(s Stages) error {
 			return err
 		}
 	}
+	if s.Policies {
+		if err := c.Compare.Validate(); err != nil {
+			return err
+		}
+	}
 	switch {
 	case s.Sweep && !s.Replay:
 		return errors.New("pipeline: the sweep needs the replay")
+	case s.Policies && !s.Replay:
+		return errors.New("pipeline: the policy comparison needs the replay")
 	case s.Figures && !(s.Tables && s.Replay):
 		return errors.New("pipeline: the figures need the tables and the replay")
 	case s.Figures && c.Figures.Points < 2:

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/afsel/afsel/compare"
 	"github.com/afsel/afsel/figures"
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/pairs"
@@ -59,9 +60,10 @@ type Result struct {
 	Tables   []tables.Pair
 	Table1   stats.Table1
 	Table2   tables.Table2
-	Replay   []replay.Pair // every pair's replay, sorted by (probe, anchor), when Replay is selected
-	Steps    int64         // EXP3 steps simulated
-	Analysis time.Duration // reading and analysing the input
+	Replay   []replay.Pair   // every pair's replay, sorted by (probe, anchor), when Replay is selected
+	Steps    int64           // EXP3 steps simulated
+	Policies *compare.Result // the policy comparison, when Policies is selected
+	Analysis time.Duration   // reading and analysing the input
 	// Report is the figures' report, set by Write with the figures.
 	Report *figures.Report
 	fig2   *figures.PairSeries
@@ -103,6 +105,10 @@ type analysis struct {
 	tables []tables.Pair
 	replay []replay.Pair
 	steps  int64
+	// policies and policySteps are the comparison's pairs and steps per
+	// policy.
+	policies    []compare.Pair
+	policySteps []int64
 	// fig2 is the series of Figure 2 so far: the chosen pair's, or the
 	// least in (probe, anchor) order of the candidates.
 	fig2 *figures.PairSeries
@@ -147,11 +153,25 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 			return nil, err
 		}
 	}
-	analyse := s.Tables || s.Figures
+	var comp *compare.Comparer
+	if s.Policies {
+		var err error
+		if comp, err = compare.New(eng, cfg.Compare); err != nil {
+			return nil, err
+		}
+	}
+	analyse := s.Tables || s.Figures || s.Policies
 	if s.Figures {
 		res.spill = newDurationSpill(cfg.TempDir, figure1InMemory)
 	}
 	var a analysis
+	reset := func() {
+		a = analysis{}
+		if comp != nil {
+			a.policySteps = make([]int64, len(comp.Labels()))
+		}
+	}
+	reset()
 	newWork := func() func(pairs.Probe) error {
 		var an *tables.Analyzer
 		if analyse {
@@ -160,6 +180,10 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 		var rw *replay.Worker
 		if eng != nil {
 			rw = eng.NewWorker()
+		}
+		var cw *compare.Worker
+		if comp != nil {
+			cw = comp.NewWorker()
 		}
 		return func(p pairs.Probe) error {
 			var tp []tables.Pair
@@ -193,8 +217,19 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 					return err
 				}
 			}
+			var cp []compare.Pair
+			if cw != nil {
+				var err error
+				if cp, err = cw.Probe(ctx, &p, rp, tp); err != nil {
+					return err
+				}
+			}
 			a.mu.Lock()
 			defer a.mu.Unlock()
+			if cw != nil {
+				a.policies = append(a.policies, cp...)
+				cw.TakeSteps(a.policySteps)
+			}
 			a.tables = append(a.tables, tp...)
 			a.replay = append(a.replay, rp...)
 			a.steps += steps
@@ -203,7 +238,7 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 		}
 	}
 	restart := func() {
-		a = analysis{}
+		reset()
 		if res.spill != nil {
 			res.spill.reset()
 		}
@@ -240,6 +275,9 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 	if s.Replay {
 		res.Replay = a.replay
 		replay.SortPairs(res.Replay)
+	}
+	if comp != nil {
+		res.Policies = comp.Result(a.policies, a.policySteps)
 	}
 	res.Analysis = time.Since(start)
 	mon.log().Debug("analysis done", "pairs", group.Pairs, "steps", res.Steps, "elapsed", res.Analysis.Round(time.Millisecond))

@@ -40,6 +40,16 @@ type Summary struct {
 	AnalysisSeconds float64  `json:"analysis_seconds"`
 	Elapsed         float64  `json:"elapsed_seconds"`
 	Files           []string `json:"files"`
+	// Policies names the policies compared, each with its rounds simulated
+	// (rounds x runs), with the comparison only.
+	Policies []PolicySteps `json:"policies,omitempty"`
+}
+
+// PolicySteps is one compared policy: its canonical name and the rounds
+// simulated.
+type PolicySteps struct {
+	Name  string `json:"name"`
+	Steps int64  `json:"steps"`
 }
 
 // summary is the run's summary so far, without Files and Elapsed.
@@ -66,6 +76,12 @@ func (r *Result) summary(p Output) *Summary {
 		s.NoFamily = &n
 		s.Steps = r.Steps
 		s.StepsPerSec = float64(r.Steps) / r.Analysis.Seconds()
+	}
+	if p := r.Policies; p != nil {
+		s.Tables = &r.Config.Tables // the segments' parameters
+		for j, l := range p.Labels {
+			s.Policies = append(s.Policies, PolicySteps{l, p.Steps[j]})
+		}
 	}
 	if r.Stages.Figures {
 		s.Figures = &r.Config.Figures

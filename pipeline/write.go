@@ -17,6 +17,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/afsel/afsel/compare"
 	"github.com/afsel/afsel/figures"
 	"github.com/afsel/afsel/internal/atomicfile"
 	"github.com/afsel/afsel/internal/outdir"
@@ -60,6 +61,14 @@ func (r *Result) dataFiles() []outFile {
 			files = append(files, outFile{"simulation.csv", func(w io.Writer) error { return replay.WriteSimulation(w, r.Replay, 0) }})
 		}
 		files = append(files, outFile{"replay_metrics.csv", func(w io.Writer) error { return replay.WriteMetrics(w, r.Replay, gammas) }})
+	}
+	if p := r.Policies; p != nil {
+		files = append(files,
+			outFile{"policies_pairs.csv", func(w io.Writer) error { return compare.WritePairs(w, p) }},
+			outFile{"policies.csv", func(w io.Writer) error { return compare.WriteSummary(w, p) }},
+			outFile{"policies_segments.csv", func(w io.Writer) error { return compare.WriteSegments(w, p) }},
+			outFile{"policies_cdf.csv", func(w io.Writer) error { return compare.WriteCDF(w, p) }},
+		)
 	}
 	return files
 }

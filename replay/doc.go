@@ -8,7 +8,6 @@
 // (median_best_choice, best_path_choice, static_best_choice), bit-identical
 // to theirs, and the ones they computed and threw away (gain per request,
 // regret against the per-round oracle). Pairs run in parallel; outputs do
-// not depend on the number of workers. RunWithPolicies replays further
-// policies (bandit.Strategy) beside EXP3 and compares them per zone and, for
-// pairs whose segments change zone, per segment.
+// not depend on the number of workers. Package compare replays further
+// policies beside EXP3, sharing an Engine's random stream (Engine.Draws).
 package replay

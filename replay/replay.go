@@ -1,7 +1,6 @@
 package replay
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/afsel/afsel/bandit"
 	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/internal/pyrand"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/stats"
 )
@@ -163,6 +163,15 @@ func NewEngine(cfg Config) (*Engine, error) {
 	return &Engine{cfg: cfg, draws: newDrawCache(cfg.Seed)}, nil
 }
 
+// Config returns the engine's configuration.
+func (e *Engine) Config() Config { return e.cfg }
+
+// Draws returns at least the first n values of the random() stream of the
+// engine's seed, the stream every (pair, gamma) replays from: run r of a
+// pair of n rounds reads Draws(runs*n)[r*n:(r+1)*n]. The slice is shared:
+// callers must not modify it.
+func (e *Engine) Draws(n int) []float64 { return e.draws.prefix(n) }
+
 func cmpInt(a, b int64) int {
 	switch {
 	case a < b:
@@ -178,12 +187,12 @@ func cmpInt(a, b int64) int {
 // it is generated once, grown on demand, and shared read-only.
 type drawCache struct {
 	mu  sync.Mutex
-	rng *bandit.PyRand
+	rng *pyrand.Rand
 	buf atomic.Pointer[[]float64]
 }
 
 func newDrawCache(seed string) *drawCache {
-	c := &drawCache{rng: bandit.NewPyRandString(seed)}
+	c := &drawCache{rng: pyrand.NewString(seed)}
 	empty := []float64{}
 	c.buf.Store(&empty)
 	return c
@@ -340,9 +349,9 @@ func (r *Worker) pair(out *Pair, s *pairs.Series) int64 {
 			r.regret[l] = x.regret
 		}
 		out.Sims[g] = Sim{
-			MedianBestChoice: median(r.scores),
-			Gain:             median(r.gains),
-			Regret:           median(r.regret),
+			MedianBestChoice: stats.UpperMedian(r.scores),
+			Gain:             stats.UpperMedian(r.gains),
+			Regret:           stats.UpperMedian(r.regret),
 		}
 	}
 	return int64(runs * n * len(r.exp3))
@@ -417,51 +426,4 @@ func fixedGain(v4, v6 []float64, arm, train int) float64 {
 		n++
 	}
 	return sum / float64(n)
-}
-
-// median is the artefacts' sorted(x)[len(x)//2], in the order of
-// slices.Sort (NaN first); it reorders x. It selects rather than sorts:
-// three medians of 100 runs a pair cost more than a tenth of the replay's
-// time sorted. Equal values are alike to the bit (the runs' sums are never
-// -0), so which of them lands in the middle does not matter.
-func median(x []float64) float64 {
-	k := len(x) / 2
-	lo, hi := 0, len(x)-1
-	for lo < hi {
-		// Median of three as the pivot, then Hoare's partition.
-		mid := lo + (hi-lo)/2
-		if cmp.Less(x[mid], x[lo]) {
-			x[mid], x[lo] = x[lo], x[mid]
-		}
-		if cmp.Less(x[hi], x[lo]) {
-			x[hi], x[lo] = x[lo], x[hi]
-		}
-		if cmp.Less(x[hi], x[mid]) {
-			x[hi], x[mid] = x[mid], x[hi]
-		}
-		pivot := x[mid]
-		i, j := lo, hi
-		for i <= j {
-			for cmp.Less(x[i], pivot) {
-				i++
-			}
-			for cmp.Less(pivot, x[j]) {
-				j--
-			}
-			if i <= j {
-				x[i], x[j] = x[j], x[i]
-				i++
-				j--
-			}
-		}
-		switch {
-		case k <= j:
-			hi = j
-		case k >= i:
-			lo = i
-		default:
-			return x[k] // between the parts: equal to the pivot
-		}
-	}
-	return x[k]
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/afsel/afsel/internal/numfmt"
 	"github.com/afsel/afsel/stats"
 )
 
@@ -65,9 +66,9 @@ func WriteSweep(w io.Writer, ps []Pair, gammas []float64) error {
 			zone = strconv.Itoa(int(r.Zone))
 		}
 		cw.Write([]string{
-			formatFloat(r.Gamma), zone, strconv.Itoa(r.Pairs),
-			formatFloat(r.Q1), formatFloat(r.Median), formatFloat(r.Q3),
-			formatFloat(r.MeanGain), formatFloat(r.MedianGain),
+			numfmt.Float(r.Gamma), zone, strconv.Itoa(r.Pairs),
+			numfmt.Float(r.Q1), numfmt.Float(r.Median), numfmt.Float(r.Q3),
+			numfmt.Float(r.MeanGain), numfmt.Float(r.MedianGain),
 		})
 	}
 	cw.Flush()

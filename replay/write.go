@@ -3,18 +3,10 @@ package replay
 import (
 	"encoding/csv"
 	"io"
-	"math"
 	"strconv"
-)
 
-// formatFloat prints the shortest decimal that round-trips; NaN is empty, as
-// pandas writes it.
-func formatFloat(x float64) string {
-	if math.IsNaN(x) {
-		return ""
-	}
-	return strconv.FormatFloat(x, 'g', -1, 64)
-}
+	"github.com/afsel/afsel/internal/numfmt"
+)
 
 // WriteSimulation writes simulation.csv for the gamma at index g of the
 // configuration: prb_id,anchor_id,zone,avg_expected_gain,median_duration,
@@ -34,11 +26,11 @@ func WriteSimulation(w io.Writer, ps []Pair, g int) error {
 			clear(rec[2:])
 		} else {
 			rec[2] = strconv.Itoa(int(p.Class.Zone))
-			rec[3] = formatFloat(p.Class.Gain)
-			rec[4] = formatFloat(p.Class.Median)
-			rec[5] = formatFloat(p.Sims[g].MedianBestChoice)
-			rec[6] = formatFloat(p.BestPathChoice)
-			rec[7] = formatFloat(p.StaticBestChoice)
+			rec[3] = numfmt.Float(p.Class.Gain)
+			rec[4] = numfmt.Float(p.Class.Median)
+			rec[5] = numfmt.Float(p.Sims[g].MedianBestChoice)
+			rec[6] = numfmt.Float(p.BestPathChoice)
+			rec[7] = numfmt.Float(p.StaticBestChoice)
 		}
 		cw.Write(rec)
 	}
@@ -65,8 +57,8 @@ func WriteMetrics(w io.Writer, ps []Pair, gammas []float64) error {
 			s := p.Sims[g]
 			cw.Write([]string{
 				strconv.FormatInt(p.Probe, 10), strconv.FormatInt(p.Anchor, 10),
-				formatFloat(gamma), strconv.Itoa(int(p.Class.Zone)), string(p.Family),
-				formatFloat(s.Gain), formatFloat(p.StaticGain), formatFloat(p.ProbeGain), formatFloat(s.Regret),
+				numfmt.Float(gamma), strconv.Itoa(int(p.Class.Zone)), string(p.Family),
+				numfmt.Float(s.Gain), numfmt.Float(p.StaticGain), numfmt.Float(p.ProbeGain), numfmt.Float(s.Regret),
 			})
 		}
 	}

@@ -60,12 +60,9 @@ func Run(ctx context.Context, open pairs.Opener, cfg Config, progress *pairs.Pro
 	newWork := func() func(pairs.Probe) error {
 		a := NewAnalyzer(cfg)
 		return func(p pairs.Probe) error {
-			res := make([]Pair, len(p.Series))
-			for i := range p.Series {
-				var err error
-				if res[i], err = a.Pair(&p.Series[i]); err != nil {
-					return err
-				}
+			res, err := a.Probe(&p)
+			if err != nil {
+				return err
 			}
 			mu.Lock()
 			out = append(out, res...)
@@ -141,6 +138,18 @@ func (a *Analyzer) Pair(s *pairs.Series) (Pair, error) {
 	return p, nil
 }
 
+// Probe analyses each series of p, in the probe's order.
+func (a *Analyzer) Probe(p *pairs.Probe) ([]Pair, error) {
+	res := make([]Pair, len(p.Series))
+	for i := range p.Series {
+		var err error
+		if res[i], err = a.Pair(&p.Series[i]); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 // Table2 counts eligible pairs by how their segments' zones relate to the
 // pair's global zone (the paper's Table 2). Each group counts distinct
 // pairs; D is Total - A - B - C as in the artefacts, so a pair in both A and
@@ -158,27 +167,44 @@ func (t Table2) D() int { return t.Total - t.A - t.B - t.C }
 
 // Add counts one eligible pair.
 func (t *Table2) Add(p *Pair) {
+	g := Group(p.Class.Zone, p.Segments)
+	t.Total++
+	if g.A {
+		t.A++
+	}
+	if g.B {
+		t.B++
+	}
+	if g.C {
+		t.C++
+	}
+	if g.A && g.B {
+		t.Overlap++
+	}
+}
+
+// Groups are the groups of Table 2 a pair is in. A and C exclude each
+// other; A and B do not.
+type Groups struct {
+	A bool // global v4 with a v6 segment, or global v6 with a v4 segment
+	B bool // global v4 or v6 with a none segment
+	C bool // global none with a v4 or v6 segment
+}
+
+// Group returns the groups of Table 2 of a pair in zone global whose
+// segments are segs. It is Table 2's one rule, which the policy comparison
+// also uses to pick its non-stationary pairs.
+func Group(global stats.Zone, segs []changepoint.Segment) Groups {
 	var has [4]bool
-	for _, s := range p.Segments {
+	for _, s := range segs {
 		if s.Zone >= 1 && s.Zone <= 3 {
 			has[s.Zone] = true
 		}
 	}
-	g := p.Class.Zone
-	a := (g == stats.ZoneV4 && has[stats.ZoneV6]) || (g == stats.ZoneV6 && has[stats.ZoneV4])
-	b := (g == stats.ZoneV4 || g == stats.ZoneV6) && has[stats.ZoneNone]
-	c := g == stats.ZoneNone && (has[stats.ZoneV4] || has[stats.ZoneV6])
-	t.Total++
-	if a {
-		t.A++
-	}
-	if b {
-		t.B++
-	}
-	if c {
-		t.C++
-	}
-	if a && b {
-		t.Overlap++
+	g := global
+	return Groups{
+		A: (g == stats.ZoneV4 && has[stats.ZoneV6]) || (g == stats.ZoneV6 && has[stats.ZoneV4]),
+		B: (g == stats.ZoneV4 || g == stats.ZoneV6) && has[stats.ZoneNone],
+		C: g == stats.ZoneNone && (has[stats.ZoneV4] || has[stats.ZoneV6]),
 	}
 }

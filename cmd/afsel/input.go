@@ -243,30 +243,6 @@ func mkdirOut(dir string) error {
 	return nil
 }
 
-// overPairs runs a stage that reads paired tests: it identifies the input,
-// creates the output directory, and shows progress while run works. It
-// returns the input's description for the summary.
-func (e *env) overPairs(ctx context.Context, stage string, in inputFlags, out string, run func(context.Context, pairs.Opener, *pairs.Progress) (ingest.Stats, error)) (inputInfo, error) {
-	describe := describeInputsAsync(in.files, in.format)
-	if err := mkdirOut(out); err != nil {
-		return inputInfo{}, err
-	}
-	var prog pairs.Progress
-	bar := e.startProgress(func(el time.Duration) string {
-		n := prog.Pairs.Load()
-		return fmt.Sprintf("%s: %d probes, %d pairs, %.0f pairs/s", stage, prog.Probes.Load(), n, float64(n)/el.Seconds())
-	})
-	rows, err := run(ctx, in.opener(), &prog)
-	bar.Stop()
-	if err != nil {
-		return inputInfo{}, err
-	}
-	if d := rows.DroppedTotal(); d > 0 {
-		e.log.Warn("skipped malformed rows", "rows", d, "reasons", rows.Dropped)
-	}
-	return describe()
-}
-
 // outFile is one output of a command.
 type outFile struct {
 	name  string

@@ -1,22 +1,16 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"math"
-	"strconv"
 	"strings"
-	"time"
 
+	"github.com/afsel/afsel/compare"
 	"github.com/afsel/afsel/pipeline"
+	"github.com/afsel/afsel/policy"
 
 	"github.com/spf13/cobra"
 
-	"github.com/afsel/afsel/bandit"
-	"github.com/afsel/afsel/changepoint"
-	"github.com/afsel/afsel/ingest"
-	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/stats"
 )
@@ -24,9 +18,8 @@ import (
 // replayOptions are the options of replay and sweep.
 type replayOptions struct {
 	*studyOptions
-	// policies is --policies, replay only; pc is its parsed form.
+	// policies is --policies, replay only.
 	policies string
-	pc       replay.PolicyConfig
 }
 
 func addReplayFlags(cmd *cobra.Command, o *replayOptions) {
@@ -35,20 +28,23 @@ func addReplayFlags(cmd *cobra.Command, o *replayOptions) {
 	o.addEXP3Flags(f)
 }
 
-func (o *replayOptions) resolve(cmd *cobra.Command, s pipeline.Stages) error {
-	if err := o.studyOptions.resolve(cmd, s); err != nil {
+// resolve parses --policies, which adds the comparison to the stages.
+func (o *replayOptions) resolve(cmd *cobra.Command, s *pipeline.Stages) error {
+	if err := o.studyOptions.resolve(cmd, *s); err != nil {
 		return err
 	}
-	if o.policies != "" {
-		specs, err := bandit.ParseSpecs(o.policies)
-		if err != nil {
-			return usagef("--policies: %v", err)
-		}
-		o.pc = replay.PolicyConfig{Specs: specs, Segments: true, Pelt: changepoint.DefaultConfig()}
-		if err := o.pc.Validate(); err != nil {
-			return usagef("--policies: %v", err)
-		}
+	if o.policies == "" {
+		return nil
 	}
+	specs, err := policy.ParseList(o.policies)
+	if err != nil {
+		return usagef("--policies: %v", err)
+	}
+	o.cfg.Compare = compare.Config{Specs: specs, Segments: true}
+	if err := o.cfg.Compare.Validate(); err != nil {
+		return usagef("--policies: %v", err)
+	}
+	s.Policies = true
 	return nil
 }
 
@@ -71,7 +67,7 @@ Writes to DIR, atomically:
                       request (ms), EXP3 regret against the per-round oracle
   summary.json        parameters, counts, steps simulated, steps per second
 
-With --policies P1,P2,... (bandit specs: v4, v6, best, probe, he[:delay=D|
+With --policies P1,P2,... (policy specs: v4, v6, best, probe, he[:delay=D|
 :rfc8305|:chrome|:go|:curl], race, rttcache[:alpha=A,delay=D],
 exp3[:gamma=G], exp3raw, exp3ix[:eta=E,gamma=G], exp3s[:gamma=G,alpha=A],
 ucb1[:c=C], swucb[:window=W,c=C], ducb[:discount=D,c=C], ts), also:
@@ -79,7 +75,9 @@ ucb1[:c=C], swucb[:window=W,c=C], ducb[:discount=D,c=C], ts), also:
                          gain_v6_ms, regret_ms, conns_per_request
   policies.csv           per zone, policy and metric: quartiles and mean
   policies_segments.csv  Table 2's groups A and C: best_choice per segment
-                         and rounds to recover after a change of zone
+                         and rounds to recover after a change of zone, with
+                         the segments of --pelt-min-size, --pelt-jump and
+                         --pelt-penalty (as in 'afsel tables')
   policies_cdf.csv       figure,panel,series,x,y: ECDF per metric and policy`,
 		Example: `  afsel replay --input testdata/golden/data.csv.gz --out out/
   afsel replay --input tests.arrow --out out/ --gamma 0.2 --runs 50
@@ -87,15 +85,17 @@ ucb1[:c=C], swucb[:window=W,c=C], ducb[:discount=D,c=C], ts), also:
   afsel replay --input tests.arrow --out out/ --policies v6,best,he,he:delay=0,race,exp3,ucb1,ts`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.resolve(cmd, stages); err != nil {
+			s := stages
+			if err := o.resolve(cmd, &s); err != nil {
 				return err
 			}
-			return runReplay(cmd, e, o, stages)
+			return runReplay(cmd, e, o, s)
 		},
 	}
 	addReplayFlags(cmd, o)
 	cmd.Flags().Float64SliceVar(&o.gammas, "gamma", []float64{0.1}, "EXP3 exploration rate")
 	cmd.Flags().StringVar(&o.policies, "policies", "", "comma-separated policies to compare (see above); default none")
+	o.addPeltFlags(cmd.Flags()) // the segments of --policies' non-stationary view
 	return cmd
 }
 
@@ -114,10 +114,11 @@ artefacts do, so the gamma 0.1 results equal 'afsel replay') and write:
 		Example: `  afsel sweep --input testdata/golden/data.csv.gz --out sweep/ --gamma 0.01,0.02,0.05,0.1,0.2,0.5,1`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.resolve(cmd, stages); err != nil {
+			s := stages
+			if err := o.resolve(cmd, &s); err != nil {
 				return err
 			}
-			return runReplay(cmd, e, o, stages)
+			return runReplay(cmd, e, o, s)
 		},
 	}
 	addReplayFlags(cmd, o)
@@ -125,122 +126,20 @@ artefacts do, so the gamma 0.1 results equal 'afsel replay') and write:
 	return cmd
 }
 
-type replaySummary struct {
-	Command     string         `json:"command"`
-	Version     string         `json:"version"`
-	Input       inputInfo      `json:"input"`
-	Profile     string         `json:"profile"`
-	Parameters  *replay.Config `json:"replay_parameters"`
-	Rows        ingest.Stats   `json:"rows"`
-	Probes      int            `json:"probes"`
-	Pairs       int            `json:"pairs"`
-	Eligible    int            `json:"eligible_pairs"`
-	Ineligible  int            `json:"ineligible_pairs"`
-	NoFamily    int            `json:"eligible_pairs_without_probe_family"`
-	Steps       int64          `json:"exp3_steps"`
-	Elapsed     float64        `json:"elapsed_seconds"`
-	StepsPerSec float64        `json:"exp3_steps_per_second"`
-	Files       []string       `json:"files"`
-	// Policies: with --policies only.
-	Policies []policySteps `json:"policies,omitempty"`
-}
-
-type policySteps struct {
-	Name  string `json:"name"`
-	Steps int64  `json:"steps"`
-}
-
 func runReplay(cmd *cobra.Command, e *env, o *replayOptions, s pipeline.Stages) error {
-	if len(o.pc.Specs) > 0 {
-		return runPolicies(cmd, e, o)
-	}
 	res, _, err := runStudy(cmd, e, o.studyOptions, s)
 	if err != nil {
 		return err
 	}
 	printReplaySummary(e.stdout, res.Replay, o.cfg.Replay.Gammas)
-	return nil
-}
-
-func runPolicies(cmd *cobra.Command, e *env, o *replayOptions) error {
-	sweep := false
-	rc := o.cfg.Replay
-	start := time.Now()
-	var res *replay.Result
-	var pres *replay.PolicyResult
-	info, err := e.overPairs(cmd.Context(), cmd.Name(), o.input, o.out, func(ctx context.Context, open pairs.Opener, prog *pairs.Progress) (ingest.Stats, error) {
-		var err error
-		if len(o.pc.Specs) > 0 {
-			res, pres, err = replay.RunWithPolicies(ctx, open, rc, o.pc, prog)
-		} else {
-			res, err = replay.Run(ctx, open, rc, prog)
-		}
-		if err != nil {
-			return ingest.Stats{}, err
-		}
-		return res.Rows, nil
-	})
-	if err != nil {
-		return err
-	}
-	elapsed := time.Since(start).Seconds()
-	sum := replaySummary{
-		Command: cmd.Name(), Version: buildVersion(), Input: info, Profile: o.profile,
-		Parameters: &rc,
-		Rows:       res.Rows, Probes: res.Group.Probes, Pairs: res.Group.Pairs,
-		Steps: res.Steps, Elapsed: elapsed, StepsPerSec: float64(res.Steps) / elapsed,
-	}
-	for _, p := range res.Pairs {
-		if p.Eligible {
-			sum.Eligible++
-			if p.Family == "" {
-				sum.NoFamily++
-			}
-		}
-	}
-	sum.Ineligible = sum.Pairs - sum.Eligible
-
-	var files []outFile
-	if sweep {
-		for g, gamma := range rc.Gammas {
-			files = append(files, outFile{"simulation_gamma=" + strconv.FormatFloat(gamma, 'g', -1, 64) + ".csv",
-				func(w io.Writer) error { return replay.WriteSimulation(w, res.Pairs, g) }})
-		}
-		files = append(files, outFile{"sweep.csv", func(w io.Writer) error { return replay.WriteSweep(w, res.Pairs, rc.Gammas) }})
-	} else {
-		files = append(files, outFile{"simulation.csv", func(w io.Writer) error { return replay.WriteSimulation(w, res.Pairs, 0) }})
-	}
-	files = append(files, outFile{"replay_metrics.csv", func(w io.Writer) error { return replay.WriteMetrics(w, res.Pairs, rc.Gammas) }})
-	if pres != nil {
-		files = append(files,
-			outFile{"policies_pairs.csv", func(w io.Writer) error { return replay.WritePolicyPairs(w, pres) }},
-			outFile{"policies.csv", func(w io.Writer) error { return replay.WritePolicySummary(w, pres) }},
-			outFile{"policies_segments.csv", func(w io.Writer) error { return replay.WritePolicySegments(w, pres) }},
-			outFile{"policies_cdf.csv", func(w io.Writer) error { return replay.WritePolicyCDF(w, pres) }},
-		)
-		for j, l := range pres.Labels {
-			sum.Policies = append(sum.Policies, policySteps{l, pres.Steps[j]})
-		}
-	}
-	for _, f := range files {
-		sum.Files = append(sum.Files, f.name)
-	}
-	sum.Files = append(sum.Files, "summary.json")
-	files = append(files, outFile{"summary.json", func(w io.Writer) error { return pipeline.WriteJSON(w, sum) }})
-	if err := e.writeFiles(o.out, files); err != nil {
-		return err
-	}
-	e.log.Info(cmd.Name()+" done", "pairs", sum.Pairs, "eligible", sum.Eligible, "steps", res.Steps,
-		"elapsed", time.Since(start).Round(time.Millisecond), "ns_per_step", math.Round(elapsed*1e9/float64(max(res.Steps, 1))))
-	printReplaySummary(e.stdout, res.Pairs, rc.Gammas)
-	if pres != nil {
-		printPolicySummary(e.stdout, pres)
+	if res.Policies != nil {
+		printPolicySummary(e.stdout, res.Policies)
 	}
 	return nil
 }
 
-func printPolicySummary(w io.Writer, r *replay.PolicyResult) {
-	rows := replay.PolicySummary(r)
+func printPolicySummary(w io.Writer, r *compare.Result) {
+	rows := compare.Summary(r)
 	type key struct {
 		zone   stats.Zone
 		policy string

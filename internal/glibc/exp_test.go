@@ -10,8 +10,8 @@ import (
 	"os"
 	"testing"
 
-	"github.com/afsel/afsel/bandit"
 	"github.com/afsel/afsel/internal/glibc"
+	"github.com/afsel/afsel/internal/pyrand"
 )
 
 var updateExpTable = flag.Bool("update-exp-table", false, "rewrite exp_table.go from math/big")
@@ -115,7 +115,7 @@ func TestExpPython(t *testing.T) {
 	//	r = random.Random("exp")
 	//	[r.random() for _ in range(200000)]              # EXP3's range
 	//	[(r.random() - 0.5) * 1000 for _ in range(100000)]
-	r := bandit.NewPyRandString("exp")
+	r := pyrand.NewString("exp")
 	hash := func(n int, f func() float64) uint64 {
 		h := uint64(0xcbf29ce484222325)
 		for range n {
@@ -155,7 +155,7 @@ func TestExpNearMathExp(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := bandit.NewPyRandInt(99)
+			r := pyrand.NewInt(99)
 			for range 100000 {
 				x := tt.lo + (tt.hi-tt.lo)*r.Float64()
 				if d := ulps(glibc.Exp(x), math.Exp(x)); d > tt.maxUlps {
@@ -186,7 +186,7 @@ var sink float64
 
 func BenchmarkExp(b *testing.B) {
 	b.Run("throughput", func(b *testing.B) {
-		u := bandit.NewPyRandString("test")
+		u := pyrand.NewString("test")
 		draws := make([]float64, 4096)
 		u.Fill(draws)
 		var acc float64

@@ -1,15 +1,15 @@
-package bandit_test
+package policy_test
 
 import (
 	"fmt"
 
-	"github.com/afsel/afsel/bandit"
+	"github.com/afsel/afsel/policy"
 )
 
 // Happy Eyeballs with Chrome's 300 ms head start, replayed on three rounds
 // of recorded durations (ms).
-func ExampleParseSpec() {
-	sp, err := bandit.ParseSpec("he:chrome")
+func ExampleParse() {
+	sp, err := policy.Parse("he:chrome")
 	if err != nil {
 		panic(err)
 	}

@@ -1,4 +1,4 @@
-package replay
+package stats
 
 import (
 	"math"
@@ -7,9 +7,9 @@ import (
 	"testing"
 )
 
-// TestMedian: median is sorted(x)[len/2] in slices.Sort's order, on
+// TestUpperMedian: UpperMedian is sorted(x)[len/2] in slices.Sort's order, on
 // samples of every length up to 130 with many ties, NaNs and infinities.
-func TestMedian(t *testing.T) {
+func TestUpperMedian(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 3))
 	for trial := range 5000 {
 		n := 1 + rng.IntN(130)
@@ -32,7 +32,7 @@ func TestMedian(t *testing.T) {
 		want := slices.Clone(x)
 		slices.Sort(want)
 		w := want[n/2]
-		if got := median(x); got != w && !(math.IsNaN(got) && math.IsNaN(w)) {
+		if got := UpperMedian(x); got != w && !(math.IsNaN(got) && math.IsNaN(w)) {
 			t.Fatalf("trial %d: median of %d = %v, want %v", trial, n, got, w)
 		}
 	}

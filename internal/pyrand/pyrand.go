@@ -1,4 +1,4 @@
-package bandit
+package pyrand
 
 import "crypto/sha512"
 
@@ -11,39 +11,39 @@ const (
 	mtLowerMask = 0x7fffffff
 )
 
-// PyRand is a Mersenne Twister (MT19937) random source that reproduces
+// Rand is a Mersenne Twister (MT19937) random source that reproduces
 // CPython's random.Random bit for bit: the same seeding (init_by_array), the
 // same 32-bit outputs (getrandbits(32)) and the same random() doubles.
 //
-// A PyRand is not safe for concurrent use. Its zero value is not seeded; use
-// NewPyRandString, NewPyRandBytes or NewPyRandInt, or call a Seed method. A
-// PyRand holds no references, so copying the value snapshots its state.
-type PyRand struct {
+// A Rand is not safe for concurrent use. Its zero value is not seeded; use
+// NewString, NewBytes or NewInt, or call a Seed method. A
+// Rand holds no references, so copying the value snapshots its state.
+type Rand struct {
 	mt  [mtN]uint32
 	idx int // next word of mt to temper; mtN means the block is used up
 }
 
-// NewPyRandString returns the source Python's random.Random(seed) creates for
+// NewString returns the source Python's random.Random(seed) creates for
 // a str seed (seeding version 2, the default).
-func NewPyRandString(seed string) *PyRand {
-	r := new(PyRand)
+func NewString(seed string) *Rand {
+	r := new(Rand)
 	r.SeedString(seed)
 	return r
 }
 
-// NewPyRandBytes returns the source Python's random.Random(seed) creates for
-// a bytes seed; it equals NewPyRandString(string(seed)).
-func NewPyRandBytes(seed []byte) *PyRand {
-	r := new(PyRand)
+// NewBytes returns the source Python's random.Random(seed) creates for
+// a bytes seed; it equals NewString(string(seed)).
+func NewBytes(seed []byte) *Rand {
+	r := new(Rand)
 	r.SeedBytes(seed)
 	return r
 }
 
-// NewPyRandInt returns the source Python's random.Random(seed) creates for an
+// NewInt returns the source Python's random.Random(seed) creates for an
 // int seed. As in CPython only |seed| matters, so seed and -seed give the
 // same stream.
-func NewPyRandInt(seed int64) *PyRand {
-	r := new(PyRand)
+func NewInt(seed int64) *Rand {
+	r := new(Rand)
 	r.SeedInt(seed)
 	return r
 }
@@ -51,13 +51,13 @@ func NewPyRandInt(seed int64) *PyRand {
 // SeedString reseeds r as Python's r.seed(seed) does for a str seed: the key
 // is the integer whose big-endian bytes are seed's UTF-8 bytes followed by
 // their SHA-512 digest.
-func (r *PyRand) SeedString(seed string) {
+func (r *Rand) SeedString(seed string) {
 	r.SeedBytes([]byte(seed))
 }
 
 // SeedBytes reseeds r as Python's r.seed(seed) does for a bytes seed, which
 // is the same as for the str with those UTF-8 bytes.
-func (r *PyRand) SeedBytes(seed []byte) {
+func (r *Rand) SeedBytes(seed []byte) {
 	digest := sha512.Sum512(seed)
 	b := make([]byte, 0, len(seed)+len(digest))
 	b = append(b, seed...)
@@ -67,7 +67,7 @@ func (r *PyRand) SeedBytes(seed []byte) {
 
 // SeedInt reseeds r as Python's r.seed(seed) does for an int seed: the key is
 // the 32-bit words of |seed|, least significant first.
-func (r *PyRand) SeedInt(seed int64) {
+func (r *Rand) SeedInt(seed int64) {
 	u := uint64(seed)
 	if seed < 0 {
 		u = -u // also right for math.MinInt64, whose magnitude fits in uint64
@@ -106,7 +106,7 @@ func keyFromBigEndian(b []byte) []uint32 {
 }
 
 // initGenrand is CPython's init_genrand.
-func (r *PyRand) initGenrand(s uint32) {
+func (r *Rand) initGenrand(s uint32) {
 	mt := &r.mt
 	mt[0] = s
 	for i := 1; i < mtN; i++ {
@@ -116,7 +116,7 @@ func (r *PyRand) initGenrand(s uint32) {
 }
 
 // initByArray is CPython's init_by_array; key must not be empty.
-func (r *PyRand) initByArray(key []uint32) {
+func (r *Rand) initByArray(key []uint32) {
 	r.initGenrand(19650218)
 	mt := &r.mt
 	i, j := 1, 0
@@ -146,7 +146,7 @@ func (r *PyRand) initByArray(key []uint32) {
 
 // twist generates the next block of mtN words, as genrand_uint32 does when
 // its block is used up.
-func (r *PyRand) twist() {
+func (r *Rand) twist() {
 	mt := &r.mt
 	// mag01[y&1] without a table: the multiply by the low bit is branch-free.
 	for k := 0; k < mtN-mtM; k++ {
@@ -172,7 +172,7 @@ func temper(y uint32) uint32 {
 }
 
 // Uint32 returns the next 32-bit output, Python's r.getrandbits(32).
-func (r *PyRand) Uint32() uint32 {
+func (r *Rand) Uint32() uint32 {
 	i := uint(r.idx)
 	if i >= mtN {
 		r.twist()
@@ -183,8 +183,8 @@ func (r *PyRand) Uint32() uint32 {
 }
 
 // Uint64 returns Python's r.getrandbits(64): two outputs, the first one in
-// the low 32 bits. It makes *PyRand a math/rand/v2 Source.
-func (r *PyRand) Uint64() uint64 {
+// the low 32 bits. It makes *Rand a math/rand/v2 Source.
+func (r *Rand) Uint64() uint64 {
 	lo := r.Uint32()
 	hi := r.Uint32()
 	return uint64(hi)<<32 | uint64(lo)
@@ -192,7 +192,7 @@ func (r *PyRand) Uint64() uint64 {
 
 // Float64 returns Python's r.random(): a double in [0, 1) built from the top
 // 27 bits of one output and the top 26 of the next.
-func (r *PyRand) Float64() float64 {
+func (r *Rand) Float64() float64 {
 	i := uint(r.idx)
 	if i >= mtN-1 {
 		// The two words straddle a twist (or the source is unseeded).
@@ -213,7 +213,7 @@ func pyFloat(a, b uint32) float64 {
 
 // Fill sets dst to the next len(dst) values of Float64, in order. It consumes
 // the stream exactly as len(dst) calls to Float64 would, without allocating.
-func (r *PyRand) Fill(dst []float64) {
+func (r *Rand) Fill(dst []float64) {
 	for len(dst) > 0 {
 		if r.idx >= mtN {
 			r.twist()

@@ -1,6 +1,7 @@
-package replay
+package compare
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -8,71 +9,66 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sync"
 
-	"github.com/afsel/afsel/bandit"
 	"github.com/afsel/afsel/changepoint"
 	"github.com/afsel/afsel/pairs"
+	"github.com/afsel/afsel/policy"
+	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/stats"
+	"github.com/afsel/afsel/tables"
 )
 
 // DefaultRecover is the number of consecutive rounds on the new segment's
 // better family after which a policy counts as recovered from a change.
 const DefaultRecover = 5
 
-// PolicyConfig selects the policies a replay compares (bandit.ParseSpec).
-type PolicyConfig struct {
-	Specs []bandit.Spec
+// Config selects the policies to compare (policy.Parse).
+type Config struct {
+	Specs []policy.Spec
 	// Labels name the policies in the outputs, one per spec; nil means
 	// each spec's canonical String. Labels must be distinct.
 	Labels []string
-	// Segments turns on the non-stationary view (pairs whose segments'
-	// zones differ from the pair's: Table 2's groups A and C), with
-	// segments from Pelt and the replay's Stats config.
+	// Segments turns on the non-stationary view: pairs whose segments'
+	// zones differ from the pair's (Table 2's groups A and C), with the
+	// segments the caller passes to Worker.Probe.
 	Segments bool
-	Pelt     changepoint.Config
 	// Recover is the run of consecutive rounds on the new segment's better
 	// family that ends a recovery; <= 0 means DefaultRecover.
 	Recover int
 }
 
-// Validate reports whether pc is usable.
-func (pc PolicyConfig) Validate() error {
-	if pc.Labels != nil && len(pc.Labels) != len(pc.Specs) {
-		return fmt.Errorf("replay: %d labels for %d policies", len(pc.Labels), len(pc.Specs))
+// Validate reports whether c is usable.
+func (c Config) Validate() error {
+	if c.Labels != nil && len(c.Labels) != len(c.Specs) {
+		return fmt.Errorf("compare: %d labels for %d policies", len(c.Labels), len(c.Specs))
 	}
 	seen := map[string]bool{}
-	for i := range pc.Specs {
-		if _, err := pc.Specs[i].New(); err != nil && !pc.Specs[i].Oracle() {
-			return err
+	for i := range c.Specs {
+		if _, err := c.Specs[i].New(); err != nil && !c.Specs[i].Oracle() {
+			return fmt.Errorf("compare: %w", err)
 		}
-		l := pc.label(i)
+		l := c.label(i)
 		if seen[l] {
-			return fmt.Errorf("replay: policy %q given twice", l)
+			return fmt.Errorf("compare: policy %q given twice", l)
 		}
 		seen[l] = true
-	}
-	if pc.Segments {
-		if err := pc.Pelt.Validate(); err != nil {
-			return err
-		}
 	}
 	return nil
 }
 
-func (pc PolicyConfig) label(i int) string {
-	if pc.Labels != nil {
-		return pc.Labels[i]
+func (c Config) label(i int) string {
+	if c.Labels != nil {
+		return c.Labels[i]
 	}
-	return pc.Specs[i].String()
+	return c.Specs[i].String()
 }
 
-// PolicyMetrics is one policy's replay of one pair, over the scored rounds
+// Metrics is one policy's replay of one pair, over the scored rounds
 // (index > Train); for randomized policies each field is the median over
 // runs (element Runs/2 of the sorted values, as median_best_choice).
 // Fields are NaN when the policy is undefined for the pair (probe without
 // a family).
-type PolicyMetrics struct {
+type Metrics struct {
 	BestChoice float64 // rounds served by a family no slower than the other, over N - Train (the artefacts' score)
 	MeanMs     float64 // mean latency per request, ms (race strategies: including the head start)
 	GainV6     float64 // mean ms saved per request against always IPv6
@@ -86,22 +82,22 @@ type SegmentMetrics struct {
 	// family no slower than the other (NaN: no scored round).
 	BestChoice float64
 	// Recover is the number of rounds after the segment's start (a change
-	// of zone) before the policy first serves PolicyConfig.Recover
-	// consecutive rounds with the segment's better family, looking as far
-	// as the next change of zone (consecutive segments in the same zone
-	// form one regime). NaN when not applicable (first segment, zone 2, or
-	// same zone as the previous segment), +Inf when it never does so in
-	// the regime (median over runs for randomized policies).
+	// of zone) before the policy first serves Config.Recover consecutive
+	// rounds with the segment's better family, looking as far as the next
+	// change of zone (consecutive segments in the same zone form one
+	// regime). NaN when not applicable (first segment, zone 2, or same zone
+	// as the previous segment), +Inf when it never does so in the regime
+	// (median over runs for randomized policies).
 	Recover float64
 }
 
-// PolicyPair is the policy replay of one eligible pair.
-type PolicyPair struct {
+// Pair is the comparison on one eligible pair.
+type Pair struct {
 	Probe, Anchor int64
 	N             int
 	Zone          stats.Zone
 	Family        stats.Family
-	Metrics       []PolicyMetrics // one per policy
+	Metrics       []Metrics // one per policy
 	// Group is "A" or "C" (Table 2) when the pair is in the non-stationary
 	// view, else "".
 	Group    string
@@ -110,83 +106,55 @@ type PolicyPair struct {
 	SegMetrics [][]SegmentMetrics
 }
 
-// PolicyResult is the outcome of the policy replay.
-type PolicyResult struct {
+// Result is the outcome of a comparison over an input.
+type Result struct {
 	Labels []string
-	Pairs  []PolicyPair // eligible pairs, sorted by (Probe, Anchor)
-	Steps  []int64      // rounds simulated per policy (rounds x runs)
+	Pairs  []Pair  // eligible pairs, sorted by (Probe, Anchor)
+	Steps  []int64 // rounds simulated per policy (rounds x runs)
 }
 
-// RunWithPolicies is Run plus the policy replay of pc over the same pass
-// on the input. Its Result equals Run's.
-func RunWithPolicies(ctx context.Context, open pairs.Opener, cfg Config, pc PolicyConfig, progress *pairs.Progress) (*Result, *PolicyResult, error) {
-	eng, err := NewEngine(cfg)
-	if err != nil {
-		return nil, nil, err
+// Comparer compares policies beside one replay engine, whose configuration
+// (runs, training rounds, seed) and random stream it shares. It holds what
+// workers share and is safe for concurrent use.
+type Comparer struct {
+	eng    *replay.Engine
+	rcfg   replay.Config
+	cfg    Config
+	labels []string
+}
+
+// New validates cfg and returns a comparer beside eng.
+func New(eng *replay.Engine, cfg Config) (*Comparer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
-	if err := pc.Validate(); err != nil {
-		return nil, nil, err
-	}
-	var mu sync.Mutex
-	var out []Pair
-	var pout []PolicyPair
-	steps := int64(0)
-	psteps := make([]int64, len(pc.Specs))
-	newWork := func() func(pairs.Probe) error {
-		w := eng.NewWorker()
-		pw := eng.newPolicyWorker(pc)
-		return func(p pairs.Probe) error {
-			res, n, err := w.Probe(ctx, &p, nil)
-			if err != nil {
-				return err
-			}
-			pres, err := pw.probe(ctx, &p, res)
-			if err != nil {
-				return err
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			steps += n
-			out = append(out, res...)
-			pout = append(pout, pres...)
-			for j, s := range pw.steps {
-				psteps[j] += s
-			}
-			clear(pw.steps)
-			return nil
-		}
-	}
-	restart := func() {
-		out, pout, steps = out[:0], pout[:0], 0
-		clear(psteps)
-	}
-	each := pairs.EachConfig{Workers: cfg.Workers, Progress: progress, Restart: restart}
-	gst, ist, err := pairs.Each(ctx, open, each, newWork)
-	if err != nil {
-		return nil, nil, err
-	}
-	SortPairs(out)
-	slices.SortFunc(pout, func(a, b PolicyPair) int {
-		if c := cmpInt(a.Probe, b.Probe); c != 0 {
-			return c
-		}
-		return cmpInt(a.Anchor, b.Anchor)
-	})
-	labels := make([]string, len(pc.Specs))
+	labels := make([]string, len(cfg.Specs))
 	for i := range labels {
-		labels[i] = pc.label(i)
+		labels[i] = cfg.label(i)
 	}
-	return &Result{Pairs: out, Group: gst, Rows: ist, Steps: steps},
-		&PolicyResult{Labels: labels, Pairs: pout, Steps: psteps}, nil
+	return &Comparer{eng: eng, rcfg: eng.Config(), cfg: cfg, labels: labels}, nil
 }
 
-// policyWorker replays the policies over one probe's pairs at a time.
-type policyWorker struct {
-	cfg     Config
-	pc      PolicyConfig
-	draws   *drawCache
-	strats  []bandit.Strategy // nil for oracles
-	seg     *changepoint.Segmenter
+// Labels returns the policies' names in the outputs, in the order of the
+// specs.
+func (c *Comparer) Labels() []string { return c.labels }
+
+// Result assembles the pairs and per-policy steps of a pass over an input
+// into a Result, sorting the pairs by (Probe, Anchor).
+func (c *Comparer) Result(ps []Pair, steps []int64) *Result {
+	slices.SortFunc(ps, func(a, b Pair) int {
+		return cmp.Or(cmp.Compare(a.Probe, b.Probe), cmp.Compare(a.Anchor, b.Anchor))
+	})
+	return &Result{Labels: c.labels, Pairs: ps, Steps: steps}
+}
+
+// Worker replays the policies over one probe's pairs at a time, keeping
+// buffers between probes; use one per goroutine.
+type Worker struct {
+	cfg     replay.Config
+	pc      Config
+	eng     *replay.Engine
+	strats  []policy.Strategy // nil for oracles
 	pcg     *rand.PCG
 	rng     *rand.Rand
 	recover int
@@ -195,87 +163,91 @@ type policyWorker struct {
 	arms                            []int8
 	best, mean, gain, regret, conns []float64 // per run
 	segBest, segRec                 [][]float64
-	segBuf                          []changepoint.Segment
 }
 
-func (e *Engine) newPolicyWorker(pc PolicyConfig) *policyWorker {
-	w := &policyWorker{cfg: e.cfg, pc: pc, draws: e.draws, steps: make([]int64, len(pc.Specs))}
-	for _, sp := range pc.Specs {
+// NewWorker returns a worker of the comparer.
+func (c *Comparer) NewWorker() *Worker {
+	w := &Worker{cfg: c.rcfg, pc: c.cfg, eng: c.eng, steps: make([]int64, len(c.cfg.Specs))}
+	for _, sp := range c.cfg.Specs {
 		s, err := sp.New()
 		if err != nil {
 			s = nil // an oracle; Validate rejected anything else
 		}
 		w.strats = append(w.strats, s)
 	}
-	if pc.Segments {
-		w.seg = changepoint.NewSegmenter(pc.Pelt, e.cfg.Stats)
-	}
 	w.pcg = rand.NewPCG(0, 0)
 	w.rng = rand.New(w.pcg)
-	w.recover = pc.Recover
+	w.recover = c.cfg.Recover
 	if w.recover <= 0 {
 		w.recover = DefaultRecover
 	}
-	r := e.cfg.Runs
+	r := c.rcfg.Runs
 	w.best, w.mean, w.gain, w.regret, w.conns = make([]float64, r), make([]float64, r), make([]float64, r), make([]float64, r), make([]float64, r)
 	return w
 }
 
-// probe replays the eligible pairs of p, whose default replay is res.
-func (w *policyWorker) probe(ctx context.Context, p *pairs.Probe, res []Pair) ([]PolicyPair, error) {
-	var out []PolicyPair
+// Probe replays the policies over the eligible pairs of p. rp is the
+// probe's replay (replay.Worker.Probe), which gives each pair's
+// eligibility, zone and probe family; tp is its tables analysis
+// (tables.Analyzer.Pair), which gives each pair's segments, as the caller's
+// PELT configuration computed them. tp may be nil when Config.Segments is
+// off. It returns the eligible pairs, in the probe's order.
+func (w *Worker) Probe(ctx context.Context, p *pairs.Probe, rp []replay.Pair, tp []tables.Pair) ([]Pair, error) {
+	if len(rp) != len(p.Series) || (w.pc.Segments && len(tp) != len(p.Series)) {
+		panic("compare: replay or tables pairs do not match the probe's series")
+	}
+	var out []Pair
 	for i := range p.Series {
-		if !res[i].Eligible {
+		if !rp[i].Eligible {
 			continue
 		}
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		pp, err := w.pair(&res[i], &p.Series[i])
-		if err != nil {
-			return nil, fmt.Errorf("pair (%d, %d): %w", res[i].Probe, res[i].Anchor, err)
+		var segs []changepoint.Segment
+		if w.pc.Segments {
+			segs = tp[i].Segments
 		}
-		out = append(out, pp)
+		out = append(out, w.pair(&rp[i], segs, &p.Series[i]))
 	}
 	return out, nil
 }
 
-// groupOf returns Table 2's group A or C of a pair in zone z with segs, or "".
-func groupOf(z stats.Zone, segs []changepoint.Segment) string {
-	var has [4]bool
-	for _, s := range segs {
-		if s.Zone >= 1 && s.Zone <= 3 {
-			has[s.Zone] = true
-		}
+// TakeSteps adds to dst, one per policy, the rounds the worker simulated
+// (rounds x runs) since its last call, and zeroes its own counts.
+func (w *Worker) TakeSteps(dst []int64) {
+	for j, s := range w.steps {
+		dst[j] += s
 	}
-	switch {
-	case z == stats.ZoneV4 && has[stats.ZoneV6], z == stats.ZoneV6 && has[stats.ZoneV4]:
+	clear(w.steps)
+}
+
+// group is Table 2's group A or C of a pair in zone z with segs, or "".
+func group(z stats.Zone, segs []changepoint.Segment) string {
+	switch g := tables.Group(z, segs); {
+	case g.A:
 		return "A"
-	case z == stats.ZoneNone && (has[stats.ZoneV4] || has[stats.ZoneV6]):
+	case g.C:
 		return "C"
 	}
 	return ""
 }
 
-func (w *policyWorker) pair(rp *Pair, s *pairs.Series) (PolicyPair, error) {
+// pair compares the policies on one eligible pair whose replay is rp and
+// whose segments are segs.
+func (w *Worker) pair(rp *replay.Pair, segs []changepoint.Segment, s *pairs.Series) Pair {
 	v4, v6 := s.V4, s.V6
 	n := len(v4)
-	pp := PolicyPair{Probe: rp.Probe, Anchor: rp.Anchor, N: n, Zone: rp.Class.Zone, Family: rp.Family}
-	if w.seg != nil {
-		var err error
-		if w.segBuf, err = w.seg.Segments(w.segBuf[:0], v4, v6); err != nil {
-			return pp, err
-		}
-		if g := groupOf(pp.Zone, w.segBuf); g != "" {
-			pp.Group = g
-			pp.Segments = slices.Clone(w.segBuf)
-		}
+	pp := Pair{Probe: rp.Probe, Anchor: rp.Anchor, N: n, Zone: rp.Class.Zone, Family: rp.Family}
+	if g := group(pp.Zone, segs); g != "" {
+		pp.Group = g
+		pp.Segments = slices.Clone(segs)
 	}
 	if cap(w.arms) < n {
 		w.arms = make([]int8, n)
 	}
 	w.arms = w.arms[:n]
-	pp.Metrics = make([]PolicyMetrics, len(w.strats))
+	pp.Metrics = make([]Metrics, len(w.strats))
 	if pp.Group != "" {
 		pp.SegMetrics = make([][]SegmentMetrics, len(w.strats))
 	}
@@ -285,22 +257,22 @@ func (w *policyWorker) pair(rp *Pair, s *pairs.Series) (PolicyPair, error) {
 		le4 += b2i(v4[i] <= v6[i])
 		le6 += b2i(v6[i] <= v4[i])
 	}
-	staticArm := bandit.Fixed(b2i(le6 > le4))
+	staticArm := policy.Fixed(b2i(le6 > le4))
 	for j, sp := range w.pc.Specs {
 		st := w.strats[j]
 		runs := 1
 		switch {
-		case sp.Kind == bandit.KindBest:
+		case sp.Kind == policy.KindBest:
 			st = staticArm
-		case sp.Kind == bandit.KindProbe:
+		case sp.Kind == policy.KindProbe:
 			switch rp.Family {
 			case "v4":
-				st = bandit.Fixed(0)
+				st = policy.Fixed(0)
 			case "v6":
-				st = bandit.Fixed(1)
+				st = policy.Fixed(1)
 			default:
 				nan := math.NaN()
-				pp.Metrics[j] = PolicyMetrics{nan, nan, nan, nan, nan}
+				pp.Metrics[j] = Metrics{nan, nan, nan, nan, nan}
 				if pp.Group != "" {
 					pp.SegMetrics[j] = make([]SegmentMetrics, len(pp.Segments))
 					for k := range pp.SegMetrics[j] {
@@ -317,14 +289,14 @@ func (w *policyWorker) pair(rp *Pair, s *pairs.Series) (PolicyPair, error) {
 			w.segRec = grow2(w.segRec, len(pp.Segments), runs)
 		}
 		var draws []float64
-		if sp.Kind == bandit.KindExp3 {
-			draws = w.draws.prefix(runs * n)
+		if sp.Kind == policy.KindExp3 {
+			draws = w.eng.Draws(runs * n)
 		}
 		for run := range runs {
-			var src bandit.Source
+			var src policy.Source
 			switch {
 			case draws != nil:
-				src = &bandit.Draws{U: draws[run*n : (run+1)*n]}
+				src = &policy.Draws{U: draws[run*n : (run+1)*n]}
 			case sp.Randomized():
 				h1, h2 := runSeed(w.cfg.Seed, rp.Probe, rp.Anchor, run, sp.String())
 				w.pcg.Seed(h1, h2)
@@ -337,27 +309,27 @@ func (w *policyWorker) pair(rp *Pair, s *pairs.Series) (PolicyPair, error) {
 			}
 		}
 		w.steps[j] += int64(runs * n)
-		pp.Metrics[j] = PolicyMetrics{
-			BestChoice: median(w.best[:runs]),
-			MeanMs:     median(w.mean[:runs]),
-			GainV6:     median(w.gain[:runs]),
-			Regret:     median(w.regret[:runs]),
-			Conns:      median(w.conns[:runs]),
+		pp.Metrics[j] = Metrics{
+			BestChoice: stats.UpperMedian(w.best[:runs]),
+			MeanMs:     stats.UpperMedian(w.mean[:runs]),
+			GainV6:     stats.UpperMedian(w.gain[:runs]),
+			Regret:     stats.UpperMedian(w.regret[:runs]),
+			Conns:      stats.UpperMedian(w.conns[:runs]),
 		}
 		if pp.Group != "" {
 			sm := make([]SegmentMetrics, len(pp.Segments))
 			for k := range sm {
-				sm[k] = SegmentMetrics{BestChoice: median(w.segBest[k][:runs]), Recover: median(w.segRec[k][:runs])}
+				sm[k] = SegmentMetrics{BestChoice: stats.UpperMedian(w.segBest[k][:runs]), Recover: stats.UpperMedian(w.segRec[k][:runs])}
 			}
 			pp.SegMetrics[j] = sm
 		}
 	}
-	return pp, nil
+	return pp
 }
 
 // runOnce plays one run of st over the pair, recording its arms and its
 // metrics at index run.
-func (w *policyWorker) runOnce(st bandit.Strategy, v4, v6 []float64, run int) {
+func (w *Worker) runOnce(st policy.Strategy, v4, v6 []float64, run int) {
 	train := w.cfg.Train
 	n := len(v4)
 	var best, conns int
@@ -386,7 +358,7 @@ func (w *policyWorker) runOnce(st bandit.Strategy, v4, v6 []float64, run int) {
 }
 
 // segments records run's metrics on each segment from w.arms.
-func (w *policyWorker) segments(segs []changepoint.Segment, v4, v6 []float64, run int) {
+func (w *Worker) segments(segs []changepoint.Segment, v4, v6 []float64, run int) {
 	train := w.cfg.Train
 	for k, sg := range segs {
 		var best, scored int
@@ -466,4 +438,11 @@ func runSeed(seed string, probe, anchor int64, run int, policy string) (uint64, 
 	h.Write([]byte(policy))
 	sum := h.Sum(nil)
 	return binary.LittleEndian.Uint64(sum[:8]), binary.LittleEndian.Uint64(sum[8:])
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -1,4 +1,4 @@
-package bandit
+package pyrand
 
 import (
 	"math"
@@ -15,11 +15,11 @@ import (
 //	for _ in range(999): r.random()
 //	print(u, r.random().hex(), r.getrandbits(64))
 
-func TestPyRandVectorsMDUint32(t *testing.T) {
+func TestVectorsMDUint32(t *testing.T) {
 	// vectors.md: random.Random("test"): first ten 32-bit outputs.
 	want := []uint32{2815763625, 3602221911, 3155217344, 3700664675, 1075349142,
 		2727807919, 3262725517, 1009679959, 809403453, 4140816559}
-	r := NewPyRandString("test")
+	r := NewString("test")
 	for i, w := range want {
 		if got := r.Uint32(); got != w {
 			t.Fatalf("output %d = %d, want %d", i, got, w)
@@ -27,17 +27,17 @@ func TestPyRandVectorsMDUint32(t *testing.T) {
 	}
 }
 
-func TestPyRandVectorsMDFloat64(t *testing.T) {
+func TestVectorsMDFloat64(t *testing.T) {
 	tests := []struct {
 		name string
-		r    *PyRand
+		r    *Rand
 		want []float64
 	}{
 		// vectors.md: random.Random("test"): first five random() values.
-		{"string test", NewPyRandString("test"), []float64{0.6555960613392863,
+		{"string test", NewString("test"), []float64{0.6555960613392863,
 			0.7346312914910028, 0.25037423249421464, 0.7596624809137317, 0.18845392736873756}},
 		// vectors.md: random.Random(12345): first three random() values.
-		{"int 12345", NewPyRandInt(12345), []float64{0.41661987254534116,
+		{"int 12345", NewInt(12345), []float64{0.41661987254534116,
 			0.010169169457068361, 0.8252065092537432}},
 	}
 	for _, tt := range tests {
@@ -56,30 +56,30 @@ func checkBits(t *testing.T, i int, got, want float64) {
 	}
 }
 
-func TestPyRandSeeds(t *testing.T) {
+func TestSeeds(t *testing.T) {
 	tests := []struct {
 		name   string
-		r      *PyRand
+		r      *Rand
 		first  [3]uint32 // getrandbits(32) x 3
 		r1000  float64   // the 1000th random() after those
 		bits64 uint64    // getrandbits(64) after that
 	}{
-		{"empty string", NewPyRandString(""), [3]uint32{4124137760, 1951988028, 2557274880}, 0x1.3130d85575af0p-3, 2837233900893159123},
-		{"a", NewPyRandString("a"), [3]uint32{1168357962, 2173948116, 289208638}, 0x1.2b51894e3c948p-3, 10851008487187110573},
-		{"test", NewPyRandString("test"), [3]uint32{2815763625, 3602221911, 3155217344}, 0x1.884120803a350p-3, 13226767523775947202},
-		{"non-ASCII", NewPyRandString("é∂"), [3]uint32{278477511, 222787109, 2767692705}, 0x1.7712c22ecc6f0p-2, 169384633805046818},                           // UTF-8 bytes
-		{"long string", NewPyRandString(strings.Repeat("x", 3000)), [3]uint32{2036772161, 3538435759, 2616830263}, 0x1.1bc13e89d6e14p-3, 7155423618771575916}, // key longer than the state
-		{"bytes 00", NewPyRandBytes([]byte{0}), [3]uint32{3269491616, 3280019994, 1936315298}, 0x1.21595eb7c3c2dp-1, 16783575137638052856},                    // leading zero byte dropped
-		{"bytes 000001", NewPyRandBytes([]byte{0, 0, 1}), [3]uint32{3176686039, 2688765016, 4220903980}, 0x1.af93e2cc0a141p-1, 17499587693311558017},
-		{"int 0", NewPyRandInt(0), [3]uint32{3626764237, 1654615998, 3255389356}, 0x1.541334b460766p-1, 14362962130681964666}, // key is one zero word
-		{"int 1", NewPyRandInt(1), [3]uint32{577090037, 2444712010, 3639700191}, 0x1.2fcb392154e34p-3, 3602844510035242882},
-		{"int -1", NewPyRandInt(-1), [3]uint32{577090037, 2444712010, 3639700191}, 0x1.2fcb392154e34p-3, 3602844510035242882}, // sign ignored
-		{"int 12345", NewPyRandInt(12345), [3]uint32{1789368711, 3146859322, 43676229}, 0x1.076434530b55cp-2, 17952511089320291479},
-		{"int 2^32-1", NewPyRandInt(1<<32 - 1), [3]uint32{2728839433, 2661025012, 872737089}, 0x1.791868e4906bcp-1, 1332874727108228800}, // one word
-		{"int 2^32", NewPyRandInt(1 << 32), [3]uint32{485306839, 1508871100, 1794561286}, 0x1.dbdca7f05593bp-1, 2618831663306565037},     // two words
-		{"int -(2^40+5)", NewPyRandInt(-(1<<40 + 5)), [3]uint32{2166296868, 2220160828, 1153647273}, 0x1.7595f82d22573p-1, 1069999332718833280},
-		{"int MaxInt64", NewPyRandInt(math.MaxInt64), [3]uint32{1359979423, 2819855560, 2711238091}, 0x1.996a23ef222a2p-1, 6855300687138669580},
-		{"int MinInt64", NewPyRandInt(math.MinInt64), [3]uint32{2377109768, 1691753470, 4039908392}, 0x1.c69979225a544p-1, 13276404779983574008}, // magnitude 2^63
+		{"empty string", NewString(""), [3]uint32{4124137760, 1951988028, 2557274880}, 0x1.3130d85575af0p-3, 2837233900893159123},
+		{"a", NewString("a"), [3]uint32{1168357962, 2173948116, 289208638}, 0x1.2b51894e3c948p-3, 10851008487187110573},
+		{"test", NewString("test"), [3]uint32{2815763625, 3602221911, 3155217344}, 0x1.884120803a350p-3, 13226767523775947202},
+		{"non-ASCII", NewString("é∂"), [3]uint32{278477511, 222787109, 2767692705}, 0x1.7712c22ecc6f0p-2, 169384633805046818},                           // UTF-8 bytes
+		{"long string", NewString(strings.Repeat("x", 3000)), [3]uint32{2036772161, 3538435759, 2616830263}, 0x1.1bc13e89d6e14p-3, 7155423618771575916}, // key longer than the state
+		{"bytes 00", NewBytes([]byte{0}), [3]uint32{3269491616, 3280019994, 1936315298}, 0x1.21595eb7c3c2dp-1, 16783575137638052856},                    // leading zero byte dropped
+		{"bytes 000001", NewBytes([]byte{0, 0, 1}), [3]uint32{3176686039, 2688765016, 4220903980}, 0x1.af93e2cc0a141p-1, 17499587693311558017},
+		{"int 0", NewInt(0), [3]uint32{3626764237, 1654615998, 3255389356}, 0x1.541334b460766p-1, 14362962130681964666}, // key is one zero word
+		{"int 1", NewInt(1), [3]uint32{577090037, 2444712010, 3639700191}, 0x1.2fcb392154e34p-3, 3602844510035242882},
+		{"int -1", NewInt(-1), [3]uint32{577090037, 2444712010, 3639700191}, 0x1.2fcb392154e34p-3, 3602844510035242882}, // sign ignored
+		{"int 12345", NewInt(12345), [3]uint32{1789368711, 3146859322, 43676229}, 0x1.076434530b55cp-2, 17952511089320291479},
+		{"int 2^32-1", NewInt(1<<32 - 1), [3]uint32{2728839433, 2661025012, 872737089}, 0x1.791868e4906bcp-1, 1332874727108228800}, // one word
+		{"int 2^32", NewInt(1 << 32), [3]uint32{485306839, 1508871100, 1794561286}, 0x1.dbdca7f05593bp-1, 2618831663306565037},     // two words
+		{"int -(2^40+5)", NewInt(-(1<<40 + 5)), [3]uint32{2166296868, 2220160828, 1153647273}, 0x1.7595f82d22573p-1, 1069999332718833280},
+		{"int MaxInt64", NewInt(math.MaxInt64), [3]uint32{1359979423, 2819855560, 2711238091}, 0x1.996a23ef222a2p-1, 6855300687138669580},
+		{"int MinInt64", NewInt(math.MinInt64), [3]uint32{2377109768, 1691753470, 4039908392}, 0x1.c69979225a544p-1, 13276404779983574008}, // magnitude 2^63
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -100,8 +100,8 @@ func TestPyRandSeeds(t *testing.T) {
 	}
 }
 
-func TestPyRandReseed(t *testing.T) {
-	r := NewPyRandInt(7)
+func TestReseed(t *testing.T) {
+	r := NewInt(7)
 	for range 1000 {
 		r.Uint32()
 	}
@@ -111,7 +111,7 @@ func TestPyRandReseed(t *testing.T) {
 	checkBits(t, 0, r.Float64(), 0.41661987254534116)
 }
 
-func TestPyRandFill(t *testing.T) {
+func TestFill(t *testing.T) {
 	// Fill must consume the stream exactly as Float64 does, whatever the
 	// position in the block and the parity of the word index.
 	tests := []struct {
@@ -130,7 +130,7 @@ func TestPyRandFill(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, b := NewPyRandString("fill"), NewPyRandString("fill")
+			a, b := NewString("fill"), NewString("fill")
 			for range tt.skip {
 				a.Uint32()
 				b.Uint32()
@@ -149,16 +149,16 @@ func TestPyRandFill(t *testing.T) {
 	}
 }
 
-func TestPyRandFillNoAlloc(t *testing.T) {
-	r := NewPyRandString("test")
+func TestFillNoAlloc(t *testing.T) {
+	r := NewString("test")
 	dst := make([]float64, 5000)
 	if n := testing.AllocsPerRun(10, func() { r.Fill(dst) }); n != 0 {
 		t.Errorf("Fill allocates %v times per call", n)
 	}
 }
 
-func TestPyRandFloat64Range(t *testing.T) {
-	r := NewPyRandInt(1)
+func TestFloat64Range(t *testing.T) {
+	r := NewInt(1)
 	for i := range 100000 {
 		if u := r.Float64(); !(u >= 0 && u < 1) {
 			t.Fatalf("draw %d = %v, outside [0, 1)", i, u)

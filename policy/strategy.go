@@ -1,12 +1,14 @@
-package bandit
+package policy
 
 import (
 	"math"
-	"time"
+
+	"github.com/afsel/afsel/bandit"
 )
 
 // Source is the uniform random source of a Strategy: Float64 returns a draw
-// in [0, 1). *PyRand, *math/rand/v2.Rand and *Draws satisfy it.
+// in [0, 1). *pyrand.Rand, *math/rand/v2.Rand and *Draws satisfy it. It has
+// bandit.Source's method set, so a Learner hands it to its bandit.
 type Source interface {
 	Float64() float64
 }
@@ -161,34 +163,35 @@ func (c *RTTCache) Reset(Source) { c.est = [2]float64{math.NaN(), math.NaN()} }
 // Estimates returns the current per-family estimates (NaN: none yet).
 func (c *RTTCache) Estimates() [2]float64 { return c.est }
 
-// core is a two-arm learner: it picks an arm, then learns the reward.
-type core interface {
-	choose(src Source) int
-	update(arm int, reward float64)
-	reset()
+// Learner drives a two-arm bandit.Learner with the artefacts' observation
+// rule: it sees only the chosen family's duration, and the reward is 1 when
+// that duration is no slower than the other family's last observed duration
+// (0 before any). One connection per round.
+type Learner struct {
+	b    bandit.Learner
+	src  bandit.Source // converted once per Reset, not once per round
+	last [2]float64
 }
 
-// Learner drives a two-arm bandit with the artefacts' observation rule: it
-// sees only the chosen family's duration, and the reward is 1 when that
-// duration is no slower than the other family's last observed duration (0
-// before any). One connection per round.
-type Learner struct {
-	c    core
-	src  Source
-	last [2]float64
+// NewLearner returns a strategy that plays b, already Reset with a nil
+// source.
+func NewLearner(b bandit.Learner) *Learner {
+	l := &Learner{b: b}
+	l.Reset(nil)
+	return l
 }
 
 // Play chooses a family, observes its duration and updates the learner.
 func (l *Learner) Play(v4, v6 float64) Outcome {
 	d := [2]float64{v4, v6}
-	arm := l.c.choose(l.src) & 1
+	arm := l.b.Choose(l.src) & 1
 	mine := d[arm]
 	var reward float64
 	if mine <= l.last[1-arm] { // false while NaN: nothing observed yet
 		reward = 1
 	}
 	l.last[arm] = mine
-	l.c.update(arm, reward)
+	l.b.Update(arm, reward)
 	return Outcome{Arm: arm, Latency: mine, Conns: 1}
 }
 
@@ -196,28 +199,5 @@ func (l *Learner) Play(v4, v6 float64) Outcome {
 func (l *Learner) Reset(src Source) {
 	l.src = src
 	l.last = [2]float64{math.NaN(), math.NaN()}
-	l.c.reset()
+	l.b.Reset()
 }
-
-func newLearner(c core) *Learner {
-	l := &Learner{c: c}
-	l.Reset(nil)
-	return l
-}
-
-// exp3Core is the artefacts' floored EXP3 (Exp3): one draw per round.
-type exp3Core struct{ e *Exp3 }
-
-func (c exp3Core) choose(src Source) int          { return c.e.Choose(src.Float64()) }
-func (c exp3Core) update(arm int, reward float64) { c.e.Update(arm, reward) }
-func (c exp3Core) reset()                         { c.e.Reset() }
-
-// NewExp3Learner is the artefacts' EXP3 (floored weights, rescaled to
-// DefaultMaxWeight) under the artefacts' reward rule. Given a run's slice of
-// the artefacts' stream as its Source, it replays their runs bit for bit.
-func NewExp3Learner(gamma float64) *Learner {
-	return newLearner(exp3Core{NewExp3(Exp3Config{Gamma: gamma})})
-}
-
-// durationMs converts a time.Duration to float ms.
-func durationMs(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
