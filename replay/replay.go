@@ -138,14 +138,12 @@ func Run(ctx context.Context, open pairs.Opener, cfg Config, progress *pairs.Pro
 	return &Result{Pairs: out, Group: gst, Rows: ist, Steps: steps.Load()}, nil
 }
 
+// Key is the pair's identifier.
+func (p *Pair) Key() pairs.Key { return pairs.Key{Probe: p.Probe, Anchor: p.Anchor} }
+
 // SortPairs sorts by (Probe, Anchor).
 func SortPairs(ps []Pair) {
-	slices.SortFunc(ps, func(a, b Pair) int {
-		if c := cmpInt(a.Probe, b.Probe); c != 0 {
-			return c
-		}
-		return cmpInt(a.Anchor, b.Anchor)
-	})
+	slices.SortFunc(ps, func(a, b Pair) int { return pairs.Compare(a.Key(), b.Key()) })
 }
 
 // Engine replays pairs with one configuration. It holds what workers share
@@ -163,6 +161,7 @@ func NewEngine(cfg Config) (*Engine, error) {
 	return &Engine{cfg: cfg, draws: newDrawCache(cfg.Seed)}, nil
 }
 
+// cmpInt is cmp.Compare for the policy replay's sort (policies.go).
 func cmpInt(a, b int64) int {
 	switch {
 	case a < b:
