@@ -3,6 +3,7 @@ package figures
 import (
 	"io"
 
+	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/tables"
 )
 
@@ -11,9 +12,10 @@ import (
 // or handed over in memory by `afsel reproduce`.
 type Inputs struct {
 	Table1, Table2 []tables.Row
-	Sim            []SimPair // required: Figure 4 and per-probe coverage
-	Metrics        []Metric  // optional: gains in the replay summary
-	Fig1           *Fig1     // optional: needs the paired tests
+	// Sim is the replay's pairs, required (Figure 4 and per-probe
+	// coverage); their metrics are optional (gains in the replay summary).
+	Sim  []replay.Pair
+	Fig1 *Fig1 // optional: needs the paired tests
 	// Figure1, when Fig1 is nil, gives Figure 1 to the files that need it,
 	// when they are written: the caller may still be computing it while
 	// the others are. It is called from several goroutines and must give
@@ -96,7 +98,7 @@ func Build(in Inputs, points int) ([]File, *Report, error) {
 	f4 := Figure4(in.Sim)
 	cov := ComputeCoverage(in.Sim)
 	rep.Coverage = cov
-	rep.Replay = ReplaySummary(in.Sim, in.Metrics)
+	rep.Replay = ReplaySummary(in.Sim)
 	r4, err := RenderFigure4(f4, points)
 	if err != nil {
 		return nil, nil, err

@@ -3,6 +3,7 @@ package figures
 import (
 	"bytes"
 	"errors"
+	"github.com/afsel/afsel/replay"
 	"math/rand/v2"
 	"os"
 	"sync"
@@ -20,7 +21,7 @@ func TestBuildFigure1Later(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sim := readGolden(t, "ripe_simulation.csv", func(f *os.File) ([]SimPair, error) { return ReadSimulation(f) })
+	sim := readGolden(t, "ripe_simulation.csv", func(f *os.File) ([]replay.Pair, error) { return replay.ReadSimulation(f) })
 	eager, _, err := Build(Inputs{Sim: sim, Fig1: f1}, DefaultPoints)
 	if err != nil {
 		t.Fatal(err)

@@ -3,18 +3,23 @@ package replay
 import (
 	"encoding/csv"
 	"io"
-	"math"
 	"strconv"
+
+	"github.com/afsel/afsel/internal/csvtable"
 )
 
 // formatFloat prints the shortest decimal that round-trips; NaN is empty, as
 // pandas writes it.
-func formatFloat(x float64) string {
-	if math.IsNaN(x) {
-		return ""
-	}
-	return strconv.FormatFloat(x, 'g', -1, 64)
-}
+var formatFloat = csvtable.FormatFloat
+
+// The column layouts of simulation.csv and replay_metrics.csv, which the
+// readers (read.go) expect.
+var (
+	SimulationColumns = []string{csvtable.ProbeCol, csvtable.AnchorCol, "zone", "avg_expected_gain", "median_duration",
+		"median_best_choice", "best_path_choice", "static_best_choice"}
+	MetricsColumns = []string{csvtable.ProbeCol, csvtable.AnchorCol, "gamma", "zone", "probe_family",
+		"exp3_gain_ms", "static_gain_ms", "probe_gain_ms", "exp3_regret_ms"}
+)
 
 // WriteSimulation writes simulation.csv for the gamma at index g of the
 // configuration: prb_id,anchor_id,zone,avg_expected_gain,median_duration,
@@ -24,8 +29,8 @@ func formatFloat(x float64) string {
 // best_path_choice is empty when the probe has no family.
 func WriteSimulation(w io.Writer, ps []Pair, g int) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"prb_id", "anchor_id", "zone", "avg_expected_gain", "median_duration", "median_best_choice", "best_path_choice", "static_best_choice"})
-	rec := make([]string, 8)
+	cw.Write(SimulationColumns)
+	rec := make([]string, len(SimulationColumns))
 	for i := range ps {
 		p := &ps[i]
 		rec[0] = strconv.FormatInt(p.Probe, 10)
@@ -55,7 +60,7 @@ func WriteSimulation(w io.Writer, ps []Pair, g int) error {
 // are undefined (no probe family).
 func WriteMetrics(w io.Writer, ps []Pair, gammas []float64) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"prb_id", "anchor_id", "gamma", "zone", "probe_family", "exp3_gain_ms", "static_gain_ms", "probe_gain_ms", "exp3_regret_ms"})
+	cw.Write(MetricsColumns)
 	for i := range ps {
 		p := &ps[i]
 		if !p.Eligible {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"cmp"
 	"compress/gzip"
 	"context"
 	_ "embed"
@@ -107,7 +106,7 @@ func (o *reproduceOptions) resolve(cmd *cobra.Command) error {
 		return usagef("--points %d: want at least 2", o.points)
 	}
 	if o.pair != "" {
-		if _, err := figures.ParsePairKey(o.pair); err != nil {
+		if _, err := pairs.ParseKey(o.pair); err != nil {
 			return usagef("--pair: %v", err)
 		}
 	}
@@ -138,22 +137,11 @@ type reproduction struct {
 	tables []tables.Pair
 	replay []replay.Pair
 	steps  int64
-	// fig2 is the series of Figure 2 so far: the --pair one, or the first
-	// in (probe, anchor) order with 4+ segments and mixed zones.
-	fig2 *figures.PairSeries
+	fig2   *figures.PairChooser // Figure 2's pair and series
 }
 
-func (r *reproduction) reset() { *r = reproduction{} }
-
-// offerFig2 keeps s as Figure 2's series if it comes before the one kept.
-func (r *reproduction) offerFig2(s *figures.PairSeries) {
-	if s != nil && (r.fig2 == nil || cmpPairKey(s.PairKey, r.fig2.PairKey) < 0) {
-		r.fig2 = s
-	}
-}
-
-func cmpPairKey(a, b figures.PairKey) int {
-	return cmp.Or(cmp.Compare(a.Probe, b.Probe), cmp.Compare(a.Anchor, b.Anchor))
+func (r *reproduction) reset(want *pairs.Key) {
+	*r = reproduction{fig2: &figures.PairChooser{Want: want}}
 }
 
 func runReproduce(cmd *cobra.Command, e *env, o *reproduceOptions) error {
@@ -169,14 +157,15 @@ func runReproduce(cmd *cobra.Command, e *env, o *reproduceOptions) error {
 	if err != nil {
 		return err
 	}
-	var want figures.PairKey
+	var want *pairs.Key
 	if o.pair != "" {
-		want, _ = figures.ParsePairKey(o.pair)
+		k, _ := pairs.ParseKey(o.pair)
+		want = &k
 	}
 	var res reproduction
-	res.reset()
+	res.reset(want)
 	restart := func() {
-		res.reset()
+		res.reset(want)
 		spill.reset()
 	}
 	newWork := func() func(pairs.Probe) error {
@@ -185,7 +174,6 @@ func runReproduce(cmd *cobra.Command, e *env, o *reproduceOptions) error {
 		return func(p pairs.Probe) error {
 			tp := make([]tables.Pair, len(p.Series))
 			classes := make([]stats.Result, len(p.Series))
-			var cand *figures.PairSeries
 			for i := range p.Series {
 				s := &p.Series[i]
 				var err error
@@ -194,11 +182,7 @@ func runReproduce(cmd *cobra.Command, e *env, o *reproduceOptions) error {
 				}
 				classes[i] = tp[i].Class
 				spill.add(s.V4, s.V6)
-				k := figures.PairKey{Probe: s.Probe, Anchor: s.Anchor}
-				if cand == nil && (k == want || (o.pair == "" && len(tp[i].Segments) >= 4 && tp[i].Mixed)) {
-					// A probe's series come in anchor order: the first is its least.
-					cand = &figures.PairSeries{PairKey: k, Time: s.Time, V4: s.V4, V6: s.V6}
-				}
+				res.fig2.Offer(&tp[i], s)
 			}
 			rp, steps, err := w.Probe(ctx, &p, classes)
 			if err != nil {
@@ -209,7 +193,6 @@ func runReproduce(cmd *cobra.Command, e *env, o *reproduceOptions) error {
 			res.tables = append(res.tables, tp...)
 			res.replay = append(res.replay, rp...)
 			res.steps += steps
-			res.offerFig2(cand)
 			return nil
 		}
 	}
@@ -352,21 +335,7 @@ type reproduceSummary struct {
 
 // reproduceFigures turns the pass's results into the figures' inputs.
 func reproduceFigures(ctx context.Context, e *env, o *reproduceOptions, spill *durationSpill, res *reproduction, rows1, rows2 []tables.Row, sum *reproduceSummary, fp *figureProgress) (figures.Inputs, <-chan struct{}, error) {
-	fin := figures.Inputs{Table1: rows1, Table2: rows2}
-	for i := range res.replay {
-		p := &res.replay[i]
-		sp := figures.SimPair{PairKey: figures.PairKey{Probe: p.Probe, Anchor: p.Anchor}, Eligible: p.Eligible}
-		if p.Eligible {
-			s := p.Sims[0]
-			sp.Zone, sp.Gain, sp.Median = p.Class.Zone, p.Class.Gain, p.Class.Median
-			sp.MedianBestChoice, sp.BestPathChoice, sp.StaticBestChoice = s.MedianBestChoice, p.BestPathChoice, p.StaticBestChoice
-			fin.Metrics = append(fin.Metrics, figures.Metric{
-				PairKey: sp.PairKey, Gamma: o.replay.Gammas[0], Zone: p.Class.Zone, Family: string(p.Family),
-				EXP3Gain: s.Gain, StaticGain: p.StaticGain, ProbeGain: p.ProbeGain, EXP3Regret: s.Regret,
-			})
-		}
-		fin.Sim = append(fin.Sim, sp)
-	}
+	fin := figures.Inputs{Table1: rows1, Table2: rows2, Sim: res.replay}
 	// Figure 1 is computed while the files that do not need it are
 	// written; those that do wait for it.
 	fig1 := sync.OnceValues(func() (*figures.Fig1, error) { return reproduceFigure1(ctx, e, o, spill, &fp.passes) })
@@ -378,22 +347,21 @@ func reproduceFigures(ctx context.Context, e *env, o *reproduceOptions, spill *d
 	fin.Figure1 = fig1
 	// Figure 2: the --pair one, or the first candidate in (probe, anchor) order.
 	pairKey := ""
-	if res.fig2 == nil {
+	series, ok := res.fig2.Chosen()
+	if !ok {
 		if o.pair != "" {
 			return fin, nil, usagef("--pair %s: no such pair in the input", o.pair)
 		}
 		fin.Notes = append(fin.Notes, "Figure 2 was skipped: no pair has at least 4 segments and mixed zones.")
 		e.log.Warn("figure 2 skipped: no pair with 4+ segments and mixed zones; choose one with --pair")
 	} else {
-		k := res.fig2.PairKey
-		i, _ := slices.BinarySearchFunc(res.tables, k, func(p tables.Pair, k figures.PairKey) int {
-			return cmpPairKey(figures.PairKey{Probe: p.Probe, Anchor: p.Anchor}, k)
-		})
+		k := series.Key
+		i, _ := slices.BinarySearchFunc(res.tables, k, func(p tables.Pair, k pairs.Key) int { return pairs.Compare(p.Key(), k) })
 		tp := res.tables[i]
 		if !tp.Eligible {
 			return fin, nil, usagef("--pair %s: the pair is not eligible (%d paired tests), so it has no segments", o.pair, tp.N)
 		}
-		f2, err := figures.Figure2(*res.fig2, figures.SegPair{PairKey: k, Segments: tp.Segments, Mixed: tp.Mixed}, tp.Class.Zone)
+		f2, err := figures.Figure2(series, tp.Segments, tp.Class.Zone)
 		if err != nil {
 			return fin, nil, err
 		}
