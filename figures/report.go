@@ -79,8 +79,6 @@ type Report struct {
 	Parameters     []KV // the figures command's own parameters
 	Notes          []string
 	Policies       []PolicyZone // policy comparison (afsel replay --policies)
-
-	fill filler[Report] // sets Fig1 on first use, if set (Build)
 }
 
 // NamedSummary is a summary.json with where it came from.
@@ -127,14 +125,6 @@ type svgView struct {
 }
 
 func (r *Report) view(inline bool) (*reportView, error) {
-	if err := r.fill.do(r); err != nil {
-		return nil, err
-	}
-	for _, f := range r.Figures {
-		if err := f.fill.do(f); err != nil {
-			return nil, err
-		}
-	}
 	v := &reportView{Report: r, T1: tableLines(r.Table1, PaperTable1), T2: tableLines(r.Table2, PaperTable2),
 		PaperFam: fmt.Sprintf("%.0f%%", PaperCoverageFamily), PaperFamNone: fmt.Sprintf("%.0f%%", PaperCoverageFamilyNone)}
 	if r.Coverage != nil {

@@ -255,15 +255,65 @@ func runReproduce(cmd *cobra.Command, e *env, o *reproduceOptions) error {
 	var fp figureProgress
 	bar = e.startProgress(fp.line)
 	defer bar.Stop()
-	fin, fig1Ready, err := reproduceFigures(ctx, e, o, spill, &res, rows1, rows2, &sum, &fp)
+	fin, err := reproduceFigures(e, o, &res, rows1, rows2, &sum)
 	if err != nil {
 		return err
+	}
+	// Figure 1 is computed, and the report made, while the other figures
+	// are drawn and their files written; the files that need them wait.
+	var drawn *figures.Drawn
+	drawnReady := make(chan struct{})
+	var f1 *figures.Fig1
+	var fig1 *figures.Figure
+	var rep *figures.Report
+	var fig1Err error
+	fig1Ready := make(chan struct{})
+	go func() {
+		defer close(fig1Ready)
+		if f1, fig1Err = reproduceFigure1(ctx, e, o, spill, &fp.passes); fig1Err != nil {
+			return
+		}
+		if fig1, fig1Err = figures.RenderFigure1(f1, o.points); fig1Err != nil {
+			return
+		}
+		if <-drawnReady; drawn != nil {
+			in := fin
+			in.Fig1 = f1
+			rep = figures.NewReport(in, append([]*figures.Figure{fig1}, drawn.Figures...), drawn.Coverage)
+		}
+	}()
+	drawn, err = figures.Draw(fin, o.points)
+	close(drawnReady)
+	if err != nil {
+		return err
+	}
+	afterFig1 := func(name string, write func(io.Writer) error) figures.File {
+		return figures.File{Name: name, Write: func(w io.Writer) error {
+			<-fig1Ready
+			if fig1Err != nil {
+				return fig1Err
+			}
+			return write(w)
+		}}
+	}
+	// Figure 1's and the report's files, by name, for when they are ready.
+	fig1CSV := afterFig1("fig1.csv", func(w io.Writer) error { return figures.WriteRows(w, f1.Rows(o.points)) })
+	fig1Files := []figures.File{
+		afterFig1("fig1.svg", func(w io.Writer) error { return fig1.WriteSVG(w) }),
+		afterFig1("fig1.png", func(w io.Writer) error { return fig1.WritePNG(w) }),
+	}
+	reportFiles := []figures.File{
+		afterFig1("report.html", func(w io.Writer) error { return figures.WriteHTML(w, rep) }),
+		afterFig1("report.md", func(w io.Writer) error { return figures.WriteMarkdown(w, rep) }),
+	}
+	built := append([]figures.File{fig1CSV}, drawn.CSV...)
+	built = append(built, fig1Files...)
+	built = figures.FileNames(built, drawn.Figures, reportFiles)
+	waits := map[string]bool{fig1CSV.Name: true}
+	for _, f := range append(fig1Files, reportFiles...) {
+		waits[f.Name] = true
 	}
 	e.log.Debug("figure data done", "elapsed", time.Since(start).Round(time.Millisecond))
-	built, rep, err := figures.Build(fin, o.points)
-	if err != nil {
-		return err
-	}
 	figDir := filepath.Join(o.out, "figures")
 	if err := mkdirOut(figDir); err != nil {
 		return err
@@ -282,7 +332,7 @@ func runReproduce(cmd *cobra.Command, e *env, o *reproduceOptions) error {
 	var now, later []outFile
 	for _, f := range built {
 		of := outFile{filepath.Join("figures", f.Name), f.Write}
-		if f.Waits {
+		if waits[f.Name] {
 			later = append(later, of)
 		} else {
 			now = append(now, of)
@@ -301,7 +351,7 @@ func runReproduce(cmd *cobra.Command, e *env, o *reproduceOptions) error {
 
 	printTables(e.stdout, rows1, rows2)
 	printReplaySummary(e.stdout, res.replay, o.replay.Gammas)
-	cov := rep.Coverage
+	cov := drawn.Coverage
 	fmt.Fprintf(e.stdout, "\nPer-probe coverage over %d probes: median %.1f%% in the winning family (paper %.0f%%), %.1f%% with none-better pairs (paper %.0f%%)\n",
 		len(cov.Probes), 100*cov.MedianFamily, figures.PaperCoverageFamily, 100*cov.MedianFamilyNone, figures.PaperCoverageFamilyNone)
 	fmt.Fprintf(e.stdout, "\nFiles written to %s:\n", o.out)
@@ -333,24 +383,16 @@ type reproduceSummary struct {
 	Files           []string         `json:"files"`
 }
 
-// reproduceFigures turns the pass's results into the figures' inputs.
-func reproduceFigures(ctx context.Context, e *env, o *reproduceOptions, spill *durationSpill, res *reproduction, rows1, rows2 []tables.Row, sum *reproduceSummary, fp *figureProgress) (figures.Inputs, <-chan struct{}, error) {
+// reproduceFigures turns the pass's results into the figures' inputs, all
+// but Figure 1.
+func reproduceFigures(e *env, o *reproduceOptions, res *reproduction, rows1, rows2 []tables.Row, sum *reproduceSummary) (figures.Inputs, error) {
 	fin := figures.Inputs{Table1: rows1, Table2: rows2, Sim: res.replay}
-	// Figure 1 is computed while the files that do not need it are
-	// written; those that do wait for it.
-	fig1 := sync.OnceValues(func() (*figures.Fig1, error) { return reproduceFigure1(ctx, e, o, spill, &fp.passes) })
-	ready := make(chan struct{})
-	go func() {
-		defer close(ready)
-		fig1() //nolint:errcheck // its error is every waiting file's
-	}()
-	fin.Figure1 = fig1
 	// Figure 2: the --pair one, or the first candidate in (probe, anchor) order.
 	pairKey := ""
 	series, ok := res.fig2.Chosen()
 	if !ok {
 		if o.pair != "" {
-			return fin, nil, usagef("--pair %s: no such pair in the input", o.pair)
+			return fin, usagef("--pair %s: no such pair in the input", o.pair)
 		}
 		fin.Notes = append(fin.Notes, "Figure 2 was skipped: no pair has at least 4 segments and mixed zones.")
 		e.log.Warn("figure 2 skipped: no pair with 4+ segments and mixed zones; choose one with --pair")
@@ -359,11 +401,11 @@ func reproduceFigures(ctx context.Context, e *env, o *reproduceOptions, spill *d
 		i, _ := slices.BinarySearchFunc(res.tables, k, func(p tables.Pair, k pairs.Key) int { return pairs.Compare(p.Key(), k) })
 		tp := res.tables[i]
 		if !tp.Eligible {
-			return fin, nil, usagef("--pair %s: the pair is not eligible (%d paired tests), so it has no segments", o.pair, tp.N)
+			return fin, usagef("--pair %s: the pair is not eligible (%d paired tests), so it has no segments", o.pair, tp.N)
 		}
 		f2, err := figures.Figure2(series, tp.Segments, tp.Class.Zone)
 		if err != nil {
-			return fin, nil, err
+			return fin, err
 		}
 		fin.Fig2 = f2
 		pairKey = k.String()
@@ -374,14 +416,14 @@ func reproduceFigures(ctx context.Context, e *env, o *reproduceOptions, spill *d
 	}
 	var js bytes.Buffer
 	if err := writeJSON(&js, sum); err != nil {
-		return fin, nil, err
+		return fin, err
 	}
 	s, err := figures.ReadSummary(&js)
 	if err != nil {
-		return fin, nil, err
+		return fin, err
 	}
 	fin.Summaries = []figures.NamedSummary{{Name: "reproduce", Summary: s}}
-	return fin, ready, nil
+	return fin, nil
 }
 
 // figure1InMemory is the number of tests up to which reproduce computes
