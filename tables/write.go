@@ -18,7 +18,6 @@ var (
 	TableColumns        = []string{"category", "count", "share"}
 )
 
-
 // WriteFlows writes flows.csv: prb_id,anchor_id,best_path,avg_expected_gain,
 // median_duration, one row per pair (the artefacts' ripe_flows.csv without
 // pandas' index column). Ineligible pairs have an empty best_path and 0 values.
