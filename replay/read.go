@@ -22,36 +22,26 @@ var ErrBadInput = csvtable.ErrBadInput
 // file's gamma), whose Gain and Regret are NaN, as are StaticGain and
 // ProbeGain, until ReadMetrics fills them.
 func ReadSimulation(r io.Reader) ([]Pair, error) {
-	t, err := csvtable.Read(r, SimulationColumns...)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Pair, t.Len())
-	for i := range out {
-		p := &out[i]
-		k, err := t.Key(i)
-		if err != nil {
-			return nil, err
-		}
+	return csvtable.ReadPairs(r, SimulationColumns, func(t *csvtable.Table, i int, k pairs.Key, p *Pair) error {
 		p.Probe, p.Anchor = k.Probe, k.Anchor
 		var z float64
 		s := Sim{Gain: math.NaN(), Regret: math.NaN()}
 		if err := t.Floats(i, SimulationColumns[2:], &z, &p.Class.Gain, &p.Class.Median,
 			&s.MedianBestChoice, &p.BestPathChoice, &p.StaticBestChoice); err != nil {
-			return nil, err
+			return err
 		}
 		if math.IsNaN(z) {
 			*p = Pair{Probe: k.Probe, Anchor: k.Anchor}
-			continue
+			return nil
 		}
 		if z != 1 && z != 2 && z != 3 {
-			return nil, fmt.Errorf("%w: row %d: zone %v: want 1, 2 or 3", ErrBadInput, i+2, z)
+			return fmt.Errorf("%w: row %d: zone %v: want 1, 2 or 3", ErrBadInput, i+2, z)
 		}
 		p.Eligible, p.Class.Zone = true, stats.Zone(z)
 		p.StaticGain, p.ProbeGain = math.NaN(), math.NaN()
 		p.Sims = []Sim{s}
-	}
-	return out, nil
+		return nil
+	})
 }
 
 // ReadMetrics reads replay_metrics.csv as WriteMetrics writes it into ps,

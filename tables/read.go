@@ -8,6 +8,7 @@ import (
 
 	"github.com/afsel/afsel/changepoint"
 	"github.com/afsel/afsel/internal/csvtable"
+	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/stats"
 )
 
@@ -21,17 +22,7 @@ var ErrBadInput = csvtable.ErrBadInput
 // ZoneV6, or 0 when empty (none better, or ineligible: the file does not
 // tell them apart).
 func ReadFlows(r io.Reader) ([]Pair, error) {
-	t, err := csvtable.Read(r, FlowsColumns...)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Pair, t.Len())
-	for i := range out {
-		p := &out[i]
-		k, err := t.Key(i)
-		if err != nil {
-			return nil, err
-		}
+	return csvtable.ReadPairs(r, FlowsColumns, func(t *csvtable.Table, i int, k pairs.Key, p *Pair) error {
 		p.Probe, p.Anchor = k.Probe, k.Anchor
 		switch bp := t.Str(i, FlowsColumns[2]); bp {
 		case "":
@@ -40,13 +31,10 @@ func ReadFlows(r io.Reader) ([]Pair, error) {
 		case "v6":
 			p.Class.Zone = stats.ZoneV6
 		default:
-			return nil, fmt.Errorf("%w: row %d: best_path %q: want v4, v6 or empty", ErrBadInput, i+2, bp)
+			return fmt.Errorf("%w: row %d: best_path %q: want v4, v6 or empty", ErrBadInput, i+2, bp)
 		}
-		if err := t.Floats(i, FlowsColumns[3:], &p.Class.Gain, &p.Class.Median); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+		return t.Floats(i, FlowsColumns[3:], &p.Class.Gain, &p.Class.Median)
+	})
 }
 
 var intRE = regexp.MustCompile(`-?\d+`)
@@ -56,22 +44,12 @@ var intRE = regexp.MustCompile(`-?\d+`)
 // (segments as [(s, e, z), ...], True/False), keeping the row order. Each
 // pair has the fields the file holds: Probe, Anchor, Segments and Mixed.
 func ReadChangePoints(r io.Reader) ([]Pair, error) {
-	t, err := csvtable.Read(r, ChangePointsColumns...)
-	if err != nil {
-		return nil, err
-	}
 	segCol, mixedCol := ChangePointsColumns[2], ChangePointsColumns[3]
-	out := make([]Pair, t.Len())
-	for i := range out {
-		p := &out[i]
-		k, err := t.Key(i)
-		if err != nil {
-			return nil, err
-		}
+	return csvtable.ReadPairs(r, ChangePointsColumns, func(t *csvtable.Table, i int, k pairs.Key, p *Pair) error {
 		p.Probe, p.Anchor = k.Probe, k.Anchor
 		nums := intRE.FindAllString(t.Str(i, segCol), -1)
 		if len(nums)%3 != 0 {
-			return nil, fmt.Errorf("%w: row %d: segments %q: want (start, end, zone) triples", ErrBadInput, i+2, t.Str(i, segCol))
+			return fmt.Errorf("%w: row %d: segments %q: want (start, end, zone) triples", ErrBadInput, i+2, t.Str(i, segCol))
 		}
 		for k := 0; k < len(nums); k += 3 {
 			s, _ := strconv.Atoi(nums[k])
@@ -84,10 +62,10 @@ func ReadChangePoints(r io.Reader) ([]Pair, error) {
 			p.Mixed = true
 		case "false", "False":
 		default:
-			return nil, fmt.Errorf("%w: row %d: mixed_zones %q: want true or false", ErrBadInput, i+2, m)
+			return fmt.Errorf("%w: row %d: mixed_zones %q: want true or false", ErrBadInput, i+2, m)
 		}
-	}
-	return out, nil
+		return nil
+	})
 }
 
 // artefactsTable2 renames the categories of the artefacts' table2.csv.

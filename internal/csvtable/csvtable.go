@@ -123,3 +123,23 @@ func FormatFloat(x float64) string {
 
 // FormatInt prints x in decimal.
 func FormatInt(x int64) string { return strconv.FormatInt(x, 10) }
+
+// ReadPairs reads a file of one pair a row, with columns ProbeCol,
+// AnchorCol and cols: fill sets row i's value from its key and fields.
+func ReadPairs[T any](r io.Reader, cols []string, fill func(t *Table, i int, k pairs.Key, v *T) error) ([]T, error) {
+	t, err := Read(r, cols...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, t.Len())
+	for i := range out {
+		k, err := t.Key(i)
+		if err != nil {
+			return nil, err
+		}
+		if err := fill(t, i, k, &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
