@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/afsel/afsel/internal/numfmt"
+	"github.com/afsel/afsel/internal/csvtable"
 	"github.com/afsel/afsel/stats"
 )
 
@@ -32,7 +32,7 @@ func WritePairs(w io.Writer, r *Result) error {
 		for j, l := range r.Labels {
 			rec := []string{strconv.FormatInt(p.Probe, 10), strconv.FormatInt(p.Anchor, 10), strconv.Itoa(int(p.Zone)), string(p.Family), l}
 			for _, v := range p.Metrics[j].values() {
-				rec = append(rec, numfmt.Float(v))
+				rec = append(rec, csvtable.FormatFloat(v))
 			}
 			cw.Write(rec)
 		}
@@ -108,7 +108,7 @@ func WriteSummary(w io.Writer, r *Result) error {
 			zone = strconv.Itoa(int(row.Zone))
 		}
 		cw.Write([]string{zone, row.Policy, row.Metric, strconv.Itoa(row.Pairs),
-			numfmt.Float(row.Q1), numfmt.Float(row.Median), numfmt.Float(row.Q3), numfmt.Float(row.Mean)})
+			csvtable.FormatFloat(row.Q1), csvtable.FormatFloat(row.Median), csvtable.FormatFloat(row.Q3), csvtable.FormatFloat(row.Mean)})
 	}
 	cw.Flush()
 	return cw.Error()
@@ -191,11 +191,11 @@ func WriteSegments(w io.Writer, r *Result) error {
 				m := p.SegMetrics[j][k]
 				rec := "inf"
 				if !math.IsInf(m.Recover, 1) {
-					rec = numfmt.Float(m.Recover)
+					rec = csvtable.FormatFloat(m.Recover)
 				}
 				cw.Write([]string{strconv.FormatInt(p.Probe, 10), strconv.FormatInt(p.Anchor, 10), p.Group,
 					strconv.Itoa(int(p.Zone)), l, strconv.Itoa(k), strconv.Itoa(sg.Start), strconv.Itoa(sg.End),
-					strconv.Itoa(int(sg.Zone)), numfmt.Float(m.BestChoice), rec})
+					strconv.Itoa(int(sg.Zone)), csvtable.FormatFloat(m.BestChoice), rec})
 			}
 		}
 	}
@@ -225,7 +225,7 @@ func WriteCDF(w io.Writer, r *Result) error {
 				if i+1 < len(x) && x[i+1] == v {
 					continue
 				}
-				cw.Write([]string{"policies", name, l, numfmt.Float(v), numfmt.Float(float64(i+1) / n)})
+				cw.Write([]string{"policies", name, l, csvtable.FormatFloat(v), csvtable.FormatFloat(float64(i+1) / n)})
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package figures
 import (
 	"io"
 
+	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/tables"
 )
 
@@ -11,14 +12,10 @@ import (
 // or handed over in memory by `afsel reproduce`.
 type Inputs struct {
 	Table1, Table2 []tables.Row
-	Sim            []SimPair // required: Figure 4 and per-probe coverage
-	Metrics        []Metric  // optional: gains in the replay summary
-	Fig1           *Fig1     // optional: needs the paired tests
-	// Figure1, when Fig1 is nil, gives Figure 1 to the files that need it,
-	// when they are written: the caller may still be computing it while
-	// the others are. It is called from several goroutines and must give
-	// the same result each time, as a sync.OnceValues function does.
-	Figure1    func() (*Fig1, error)
+	// Sim is the replay's pairs, required (Figure 4 and per-probe
+	// coverage); their metrics are optional (gains in the replay summary).
+	Sim        []replay.Pair
+	Fig1       *Fig1 // optional: needs the paired tests
 	Fig2       *Fig2 // optional: needs the paired tests
 	Summaries  []NamedSummary
 	Parameters []KV
@@ -31,98 +28,107 @@ type Inputs struct {
 type File struct {
 	Name  string
 	Write func(io.Writer) error
-	// Waits is set when Write needs Inputs.Figure1 and may block until it
-	// is computed: written after the others, it keeps no core idle.
-	Waits bool
 }
 
-// Build computes Figure 4 and the coverage, renders every figure present and
-// returns the files to write (tidy CSVs, SVGs, PNGs, report.html and
-// report.md) with the report. points bounds each CDF's output points. With
-// Inputs.Figure1 rather than Fig1, Figure 1 is rendered, and the report's
-// Fig1 set, when a file first needs them.
-func Build(in Inputs, points int) ([]File, *Report, error) {
-	rep := &Report{
-		Table1: in.Table1, Table2: in.Table2, Fig1: in.Fig1,
-		Summaries: in.Summaries, Parameters: in.Parameters, Notes: in.Notes,
+// RowsFile is the tidy CSV of a figure's rows.
+func RowsFile(name string, rows []Row) File {
+	return File{Name: name, Write: func(w io.Writer) error { return WriteRows(w, rows) }}
+}
+
+// Files are the figure's images: name.svg and name.png.
+func (f *Figure) Files() []File {
+	return []File{{Name: f.Name + ".svg", Write: f.WriteSVG}, {Name: f.Name + ".png", Write: f.WritePNG}}
+}
+
+// Files are the report's files: report.html and report.md.
+func (r *Report) Files() []File {
+	return []File{
+		{Name: "report.html", Write: func(w io.Writer) error { return WriteHTML(w, r) }},
+		{Name: "report.md", Write: func(w io.Writer) error { return WriteMarkdown(w, r) }},
+	}
+}
+
+// Drawn is every figure but Figure 1, computed and rendered, so that a
+// caller may compute Figure 1 meanwhile: Figure 2 (if Inputs.Fig2), Figure
+// 4, the coverage and the policies (if Inputs.PolicyCDF), in report order.
+type Drawn struct {
+	Figures  []*Figure
+	CSV      []File // fig2.csv (if drawn), fig4.csv, coverage.csv
+	Coverage *Coverage
+}
+
+// Draw computes Figure 4 and the coverage and renders every figure of in
+// but Figure 1. points bounds each CDF's output points.
+func Draw(in Inputs, points int) (*Drawn, error) {
+	d := &Drawn{}
+	if in.Fig2 != nil {
+		r2, err := RenderFigure2(in.Fig2)
+		if err != nil {
+			return nil, err
+		}
+		d.Figures = append(d.Figures, r2)
+		d.CSV = append(d.CSV, RowsFile("fig2.csv", in.Fig2.Rows()))
+	}
+	f4 := Figure4(in.Sim)
+	d.Coverage = ComputeCoverage(in.Sim)
+	r4, err := RenderFigure4(f4, points)
+	if err != nil {
+		return nil, err
+	}
+	rc, err := RenderCoverage(d.Coverage, points)
+	if err != nil {
+		return nil, err
+	}
+	d.Figures = append(d.Figures, r4, rc)
+	if len(in.PolicyCDF) > 0 {
+		rp, err := RenderPolicies(in.PolicyCDF, points)
+		if err != nil {
+			return nil, err
+		}
+		d.Figures = append(d.Figures, rp)
+	}
+	d.CSV = append(d.CSV, RowsFile("fig4.csv", f4.Rows(points)), RowsFile("coverage.csv", d.Coverage.Rows(points)))
+	return d, nil
+}
+
+// NewReport is the report of in (Fig1 included, if set) with the rendered
+// figures figs in display order and the coverage cov.
+func NewReport(in Inputs, figs []*Figure, cov *Coverage) *Report {
+	return &Report{
+		Table1: in.Table1, Table2: in.Table2, Fig1: in.Fig1, Coverage: cov, Replay: ReplaySummary(in.Sim),
+		Figures: figs, Summaries: in.Summaries, Parameters: in.Parameters, Notes: in.Notes,
 		Policies: PolicyTables(in.Policies),
 	}
-	var files []File
-	switch {
-	case in.Fig1 != nil:
+}
+
+// FileNames orders the outputs: the figures' CSVs (Figure 1's first), then
+// each figure's images in report order, then the report.
+func FileNames(csv []File, figs []*Figure, report []File) []File {
+	out := append([]File(nil), csv...)
+	for _, f := range figs {
+		out = append(out, f.Files()...)
+	}
+	return append(out, report...)
+}
+
+// Build computes and renders everything of in and returns the files to
+// write (tidy CSVs, SVGs, PNGs, report.html and report.md) with the report:
+// Draw, then Figure 1 (if in.Fig1), then NewReport, as a caller that does
+// not compute Figure 1 meanwhile would.
+func Build(in Inputs, points int) ([]File, *Report, error) {
+	d, err := Draw(in, points)
+	if err != nil {
+		return nil, nil, err
+	}
+	figs, csv := d.Figures, d.CSV
+	if in.Fig1 != nil {
 		r1, err := RenderFigure1(in.Fig1, points)
 		if err != nil {
 			return nil, nil, err
 		}
-		rep.Figures = append(rep.Figures, r1)
-		files = append(files, File{Name: "fig1.csv", Write: func(w io.Writer) error { return WriteRows(w, in.Fig1.Rows(points)) }})
-	case in.Figure1 != nil:
-		// Figure 1 is drawn, and the report completed, when first needed.
-		r1 := &Figure{Name: "fig1"}
-		r1.fill.f = func(r1 *Figure) error {
-			f1, err := in.Figure1()
-			if err != nil {
-				return err
-			}
-			r, err := RenderFigure1(f1, points)
-			if err != nil {
-				return err
-			}
-			r1.Title, r1.Height, r1.Panels, r1.Cols, r1.Legend = r.Title, r.Height, r.Panels, r.Cols, r.Legend
-			return nil
-		}
-		rep.Figures = append(rep.Figures, r1)
-		rep.fill.f = func(rep *Report) error {
-			f1, err := in.Figure1()
-			rep.Fig1 = f1
-			return err
-		}
-		files = append(files, File{Name: "fig1.csv", Waits: true, Write: func(w io.Writer) error {
-			f1, err := in.Figure1()
-			if err != nil {
-				return err
-			}
-			return WriteRows(w, f1.Rows(points))
-		}})
+		figs = append([]*Figure{r1}, figs...)
+		csv = append([]File{RowsFile("fig1.csv", in.Fig1.Rows(points))}, csv...)
 	}
-	if in.Fig2 != nil {
-		r2, err := RenderFigure2(in.Fig2)
-		if err != nil {
-			return nil, nil, err
-		}
-		rep.Figures = append(rep.Figures, r2)
-		files = append(files, File{Name: "fig2.csv", Write: func(w io.Writer) error { return WriteRows(w, in.Fig2.Rows()) }})
-	}
-	f4 := Figure4(in.Sim)
-	cov := ComputeCoverage(in.Sim)
-	rep.Coverage = cov
-	rep.Replay = ReplaySummary(in.Sim, in.Metrics)
-	r4, err := RenderFigure4(f4, points)
-	if err != nil {
-		return nil, nil, err
-	}
-	rc, err := RenderCoverage(cov, points)
-	if err != nil {
-		return nil, nil, err
-	}
-	rep.Figures = append(rep.Figures, r4, rc)
-	if len(in.PolicyCDF) > 0 {
-		rp, err := RenderPolicies(in.PolicyCDF, points)
-		if err != nil {
-			return nil, nil, err
-		}
-		rep.Figures = append(rep.Figures, rp)
-	}
-	files = append(files,
-		File{Name: "fig4.csv", Write: func(w io.Writer) error { return WriteRows(w, f4.Rows(points)) }},
-		File{Name: "coverage.csv", Write: func(w io.Writer) error { return WriteRows(w, cov.Rows(points)) }})
-	for _, f := range rep.Figures {
-		waits := f.fill.f != nil
-		files = append(files, File{Name: f.Name + ".svg", Write: f.WriteSVG, Waits: waits}, File{Name: f.Name + ".png", Write: f.WritePNG, Waits: waits})
-	}
-	waits := rep.fill.f != nil
-	files = append(files,
-		File{Name: "report.html", Write: func(w io.Writer) error { return WriteHTML(w, rep) }, Waits: waits},
-		File{Name: "report.md", Write: func(w io.Writer) error { return WriteMarkdown(w, rep) }, Waits: waits})
-	return files, rep, nil
+	rep := NewReport(in, figs, d.Coverage)
+	return FileNames(csv, figs, rep.Files()), rep, nil
 }

@@ -2,111 +2,70 @@ package figures
 
 import (
 	"bytes"
-	"errors"
 	"math/rand/v2"
 	"os"
-	"sync"
+	"slices"
 	"testing"
+
+	"github.com/afsel/afsel/replay"
 )
 
-// TestBuildFigure1Later: with Figure 1 given through Inputs.Figure1, Build
-// returns the same files in the same order with the same bytes as with
-// Fig1, marks exactly those that need Figure 1 as waiting, and the others
-// are written without calling it; its error reaches every waiting file.
-func TestBuildFigure1Later(t *testing.T) {
+// TestBuildPieces: Draw, then Figure 1 rendered apart, then NewReport and
+// FileNames give the same files in the same order with the same bytes as
+// Build: what reproduce does while it computes Figure 1 meanwhile. The
+// drawn figures' files are written before Figure 1 exists.
+func TestBuildPieces(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	v4, v6 := lognormal(rng, 5000, 0.001)
 	f1, err := Figure1(v4, v6)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sim := readGolden(t, "ripe_simulation.csv", func(f *os.File) ([]SimPair, error) { return ReadSimulation(f) })
-	eager, _, err := Build(Inputs{Sim: sim, Fig1: f1}, DefaultPoints)
+	sim := readGolden(t, "ripe_simulation.csv", func(f *os.File) ([]replay.Pair, error) { return replay.ReadSimulation(f) })
+	in := Inputs{Sim: sim, Fig1: f1}
+	whole, _, err := Build(in, DefaultPoints)
 	if err != nil {
 		t.Fatal(err)
 	}
-
-	ready := make(chan struct{})
-	calls := 0
-	later, rep, err := Build(Inputs{Sim: sim, Figure1: sync.OnceValues(func() (*Fig1, error) {
-		calls++
-		<-ready
-		return f1, nil
-	})}, DefaultPoints)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(later) != len(eager) {
-		t.Fatalf("%d files, want %d", len(later), len(eager))
-	}
-	wantWaits := map[string]bool{"fig1.csv": true, "fig1.svg": true, "fig1.png": true, "report.html": true, "report.md": true}
-	got := make(map[string][]byte)
-	// The files that do not wait are written while Figure 1 is not ready.
-	for _, f := range later {
-		if f.Waits != wantWaits[f.Name] {
-			t.Errorf("%s: Waits = %v", f.Name, f.Waits)
-		}
-		if f.Waits {
-			continue
-		}
+	write := func(f File) []byte {
 		var b bytes.Buffer
 		if err := f.Write(&b); err != nil {
 			t.Fatalf("%s: %v", f.Name, err)
 		}
-		got[f.Name] = b.Bytes()
+		return b.Bytes()
 	}
-	if calls != 0 {
-		t.Fatal("a file that does not wait asked for Figure 1")
-	}
-	if rep.Fig1 != nil {
-		t.Fatal("the report has Figure 1 before any file needed it")
-	}
-	close(ready)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	for _, f := range later {
-		if !f.Waits {
-			continue
-		}
-		wg.Go(func() {
-			var b bytes.Buffer
-			err := f.Write(&b)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				t.Errorf("%s: %v", f.Name, err)
-			}
-			got[f.Name] = b.Bytes()
-		})
-	}
-	wg.Wait()
-	for i, f := range eager {
-		if later[i].Name != f.Name {
-			t.Errorf("file %d is %s, want %s", i, later[i].Name, f.Name)
-			continue
-		}
-		var want bytes.Buffer
-		if err := f.Write(&want); err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got[f.Name], want.Bytes()) {
-			t.Errorf("%s differs from the file with Fig1 given", f.Name)
-		}
-	}
-	if rep.Fig1 != f1 {
-		t.Error("the report's Fig1 is not Figure 1")
-	}
-
-	boom := errors.New("boom")
-	failed, _, err := Build(Inputs{Sim: sim, Figure1: func() (*Fig1, error) { return nil, boom }}, DefaultPoints)
+	got := map[string][]byte{}
+	d, err := Draw(Inputs{Sim: sim}, DefaultPoints)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range failed {
-		var b bytes.Buffer
-		err := f.Write(&b)
-		if f.Waits != errors.Is(err, boom) {
-			t.Errorf("%s: error %v (waits %v)", f.Name, err, f.Waits)
+	for _, f := range FileNames(d.CSV, d.Figures, nil) {
+		got[f.Name] = write(f)
+	}
+	r1, err := RenderFigure1(f1, DefaultPoints)
+	if err != nil {
+		t.Fatal(err)
+	}
+	figs := append([]*Figure{r1}, d.Figures...)
+	rep := NewReport(in, figs, d.Coverage)
+	pieces := FileNames(append([]File{RowsFile("fig1.csv", f1.Rows(DefaultPoints))}, d.CSV...), figs, rep.Files())
+	names := func(fs []File) (n []string) {
+		for _, f := range fs {
+			n = append(n, f.Name)
+		}
+		return n
+	}
+	want := []string{"fig1.csv", "fig4.csv", "coverage.csv", "fig1.svg", "fig1.png", "fig4.svg", "fig4.png", "coverage.svg", "coverage.png", "report.html", "report.md"}
+	if !slices.Equal(names(whole), want) || !slices.Equal(names(pieces), want) {
+		t.Fatalf("files %v and %v, want %v", names(whole), names(pieces), want)
+	}
+	for i, f := range whole {
+		b, ok := got[f.Name]
+		if !ok {
+			b = write(pieces[i])
+		}
+		if !bytes.Equal(b, write(f)) {
+			t.Errorf("%s differs from Build's", f.Name)
 		}
 	}
 }

@@ -9,7 +9,10 @@ import (
 	"sync"
 
 	"github.com/afsel/afsel/changepoint"
+	"github.com/afsel/afsel/pairs"
+	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/stats"
+	"github.com/afsel/afsel/tables"
 )
 
 // sortByTime orders the series by start time, stable for equal times.
@@ -209,29 +212,58 @@ func (f *Fig1) Rows(points int) []Row {
 	)
 }
 
-// ChoosePair returns the first pair in (probe, anchor) order with at least
-// four segments and mixed zones (a segment in zone 1 and another in zone 3);
-// ok is false when there is none.
-func ChoosePair(cps []SegPair) (k PairKey, ok bool) {
-	for _, p := range cps {
-		if len(p.Segments) >= 4 && p.Mixed && (!ok || cmpKey(p.PairKey, k) < 0) {
-			k, ok = p.PairKey, true
-		}
-	}
-	return k, ok
+// PairChooser picks Figure 2's pair among pairs offered in any order, from
+// several goroutines: Want when set, else the first in (probe, anchor)
+// order with at least four segments and mixed zones (a segment in zone 1
+// and another in zone 3). It keeps the series of the pair chosen so far.
+type PairChooser struct {
+	Want *pairs.Key
+
+	mu     sync.Mutex
+	ok     bool
+	series PairSeries
 }
 
-func cmpKey(a, b PairKey) int {
-	if c := cmp.Compare(a.Probe, b.Probe); c != 0 {
-		return c
+// Offer offers a pair with its series (nil when only the key is wanted).
+func (c *PairChooser) Offer(p *tables.Pair, s *pairs.Series) {
+	k := p.Key()
+	if c.Want != nil && k != *c.Want || c.Want == nil && (len(p.Segments) < 4 || !p.Mixed) {
+		return
 	}
-	return cmp.Compare(a.Anchor, b.Anchor)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ok && pairs.Compare(k, c.series.Key) >= 0 {
+		return
+	}
+	c.ok, c.series = true, PairSeries{Key: k}
+	if s != nil {
+		c.series.Time, c.series.V4, c.series.V6 = s.Time, s.V4, s.V6
+	}
+}
+
+// Chosen returns the pair chosen and its series, if offered; ok is false
+// when no pair was chosen.
+func (c *PairChooser) Chosen() (s PairSeries, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.series, c.ok
+}
+
+// ChoosePair returns Figure 2's pair among ps, as a PairChooser with want
+// (nil: none) chooses it.
+func ChoosePair(ps []tables.Pair, want *pairs.Key) (k pairs.Key, ok bool) {
+	c := PairChooser{Want: want}
+	for i := range ps {
+		c.Offer(&ps[i], nil)
+	}
+	s, ok := c.Chosen()
+	return s.Key, ok
 }
 
 // Fig2 is Figure 2: one pair's two series in time order, its segments with
 // their zones, and its global zone.
 type Fig2 struct {
-	Pair     PairKey
+	Pair     pairs.Key
 	Zone     stats.Zone // global classification (0: not known)
 	Time     []int64    // start times, µs since the Unix epoch
 	V4, V6   []float64  // ms
@@ -240,24 +272,24 @@ type Fig2 struct {
 
 // Figure2 checks that the segments cover the series exactly and returns the
 // figure.
-func Figure2(s PairSeries, seg SegPair, zone stats.Zone) (*Fig2, error) {
+func Figure2(s PairSeries, segments []changepoint.Segment, zone stats.Zone) (*Fig2, error) {
 	if len(s.V4) == 0 {
-		return nil, fmt.Errorf("%w: pair %v has no paired tests in the data", ErrBadInput, s.PairKey)
+		return nil, fmt.Errorf("%w: pair %v has no paired tests in the data", ErrBadInput, s.Key)
 	}
-	if len(seg.Segments) == 0 {
-		return nil, fmt.Errorf("%w: pair %v has no segments (ineligible?)", ErrBadInput, seg.PairKey)
+	if len(segments) == 0 {
+		return nil, fmt.Errorf("%w: pair %v has no segments (ineligible?)", ErrBadInput, s.Key)
 	}
 	prev := 0
-	for _, g := range seg.Segments {
+	for _, g := range segments {
 		if g.Start != prev || g.End <= g.Start {
-			return nil, fmt.Errorf("%w: pair %v: segments %v do not tile [0, n)", ErrBadInput, seg.PairKey, seg.Segments)
+			return nil, fmt.Errorf("%w: pair %v: segments %v do not tile [0, n)", ErrBadInput, s.Key, segments)
 		}
 		prev = g.End
 	}
 	if prev != len(s.V4) {
-		return nil, fmt.Errorf("%w: pair %v: segments end at %d but the data has %d paired tests: change_points.csv and the data are from different inputs", ErrBadInput, s.PairKey, prev, len(s.V4))
+		return nil, fmt.Errorf("%w: pair %v: segments end at %d but the data has %d paired tests: change_points.csv and the data are from different inputs", ErrBadInput, s.Key, prev, len(s.V4))
 	}
-	return &Fig2{Pair: s.PairKey, Zone: zone, Time: s.Time, V4: s.V4, V6: s.V6, Segments: seg.Segments}, nil
+	return &Fig2{Pair: s.Key, Zone: zone, Time: s.Time, V4: s.V4, V6: s.V6, Segments: segments}, nil
 }
 
 // Rows returns Figure 2 as tidy rows: panel "series" (series IPv4, IPv6; x
@@ -323,11 +355,11 @@ type Fig4 struct {
 	Curves []Curve
 }
 
-// Figure4 computes Figure 4 from the simulation rows.
-func Figure4(sim []SimPair) *Fig4 {
+// Figure4 computes Figure 4 from the replay's pairs (their first gamma).
+func Figure4(sim []replay.Pair) *Fig4 {
 	f := &Fig4{}
-	ratios := func(p *SimPair) [3]float64 {
-		return [3]float64{p.MedianBestChoice, p.StaticBestChoice, p.BestPathChoice}
+	ratios := func(p *replay.Pair) [3]float64 {
+		return [3]float64{p.Sims[0].MedianBestChoice, p.StaticBestChoice, p.BestPathChoice}
 	}
 	var choice, gain, rel [3][3][]float64 // [group][strategy]
 	for i := range sim {
@@ -336,9 +368,9 @@ func Figure4(sim []SimPair) *Fig4 {
 			continue
 		}
 		f.Pairs++
-		z := int(p.Zone) - 1
+		z := int(p.Class.Zone) - 1
 		g := 2 // none
-		switch p.Zone.BestPath() {
+		switch p.Class.Zone.BestPath() {
 		case "v4":
 			g = 0
 		case "v6":
@@ -346,12 +378,12 @@ func Figure4(sim []SimPair) *Fig4 {
 		}
 		for s, r := range ratios(p) {
 			choice[z][s] = append(choice[z][s], r)
-			x := p.Gain * r
+			x := p.Class.Gain * r
 			gain[g][s] = append(gain[g][s], x)
 			if x == 0 {
 				rel[g][s] = append(rel[g][s], 0)
 			} else {
-				rel[g][s] = append(rel[g][s], x/p.Median)
+				rel[g][s] = append(rel[g][s], x/p.Class.Median)
 			}
 		}
 	}
@@ -414,8 +446,8 @@ type Coverage struct {
 	MedianFamily, MedianFamilyNone float64
 }
 
-// ComputeCoverage computes the coverage from the simulation rows.
-func ComputeCoverage(sim []SimPair) *Coverage {
+// ComputeCoverage computes the coverage from the replay's pairs.
+func ComputeCoverage(sim []replay.Pair) *Coverage {
 	by := make(map[int64]*ProbeCoverage)
 	for i := range sim {
 		p := &sim[i]
@@ -427,7 +459,7 @@ func ComputeCoverage(sim []SimPair) *Coverage {
 			c = &ProbeCoverage{Probe: p.Probe}
 			by[p.Probe] = c
 		}
-		switch p.Zone {
+		switch p.Class.Zone {
 		case stats.ZoneV4:
 			c.V4++
 		case stats.ZoneV6:
@@ -473,18 +505,18 @@ func (c *Coverage) Rows(points int) []Row {
 // tables (flows, change points) and replay (simulation): the same pairs in
 // the same order, and the same zone for every eligible pair. Any of the
 // slices may be nil (not read).
-func CheckConsistent(sim []SimPair, flows []FlowPair, cps []SegPair) error {
+func CheckConsistent(sim []replay.Pair, flows, cps []tables.Pair) error {
 	if sim != nil && flows != nil {
 		if len(sim) != len(flows) {
 			return fmt.Errorf("%w: simulation.csv has %d pairs, flows.csv %d: tables and replay were run on different inputs", ErrBadInput, len(sim), len(flows))
 		}
 		for i := range sim {
 			s, f := &sim[i], &flows[i]
-			if s.PairKey != f.PairKey {
-				return fmt.Errorf("%w: row %d is pair %v in simulation.csv, %v in flows.csv: tables and replay were run on different inputs", ErrBadInput, i+2, s.PairKey, f.PairKey)
+			if s.Key() != f.Key() {
+				return fmt.Errorf("%w: row %d is pair %v in simulation.csv, %v in flows.csv: tables and replay were run on different inputs", ErrBadInput, i+2, s.Key(), f.Key())
 			}
-			if s.Eligible && s.Zone.BestPath() != f.BestPath {
-				return fmt.Errorf("%w: pair %v is zone %d in simulation.csv but best_path %q in flows.csv: tables and replay were run with different parameters", ErrBadInput, s.PairKey, s.Zone, f.BestPath)
+			if s.Eligible && s.Class.Zone.BestPath() != f.Class.Zone.BestPath() {
+				return fmt.Errorf("%w: pair %v is zone %d in simulation.csv but best_path %q in flows.csv: tables and replay were run with different parameters", ErrBadInput, s.Key(), s.Class.Zone, f.Class.Zone.BestPath())
 			}
 		}
 	}
@@ -493,8 +525,8 @@ func CheckConsistent(sim []SimPair, flows []FlowPair, cps []SegPair) error {
 			return fmt.Errorf("%w: flows.csv has %d pairs, change_points.csv %d", ErrBadInput, len(flows), len(cps))
 		}
 		for i := range flows {
-			if flows[i].PairKey != cps[i].PairKey {
-				return fmt.Errorf("%w: row %d is pair %v in flows.csv, %v in change_points.csv", ErrBadInput, i+2, flows[i].PairKey, cps[i].PairKey)
+			if flows[i].Key() != cps[i].Key() {
+				return fmt.Errorf("%w: row %d is pair %v in flows.csv, %v in change_points.csv", ErrBadInput, i+2, flows[i].Key(), cps[i].Key())
 			}
 		}
 	}

@@ -24,7 +24,7 @@ func openGolden() (ingest.Reader, error) {
 
 // ourOutputs runs tables and replay on the golden set and reads their CSV
 // outputs back, as the command does.
-func ourOutputs(t *testing.T) ([]SimPair, []FlowPair, []SegPair) {
+func ourOutputs(t *testing.T) ([]replay.Pair, []tables.Pair, []tables.Pair) {
 	t.Helper()
 	ctx := context.Background()
 	rr, err := replay.Run(ctx, pairs.Opener(openGolden), replay.DefaultConfig(), nil)
@@ -45,15 +45,15 @@ func ourOutputs(t *testing.T) ([]SimPair, []FlowPair, []SegPair) {
 	if err := tables.WriteChangePoints(&cb, tr.Pairs); err != nil {
 		t.Fatal(err)
 	}
-	sim, err := ReadSimulation(&sb)
+	sim, err := replay.ReadSimulation(&sb)
 	if err != nil {
 		t.Fatal(err)
 	}
-	flows, err := ReadFlows(&fb)
+	flows, err := tables.ReadFlows(&fb)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cps, err := ReadChangePoints(&cb)
+	cps, err := tables.ReadChangePoints(&cb)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,20 +84,20 @@ func TestFigure4Golden(t *testing.T) {
 	if err := CheckConsistent(sim, flows, cps); err != nil {
 		t.Fatal(err)
 	}
-	art := readGolden(t, "ripe_simulation.csv", func(f *os.File) ([]SimPair, error) { return ReadSimulation(f) })
-	artFlows := readGolden(t, "ripe_flows.csv", func(f *os.File) ([]FlowPair, error) { return ReadFlows(f) })
+	art := readGolden(t, "ripe_simulation.csv", func(f *os.File) ([]replay.Pair, error) { return replay.ReadSimulation(f) })
+	artFlows := readGolden(t, "ripe_flows.csv", func(f *os.File) ([]tables.Pair, error) { return tables.ReadFlows(f) })
 	if len(art) != len(sim) {
 		t.Fatalf("%d pairs, artefacts %d", len(sim), len(art))
 	}
-	zone := make(map[PairKey]string)
+	zone := make(map[pairs.Key]string)
 	for _, p := range art {
 		if p.Eligible {
-			zone[p.PairKey] = p.Zone.BestPath()
+			zone[p.Key()] = p.Class.Zone.BestPath()
 		}
 	}
 	for _, f := range artFlows {
-		if bp, ok := zone[f.PairKey]; ok && bp != f.BestPath {
-			t.Errorf("pair %v: zone gives best_path %q, ripe_flows.csv %q", f.PairKey, bp, f.BestPath)
+		if bp, ok := zone[f.Key()]; ok && bp != f.Class.Zone.BestPath() {
+			t.Errorf("pair %v: zone gives best_path %q, ripe_flows.csv %q", f.Key(), bp, f.Class.Zone.BestPath())
 		}
 	}
 
@@ -152,15 +152,15 @@ func TestFigure4Golden(t *testing.T) {
 }
 
 func TestCoverageHand(t *testing.T) {
-	sim := []SimPair{
-		{PairKey: PairKey{1, 10}, Eligible: true, Zone: 1},
-		{PairKey: PairKey{1, 11}, Eligible: true, Zone: 1},
-		{PairKey: PairKey{1, 12}, Eligible: true, Zone: 2},
-		{PairKey: PairKey{1, 13}, Eligible: true, Zone: 3},
-		{PairKey: PairKey{1, 14}}, // ineligible: not counted
-		{PairKey: PairKey{2, 10}, Eligible: true, Zone: 2},
-		{PairKey: PairKey{3, 10}, Eligible: true, Zone: 3},
-		{PairKey: PairKey{3, 11}, Eligible: true, Zone: 1},
+	sim := []replay.Pair{
+		{Probe: 1, Anchor: 10, Eligible: true, Class: stats.Result{Zone: 1}},
+		{Probe: 1, Anchor: 11, Eligible: true, Class: stats.Result{Zone: 1}},
+		{Probe: 1, Anchor: 12, Eligible: true, Class: stats.Result{Zone: 2}},
+		{Probe: 1, Anchor: 13, Eligible: true, Class: stats.Result{Zone: 3}},
+		{Probe: 1, Anchor: 14}, // ineligible: not counted
+		{Probe: 2, Anchor: 10, Eligible: true, Class: stats.Result{Zone: 2}},
+		{Probe: 3, Anchor: 10, Eligible: true, Class: stats.Result{Zone: 3}},
+		{Probe: 3, Anchor: 11, Eligible: true, Class: stats.Result{Zone: 1}},
 	}
 	c := ComputeCoverage(sim)
 	want := []ProbeCoverage{
@@ -183,16 +183,20 @@ func TestChoosePair(t *testing.T) {
 		}
 		return s
 	}
-	cps := []SegPair{
-		{PairKey: PairKey{5, 1}, Segments: segs(1, 3, 1, 3), Mixed: true},
-		{PairKey: PairKey{2, 9}, Segments: segs(1, 3, 1), Mixed: true}, // 3 segments
-		{PairKey: PairKey{3, 1}, Segments: segs(1, 2, 1, 2)},           // not mixed
-		{PairKey: PairKey{4, 7}, Segments: segs(3, 3, 1, 2, 2), Mixed: true},
+	cps := []tables.Pair{
+		{Probe: 5, Anchor: 1, Segments: segs(1, 3, 1, 3), Mixed: true},
+		{Probe: 2, Anchor: 9, Segments: segs(1, 3, 1), Mixed: true}, // 3 segments
+		{Probe: 3, Anchor: 1, Segments: segs(1, 2, 1, 2)},           // not mixed
+		{Probe: 4, Anchor: 7, Segments: segs(3, 3, 1, 2, 2), Mixed: true},
 	}
-	if k, ok := ChoosePair(cps); !ok || k != (PairKey{4, 7}) {
+	if k, ok := ChoosePair(cps, nil); !ok || k != (pairs.Key{Probe: 4, Anchor: 7}) {
 		t.Errorf("chose %v %v, want 4:7", k, ok)
 	}
-	if _, ok := ChoosePair(cps[1:3]); ok {
+	want := pairs.Key{Probe: 3, Anchor: 1}
+	if k, ok := ChoosePair(cps, &want); !ok || k != want {
+		t.Errorf("chose %v %v with --pair, want 3:1", k, ok)
+	}
+	if _, ok := ChoosePair(cps[1:3], nil); ok {
 		t.Error("chose a pair among none eligible")
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/afsel/afsel/internal/csvtable"
 	"github.com/afsel/afsel/stats"
 )
 
@@ -23,14 +24,14 @@ type PolicyStat struct {
 
 // ReadPolicies reads policies.csv: zone,policy,metric,pairs,q1,median,q3,mean.
 func ReadPolicies(r io.Reader) ([]PolicyStat, error) {
-	t, err := readTable(r, "zone", "policy", "metric", "pairs", "q1", "median", "q3", "mean")
+	t, err := csvtable.Read(r, "zone", "policy", "metric", "pairs", "q1", "median", "q3", "mean")
 	if err != nil {
 		return nil, err
 	}
-	out := make([]PolicyStat, 0, len(t.rows))
-	for i := range t.rows {
-		s := PolicyStat{Zone: t.str(i, "zone"), Policy: t.str(i, "policy"), Metric: t.str(i, "metric")}
-		n, err := t.int(i, "pairs")
+	out := make([]PolicyStat, 0, t.Len())
+	for i := range t.Len() {
+		s := PolicyStat{Zone: t.Str(i, "zone"), Policy: t.Str(i, "policy"), Metric: t.Str(i, "metric")}
+		n, err := t.Int(i, "pairs")
 		if err != nil {
 			return nil, err
 		}
@@ -39,31 +40,11 @@ func ReadPolicies(r io.Reader) ([]PolicyStat, error) {
 			name string
 			v    *float64
 		}{{"q1", &s.Q1}, {"median", &s.Median}, {"q3", &s.Q3}, {"mean", &s.Mean}} {
-			if *f.v, err = t.float(i, f.name); err != nil {
+			if *f.v, err = t.Float(i, f.name); err != nil {
 				return nil, err
 			}
 		}
 		out = append(out, s)
-	}
-	return out, nil
-}
-
-// ReadRows reads a tidy CSV as WriteRows writes it: figure,panel,series,x,y.
-func ReadRows(r io.Reader) ([]Row, error) {
-	t, err := readTable(r, "figure", "panel", "series", "x", "y")
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Row, 0, len(t.rows))
-	for i := range t.rows {
-		row := Row{Figure: t.str(i, "figure"), Panel: t.str(i, "panel"), Series: t.str(i, "series")}
-		if row.X, err = t.float(i, "x"); err != nil {
-			return nil, err
-		}
-		if row.Y, err = t.float(i, "y"); err != nil {
-			return nil, err
-		}
-		out = append(out, row)
 	}
 	return out, nil
 }

@@ -69,8 +69,6 @@ type Figure struct {
 	// reader of the rendered file must find.
 	Legend []string
 
-	fill filler[Figure] // completes the figure on first use, if set
-
 	// The SVG, drawn once: it is written to its file and inlined in the
 	// report, possibly at the same time.
 	svg struct {
@@ -78,22 +76,6 @@ type Figure struct {
 		b    []byte
 		err  error
 	}
-}
-
-// filler completes a value of type T the first time do is called, when f is
-// set: what Build cannot draw until Inputs.Figure1 gives Figure 1.
-type filler[T any] struct {
-	f    func(*T) error
-	once sync.Once
-	err  error
-}
-
-func (l *filler[T]) do(v *T) error {
-	if l.f == nil {
-		return nil
-	}
-	l.once.Do(func() { l.err = l.f(v) })
-	return l.err
 }
 
 // HeightPx is the PNG height in pixels.
@@ -145,9 +127,6 @@ func (f *Figure) WriteSVG(w io.Writer) error {
 
 // svgBytes draws the SVG the first time it is called.
 func (f *Figure) svgBytes() ([]byte, error) {
-	if err := f.fill.do(f); err != nil {
-		return nil, err
-	}
 	f.svg.once.Do(func() {
 		c := vgsvg.New(Width, f.Height)
 		f.draw(c, true)
@@ -160,9 +139,6 @@ func (f *Figure) svgBytes() ([]byte, error) {
 
 // WritePNG writes the figure as PNG, WidthPx × HeightPx, white background.
 func (f *Figure) WritePNG(w io.Writer) error {
-	if err := f.fill.do(f); err != nil {
-		return err
-	}
 	c := newPNGCanvas(WidthPx, f.HeightPx(), DPI)
 	f.draw(c, false)
 	return encodePNG(w, c.img)

@@ -23,6 +23,8 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/afsel/afsel/changepoint"
+	"github.com/afsel/afsel/pairs"
+	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/stats"
 	"github.com/afsel/afsel/tables"
 )
@@ -45,7 +47,7 @@ func testFigures(t testing.TB) ([]*Figure, *Report) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := PairSeries{PairKey: PairKey{7, 8}}
+	s := PairSeries{Key: pairs.Key{Probe: 7, Anchor: 8}}
 	var segs []changepoint.Segment
 	for i := range 300 {
 		s.Time = append(s.Time, int64(i))
@@ -61,11 +63,11 @@ func testFigures(t testing.TB) ([]*Figure, *Report) {
 		start := []int{0, 100, 200, 250}[i]
 		segs = append(segs, changepoint.Segment{Start: start, End: end, Zone: z})
 	}
-	f2, err := Figure2(s, SegPair{PairKey: s.PairKey, Segments: segs, Mixed: true}, stats.ZoneV4)
+	f2, err := Figure2(s, segs, stats.ZoneV4)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sim := readGolden(t, "ripe_simulation.csv", func(f *os.File) ([]SimPair, error) { return ReadSimulation(f) })
+	sim := readGolden(t, "ripe_simulation.csv", func(f *os.File) ([]replay.Pair, error) { return replay.ReadSimulation(f) })
 	f4, cov := Figure4(sim), ComputeCoverage(sim)
 	r1, err := RenderFigure1(f1, DefaultPoints)
 	if err != nil {
@@ -84,9 +86,9 @@ func testFigures(t testing.TB) ([]*Figure, *Report) {
 		t.Fatal(err)
 	}
 	figs := []*Figure{r1, r2, r4, rc}
-	t1 := readGolden(t, "table1.csv", func(f *os.File) ([]tables.Row, error) { return ReadTable(f) })
-	t2 := readGolden(t, "table2.csv", func(f *os.File) ([]tables.Row, error) { return ReadTable(f) })
-	rep := &Report{Table1: t1, Table2: t2, Fig1: f1, Coverage: cov, Replay: ReplaySummary(sim, nil), Figures: figs,
+	t1 := readGolden(t, "table1.csv", func(f *os.File) ([]tables.Row, error) { return tables.ReadTable(f) })
+	t2 := readGolden(t, "table2.csv", func(f *os.File) ([]tables.Row, error) { return tables.ReadTable(f) })
+	rep := &Report{Table1: t1, Table2: t2, Fig1: f1, Coverage: cov, Replay: ReplaySummary(sim), Figures: figs,
 		Summaries:  []NamedSummary{{Name: "replay", Summary: Summary{Command: "replay", Fields: []KV{{"input.sha256", "abc"}}}}},
 		Parameters: []KV{{"points", "1000"}}, Notes: []string{"a note"}}
 	return figs, rep
@@ -335,7 +337,7 @@ func TestWriteRows(t *testing.T) {
 // TestRenderDegenerate: no eligible pair, and no paired test kept by the
 // filter, still render (empty curves) without error.
 func TestRenderDegenerate(t *testing.T) {
-	sim := []SimPair{{PairKey: PairKey{1, 2}}}
+	sim := []replay.Pair{{Probe: 1, Anchor: 2}}
 	r4, err := RenderFigure4(Figure4(sim), 10)
 	if err != nil {
 		t.Fatal(err)

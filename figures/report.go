@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/stats"
 	"github.com/afsel/afsel/tables"
 )
@@ -30,16 +31,10 @@ func (r ReplayRow) Label() string {
 	return r.Zone.String()
 }
 
-// ReplaySummary summarises sim per zone, then over all zones. metrics may be
-// nil; otherwise each pair's first row (the first gamma, the one
-// simulation.csv holds) gives its gains.
-func ReplaySummary(sim []SimPair, metrics []Metric) []ReplayRow {
-	first := make(map[PairKey]*Metric)
-	for i := range metrics {
-		if _, ok := first[metrics[i].PairKey]; !ok {
-			first[metrics[i].PairKey] = &metrics[i]
-		}
-	}
+// ReplaySummary summarises the replay's pairs (their first gamma) per zone,
+// then over all zones. The gains are those of the pairs with metrics (the
+// first Sim's Gain not NaN: ReadSimulation leaves it NaN until ReadMetrics).
+func ReplaySummary(sim []replay.Pair) []ReplayRow {
 	median := func(x []float64) float64 {
 		slices.Sort(x)
 		return stats.Quantile(x, 0.5)
@@ -49,17 +44,17 @@ func ReplaySummary(sim []SimPair, metrics []Metric) []ReplayRow {
 		var exp3, static, probe, eg, sg []float64
 		for i := range sim {
 			p := &sim[i]
-			if !p.Eligible || (z != 0 && p.Zone != z) {
+			if !p.Eligible || (z != 0 && p.Class.Zone != z) {
 				continue
 			}
-			exp3 = append(exp3, p.MedianBestChoice)
+			exp3 = append(exp3, p.Sims[0].MedianBestChoice)
 			static = append(static, p.StaticBestChoice)
 			if !math.IsNaN(p.BestPathChoice) {
 				probe = append(probe, p.BestPathChoice)
 			}
-			if m := first[p.PairKey]; m != nil {
-				eg = append(eg, m.EXP3Gain)
-				sg = append(sg, m.StaticGain)
+			if !math.IsNaN(p.Sims[0].Gain) {
+				eg = append(eg, p.Sims[0].Gain)
+				sg = append(sg, p.StaticGain)
 			}
 		}
 		slices.Sort(exp3)
@@ -84,8 +79,6 @@ type Report struct {
 	Parameters     []KV // the figures command's own parameters
 	Notes          []string
 	Policies       []PolicyZone // policy comparison (afsel replay --policies)
-
-	fill filler[Report] // sets Fig1 on first use, if set (Build)
 }
 
 // NamedSummary is a summary.json with where it came from.
@@ -132,14 +125,6 @@ type svgView struct {
 }
 
 func (r *Report) view(inline bool) (*reportView, error) {
-	if err := r.fill.do(r); err != nil {
-		return nil, err
-	}
-	for _, f := range r.Figures {
-		if err := f.fill.do(f); err != nil {
-			return nil, err
-		}
-	}
 	v := &reportView{Report: r, T1: tableLines(r.Table1, PaperTable1), T2: tableLines(r.Table2, PaperTable2),
 		PaperFam: fmt.Sprintf("%.0f%%", PaperCoverageFamily), PaperFamNone: fmt.Sprintf("%.0f%%", PaperCoverageFamilyNone)}
 	if r.Coverage != nil {

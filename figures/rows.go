@@ -3,9 +3,12 @@ package figures
 import (
 	"encoding/csv"
 	"io"
-	"math"
-	"strconv"
+
+	"github.com/afsel/afsel/internal/csvtable"
 )
+
+// RowsColumns is the layout of the tidy CSVs WriteRows writes.
+var RowsColumns = []string{"figure", "panel", "series", "x", "y"}
 
 // Row is one point of a figure in tidy form: which figure, panel and series
 // it belongs to, and its coordinates.
@@ -22,21 +25,30 @@ func appendECDF(rows []Row, figure, panel, series string, e ECDF) []Row {
 	return rows
 }
 
-// formatFloat prints the shortest decimal that round-trips; NaN is empty.
-func formatFloat(x float64) string {
-	if math.IsNaN(x) {
-		return ""
-	}
-	return strconv.FormatFloat(x, 'g', -1, 64)
-}
-
 // WriteRows writes rows as CSV: figure,panel,series,x,y.
 func WriteRows(w io.Writer, rows []Row) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"figure", "panel", "series", "x", "y"})
+	cw.Write(RowsColumns)
 	for _, r := range rows {
-		cw.Write([]string{r.Figure, r.Panel, r.Series, formatFloat(r.X), formatFloat(r.Y)})
+		cw.Write([]string{r.Figure, r.Panel, r.Series, csvtable.FormatFloat(r.X), csvtable.FormatFloat(r.Y)})
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// ReadRows reads a tidy CSV as WriteRows writes it: figure,panel,series,x,y.
+func ReadRows(r io.Reader) ([]Row, error) {
+	t, err := csvtable.Read(r, RowsColumns...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Row, 0, t.Len())
+	for i := range t.Len() {
+		row := Row{Figure: t.Str(i, RowsColumns[0]), Panel: t.Str(i, RowsColumns[1]), Series: t.Str(i, RowsColumns[2])}
+		if err := t.Floats(i, RowsColumns[3:], &row.X, &row.Y); err != nil {
+			return nil, err
+		}
+		out = append(out, row)
+	}
+	return out, nil
 }

@@ -54,7 +54,7 @@ type FiguresConfig struct {
 	Points int `json:"points"` // bound on the points of each CDF in the figures' CSVs and plots
 	// Pair is Figure 2's pair; nil means the first in (probe, anchor)
 	// order with at least 4 segments and mixed zones.
-	Pair *figures.PairKey `json:"pair,omitempty"`
+	Pair *pairs.Key `json:"pair,omitempty"`
 }
 
 // Profile names.
@@ -140,9 +140,4 @@ func (c Config) Validate(s Stages) error {
 		return fmt.Errorf("pipeline: points %d: want at least 2", c.Figures.Points)
 	}
 	return nil
-}
-
-// pairKey is the (probe, anchor) key of a series.
-func pairKey(s *pairs.Series) figures.PairKey {
-	return figures.PairKey{Probe: s.Probe, Anchor: s.Anchor}
 }

@@ -64,11 +64,12 @@ type Result struct {
 	Steps    int64           // EXP3 steps simulated
 	Policies *compare.Result // the policy comparison, when Policies is selected
 	Analysis time.Duration   // reading and analysing the input
-	// Report is the figures' report, set by Write with the figures.
-	Report *figures.Report
-	fig2   *figures.PairSeries
-	spill  *durationSpill
-	start  time.Time
+	// Coverage is the per-probe coverage of the winning family, set by
+	// Write with the figures.
+	Coverage *figures.Coverage
+	fig2     *figures.PairChooser
+	spill    *durationSpill
+	start    time.Time
 }
 
 // Errors of the choice of Figure 2's pair.
@@ -109,16 +110,6 @@ type analysis struct {
 	// policy.
 	policies    []compare.Pair
 	policySteps []int64
-	// fig2 is the series of Figure 2 so far: the chosen pair's, or the
-	// least in (probe, anchor) order of the candidates.
-	fig2 *figures.PairSeries
-}
-
-// offerFig2 keeps s as Figure 2's series if it comes before the one kept.
-func (a *analysis) offerFig2(s *figures.PairSeries) {
-	if s != nil && (a.fig2 == nil || cmpKey(s.PairKey, a.fig2.PairKey) < 0) {
-		a.fig2 = s
-	}
 }
 
 // Run reads the input once and runs the stages s of cfg on every probe, on
@@ -167,6 +158,7 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 	var a analysis
 	reset := func() {
 		a = analysis{}
+		res.fig2 = &figures.PairChooser{Want: cfg.Figures.Pair}
 		if comp != nil {
 			a.policySteps = make([]int64, len(comp.Labels()))
 		}
@@ -188,7 +180,6 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 		return func(p pairs.Probe) error {
 			var tp []tables.Pair
 			var classes []stats.Result
-			var cand *figures.PairSeries
 			if an != nil {
 				tp = make([]tables.Pair, len(p.Series))
 				classes = make([]stats.Result, len(p.Series))
@@ -201,11 +192,7 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 					classes[i] = tp[i].Class
 					if s.Figures {
 						res.spill.add(sr.V4, sr.V6)
-						// A probe's series come in anchor order: the first
-						// candidate is its least.
-						if cand == nil && isFig2(cfg.Figures.Pair, pairKey(sr), &tp[i]) {
-							cand = &figures.PairSeries{PairKey: pairKey(sr), Time: sr.Time, V4: sr.V4, V6: sr.V6}
-						}
+						res.fig2.Offer(&tp[i], sr)
 					}
 				}
 			}
@@ -233,7 +220,6 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 			a.tables = append(a.tables, tp...)
 			a.replay = append(a.replay, rp...)
 			a.steps += steps
-			a.offerFig2(cand)
 			return nil
 		}
 	}
@@ -263,7 +249,7 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 		return nil, err
 	}
 	mon.log().Debug("input digested", "elapsed", time.Since(start).Round(time.Millisecond))
-	res.Rows, res.Group, res.Steps, res.fig2 = rows, group, a.steps, a.fig2
+	res.Rows, res.Group, res.Steps = rows, group, a.steps
 	if analyse {
 		res.Tables = a.tables
 		tables.SortPairs(res.Tables)
@@ -303,31 +289,4 @@ func startDescribe(describe func() (InputInfo, error)) func() (InputInfo, error)
 		r := <-done
 		return r.info, r.err
 	})
-}
-
-// isFig2 reports whether the pair k with tables outputs tp is a candidate
-// for Figure 2: the chosen pair, or with no choice, a pair with at least 4
-// segments and mixed zones.
-func isFig2(want *figures.PairKey, k figures.PairKey, tp *tables.Pair) bool {
-	if want != nil {
-		return k == *want
-	}
-	return len(tp.Segments) >= 4 && tp.Mixed
-}
-
-func cmpKey(a, b figures.PairKey) int {
-	if a.Probe != b.Probe {
-		return cmpInt(a.Probe, b.Probe)
-	}
-	return cmpInt(a.Anchor, b.Anchor)
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

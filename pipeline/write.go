@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -18,7 +17,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/afsel/afsel/compare"
-	"github.com/afsel/afsel/figures"
 	"github.com/afsel/afsel/internal/atomicfile"
 	"github.com/afsel/afsel/internal/outdir"
 	"github.com/afsel/afsel/replay"
@@ -90,37 +88,33 @@ func (r *Result) Write(ctx context.Context, out Output, mon *Monitor) (*Summary,
 	defer d.Abort()
 	sum := r.summary(out)
 	files := r.dataFiles()
+	for _, f := range files {
+		sum.Files = append(sum.Files, f.name)
+	}
 	var now, later []outFile
 	var ready <-chan struct{}
 	if r.Stages.Figures {
-		built, fig1Ready, err := r.figureFiles(ctx, sum, mon)
+		fp, err := r.figures(ctx, sum, mon)
 		if err != nil {
 			return nil, err
 		}
 		if err := os.MkdirAll(filepath.Join(d.Path(), FiguresDir), 0o755); err != nil {
 			return nil, fmt.Errorf("output directory: %w", err)
 		}
-		for _, f := range files {
+		for _, f := range fp.files {
 			sum.Files = append(sum.Files, f.name)
 		}
-		for _, f := range built {
-			sum.Files = append(sum.Files, filepath.Join(FiguresDir, f.Name))
-		}
-		isPNG := func(f figures.File) int { return b2i(strings.HasSuffix(f.Name, ".png")) }
-		slices.SortStableFunc(built, func(a, b figures.File) int { return isPNG(b) - isPNG(a) })
-		for _, f := range built {
-			of := outFile{filepath.Join(FiguresDir, f.Name), f.Write}
-			if f.Waits {
-				later = append(later, of)
+		// PNGs first: drawing them takes longest.
+		isPNG := func(f outFile) int { return b2i(strings.HasSuffix(f.name, ".png")) }
+		slices.SortStableFunc(fp.files, func(a, b outFile) int { return isPNG(b) - isPNG(a) })
+		for _, f := range fp.files {
+			if fp.waits[f.name] {
+				later = append(later, f)
 			} else {
-				now = append(now, of)
+				now = append(now, f)
 			}
 		}
-		ready = fig1Ready
-	} else {
-		for _, f := range files {
-			sum.Files = append(sum.Files, f.name)
-		}
+		ready = fp.ready
 	}
 	sum.Files = append(sum.Files, SummaryFile)
 	kept, dropped, err := carryOver(d, sum, out.Force)
@@ -199,114 +193,6 @@ func writeFiles(ctx context.Context, dir string, now, later []outFile, ready <-c
 		})
 	}
 	return g.Wait()
-}
-
-// figureFiles turns the pass's results into the figures' files; those
-// that need Figure 1 may be written once ready is closed.
-func (r *Result) figureFiles(ctx context.Context, sum *Summary, mon *Monitor) ([]figures.File, <-chan struct{}, error) {
-	points := r.Config.Figures.Points
-	fin := figures.Inputs{Table1: sum.Table1, Table2: sum.Table2}
-	gamma := r.Config.Replay.Gammas[0]
-	for i := range r.Replay {
-		p := &r.Replay[i]
-		sp := figures.SimPair{PairKey: figures.PairKey{Probe: p.Probe, Anchor: p.Anchor}, Eligible: p.Eligible}
-		if p.Eligible {
-			s := p.Sims[0]
-			sp.Zone, sp.Gain, sp.Median = p.Class.Zone, p.Class.Gain, p.Class.Median
-			sp.MedianBestChoice, sp.BestPathChoice, sp.StaticBestChoice = s.MedianBestChoice, p.BestPathChoice, p.StaticBestChoice
-			fin.Metrics = append(fin.Metrics, figures.Metric{
-				PairKey: sp.PairKey, Gamma: gamma, Zone: p.Class.Zone, Family: string(p.Family),
-				EXP3Gain: s.Gain, StaticGain: p.StaticGain, ProbeGain: p.ProbeGain, EXP3Regret: s.Regret,
-			})
-		}
-		fin.Sim = append(fin.Sim, sp)
-	}
-	fig1 := sync.OnceValues(func() (*figures.Fig1, error) { return r.figure1(ctx, mon) })
-	ready := make(chan struct{})
-	go func() {
-		defer close(ready)
-		fig1() //nolint:errcheck // its error is every waiting file's
-	}()
-	fin.Figure1 = fig1
-	pairKey := ""
-	want := r.Config.Figures.Pair
-	if r.fig2 == nil {
-		if want != nil {
-			return nil, nil, fmt.Errorf("figure 2: pair %v: %w", *want, ErrNoSuchPair)
-		}
-		fin.Notes = append(fin.Notes, "Figure 2 was skipped: no pair has at least 4 segments and mixed zones.")
-		mon.log().Warn("figure 2 skipped: no pair with 4+ segments and mixed zones; choose one with --pair")
-	} else {
-		k := r.fig2.PairKey
-		i, _ := slices.BinarySearchFunc(r.Tables, k, func(p tables.Pair, k figures.PairKey) int {
-			return cmpKey(figures.PairKey{Probe: p.Probe, Anchor: p.Anchor}, k)
-		})
-		tp := r.Tables[i]
-		if !tp.Eligible {
-			return nil, nil, fmt.Errorf("figure 2: pair %v: %w (%d paired tests), so it has no segments", k, ErrPairIneligible, tp.N)
-		}
-		f2, err := figures.Figure2(*r.fig2, figures.SegPair{PairKey: k, Segments: tp.Segments, Mixed: tp.Mixed}, tp.Class.Zone)
-		if err != nil {
-			return nil, nil, err
-		}
-		fin.Fig2 = f2
-		pairKey = k.String()
-	}
-	fin.Parameters = []figures.KV{
-		{Key: "input", Value: sum.Input.Path}, {Key: "input sha256", Value: sum.Input.SHA256},
-		{Key: "points", Value: strconv.Itoa(points)}, {Key: "figure 2 pair", Value: pairKey},
-	}
-	var js bytes.Buffer
-	if err := WriteJSON(&js, sum); err != nil {
-		return nil, nil, err
-	}
-	s, err := figures.ReadSummary(&js)
-	if err != nil {
-		return nil, nil, err
-	}
-	fin.Summaries = []figures.NamedSummary{{Name: sum.Command, Summary: s}}
-	built, rep, err := figures.Build(fin, points)
-	if err != nil {
-		return nil, nil, err
-	}
-	r.Report = rep
-	return built, ready, nil
-}
-
-// figure1InMemory is the number of tests up to which Figure 1 is computed
-// in memory (about 130 MB at most), where figures.Figure1Passes' fixed
-// costs would dominate. Both give the same output
-// (figures.TestFigure1PassesBuild).
-const figure1InMemory = 1 << 21
-
-// figure1 computes Figure 1 from the spill: in memory when it is small (and
-// the spill still in memory), else in a few passes over its file rather
-// than holding every test.
-func (r *Result) figure1(ctx context.Context, mon *Monitor) (*figures.Fig1, error) {
-	if r.spill.rows > figure1InMemory {
-		return figures.Figure1Passes(ctx, logPasses(r.spill.pass(), mon), r.Config.Figures.Points)
-	}
-	v4, v6, err := r.spill.readAll(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return figures.Figure1(v4, v6)
-}
-
-// logPasses logs each pass of Figure 1 at debug level, with its time, and
-// counts them in mon as they start.
-func logPasses(pass figures.Pass, mon *Monitor) figures.Pass {
-	n := 0
-	return func(ctx context.Context, visit func(v4, v6 []float64) error) error {
-		n++
-		if mon != nil {
-			mon.Fig1Pass.Store(int64(n))
-		}
-		defer func(start time.Time) {
-			mon.log().Debug("figure 1 pass", "pass", n, "elapsed", time.Since(start).Round(time.Millisecond))
-		}(time.Now())
-		return pass(ctx, visit)
-	}
 }
 
 func b2i(b bool) int {

@@ -138,14 +138,12 @@ func Run(ctx context.Context, open pairs.Opener, cfg Config, progress *pairs.Pro
 	return &Result{Pairs: out, Group: gst, Rows: ist, Steps: steps.Load()}, nil
 }
 
+// Key is the pair's identifier.
+func (p *Pair) Key() pairs.Key { return pairs.Key{Probe: p.Probe, Anchor: p.Anchor} }
+
 // SortPairs sorts by (Probe, Anchor).
 func SortPairs(ps []Pair) {
-	slices.SortFunc(ps, func(a, b Pair) int {
-		if c := cmpInt(a.Probe, b.Probe); c != 0 {
-			return c
-		}
-		return cmpInt(a.Anchor, b.Anchor)
-	})
+	slices.SortFunc(ps, func(a, b Pair) int { return pairs.Compare(a.Key(), b.Key()) })
 }
 
 // Engine replays pairs with one configuration. It holds what workers share
@@ -171,16 +169,6 @@ func (e *Engine) Config() Config { return e.cfg }
 // pair of n rounds reads Draws(runs*n)[r*n:(r+1)*n]. The slice is shared:
 // callers must not modify it.
 func (e *Engine) Draws(n int) []float64 { return e.draws.prefix(n) }
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
 
 // drawCache holds the random() stream of a seed. Every (pair, gamma) starts a
 // generator from the same seed, so all of them read a prefix of one stream;

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/afsel/afsel/internal/numfmt"
+	"github.com/afsel/afsel/internal/csvtable"
 	"github.com/afsel/afsel/stats"
 )
 
@@ -66,9 +66,9 @@ func WriteSweep(w io.Writer, ps []Pair, gammas []float64) error {
 			zone = strconv.Itoa(int(r.Zone))
 		}
 		cw.Write([]string{
-			numfmt.Float(r.Gamma), zone, strconv.Itoa(r.Pairs),
-			numfmt.Float(r.Q1), numfmt.Float(r.Median), numfmt.Float(r.Q3),
-			numfmt.Float(r.MeanGain), numfmt.Float(r.MedianGain),
+			csvtable.FormatFloat(r.Gamma), zone, strconv.Itoa(r.Pairs),
+			csvtable.FormatFloat(r.Q1), csvtable.FormatFloat(r.Median), csvtable.FormatFloat(r.Q3),
+			csvtable.FormatFloat(r.MeanGain), csvtable.FormatFloat(r.MedianGain),
 		})
 	}
 	cw.Flush()

@@ -5,7 +5,16 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/afsel/afsel/internal/numfmt"
+	"github.com/afsel/afsel/internal/csvtable"
+)
+
+// The column layouts of simulation.csv and replay_metrics.csv, which the
+// readers (read.go) expect.
+var (
+	SimulationColumns = []string{csvtable.ProbeCol, csvtable.AnchorCol, "zone", "avg_expected_gain", "median_duration",
+		"median_best_choice", "best_path_choice", "static_best_choice"}
+	MetricsColumns = []string{csvtable.ProbeCol, csvtable.AnchorCol, "gamma", "zone", "probe_family",
+		"exp3_gain_ms", "static_gain_ms", "probe_gain_ms", "exp3_regret_ms"}
 )
 
 // WriteSimulation writes simulation.csv for the gamma at index g of the
@@ -16,8 +25,8 @@ import (
 // best_path_choice is empty when the probe has no family.
 func WriteSimulation(w io.Writer, ps []Pair, g int) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"prb_id", "anchor_id", "zone", "avg_expected_gain", "median_duration", "median_best_choice", "best_path_choice", "static_best_choice"})
-	rec := make([]string, 8)
+	cw.Write(SimulationColumns)
+	rec := make([]string, len(SimulationColumns))
 	for i := range ps {
 		p := &ps[i]
 		rec[0] = strconv.FormatInt(p.Probe, 10)
@@ -26,11 +35,11 @@ func WriteSimulation(w io.Writer, ps []Pair, g int) error {
 			clear(rec[2:])
 		} else {
 			rec[2] = strconv.Itoa(int(p.Class.Zone))
-			rec[3] = numfmt.Float(p.Class.Gain)
-			rec[4] = numfmt.Float(p.Class.Median)
-			rec[5] = numfmt.Float(p.Sims[g].MedianBestChoice)
-			rec[6] = numfmt.Float(p.BestPathChoice)
-			rec[7] = numfmt.Float(p.StaticBestChoice)
+			rec[3] = csvtable.FormatFloat(p.Class.Gain)
+			rec[4] = csvtable.FormatFloat(p.Class.Median)
+			rec[5] = csvtable.FormatFloat(p.Sims[g].MedianBestChoice)
+			rec[6] = csvtable.FormatFloat(p.BestPathChoice)
+			rec[7] = csvtable.FormatFloat(p.StaticBestChoice)
 		}
 		cw.Write(rec)
 	}
@@ -47,7 +56,7 @@ func WriteSimulation(w io.Writer, ps []Pair, g int) error {
 // are undefined (no probe family).
 func WriteMetrics(w io.Writer, ps []Pair, gammas []float64) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"prb_id", "anchor_id", "gamma", "zone", "probe_family", "exp3_gain_ms", "static_gain_ms", "probe_gain_ms", "exp3_regret_ms"})
+	cw.Write(MetricsColumns)
 	for i := range ps {
 		p := &ps[i]
 		if !p.Eligible {
@@ -57,8 +66,8 @@ func WriteMetrics(w io.Writer, ps []Pair, gammas []float64) error {
 			s := p.Sims[g]
 			cw.Write([]string{
 				strconv.FormatInt(p.Probe, 10), strconv.FormatInt(p.Anchor, 10),
-				numfmt.Float(gamma), strconv.Itoa(int(p.Class.Zone)), string(p.Family),
-				numfmt.Float(s.Gain), numfmt.Float(p.StaticGain), numfmt.Float(p.ProbeGain), numfmt.Float(s.Regret),
+				csvtable.FormatFloat(gamma), strconv.Itoa(int(p.Class.Zone)), string(p.Family),
+				csvtable.FormatFloat(s.Gain), csvtable.FormatFloat(p.StaticGain), csvtable.FormatFloat(p.ProbeGain), csvtable.FormatFloat(s.Regret),
 			})
 		}
 	}

@@ -1,7 +1,6 @@
 package tables
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -98,11 +97,12 @@ func Summarize(ps []Pair) (stats.Table1, Table2) {
 	return t1, t2
 }
 
+// Key is the pair's identifier.
+func (p *Pair) Key() pairs.Key { return pairs.Key{Probe: p.Probe, Anchor: p.Anchor} }
+
 // SortPairs sorts by (Probe, Anchor).
 func SortPairs(ps []Pair) {
-	slices.SortFunc(ps, func(a, b Pair) int {
-		return cmp.Or(cmp.Compare(a.Probe, b.Probe), cmp.Compare(a.Anchor, b.Anchor))
-	})
+	slices.SortFunc(ps, func(a, b Pair) int { return pairs.Compare(a.Key(), b.Key()) })
 }
 
 // Analyzer computes one pair's outputs; it keeps buffers, so one per

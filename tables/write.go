@@ -5,23 +5,30 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/afsel/afsel/internal/csvtable"
 	"github.com/afsel/afsel/stats"
 )
 
-// FormatFloat prints x as the shortest decimal that round-trips.
-func FormatFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+// The column layouts of the files this package writes, which its readers
+// (read.go) expect. The artefacts' versions of the files have the same
+// columns after pandas' index.
+var (
+	FlowsColumns        = []string{csvtable.ProbeCol, csvtable.AnchorCol, "best_path", "avg_expected_gain", "median_duration"}
+	ChangePointsColumns = []string{csvtable.ProbeCol, csvtable.AnchorCol, "segments", "mixed_zones"}
+	TableColumns        = []string{"category", "count", "share"}
+)
 
 // WriteFlows writes flows.csv: prb_id,anchor_id,best_path,avg_expected_gain,
 // median_duration, one row per pair (the artefacts' ripe_flows.csv without
 // pandas' index column). Ineligible pairs have an empty best_path and 0 values.
 func WriteFlows(w io.Writer, ps []Pair) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"prb_id", "anchor_id", "best_path", "avg_expected_gain", "median_duration"})
+	cw.Write(FlowsColumns)
 	for i := range ps {
 		p := &ps[i]
 		cw.Write([]string{
 			strconv.FormatInt(p.Probe, 10), strconv.FormatInt(p.Anchor, 10),
-			p.Class.Zone.BestPath(), FormatFloat(p.Class.Gain), FormatFloat(p.Class.Median),
+			p.Class.Zone.BestPath(), csvtable.FormatFloat(p.Class.Gain), csvtable.FormatFloat(p.Class.Median),
 		})
 	}
 	cw.Flush()
@@ -33,7 +40,7 @@ func WriteFlows(w io.Writer, ps []Pair) error {
 // pair (ineligible pairs: [] and false).
 func WriteChangePoints(w io.Writer, ps []Pair) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"prb_id", "anchor_id", "segments", "mixed_zones"})
+	cw.Write(ChangePointsColumns)
 	var buf []byte
 	for i := range ps {
 		p := &ps[i]
@@ -102,9 +109,9 @@ func row(c string, n, total int) Row {
 // WriteTable writes rows as category,count,share.
 func WriteTable(w io.Writer, rows []Row) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"category", "count", "share"})
+	cw.Write(TableColumns)
 	for _, r := range rows {
-		cw.Write([]string{r.Category, strconv.Itoa(r.Count), FormatFloat(r.Share)})
+		cw.Write([]string{r.Category, strconv.Itoa(r.Count), csvtable.FormatFloat(r.Share)})
 	}
 	cw.Flush()
 	return cw.Error()

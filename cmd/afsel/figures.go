@@ -16,6 +16,9 @@ import (
 
 	"github.com/afsel/afsel/figures"
 	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/pairs"
+	"github.com/afsel/afsel/replay"
+	"github.com/afsel/afsel/stats"
 	"github.com/afsel/afsel/tables"
 )
 
@@ -86,7 +89,7 @@ func (o *figuresOptions) resolve() error {
 		return usagef("--points %d: want at least 1", o.points)
 	}
 	if o.pair != "" {
-		if _, err := figures.ParsePairKey(o.pair); err != nil {
+		if _, err := pairs.ParseKey(o.pair); err != nil {
 			return usagef("--pair: %v", err)
 		}
 	}
@@ -98,10 +101,10 @@ func (o *figuresOptions) resolve() error {
 
 // figuresInputs are the files read from --input.
 type figuresInputs struct {
-	sim     []figures.SimPair
-	metrics []figures.Metric
-	flows   []figures.FlowPair
-	cps     []figures.SegPair
+	sim     []replay.Pair // with the metrics, when read
+	metrics bool
+	flows   []tables.Pair
+	cps     []tables.Pair
 	t1, t2  []tables.Row
 	summary *figures.Summary
 	// policies and policyCDF: policies.csv and policies_cdf.csv of afsel
@@ -137,12 +140,16 @@ func readFiguresInputs(dir string) (*figuresInputs, error) {
 		required bool
 		parse    func(io.Reader) error
 	}{
-		{"table1.csv", true, func(r io.Reader) error { in.t1, err = figures.ReadTable(r); return err }},
-		{"table2.csv", true, func(r io.Reader) error { in.t2, err = figures.ReadTable(r); return err }},
-		{"flows.csv", true, func(r io.Reader) error { in.flows, err = figures.ReadFlows(r); return err }},
-		{"change_points.csv", true, func(r io.Reader) error { in.cps, err = figures.ReadChangePoints(r); return err }},
-		{"simulation.csv", true, func(r io.Reader) error { in.sim, err = figures.ReadSimulation(r); return err }},
-		{"replay_metrics.csv", false, func(r io.Reader) error { in.metrics, err = figures.ReadMetrics(r); return err }},
+		{"table1.csv", true, func(r io.Reader) error { in.t1, err = tables.ReadTable(r); return err }},
+		{"table2.csv", true, func(r io.Reader) error { in.t2, err = tables.ReadTable(r); return err }},
+		{"flows.csv", true, func(r io.Reader) error { in.flows, err = tables.ReadFlows(r); return err }},
+		{"change_points.csv", true, func(r io.Reader) error { in.cps, err = tables.ReadChangePoints(r); return err }},
+		{"simulation.csv", true, func(r io.Reader) error { in.sim, err = replay.ReadSimulation(r); return err }},
+		{"replay_metrics.csv", false, func(r io.Reader) error {
+			in.metrics = true
+			_, err = replay.ReadMetrics(r, in.sim)
+			return err
+		}},
 		{"policies.csv", false, func(r io.Reader) error { in.policies, err = figures.ReadPolicies(r); return err }},
 		{"policies_cdf.csv", false, func(r io.Reader) error { in.policyCDF, err = figures.ReadRows(r); return err }},
 		{"summary.json", false, func(r io.Reader) error {
@@ -188,7 +195,7 @@ func runFigures(cmd *cobra.Command, e *env, o *figuresOptions) error {
 	if err != nil {
 		return err
 	}
-	fin := figures.Inputs{Table1: in.t1, Table2: in.t2, Sim: in.sim, Metrics: in.metrics, Policies: in.policies, PolicyCDF: in.policyCDF}
+	fin := figures.Inputs{Table1: in.t1, Table2: in.t2, Sim: in.sim, Policies: in.policies, PolicyCDF: in.policyCDF}
 	fin.Parameters = []figures.KV{{Key: "input", Value: o.input}, {Key: "points", Value: strconv.Itoa(o.points)}}
 	if in.summary != nil {
 		fin.Summaries = append(fin.Summaries, figures.NamedSummary{Name: in.summary.Command + " (summary.json)", Summary: *in.summary})
@@ -200,7 +207,7 @@ func runFigures(cmd *cobra.Command, e *env, o *figuresOptions) error {
 	} else {
 		fin.Notes = append(fin.Notes, "no summary.json in "+o.input+": run parameters and input digests unknown.")
 	}
-	if in.metrics == nil {
+	if !in.metrics {
 		e.log.Warn("no replay_metrics.csv: the report's replay summary has no gains", "dir", o.input)
 	}
 	if o.data == "" {
@@ -236,28 +243,28 @@ func runFigures(cmd *cobra.Command, e *env, o *figuresOptions) error {
 
 // dataFigures reads the paired tests once for Figures 1 and 2.
 func dataFigures(cmd *cobra.Command, e *env, o *figuresOptions, in *figuresInputs, rep *figures.Inputs) (*figures.Fig1, *figures.Fig2, error) {
-	var key figures.PairKey
+	var want *pairs.Key
 	if o.pair != "" {
-		key, _ = figures.ParsePairKey(o.pair)
-	} else {
-		var ok bool
-		if key, ok = figures.ChoosePair(in.cps); !ok {
-			return nil, nil, fmt.Errorf("%s: no pair with at least 4 segments and mixed zones for Figure 2: choose one with --pair PRB:ANCHOR", filepath.Join(o.input, "change_points.csv"))
-		}
+		k, _ := pairs.ParseKey(o.pair)
+		want = &k
 	}
-	var seg *figures.SegPair
+	key, ok := figures.ChoosePair(in.cps, want)
+	switch {
+	case !ok && want != nil:
+		return nil, nil, usagef("--pair %v: no such pair in %s", *want, filepath.Join(o.input, "change_points.csv"))
+	case !ok:
+		return nil, nil, fmt.Errorf("%s: no pair with at least 4 segments and mixed zones for Figure 2: choose one with --pair PRB:ANCHOR", filepath.Join(o.input, "change_points.csv"))
+	}
+	var seg *tables.Pair
 	for i := range in.cps {
-		if in.cps[i].PairKey == key {
+		if in.cps[i].Key() == key {
 			seg = &in.cps[i]
 		}
 	}
-	if seg == nil {
-		return nil, nil, usagef("--pair %v: no such pair in %s", key, filepath.Join(o.input, "change_points.csv"))
-	}
-	var zone figures.SimPair
-	for _, s := range in.sim {
-		if s.PairKey == key {
-			zone = s
+	var zone stats.Zone
+	for i := range in.sim {
+		if in.sim[i].Key() == key {
+			zone = in.sim[i].Class.Zone
 		}
 	}
 
@@ -301,7 +308,7 @@ func dataFigures(cmd *cobra.Command, e *env, o *figuresOptions, in *figuresInput
 	}
 	e.log.Info("figure 1 filter", "rows", f1.RowsBefore, "kept", f1.RowsAfter,
 		"q05_v4", f1.Q05V4, "q95_v4", f1.Q95V4, "q05_v6", f1.Q05V6, "q95_v6", f1.Q95V6)
-	f2, err := figures.Figure2(series, *seg, zone.Zone)
+	f2, err := figures.Figure2(series, seg.Segments, zone)
 	if err != nil {
 		return nil, nil, fmt.Errorf("figure 2 (%s against %s): %w", o.data, o.input, err)
 	}

@@ -51,7 +51,7 @@ Table 1, Table 2, the replay summary and the files written.`,
 			}
 			printTables(e.stdout, sum.Table1, sum.Table2)
 			printReplaySummary(e.stdout, res.Replay, o.cfg.Replay.Gammas)
-			cov := res.Report.Coverage
+			cov := res.Coverage
 			fmt.Fprintf(e.stdout, "\nPer-probe coverage over %d probes: median %.1f%% in the winning family (paper %.0f%%), %.1f%% with none-better pairs (paper %.0f%%)\n",
 				len(cov.Probes), 100*cov.MedianFamily, figures.PaperCoverageFamily, 100*cov.MedianFamilyNone, figures.PaperCoverageFamilyNone)
 			fmt.Fprintf(e.stdout, "\nFiles written to %s:\n", o.out)

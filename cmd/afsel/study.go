@@ -10,8 +10,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/afsel/afsel/figures"
 	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/pipeline"
 )
 
@@ -99,7 +99,7 @@ func (o *studyOptions) resolve(cmd *cobra.Command, s pipeline.Stages) error {
 		o.cfg.Replay.Gammas = o.gammas
 	}
 	if o.pair != "" {
-		k, err := figures.ParsePairKey(o.pair)
+		k, err := pairs.ParseKey(o.pair)
 		if err != nil {
 			return usagef("--pair: %v", err)
 		}

@@ -1,11 +1,11 @@
-package numfmt
+package csvtable
 
 import (
 	"math"
 	"testing"
 )
 
-func TestFloat(t *testing.T) {
+func TestFormatFloat(t *testing.T) {
 	tests := []struct {
 		x    float64
 		want string
@@ -18,8 +18,8 @@ func TestFloat(t *testing.T) {
 		{math.NaN(), ""},
 	}
 	for _, tt := range tests {
-		if got := Float(tt.x); got != tt.want {
-			t.Errorf("Float(%v) = %q, want %q", tt.x, got, tt.want)
+		if got := FormatFloat(tt.x); got != tt.want {
+			t.Errorf("FormatFloat(%v) = %q, want %q", tt.x, got, tt.want)
 		}
 	}
 }

@@ -1,0 +1,167 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/afsel/afsel/figures"
+	"github.com/afsel/afsel/pairs"
+	"github.com/afsel/afsel/tables"
+)
+
+// figurePhase is the figures' files of a run, in the summary's order (all
+// under FiguresDir): those named in waits are written once ready is closed,
+// when Figure 1, computed meanwhile, and the report are ready.
+type figurePhase struct {
+	files []outFile
+	waits map[string]bool
+	ready <-chan struct{}
+}
+
+// figures computes and draws every figure but Figure 1, and starts
+// computing Figure 1 from the spill and then the report, in the background.
+func (r *Result) figures(ctx context.Context, sum *Summary, mon *Monitor) (*figurePhase, error) {
+	points := r.Config.Figures.Points
+	fin := figures.Inputs{Table1: sum.Table1, Table2: sum.Table2, Sim: r.Replay}
+	pair := ""
+	if series, ok := r.fig2.Chosen(); !ok {
+		if want := r.Config.Figures.Pair; want != nil {
+			return nil, fmt.Errorf("figure 2: pair %v: %w", *want, ErrNoSuchPair)
+		}
+		fin.Notes = append(fin.Notes, "Figure 2 was skipped: no pair has at least 4 segments and mixed zones.")
+		mon.log().Warn("figure 2 skipped: no pair with 4+ segments and mixed zones; choose one with --pair")
+	} else {
+		k := series.Key
+		i, _ := slices.BinarySearchFunc(r.Tables, k, func(p tables.Pair, k pairs.Key) int { return pairs.Compare(p.Key(), k) })
+		tp := r.Tables[i]
+		if !tp.Eligible {
+			return nil, fmt.Errorf("figure 2: pair %v: %w (%d paired tests), so it has no segments", k, ErrPairIneligible, tp.N)
+		}
+		f2, err := figures.Figure2(series, tp.Segments, tp.Class.Zone)
+		if err != nil {
+			return nil, err
+		}
+		fin.Fig2 = f2
+		pair = k.String()
+	}
+	fin.Parameters = []figures.KV{
+		{Key: "input", Value: sum.Input.Path}, {Key: "input sha256", Value: sum.Input.SHA256},
+		{Key: "points", Value: strconv.Itoa(points)}, {Key: "figure 2 pair", Value: pair},
+	}
+	var js bytes.Buffer
+	if err := WriteJSON(&js, sum); err != nil {
+		return nil, err
+	}
+	s, err := figures.ReadSummary(&js)
+	if err != nil {
+		return nil, err
+	}
+	fin.Summaries = []figures.NamedSummary{{Name: sum.Command, Summary: s}}
+
+	// Figure 1 is computed and drawn, and then the report made, while the
+	// other figures are drawn and their files written.
+	var (
+		drawn      *figures.Drawn
+		drawnReady = make(chan struct{})
+		f1         *figures.Fig1
+		fig1       *figures.Figure
+		rep        *figures.Report
+		fig1Err    error
+		ready      = make(chan struct{})
+	)
+	go func() {
+		defer close(ready)
+		if f1, fig1Err = r.figure1(ctx, mon); fig1Err != nil {
+			return
+		}
+		if fig1, fig1Err = figures.RenderFigure1(f1, points); fig1Err != nil {
+			return
+		}
+		if <-drawnReady; drawn != nil {
+			in := fin
+			in.Fig1 = f1
+			rep = figures.NewReport(in, append([]*figures.Figure{fig1}, drawn.Figures...), drawn.Coverage)
+		}
+	}()
+	drawn, err = figures.Draw(fin, points)
+	close(drawnReady)
+	if err != nil {
+		return nil, err
+	}
+	r.Coverage = drawn.Coverage
+	after := func(name string, write func(io.Writer) error) figures.File {
+		return figures.File{Name: name, Write: func(w io.Writer) error {
+			select {
+			case <-ready:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			if fig1Err != nil {
+				return fig1Err
+			}
+			return write(w)
+		}}
+	}
+	fig1Files := []figures.File{
+		after("fig1.csv", func(w io.Writer) error { return figures.WriteRows(w, f1.Rows(points)) }),
+		after("fig1.svg", func(w io.Writer) error { return fig1.WriteSVG(w) }),
+		after("fig1.png", func(w io.Writer) error { return fig1.WritePNG(w) }),
+	}
+	reportFiles := []figures.File{
+		after("report.html", func(w io.Writer) error { return figures.WriteHTML(w, rep) }),
+		after("report.md", func(w io.Writer) error { return figures.WriteMarkdown(w, rep) }),
+	}
+	// fig1.csv first, then the other CSVs; Figure 1's images before the
+	// other figures'; the report last.
+	csv := append(append([]figures.File{fig1Files[0]}, drawn.CSV...), fig1Files[1:]...)
+	fp := &figurePhase{waits: map[string]bool{}, ready: ready}
+	for _, f := range figures.FileNames(csv, drawn.Figures, reportFiles) {
+		fp.files = append(fp.files, outFile{filepath.Join(FiguresDir, f.Name), f.Write})
+	}
+	for _, f := range append(fig1Files, reportFiles...) {
+		fp.waits[filepath.Join(FiguresDir, f.Name)] = true
+	}
+	return fp, nil
+}
+
+// figure1InMemory is the number of tests up to which Figure 1 is computed
+// in memory (about 130 MB at most), where figures.Figure1Passes' fixed
+// costs would dominate. Both give the same output
+// (figures.TestFigure1PassesBuild).
+const figure1InMemory = 1 << 21
+
+// figure1 computes Figure 1 from the spill: in memory when it is small (and
+// the spill still in memory), else in a few passes over its file rather
+// than holding every test.
+func (r *Result) figure1(ctx context.Context, mon *Monitor) (*figures.Fig1, error) {
+	if r.spill.rows > figure1InMemory {
+		return figures.Figure1Passes(ctx, logPasses(r.spill.pass(), mon), r.Config.Figures.Points)
+	}
+	v4, v6, err := r.spill.readAll(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return figures.Figure1(v4, v6)
+}
+
+// logPasses logs each pass of Figure 1 at debug level, with its time, and
+// counts them in mon as they start.
+func logPasses(pass figures.Pass, mon *Monitor) figures.Pass {
+	n := 0
+	return func(ctx context.Context, visit func(v4, v6 []float64) error) error {
+		n++
+		if mon != nil {
+			mon.Fig1Pass.Store(int64(n))
+		}
+		defer func(start time.Time) {
+			mon.log().Debug("figure 1 pass", "pass", n, "elapsed", time.Since(start).Round(time.Millisecond))
+		}(time.Now())
+		return pass(ctx, visit)
+	}
+}
