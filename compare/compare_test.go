@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/afsel/afsel/changepoint"
-	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/internal/goldentest"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/policy"
 	"github.com/afsel/afsel/replay"
@@ -191,28 +191,6 @@ func TestRecoverAt(t *testing.T) {
 	}
 }
 
-func goldenOpener() (ingest.Reader, error) {
-	return ingest.Open("../testdata/golden/data.csv.gz", ingest.Options{})
-}
-
-// loadGolden groups the golden set into probes.
-func loadGolden(t testing.TB) []pairs.Probe {
-	t.Helper()
-	src, err := goldenOpener()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Release()
-	var probes []pairs.Probe
-	if _, err := pairs.Stream(context.Background(), src, func(p pairs.Probe) error {
-		probes = append(probes, p)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return probes
-}
-
 // pass is what compareAll collects.
 type pass struct {
 	replay []replay.Pair
@@ -308,26 +286,37 @@ func TestPoliciesGolden(t *testing.T) {
 	if testing.Short() {
 		t.Skip("golden set")
 	}
-	base, err := replay.Run(context.Background(), goldenOpener, replay.DefaultConfig(), nil)
+	probes := goldentest.Probes(t)
+	// The replay alone, classifying each pair itself.
+	eng, err := replay.NewEngine(replay.DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
-	probes := loadGolden(t)
+	w := eng.NewWorker()
+	var base []replay.Pair
+	var baseSteps int64
+	for i := range probes {
+		rp, n, err := w.Probe(context.Background(), &probes[i], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		base, baseSteps = append(base, rp...), baseSteps+n
+	}
 	cfg := Config{Specs: mustSpecs(t, "exp3,he,race,best,probe,ucb1,swucb"), Segments: true}
 	order := seq(len(probes))
 	a := compareAll(t, probes, order, tables.DefaultConfig(), cfg, false)
 	slices.Reverse(order)
 	b := compareAll(t, probes, order, tables.DefaultConfig(), cfg, true)
 
-	want := writeAll(t, func(w io.Writer) error { return replay.WriteSimulation(w, base.Pairs, 0) },
-		func(w io.Writer) error { return replay.WriteMetrics(w, base.Pairs, []float64{0.1}) })
+	want := writeAll(t, func(w io.Writer) error { return replay.WriteSimulation(w, base, 0) },
+		func(w io.Writer) error { return replay.WriteMetrics(w, base, []float64{0.1}) })
 	got := writeAll(t, func(w io.Writer) error { return replay.WriteSimulation(w, a.replay, 0) },
 		func(w io.Writer) error { return replay.WriteMetrics(w, a.replay, []float64{0.1}) })
 	if !bytes.Equal(got, want) {
 		t.Error("the replay with tables' classes differs from replay.Run")
 	}
-	if a.steps != base.Steps {
-		t.Errorf("steps %d, want %d", a.steps, base.Steps)
+	if a.steps != baseSteps {
+		t.Errorf("steps %d, want %d", a.steps, baseSteps)
 	}
 	k := 0
 	for i := range a.replay {
@@ -363,7 +352,7 @@ func TestSegmentsFollowTablesConfig(t *testing.T) {
 	if testing.Short() {
 		t.Skip("golden set")
 	}
-	probes := loadGolden(t)
+	probes := goldentest.Probes(t)
 	cfg := Config{Specs: mustSpecs(t, "best,he"), Segments: true}
 	peltWith := func(f func(*changepoint.Config)) tables.Config {
 		c := tables.DefaultConfig()
@@ -468,7 +457,7 @@ func TestReadSummaryErrors(t *testing.T) {
 // BenchmarkProbe compares each policy over the golden set's pairs on one
 // core and reports steps (rounds x runs) per second.
 func BenchmarkProbe(b *testing.B) {
-	probes := loadGolden(b)
+	probes := goldentest.Probes(b)
 	eng, err := replay.NewEngine(replay.DefaultConfig())
 	if err != nil {
 		b.Fatal(err)

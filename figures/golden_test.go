@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/afsel/afsel/changepoint"
-	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/internal/goldentest"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/stats"
@@ -18,31 +18,38 @@ import (
 
 const goldenDir = "../testdata/golden/"
 
-func openGolden() (ingest.Reader, error) {
-	return ingest.Open(goldenDir+"data.csv.gz", ingest.Options{})
-}
-
 // ourOutputs runs tables and replay on the golden set and reads their CSV
 // outputs back, as the command does.
 func ourOutputs(t *testing.T) ([]replay.Pair, []tables.Pair, []tables.Pair) {
 	t.Helper()
 	ctx := context.Background()
-	rr, err := replay.Run(ctx, pairs.Opener(openGolden), replay.DefaultConfig(), nil)
+	eng, err := replay.NewEngine(replay.DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := tables.Run(ctx, pairs.Opener(openGolden), tables.DefaultConfig(), nil)
-	if err != nil {
-		t.Fatal(err)
+	an, w := tables.NewAnalyzer(tables.DefaultConfig()), eng.NewWorker()
+	var rps []replay.Pair
+	var tps []tables.Pair
+	probes := goldentest.Probes(t)
+	for i := range probes {
+		tp, err := an.Probe(&probes[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		rp, _, err := w.Probe(ctx, &probes[i], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tps, rps = append(tps, tp...), append(rps, rp...)
 	}
 	var sb, fb, cb bytes.Buffer
-	if err := replay.WriteSimulation(&sb, rr.Pairs, 0); err != nil {
+	if err := replay.WriteSimulation(&sb, rps, 0); err != nil {
 		t.Fatal(err)
 	}
-	if err := tables.WriteFlows(&fb, tr.Pairs); err != nil {
+	if err := tables.WriteFlows(&fb, tps); err != nil {
 		t.Fatal(err)
 	}
-	if err := tables.WriteChangePoints(&cb, tr.Pairs); err != nil {
+	if err := tables.WriteChangePoints(&cb, tps); err != nil {
 		t.Fatal(err)
 	}
 	sim, err := replay.ReadSimulation(&sb)

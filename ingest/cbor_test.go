@@ -16,6 +16,7 @@ import (
 
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/pairs"
+	"github.com/afsel/afsel/pipeline"
 	"github.com/afsel/afsel/tables"
 )
 
@@ -294,8 +295,9 @@ func TestCBORBatches(t *testing.T) {
 func TestCBORGoldenTables(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "paths.cbor")
 	series := writeCBORFrom(t, path, goldenCSV)
-	run := func(p string) *tables.Result {
-		res, err := tables.Run(context.Background(), func() (ingest.Reader, error) { return ingest.Open(p, ingest.Options{}) }, tables.DefaultConfig(), nil)
+	run := func(p string) *pipeline.Result {
+		in := pipeline.FileInput([]string{p}, "", ingest.Options{})
+		res, err := pipeline.Run(context.Background(), in, pipeline.Artefacts(), pipeline.Stages{Tables: true}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

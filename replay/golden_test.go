@@ -9,13 +9,25 @@ import (
 	"testing"
 
 	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/internal/goldentest"
+	"github.com/afsel/afsel/pipeline"
 	"github.com/afsel/afsel/replay"
 )
 
 const goldenDir = "../testdata/golden/"
 
-func goldenOpen() (ingest.Reader, error) {
-	return ingest.Open(goldenDir+"data.csv.gz", ingest.Options{})
+// replayGolden replays the golden set with cfg, as afsel replay does.
+func replayGolden(t *testing.T, cfg replay.Config) *pipeline.Result {
+	t.Helper()
+	pc := pipeline.Artefacts()
+	pc.Replay, pc.Workers = cfg, cfg.Workers
+	in := pipeline.FileInput([]string{goldentest.Data()}, "", ingest.Options{})
+	res, err := pipeline.Run(context.Background(), in, pc, pipeline.Stages{Replay: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { res.Close() })
+	return res
 }
 
 func parse(t *testing.T, s string) float64 {
@@ -51,14 +63,11 @@ func TestGolden(t *testing.T) {
 }
 
 func testGolden(t *testing.T) {
-	res, err := replay.Run(context.Background(), goldenOpen, replay.DefaultConfig(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := replayGolden(t, replay.DefaultConfig())
 	type key struct{ p, a int64 }
 	got := make(map[key]*replay.Pair)
-	for i := range res.Pairs {
-		got[key{res.Pairs[i].Probe, res.Pairs[i].Anchor}] = &res.Pairs[i]
+	for i := range res.Replay {
+		got[key{res.Replay[i].Probe, res.Replay[i].Anchor}] = &res.Replay[i]
 	}
 	f, err := os.Open(goldenDir + "ripe_simulation.csv")
 	if err != nil {
@@ -70,8 +79,8 @@ func testGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	recs = recs[1:]
-	if len(recs) != len(res.Pairs) {
-		t.Fatalf("%d pairs, artefacts have %d", len(res.Pairs), len(recs))
+	if len(recs) != len(res.Replay) {
+		t.Fatalf("%d pairs, artefacts have %d", len(res.Replay), len(recs))
 	}
 	var eligible int
 	for _, r := range recs {

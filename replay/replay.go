@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 
 	"github.com/afsel/afsel/bandit"
-	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/internal/pyrand"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/stats"
@@ -96,46 +95,6 @@ type Pair struct {
 	// picks; v4 on a tie) and the probe's family (NaN when none).
 	StaticGain, ProbeGain float64
 	Sims                  []Sim // one per Config.Gammas
-}
-
-// Result is the outcome of Run.
-type Result struct {
-	Pairs []Pair // sorted by (Probe, Anchor)
-	Group pairs.Stats
-	Rows  ingest.Stats
-	Steps int64 // EXP3 steps simulated (rounds x runs x gammas)
-}
-
-// Run replays every pair of the input.
-func Run(ctx context.Context, open pairs.Opener, cfg Config, progress *pairs.Progress) (*Result, error) {
-	eng, err := NewEngine(cfg)
-	if err != nil {
-		return nil, err
-	}
-	var mu sync.Mutex
-	var out []Pair
-	var steps atomic.Int64
-	newWork := func() func(pairs.Probe) error {
-		w := eng.NewWorker()
-		return func(p pairs.Probe) error {
-			res, n, err := w.Probe(ctx, &p, nil)
-			if err != nil {
-				return err
-			}
-			steps.Add(n)
-			mu.Lock()
-			out = append(out, res...)
-			mu.Unlock()
-			return nil
-		}
-	}
-	each := pairs.EachConfig{Workers: cfg.Workers, Progress: progress, Restart: func() { out = out[:0]; steps.Store(0) }}
-	gst, ist, err := pairs.Each(ctx, open, each, newWork)
-	if err != nil {
-		return nil, err
-	}
-	SortPairs(out)
-	return &Result{Pairs: out, Group: gst, Rows: ist, Steps: steps.Load()}, nil
 }
 
 // Key is the pair's identifier.

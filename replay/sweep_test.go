@@ -2,7 +2,6 @@ package replay_test
 
 import (
 	"bytes"
-	"context"
 	"strings"
 	"testing"
 
@@ -13,21 +12,15 @@ import (
 // every gamma gets its own simulation, and sweep.csv's shape.
 func TestSweep(t *testing.T) {
 	cfg := replay.DefaultConfig()
-	single, err := replay.Run(context.Background(), goldenOpen, cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	single := replayGolden(t, cfg)
 	cfg.Gammas = []float64{0.05, 0.1, 1}
 	cfg.Workers = 3
-	sweep, err := replay.Run(context.Background(), goldenOpen, cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sweep := replayGolden(t, cfg)
 	var a, b bytes.Buffer
-	if err := replay.WriteSimulation(&a, single.Pairs, 0); err != nil {
+	if err := replay.WriteSimulation(&a, single.Replay, 0); err != nil {
 		t.Fatal(err)
 	}
-	if err := replay.WriteSimulation(&b, sweep.Pairs, 1); err != nil {
+	if err := replay.WriteSimulation(&b, sweep.Replay, 1); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(a.Bytes(), b.Bytes()) {
@@ -37,14 +30,14 @@ func TestSweep(t *testing.T) {
 		t.Errorf("sweep simulated %d steps, want 3 x %d", sweep.Steps, single.Steps)
 	}
 	var s bytes.Buffer
-	if err := replay.WriteSweep(&s, sweep.Pairs, cfg.Gammas); err != nil {
+	if err := replay.WriteSweep(&s, sweep.Replay, cfg.Gammas); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(s.String()), "\n")
 	if len(lines) != 1+3*4 {
 		t.Fatalf("sweep.csv has %d lines, want 13:\n%s", len(lines), s.String())
 	}
-	rows := replay.Sweep(sweep.Pairs, cfg.Gammas)
+	rows := replay.Sweep(sweep.Replay, cfg.Gammas)
 	for _, r := range rows {
 		if r.Zone == 0 && r.Pairs != 644 {
 			t.Errorf("gamma %v: %d pairs in all zones, want 644", r.Gamma, r.Pairs)

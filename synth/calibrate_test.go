@@ -12,8 +12,8 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 
 	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/pipeline"
 	"github.com/afsel/afsel/stats"
-	"github.com/afsel/afsel/tables"
 )
 
 var calibrationPairs = flag.Int("synth.calibrate", 0, "print the calibration table measured on this many pairs (seeds 1-3)")
@@ -40,12 +40,12 @@ var paper = figures{
 	Q05v4: 19.7, Q95v4: 575.5, Q05v6: 20.2, Q95v6: 588.5,
 }
 
-// measure runs the real pipeline (tables.Run) on the generator's output.
+// measure runs the real pipeline (its tables) on the generator's output.
 func measure(tb testing.TB, cfg Config) figures {
 	tb.Helper()
 	ctx := context.Background()
 	open := func() (ingest.Reader, error) { return New(ctx, cfg) }
-	res, err := tables.Run(ctx, open, tables.DefaultConfig(), nil)
+	res, err := pipeline.Run(ctx, pipeline.Input{Open: open}, pipeline.Artefacts(), pipeline.Stages{Tables: true}, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -66,14 +66,14 @@ func measure(tb testing.TB, cfg Config) figures {
 	pct := func(n int) float64 { return 100 * float64(n) / el }
 	t1, t2 := res.Table1, res.Table2
 	return figures{
-		Eligible: 100 * el / float64(len(res.Pairs)),
+		Eligible: 100 * el / float64(len(res.Tables)),
 		V4:       pct(t1.V4), None: pct(t1.None), V6: pct(t1.V6),
 		A: pct(t2.A), B: pct(t2.B), C: pct(t2.C), D: pct(t2.D()),
 		Q05v4: stats.Quantile(v4, 0.05), Q95v4: stats.Quantile(v4, 0.95),
 		Q05v6: stats.Quantile(v6, 0.05), Q95v6: stats.Quantile(v6, 0.95),
-		Pairs:       len(res.Pairs),
+		Pairs:       len(res.Tables),
 		Rows:        int64(len(v4)),
-		RowsPerPair: float64(len(v4)) / float64(len(res.Pairs)),
+		RowsPerPair: float64(len(v4)) / float64(len(res.Tables)),
 	}
 }
 

@@ -11,7 +11,8 @@ import (
 
 	"github.com/afsel/afsel/changepoint"
 	"github.com/afsel/afsel/ingest"
-	"github.com/afsel/afsel/pairs"
+	"github.com/afsel/afsel/internal/goldentest"
+	"github.com/afsel/afsel/pipeline"
 	"github.com/afsel/afsel/stats"
 	"github.com/afsel/afsel/tables"
 )
@@ -19,12 +20,6 @@ import (
 // The golden set: the authors' CSV export and their pipeline's outputs on it
 // (copied from shared/golden/public).
 const goldenDir = "../testdata/golden/"
-
-func goldenOpener(workers int) pairs.Opener {
-	return func() (ingest.Reader, error) {
-		return ingest.Open(goldenDir+"data.csv.gz", ingest.Options{})
-	}
-}
 
 func readCSV(t *testing.T, name string) [][]string {
 	t.Helper()
@@ -65,19 +60,21 @@ var tupleRE = regexp.MustCompile(`\((\d+), (\d+), (\d+)\)`)
 // TestGolden checks every pair's classification, gain, median, segments and
 // mixed flag, and both tables, against the artefacts' own outputs.
 func TestGolden(t *testing.T) {
-	res, err := tables.Run(context.Background(), goldenOpener(0), tables.DefaultConfig(), nil)
+	in := pipeline.FileInput([]string{goldentest.Data()}, "", ingest.Options{})
+	res, err := pipeline.Run(context.Background(), in, pipeline.Artefacts(), pipeline.Stages{Tables: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer res.Close()
 	got := make(map[key]*tables.Pair)
-	for i := range res.Pairs {
-		p := &res.Pairs[i]
+	for i := range res.Tables {
+		p := &res.Tables[i]
 		got[key{p.Probe, p.Anchor}] = p
 	}
 
 	flows := readCSV(t, "ripe_flows.csv")
-	if len(flows) != len(res.Pairs) {
-		t.Fatalf("%d pairs, artefacts have %d", len(res.Pairs), len(flows))
+	if len(flows) != len(res.Tables) {
+		t.Fatalf("%d pairs, artefacts have %d", len(res.Tables), len(flows))
 	}
 	for i, r := range flows {
 		k := key{atoi(t, r[1]), atoi(t, r[2])}
@@ -85,8 +82,8 @@ func TestGolden(t *testing.T) {
 		if p == nil {
 			t.Fatalf("pair %v missing", k)
 		}
-		if res.Pairs[i].Probe != k.probe || res.Pairs[i].Anchor != k.anchor {
-			t.Errorf("row %d is %d,%d, artefacts have %v (order)", i, res.Pairs[i].Probe, res.Pairs[i].Anchor, k)
+		if res.Tables[i].Probe != k.probe || res.Tables[i].Anchor != k.anchor {
+			t.Errorf("row %d is %d,%d, artefacts have %v (order)", i, res.Tables[i].Probe, res.Tables[i].Anchor, k)
 		}
 		if bp := p.Class.Zone.BestPath(); bp != r[3] {
 			t.Errorf("pair %v best_path %q, want %q", k, bp, r[3])

@@ -1,13 +1,10 @@
 package tables
 
 import (
-	"context"
 	"fmt"
 	"slices"
-	"sync"
 
 	"github.com/afsel/afsel/changepoint"
-	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/stats"
 )
@@ -38,50 +35,6 @@ type Pair struct {
 	Class         stats.Result
 	Segments      []changepoint.Segment
 	Mixed         bool // a segment in zone 1 and another in zone 3
-}
-
-// Result is the outcome of Run.
-type Result struct {
-	Pairs  []Pair // sorted by (Probe, Anchor)
-	Table1 stats.Table1
-	Table2 Table2
-	Group  pairs.Stats
-	Rows   ingest.Stats
-}
-
-// Eligible is the number of eligible pairs.
-func (r *Result) Eligible() int { return r.Table1.Total() }
-
-// Run computes the tables over every pair of the input.
-func Run(ctx context.Context, open pairs.Opener, cfg Config, progress *pairs.Progress) (*Result, error) {
-	var mu sync.Mutex
-	var out []Pair
-	newWork := func() func(pairs.Probe) error {
-		a := NewAnalyzer(cfg)
-		return func(p pairs.Probe) error {
-			res, err := a.Probe(&p)
-			if err != nil {
-				return err
-			}
-			mu.Lock()
-			out = append(out, res...)
-			mu.Unlock()
-			return nil
-		}
-	}
-	each := pairs.EachConfig{
-		Workers:  cfg.Workers,
-		Progress: progress,
-		Restart:  func() { out = out[:0] },
-	}
-	gst, ist, err := pairs.Each(ctx, open, each, newWork)
-	if err != nil {
-		return nil, err
-	}
-	r := &Result{Pairs: out, Group: gst, Rows: ist}
-	SortPairs(r.Pairs)
-	r.Table1, r.Table2 = Summarize(r.Pairs)
-	return r, nil
 }
 
 // Summarize counts Tables 1 and 2 over the eligible pairs of ps.

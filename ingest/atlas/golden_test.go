@@ -17,8 +17,7 @@ import (
 
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/ingest/atlas"
-	"github.com/afsel/afsel/pairs"
-	"github.com/afsel/afsel/tables"
+	"github.com/afsel/afsel/pipeline"
 )
 
 // noise is noise.json: how many of the golden results are of each kind.
@@ -171,8 +170,8 @@ func TestGolden(t *testing.T) {
 	if err != nil || rows != n.PairedRows {
 		t.Fatalf("WriteIPC: %d rows, %v", rows, err)
 	}
-	open := func() (ingest.Reader, error) { return ingest.Open(path, ingest.Options{}) }
-	res, err := tables.Run(context.Background(), pairs.Opener(open), tables.DefaultConfig(), nil)
+	src := pipeline.FileInput([]string{path}, "", ingest.Options{})
+	res, err := pipeline.Run(context.Background(), src, pipeline.Artefacts(), pipeline.Stages{Tables: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,8 +19,8 @@ import (
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/ingest/bigquery"
 	"github.com/afsel/afsel/pairs"
+	"github.com/afsel/afsel/pipeline"
 	"github.com/afsel/afsel/queries"
-	"github.com/afsel/afsel/tables"
 )
 
 // fixtureRows keeps the tests fast; the golden CSV has 207,099 rows.
@@ -417,7 +417,7 @@ func TestTables(t *testing.T) {
 	if err := os.WriteFile(csvPath, fx.csv, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	results := map[string]*tables.Result{}
+	results := map[string]*pipeline.Result{}
 	for _, series := range []bool{false, true} {
 		f := newFake(t, fx.rows, series, 4, 1000)
 		out := filepath.Join(dir, "tests.arrow")
@@ -434,16 +434,16 @@ func TestTables(t *testing.T) {
 		t.Fatal("no eligible pairs in the fixture")
 	}
 	for name, r := range results {
-		if !reflect.DeepEqual(r.Table1, fromCSV.Table1) || !reflect.DeepEqual(r.Table2, fromCSV.Table2) || !reflect.DeepEqual(r.Pairs, fromCSV.Pairs) {
+		if !reflect.DeepEqual(r.Table1, fromCSV.Table1) || !reflect.DeepEqual(r.Table2, fromCSV.Table2) || !reflect.DeepEqual(r.Tables, fromCSV.Tables) {
 			t.Errorf("%s: tables differ from the CSV's:\n%+v %+v\n%+v %+v", filepath.Base(name), r.Table1, r.Table2, fromCSV.Table1, fromCSV.Table2)
 		}
 	}
 }
 
-func runTables(t *testing.T, path string) *tables.Result {
+func runTables(t *testing.T, path string) *pipeline.Result {
 	t.Helper()
-	open := pairs.Opener(func() (ingest.Reader, error) { return ingest.Open(path, ingest.Options{}) })
-	r, err := tables.Run(context.Background(), open, tables.DefaultConfig(), nil)
+	in := pipeline.FileInput([]string{path}, "", ingest.Options{})
+	r, err := pipeline.Run(context.Background(), in, pipeline.Artefacts(), pipeline.Stages{Tables: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

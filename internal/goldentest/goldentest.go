@@ -7,6 +7,7 @@ package goldentest
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/pairs"
 )
 
 // Rows is the number of paired tests in the golden data.
@@ -79,4 +81,32 @@ func Reversed(t testing.TB) []byte {
 		}
 	}
 	return out
+}
+
+var probes struct {
+	once sync.Once
+	ps   []pairs.Probe
+	err  error
+}
+
+// Probes returns the golden tests grouped into probes, in probe order,
+// read once per process; callers must not modify them.
+func Probes(t testing.TB) []pairs.Probe {
+	t.Helper()
+	probes.once.Do(func() {
+		src, err := Open()
+		if err != nil {
+			probes.err = err
+			return
+		}
+		defer src.Release()
+		_, probes.err = pairs.Stream(context.Background(), src, func(p pairs.Probe) error {
+			probes.ps = append(probes.ps, p)
+			return nil
+		})
+	})
+	if probes.err != nil {
+		t.Fatal(probes.err)
+	}
+	return probes.ps
 }
