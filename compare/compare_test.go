@@ -279,7 +279,7 @@ func seq(n int) []int {
 }
 
 // TestPoliciesGolden: on the golden set, the replay with the classes from
-// tables equals replay.Run, the exp3 policy equals the default replay, and
+// tables equals the replay that classifies itself, the exp3 policy equals the default replay, and
 // the policy outputs depend neither on the order of the probes nor on the
 // workers that replayed them.
 func TestPoliciesGolden(t *testing.T) {
@@ -313,7 +313,7 @@ func TestPoliciesGolden(t *testing.T) {
 	got := writeAll(t, func(w io.Writer) error { return replay.WriteSimulation(w, a.replay, 0) },
 		func(w io.Writer) error { return replay.WriteMetrics(w, a.replay, []float64{0.1}) })
 	if !bytes.Equal(got, want) {
-		t.Error("the replay with tables' classes differs from replay.Run")
+		t.Error("the replay with tables' classes differs from the replay that classifies itself")
 	}
 	if a.steps != baseSteps {
 		t.Errorf("steps %d, want %d", a.steps, baseSteps)
