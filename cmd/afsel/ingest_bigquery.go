@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -230,9 +231,16 @@ var byteUnits = []struct {
 	mult   int64
 }{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"TB", 1e12}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}, {"B", 1}}
 
-// parseBytes parses "123", "200GiB", "1.5TB".
+// parseBytes parses a size: "0" (no cap), or a positive decimal number of
+// bytes, whole once multiplied by its unit: "123", "200GiB", "1.5TB". A
+// cap that is NaN, negative, fractional or rounds to nothing would
+// silently turn into no cap (0) or nonsense, so it is an error.
 func parseBytes(s string) (int64, error) {
+	bad := fmt.Errorf("want 0 (no cap) or a positive size in bytes, whole, optionally with a unit (%s): e.g. 123, 200GiB, 1.5TB", byteUnitNames())
 	s = strings.TrimSpace(s)
+	if s == "0" {
+		return 0, nil
+	}
 	mult := int64(1)
 	for _, u := range byteUnits {
 		if strings.HasSuffix(s, u.suffix) {
@@ -240,11 +248,24 @@ func parseBytes(s string) (int64, error) {
 			break
 		}
 	}
-	x, err := strconv.ParseFloat(s, 64)
-	if err != nil || x < 0 || x*float64(mult) > 1<<62 {
-		return 0, errors.New("want a byte count such as 200GiB")
+	// Plain decimal digits only: no sign, hex, exponent, NaN or Inf.
+	if s == "" || strings.Trim(s, "0123456789.") != "" || strings.Count(s, ".") > 1 {
+		return 0, bad
 	}
-	return int64(x * float64(mult)), nil
+	x, err := strconv.ParseFloat(s, 64)
+	n := x * float64(mult)
+	if err != nil || !(n >= 1) || n > 1<<62 || n != math.Trunc(n) {
+		return 0, bad
+	}
+	return int64(n), nil
+}
+
+func byteUnitNames() string {
+	names := make([]string, len(byteUnits))
+	for i, u := range byteUnits {
+		names[i] = u.suffix
+	}
+	return strings.Join(names, ", ")
 }
 
 func formatBytes(n int64) string {

@@ -60,15 +60,19 @@ func TestIngestBigQueryUsage(t *testing.T) {
 }
 
 func TestParseBytes(t *testing.T) {
-	for in, want := range map[string]int64{"0": 0, "123": 123, "200GiB": 200 << 30, "1.5TiB": 3 << 39, "10 GB": 10e9, "5KiB": 5120} {
+	for in, want := range map[string]int64{"0": 0, "123": 123, "200GiB": 200 << 30, "1.5TiB": 3 << 39, "10 GB": 10e9, "5KiB": 5120, "0.1KB": 100} {
 		got, err := parseBytes(in)
 		if err != nil || got != want {
 			t.Errorf("parseBytes(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "x", "-1", "1e30TiB"} {
-		if _, err := parseBytes(in); err == nil {
-			t.Errorf("parseBytes(%q): no error", in)
+	// Anything that is not a positive whole size is an error, not "no cap"
+	// (0) or a negative cap.
+	for _, in := range []string{"", "x", "-1", "1e30TiB", "NaN", "Inf", "0.5", "0.9B", "0.0", "00", "1e3", "0x10", "1.5", ".", "1..2GB", "+5"} {
+		if n, err := parseBytes(in); err == nil {
+			t.Errorf("parseBytes(%q) = %d: no error", in, n)
+		} else if !strings.Contains(err.Error(), "200GiB") {
+			t.Errorf("parseBytes(%q): %v, without the accepted forms", in, err)
 		}
 	}
 }
