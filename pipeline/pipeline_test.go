@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/afsel/afsel/ingest"
@@ -176,5 +177,26 @@ func TestRunCancelled(t *testing.T) {
 	_, err := pipeline.Run(ctx, golden(), pipeline.Artefacts(), pipeline.Stages{Tables: true, Replay: true, Figures: true}, nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Run on a cancelled context: %v", err)
+	}
+}
+
+// TestNoTests: an input without paired tests (only a header, or only
+// malformed rows skipped) is an error naming it, for every stage, and the
+// run writes nothing.
+func TestNoTests(t *testing.T) {
+	dir := t.TempDir()
+	header := "prb_id,anchor_id,start_time,v4_duration,v6_duration\n"
+	empty := filepath.Join(dir, "empty.csv")
+	os.WriteFile(empty, []byte(header), 0o644)
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte(header+"1,2,2023-06-01 00:00:00 UTC,-1,3\n"), 0o644)
+	for _, s := range []pipeline.Stages{{Tables: true}, {Replay: true}, {Tables: true, Replay: true, Figures: true}} {
+		for _, path := range []string{empty, bad} {
+			in := pipeline.FileInput([]string{path}, "", ingest.Options{SkipBadRows: true})
+			_, err := pipeline.Run(context.Background(), in, pipeline.Artefacts(), s, nil)
+			if !errors.Is(err, pipeline.ErrNoTests) || !strings.Contains(err.Error(), path) {
+				t.Errorf("%+v on %s: %v, want ErrNoTests naming the file", s, filepath.Base(path), err)
+			}
+		}
 	}
 }

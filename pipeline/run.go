@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -71,6 +72,10 @@ type Result struct {
 	spill    *durationSpill
 	start    time.Time
 }
+
+// ErrNoTests is wrapped by Run's error when the input holds no paired test:
+// there is nothing to write, and nothing is.
+var ErrNoTests = errors.New("no paired tests")
 
 // Errors of the choice of Figure 2's pair.
 var (
@@ -249,6 +254,17 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 		return nil, err
 	}
 	mon.log().Debug("input digested", "elapsed", time.Since(start).Round(time.Millisecond))
+	if group.Pairs == 0 {
+		res.Close()
+		name := res.Input.Path
+		if name == "" {
+			name = fmt.Sprintf("the %d input files", len(res.Input.Files))
+		}
+		if d := rows.DroppedTotal(); d > 0 {
+			return nil, fmt.Errorf("%w in %s: all %d rows were dropped as malformed (%v)", ErrNoTests, name, d, rows.Dropped)
+		}
+		return nil, fmt.Errorf("%w in %s", ErrNoTests, name)
+	}
 	res.Rows, res.Group, res.Steps = rows, group, a.steps
 	if analyse {
 		res.Tables = a.tables

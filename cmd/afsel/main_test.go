@@ -294,3 +294,22 @@ func TestReplayPolicies(t *testing.T) {
 		t.Errorf("--policies bogus: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestNoPairedTests: every command that analyses tests fails the same way
+// on an input without any, and writes nothing (reproduce used to leave
+// figures/fig4.png where tables exited 0).
+func TestNoPairedTests(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.csv")
+	os.WriteFile(empty, []byte("prb_id,anchor_id,start_time,v4_duration,v6_duration\n"), 0o644)
+	for _, cmd := range []string{"tables", "replay", "sweep", "reproduce"} {
+		out := filepath.Join(dir, cmd)
+		code, _, stderr := run(t, cmd, "--input", empty, "--out", out, "-q")
+		if code != exitError || !strings.Contains(stderr, "no paired tests in "+empty) {
+			t.Errorf("%s: exit %d, stderr %q", cmd, code, stderr)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("%s created %s", cmd, out)
+		}
+	}
+}
