@@ -2,11 +2,11 @@ package ingest
 
 import (
 	"bufio"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -47,7 +47,7 @@ func (o Options) withDefaults() Options {
 type CSVReader struct {
 	batches
 	opts    Options
-	r       *csv.Reader
+	r       *csvRecords
 	cols    [5]int // input column of each schema column
 	nfields int
 	done    bool
@@ -68,17 +68,27 @@ func NewCSVReader(r io.Reader, opts Options) (*CSVReader, error) {
 	case err != nil && err != io.EOF: // Peek returns a read error only once
 		return nil, fmt.Errorf("%s: read header: %w", opts.Name, err)
 	}
-	cr := csv.NewReader(br)
-	cr.ReuseRecord = true
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil, fmt.Errorf("%s: empty input, want a header line: %w", opts.Name, ErrBadRow)
+	cr := newCSVRecords(br)
+	var header []string
+	var err error
+	for { // blank lines before the header are no rows
+		header, err = cr.next()
+		var re *csvRecordError
+		if !errors.As(err, &re) || !errors.Is(re.err, errBlank) {
+			break
+		}
 	}
-	if err != nil {
+	var re *csvRecordError
+	switch {
+	case err == io.EOF:
+		return nil, fmt.Errorf("%s: empty input, want a header line: %w", opts.Name, ErrBadRow)
+	case errors.As(err, &re):
+		return nil, &RowError{File: opts.Name, Line: re.line, Reason: "malformed CSV header: " + re.err.Error()}
+	case err != nil:
 		return nil, fmt.Errorf("%s: read header: %w", opts.Name, err)
 	}
+	header = slices.Clone(header)
 	c := &CSVReader{opts: opts, r: cr, nfields: len(header)}
-	cr.FieldsPerRecord = len(header)
 	for i, name := range []string{ColProbe, ColAnchor, ColStartTime, ColV4, ColV6} {
 		c.cols[i] = -1
 		for j, h := range header {
@@ -114,22 +124,29 @@ func (c *CSVReader) Next() bool {
 
 	n := 0
 	for n < c.opts.BatchSize {
-		fields, err := c.r.Read()
+		fields, err := c.r.next()
 		if err == io.EOF {
 			c.done = true
 			break
 		}
-		if err != nil {
-			var pe *csv.ParseError
-			if !errors.As(err, &pe) {
-				c.fail(fmt.Errorf("read %s: %w", c.opts.Name, err))
+		var re *csvRecordError
+		switch {
+		case errors.As(err, &re) && errors.Is(re.err, errBlank):
+			// A blank line holds no test: it is counted, never an error.
+			c.stats.RowsRead++
+			c.stats.drop(re.err.Error(), 1)
+			continue
+		case errors.As(err, &re):
+			if !c.bad(&RowError{File: c.opts.Name, Line: re.line, Reason: "malformed CSV: " + re.err.Error()}) {
 				return false
 			}
-			e := &RowError{File: c.opts.Name, Line: int64(pe.StartLine), Reason: "malformed CSV: " + pe.Err.Error()}
-			if errors.Is(pe.Err, csv.ErrFieldCount) {
-				e.Reason = "wrong column count"
-				e.Value = fmt.Sprintf("%d columns, header has %d", len(fields), c.nfields)
-			}
+			continue
+		case err != nil:
+			c.fail(fmt.Errorf("read %s: %w", c.opts.Name, err))
+			return false
+		case len(fields) != c.nfields:
+			e := &RowError{File: c.opts.Name, Line: c.r.start, Reason: "wrong column count",
+				Value: fmt.Sprintf("%d columns, header has %d", len(fields), c.nfields)}
 			if !c.bad(e) {
 				return false
 			}
@@ -208,8 +225,7 @@ func (c *CSVReader) parse(f []string) (csvRow, *RowError) {
 }
 
 func (c *CSVReader) rowErr(idx int, field, reason, value string) *RowError {
-	line, _ := c.r.FieldPos(c.cols[idx])
-	return &RowError{File: c.opts.Name, Line: int64(line), Field: field, Reason: reason, Value: shorten(value)}
+	return &RowError{File: c.opts.Name, Line: c.r.fieldLine(c.cols[idx]), Field: field, Reason: reason, Value: shorten(value)}
 }
 
 func (c *CSVReader) parseInt(f []string, idx int, name string) (int64, *RowError) {
@@ -231,7 +247,9 @@ func (c *CSVReader) parseDuration(f []string, idx int, name string) (float64, *R
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	switch {
-	case err != nil && !errors.Is(err, strconv.ErrRange):
+	// ParseFloat also reads Go's hexadecimal floats (0x1p4), which no
+	// export writes: a duration is decimal.
+	case err != nil && !errors.Is(err, strconv.ErrRange), isHex(s):
 		return 0, c.rowErr(idx, name, "unparsable number", s)
 	case math.IsNaN(v):
 		return 0, c.rowErr(idx, name, "NaN", s)
@@ -241,4 +259,13 @@ func (c *CSVReader) parseDuration(f []string, idx int, name string) (float64, *R
 		return 0, c.rowErr(idx, name, "negative", s)
 	}
 	return v, nil
+}
+
+// isHex reports whether s is written as a hexadecimal number: "0x" or "0X"
+// after an optional sign.
+func isHex(s string) bool {
+	if len(s) > 0 && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	return len(s) > 1 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')
 }

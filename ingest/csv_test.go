@@ -38,37 +38,40 @@ func TestCSVReaderColumns(t *testing.T) {
 		{340, 6696, us(t, ts1), 113.660974, 104.783884},
 		{341, 6999, us(t, ts2), 55.5, 0},
 	}
-	tests := []struct{ name, text string }{
+	tests := []struct {
+		name, text string
+		blank      int64 // blank lines: rows read and dropped, never an error
+	}{
 		{"authors' layout", header +
 			"340,6696," + ts1 + ",113.660974,104.783884,1.084718085082626\n" +
-			"341,6999," + ts2 + ",55.5,0,+Inf\n"},
+			"341,6999," + ts2 + ",55.5,0,+Inf\n", 0},
 		{"no ratio column", "prb_id,anchor_id,start_time,v4_duration,v6_duration\n" +
 			"340,6696," + ts1 + ",113.660974,104.783884\n" +
-			"341,6999," + ts2 + ",55.5,0\n"},
+			"341,6999," + ts2 + ",55.5,0\n", 0},
 		{"other order, extra columns", "note,v6_duration,start_time,anchor_id,v4_v6_ratio,v4_duration,prb_id\n" +
 			"a,104.783884," + ts1 + ",6696,x,113.660974,340\n" +
-			"b,0," + ts2 + ",6999,,55.5,341\n"},
+			"b,0," + ts2 + ",6999,,55.5,341\n", 0},
 		{"BOM", "\ufeff" + header +
 			"340,6696," + ts1 + ",113.660974,104.783884,1\n" +
-			"341,6999," + ts2 + ",55.5,0,1\n"},
+			"341,6999," + ts2 + ",55.5,0,1\n", 0},
 		{"BOM before quoted header", "\ufeff\"prb_id\",\"anchor_id\",\"start_time\",\"v4_duration\",\"v6_duration\"\n" +
 			"340,6696," + ts1 + ",113.660974,104.783884\n" +
-			"341,6999," + ts2 + ",55.5,0\n"},
+			"341,6999," + ts2 + ",55.5,0\n", 0},
 		{"quoted fields", "\"prb_id\",\"anchor_id\",\"start_time\",\"v4_duration\",\"v6_duration\",\"v4_v6_ratio\"\n" +
 			"\"340\",\"6696\",\"" + ts1 + "\",\"113.660974\",\"104.783884\",\"1,5\"\n" +
-			"341,\"6999\",\"" + ts2 + "\",55.5,\"0\",\"say \"\"hi\"\"\nover two lines\"\n"},
+			"341,\"6999\",\"" + ts2 + "\",55.5,\"0\",\"say \"\"hi\"\"\nover two lines\"\n", 0},
 		{"CRLF", strings.ReplaceAll("prb_id,anchor_id,start_time,v4_duration,v6_duration\n"+
 			"340,6696,"+ts1+",113.660974,104.783884\n"+
-			"341,6999,"+ts2+",55.5,0\n", "\n", "\r\n")},
+			"341,6999,"+ts2+",55.5,0\n", "\n", "\r\n"), 0},
 		{"no final newline", header +
 			"340,6696," + ts1 + ",113.660974,104.783884,1\n" +
-			"341,6999," + ts2 + ",55.5,0,1"},
+			"341,6999," + ts2 + ",55.5,0,1", 0},
 		{"blank lines", header + "\n" +
 			"340,6696," + ts1 + ",113.660974,104.783884,1\n\n\n" +
-			"341,6999," + ts2 + ",55.5,0,1\n\n"},
+			"341,6999," + ts2 + ",55.5,0,1\n\n", 4},
 		{"number forms", header +
 			"+340,06696," + ts1 + ",1.13660974e2,104.783884,1\n" +
-			"341,6999,2023-06-01T00:07:29.438105Z,55.50,-0,1\n"},
+			"341,6999,2023-06-01T00:07:29.438105Z,55.50,-0,1\n", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,8 +83,12 @@ func TestCSVReaderColumns(t *testing.T) {
 			if !reflect.DeepEqual(batches, []int{2}) {
 				t.Errorf("batches %v, want [2]", batches)
 			}
-			if st.RowsRead != 2 || st.RowsKept != 2 || len(st.Dropped) != 0 {
-				t.Errorf("stats %+v, want 2 read, 2 kept", st)
+			want := ingest.Stats{RowsRead: 2 + tt.blank, RowsKept: 2}
+			if tt.blank > 0 {
+				want.Dropped = map[string]int64{"blank line": tt.blank}
+			}
+			if !reflect.DeepEqual(st, want) {
+				t.Errorf("stats %+v, want %+v", st, want)
 			}
 		})
 	}
@@ -132,8 +139,13 @@ func TestCSVReaderEmpty(t *testing.T) {
 			if err != nil || len(rows) != 0 || len(batches) != 0 {
 				t.Errorf("%q: %d rows in %d batches, err %v; want none", text, len(rows), len(batches), err)
 			}
-			if !reflect.DeepEqual(st, ingest.Stats{}) {
-				t.Errorf("%q: stats %+v, want zero", text, st)
+			// The blank lines after the header are rows, counted.
+			want := ingest.Stats{}
+			if blank := int64(strings.Count(text, "\n") - 1); blank > 0 {
+				want = ingest.Stats{RowsRead: blank, Dropped: map[string]int64{"blank line": blank}}
+			}
+			if !reflect.DeepEqual(st, want) {
+				t.Errorf("%q: stats %+v, want %+v", text, st, want)
 			}
 		}
 	})
@@ -187,6 +199,7 @@ func TestCSVReaderBadRows(t *testing.T) {
 		{"unparsable timestamp", "340,6696,2023-02-30 00:00:00 UTC,1,2,3", ingest.ColStartTime, "unparsable timestamp", "2023-02-30 00:00:00 UTC"},
 		{"unparsable number", "340,6696," + ts1 + ",1.2.3,2,3", ingest.ColV4, "unparsable number", "1.2.3"},
 		{"number with unit", "340,6696," + ts1 + ",1,2ms,3", ingest.ColV6, "unparsable number", "2ms"},
+		{"hexadecimal float", "340,6696," + ts1 + ",0x1p4,2,3", ingest.ColV4, "unparsable number", "0x1p4"},
 		{"NaN", "340,6696," + ts1 + ",NaN,2,3", ingest.ColV4, "NaN", "NaN"},
 		{"nan", "340,6696," + ts1 + ",1,nan,3", ingest.ColV6, "NaN", "nan"},
 		{"Inf", "340,6696," + ts1 + ",+Inf,2,3", ingest.ColV4, "infinite", "+Inf"},
@@ -405,14 +418,26 @@ func FuzzCSVReader(f *testing.F) {
 		text := header + string(data)
 		opts := ingest.Options{BatchSize: int(batch%8) + 1}
 
-		// Independent count of the CSV records, as encoding/csv sees them.
+		// The rows of the file: every physical line after the header but
+		// the continuation lines of a quoted field over several lines.
+		// Where encoding/csv finds no stray quote and no line is blank,
+		// its records are the rows (it skips blank lines, and a stray
+		// quote takes the rest of the input into one field).
+		lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+		if len(data) == 0 {
+			lines = nil
+		}
+		blank := false
+		for _, l := range lines {
+			blank = blank || strings.TrimSuffix(l, "\r") == ""
+		}
 		cr := csv.NewReader(strings.NewReader(text))
 		cr.FieldsPerRecord = 6
 		if _, err := cr.Read(); err != nil {
 			t.Fatalf("header: %v", err)
 		}
 		var records int64
-		readErr := false
+		quoteErr := false
 		for {
 			_, err := cr.Read()
 			if err == io.EOF {
@@ -420,13 +445,10 @@ func FuzzCSVReader(f *testing.F) {
 			}
 			var pe *csv.ParseError
 			if err != nil && !errors.As(err, &pe) {
-				readErr = true
-				break
+				t.Fatalf("read error from a bytes reader: %v", err)
 			}
+			quoteErr = quoteErr || pe != nil && (errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote))
 			records++
-		}
-		if readErr {
-			t.Fatalf("read error from a bytes reader")
 		}
 
 		opts.SkipBadRows = true
@@ -434,7 +456,12 @@ func FuzzCSVReader(f *testing.F) {
 		if err != nil {
 			t.Fatalf("SkipBadRows: %v", err)
 		}
-		if st.RowsRead != records {
+		switch {
+		case st.RowsRead > int64(len(lines)):
+			t.Errorf("RowsRead %d, more than the %d lines", st.RowsRead, len(lines))
+		case !strings.Contains(string(data), "\"") && st.RowsRead != int64(len(lines)):
+			t.Errorf("RowsRead %d of %d lines without a quote", st.RowsRead, len(lines))
+		case !quoteErr && !blank && st.RowsRead != records:
 			t.Errorf("RowsRead %d, encoding/csv sees %d records", st.RowsRead, records)
 		}
 		if st.RowsKept != int64(len(kept)) {
@@ -461,7 +488,7 @@ func FuzzCSVReader(f *testing.F) {
 			} else if re.Line < 2 || re.Reason == "" {
 				t.Errorf("RowError %+v has no line or reason", re)
 			}
-		} else if st.DroppedTotal() != 0 {
+		} else if st.DroppedTotal() != st.Dropped["blank line"] {
 			t.Errorf("strict read succeeded but a skipping read dropped %v", st.Dropped)
 		}
 		if len(strict) > len(kept) || !slices.Equal(strict, kept[:len(strict)]) {
@@ -574,4 +601,35 @@ func TestCSVReaderReadError(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestCSVReaderStrayQuote: a stray quote makes its line one malformed row,
+// and the rows after it are read; it used to open a quoted field that took
+// the rest of the file, which --skip-bad-rows then dropped as one row.
+func TestCSVReaderStrayQuote(t *testing.T) {
+	good := "340,6696," + ts1 + ",1,2,3\n"
+	for _, tt := range []struct {
+		name, bad string
+		line      int64
+	}{
+		{"opening quote never closed", "340,\"6696," + ts1 + ",1,2,3\n", 1002},
+		{"quote after a quoted field", "340,\"6696\"x," + ts1 + ",1,2,3\n", 1002},
+		{"bare quote", "340,66\"96," + ts1 + ",1,2,3\n", 1002},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			text := header + strings.Repeat(good, 1000) + tt.bad + strings.Repeat(good, 29000)
+			rows, _, st, err := readCSV(t, text, ingest.Options{Name: "t.csv", SkipBadRows: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) != 30000 || st.RowsRead != 30001 || st.DroppedTotal() != 1 {
+				t.Errorf("kept %d rows, read %d, dropped %v; want 30000 of the file's 30001", len(rows), st.RowsRead, st.Dropped)
+			}
+			_, _, _, err = readCSV(t, text, ingest.Options{Name: "t.csv"})
+			var re *ingest.RowError
+			if !errors.As(err, &re) || re.Line != tt.line || !strings.Contains(re.Reason, "malformed CSV") {
+				t.Errorf("without skipping: %v, want a malformed row at line %d", err, tt.line)
+			}
+		})
+	}
 }
