@@ -163,7 +163,7 @@ func (c *CBORReader) fail(err error) bool {
 }
 
 func (c *CBORReader) rowErr(field, reason, value string) *RowError {
-	return &RowError{File: c.opts.Name, Line: int64(c.entry), Field: field, Reason: reason, Value: value}
+	return &RowError{File: c.opts.Name, Line: int64(c.entry), Unit: UnitEntry, Field: field, Reason: reason, Value: value}
 }
 
 // bad handles a malformed entry or test of rows rows.
@@ -179,9 +179,9 @@ func (c *CBORReader) bad(e *RowError, rows int) bool {
 // decode reads the next entry into c.cur, which stays nil on error (see
 // c.done) or when the entry is skipped.
 func (c *CBORReader) decode() bool {
-	var p CBORPair
+	var pp *CBORPair
 	c.entry++
-	if err := c.dec.Decode(&p); err != nil {
+	if err := c.dec.Decode(&pp); err != nil {
 		if c.src.err != nil {
 			return c.fail(fmt.Errorf("read %s: %w", c.opts.Name, c.src.err))
 		}
@@ -191,6 +191,11 @@ func (c *CBORReader) decode() bool {
 		}
 		return c.fail(c.rowErr("", reason, ""))
 	}
+	if pp == nil {
+		// A null entry holds no pair: one malformed row, not none.
+		return c.bad(c.rowErr("", "null entry", ""), 1)
+	}
+	p := *pp
 	if len(p.V4) != len(p.V6) {
 		e := c.rowErr("", "v4 and v6 lists differ in length", fmt.Sprintf("%d and %d", len(p.V4), len(p.V6)))
 		return c.bad(e, max(len(p.V4), len(p.V6)))
@@ -279,16 +284,14 @@ func (c *CBORReader) trailing() bool {
 	return false
 }
 
+// checkDuration checks a duration of the current entry by every format's
+// rules.
 func (c *CBORReader) checkDuration(v float64, name string) *RowError {
-	switch {
-	case math.IsNaN(v):
-		return c.rowErr(name, "NaN", "NaN")
-	case math.IsInf(v, 0):
-		return c.rowErr(name, "infinite", fmt.Sprint(v))
-	case v < 0:
-		return c.rowErr(name, "negative", fmt.Sprint(v))
+	e := checkDuration(v, name)
+	if e != nil {
+		e.File, e.Line, e.Unit = c.opts.Name, int64(c.entry), UnitEntry
 	}
-	return nil
+	return e
 }
 
 // CBORWriter writes a paths.cbor file the way the authors' simulator reads

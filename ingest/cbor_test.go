@@ -207,15 +207,19 @@ func TestCBORReader(t *testing.T) {
 		{"indefinite", cborHex(t, "9f", pair, "ff"), ingest.Options{}, nil, nil, "indefinite-length"},
 		{"not an array", cborHex(t, "a0"), ingest.Options{}, nil, nil, "content is text, not a CBOR array"},
 		{"empty", nil, ingest.Options{}, nil, nil, "content is text, not a CBOR array"},
-		{"truncated", cborHex(t, "82", pair, "8401"), ingest.Options{}, nil, nil, "line 2: truncated: 1 of 2"},
+		{"truncated", cborHex(t, "82", pair, "8401"), ingest.Options{}, nil, nil, "entry 2: truncated: 1 of 2"},
 		{"trailing", cborHex(t, "81", pair, "00"), ingest.Options{}, nil, nil, "data after the outer array"},
-		{"three fields", cborHex(t, "81", "83010280"), ingest.Options{}, nil, nil, "line 1: malformed CBOR"},
+		{"three fields", cborHex(t, "81", "83010280"), ingest.Options{}, nil, nil, "entry 1: malformed CBOR"},
 		{"string id", cborHex(t, "81", "846178028080"), ingest.Options{}, nil, nil, "malformed CBOR"},
 		{"uint64 id", cborHex(t, "81", "841bffffffffffffffff028080"), ingest.Options{}, nil, nil, "malformed CBOR"},
-		{"lengths differ", cborHex(t, "82", "840102820102"+"8103", pair), ingest.Options{}, nil, nil, "line 1: v4 and v6 lists differ in length: \"2 and 1\""},
+		{"lengths differ", cborHex(t, "82", "840102820102"+"8103", pair), ingest.Options{}, nil, nil, "entry 1: v4 and v6 lists differ in length: \"2 and 1\""},
 		{"lengths differ skipped", cborHex(t, "82", "840102820102"+"8103", pair), ingest.Options{SkipBadRows: true}, pairRows, map[string]int64{"v4 and v6 lists differ in length": 2}, ""},
-		{"negative", cborHex(t, "81", "84010282", f(1), f(-1), "82", f(1), f(1)), ingest.Options{}, nil, nil, "line 1 field v4_duration: negative"},
+		{"negative", cborHex(t, "81", "84010282", f(1), f(-1), "82", f(1), f(1)), ingest.Options{}, nil, nil, "entry 1 field v4_duration: negative"},
 		{"NaN skipped", cborHex(t, "81", "84010282", f(1), f(2), "82", f(math.NaN()), f(1)), ingest.Options{SkipBadRows: true}, []row{{1, 2, 0, 2, 1}}, map[string]int64{"v6_duration: NaN": 1}, ""},
+		// A null entry is a malformed row, counted, where it was passed
+		// over unseen.
+		{"null entry", cborHex(t, "82", "f6", pair), ingest.Options{}, nil, nil, "entry 1: null entry"},
+		{"null entry skipped", cborHex(t, "82", "f6", pair), ingest.Options{SkipBadRows: true}, pairRows, map[string]int64{"null entry": 1}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -167,7 +167,11 @@ func checkRowError(t testing.TB, err error, line int64, field, reason string) *i
 			re.Line, re.Field, re.Reason, line, field, reason)
 	}
 	msg := err.Error()
-	for _, s := range []string{re.File, fmt.Sprintf("line %d", line), field, reason} {
+	unit := re.Unit
+	if unit == "" {
+		unit = ingest.UnitLine
+	}
+	for _, s := range []string{re.File, fmt.Sprintf("%s %d", unit, line), field, reason} {
 		if !strings.Contains(msg, s) {
 			t.Errorf("error %q does not contain %q", msg, s)
 		}

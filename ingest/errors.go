@@ -11,14 +11,29 @@ var ErrBadRow = errors.New("bad row")
 // RowError describes a malformed row: where it is and what is wrong.
 type RowError struct {
 	File   string // input name as given by the caller
-	Line   int64  // 1-based line (CSV) or row (other formats)
+	Line   int64  // 1-based, in Unit
+	Unit   string // what Line counts: UnitLine (CSV, and the default), UnitRow (Parquet, Arrow) or UnitEntry (CBOR)
 	Field  string // column name, or "" for the whole row
 	Reason string // short cause, also the key under which skips are counted
 	Value  string // offending text, possibly shortened
 }
 
+// Units of RowError.Line.
+const (
+	UnitLine  = "line"  // a line of a text file
+	UnitRow   = "row"   // a row of a columnar file, counted from the first
+	UnitEntry = "entry" // an entry (a pair) of a CBOR array
+)
+
 func (e *RowError) Error() string {
-	loc := fmt.Sprintf("%s line %d", e.File, e.Line)
+	unit := e.Unit
+	if unit == "" {
+		unit = UnitLine
+	}
+	loc := fmt.Sprintf("%s %s %d", e.File, unit, e.Line)
+	if e.Line == 0 { // the file as a whole: its header
+		loc = e.File
+	}
 	if e.Field != "" {
 		loc += " field " + e.Field
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sync/atomic"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -15,16 +14,21 @@ import (
 )
 
 // IPCReader streams the batches of an Arrow IPC file of the ingest schema.
+// Its rows are checked as every format's are (a null, a NaN, an infinite
+// or a negative duration is a bad row, whose RowError names the 1-based row
+// of the file), and bad rows counted and skipped with Options.SkipBadRows.
 type IPCReader struct {
 	r    *ipc.FileReader
-	name string
+	opts Options
 	i    int
+	row  int64 // rows of the file consumed
 	batches
 }
 
 func openIPC(f *os.File, opts Options) (*IPCReader, error) {
 	opts = opts.withDefaults()
-	r, err := ipc.NewFileReader(f, ipc.WithAllocator(opts.Allocator))
+	var r *ipc.FileReader
+	err := recovered(func() (err error) { r, err = ipc.NewFileReader(f, ipc.WithAllocator(opts.Allocator)); return err })
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", opts.Name, err)
 	}
@@ -32,7 +36,7 @@ func openIPC(f *os.File, opts Options) (*IPCReader, error) {
 		r.Close()
 		return nil, fmt.Errorf("read %s: %w", opts.Name, err)
 	}
-	ir := &IPCReader{r: r, name: opts.Name}
+	ir := &IPCReader{r: r, opts: opts}
 	ir.start()
 	ir.free = func() { r.Close() }
 	ir.closer = f
@@ -42,40 +46,56 @@ func openIPC(f *os.File, opts Options) (*IPCReader, error) {
 // Schema returns the ingest schema.
 func (r *IPCReader) Schema() *arrow.Schema { return Schema }
 
-// Next moves to the next batch.
+// Next moves to the next batch; batches whose rows were all skipped are
+// passed over.
 func (r *IPCReader) Next() bool {
 	r.dropRecord()
-	if r.err != nil || r.i >= r.r.NumRecords() {
-		return false
+	for r.err == nil && r.i < r.r.NumRecords() {
+		var in arrow.Record
+		err := recovered(func() (err error) { in, err = r.r.RecordAt(r.i); return err })
+		if err != nil {
+			r.err = batchError(r.opts.Name, r.i, err)
+			return false
+		}
+		r.i++
+		rec, err := r.checkBatch(schemaColumns(in), int(in.NumRows()), r.opts.Name, r.opts, &r.row)
+		in.Release()
+		if err != nil {
+			r.err = err
+			return false
+		}
+		if rec != nil {
+			r.rec = rec
+			return true
+		}
 	}
-	rec, err := r.r.RecordAt(r.i)
-	if err != nil {
-		r.err = fmt.Errorf("read %s batch %d: %w", r.name, r.i, err)
-		return false
-	}
-	r.i++
-	r.rec = rec
-	r.stats.RowsRead += rec.NumRows()
-	r.stats.RowsKept += rec.NumRows()
-	return true
+	return false
+}
+
+// batchError is the error of an unreadable batch i of the Arrow file name.
+// The IPC reader turns some corruptions into recovered panics, whose text
+// ("makeslice: len out of range") says nothing to a user.
+func batchError(name string, i int, err error) error {
+	return fmt.Errorf("read %s: batch %d is corrupt or truncated (not a valid Arrow IPC batch): %w", name, i, err)
 }
 
 // IPCStreamReader streams the batches of an Arrow IPC stream (the format
 // pyarrow's RecordBatchStreamWriter and `afsel ingest file -o x.arrows`
 // write) of the ingest schema.
+//
+// Its rows are checked as IPCReader's are.
 type IPCStreamReader struct {
-	f     io.Closer
-	r     *ipc.Reader
-	name  string
-	refs  atomic.Int64
-	err   error
-	stats Stats
-	n     int
+	r    *ipc.Reader
+	opts Options
+	n    int   // batches read
+	row  int64 // rows consumed
+	batches
 }
 
 func openIPCStream(r io.Reader, f io.Closer, opts Options) (*IPCStreamReader, error) {
 	opts = opts.withDefaults()
-	ir, err := ipc.NewReader(r, ipc.WithAllocator(opts.Allocator))
+	var ir *ipc.Reader
+	err := recovered(func() (err error) { ir, err = ipc.NewReader(r, ipc.WithAllocator(opts.Allocator)); return err })
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", opts.Name, err)
 	}
@@ -83,50 +103,43 @@ func openIPCStream(r io.Reader, f io.Closer, opts Options) (*IPCStreamReader, er
 		ir.Release()
 		return nil, fmt.Errorf("read %s: %w", opts.Name, err)
 	}
-	sr := &IPCStreamReader{f: f, r: ir, name: opts.Name}
-	sr.refs.Store(1)
+	sr := &IPCStreamReader{r: ir, opts: opts}
+	sr.start()
+	sr.free = ir.Release
+	sr.closer = f
 	return sr, nil
 }
 
 // Schema returns the ingest schema.
 func (r *IPCStreamReader) Schema() *arrow.Schema { return Schema }
 
-// Stats counts the rows read; an Arrow stream has no malformed rows to drop.
-func (r *IPCStreamReader) Stats() Stats { return r.stats }
-
-// Next moves to the next batch.
+// Next moves to the next batch; batches whose rows were all skipped are
+// passed over.
 func (r *IPCStreamReader) Next() bool {
-	if r.err != nil || !r.r.Next() {
-		if r.err == nil && r.r.Err() != nil {
-			r.err = fmt.Errorf("read %s batch %d: %w", r.name, r.n, r.r.Err())
+	r.dropRecord()
+	for r.err == nil {
+		var more bool
+		err := recovered(func() error { more = r.r.Next(); return r.r.Err() })
+		if err != nil {
+			r.err = batchError(r.opts.Name, r.n, err)
+			return false
 		}
-		return false
+		if !more {
+			return false
+		}
+		r.n++
+		in := r.r.Record()
+		rec, err := r.checkBatch(schemaColumns(in), int(in.NumRows()), r.opts.Name, r.opts, &r.row)
+		if err != nil {
+			r.err = err
+			return false
+		}
+		if rec != nil {
+			r.rec = rec
+			return true
+		}
 	}
-	r.n++
-	n := r.r.Record().NumRows()
-	r.stats.RowsRead += n
-	r.stats.RowsKept += n
-	return true
-}
-
-// Record returns the current batch, valid until Next or Release.
-func (r *IPCStreamReader) Record() arrow.Record { return r.r.Record() }
-
-// Err returns the first error met.
-func (r *IPCStreamReader) Err() error { return r.err }
-
-// Retain increases the reference count.
-func (r *IPCStreamReader) Retain() { r.refs.Add(1) }
-
-// Release decreases the reference count and closes the file at zero.
-func (r *IPCStreamReader) Release() {
-	if r.refs.Add(-1) != 0 {
-		return
-	}
-	r.r.Release()
-	if r.f != nil {
-		r.f.Close()
-	}
+	return false
 }
 
 // WriteIPC copies every batch of src to an Arrow IPC file at path, written
@@ -258,3 +271,14 @@ var (
 	_ Reader = (*IPCStreamReader)(nil)
 	_ Reader = (*CSVReader)(nil)
 )
+
+// recovered runs f, turning a panic into an error: Arrow's IPC reader
+// indexes a damaged file's metadata without checking it, and panics.
+func recovered(f func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("damaged metadata (%v)", p)
+		}
+	}()
+	return f()
+}

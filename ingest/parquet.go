@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -164,118 +163,16 @@ func (r *ParquetReader) Next() bool {
 	return false
 }
 
-type parquetCols struct {
-	probe, anchor *array.Int64
-	ts            *array.Timestamp
-	v4, v6        *array.Float64
-	untimed       bool
-}
-
 func (r *ParquetReader) convert(in arrow.Record) (arrow.Record, error) {
-	n := int(in.NumRows())
-	c := parquetCols{
+	c := columns{
 		probe:  in.Column(r.cols[IdxProbe]).(*array.Int64),
 		anchor: in.Column(r.cols[IdxAnchor]).(*array.Int64),
 		ts:     in.Column(r.cols[IdxStartTime]).(*array.Timestamp),
 		v4:     in.Column(r.cols[IdxV4]).(*array.Float64),
 		v6:     in.Column(r.cols[IdxV6]).(*array.Float64),
+		unit:   r.unit,
 	}
-	c.untimed = n > 0 && c.ts.NullN() == n
-	var drop []int
-	for i := 0; i < n; i++ {
-		e := r.check(&c, i)
-		if e == nil {
-			continue
-		}
-		e.File, e.Line = r.opts.Name, r.row+int64(i)+1
-		if !r.opts.SkipBadRows {
-			return nil, e
-		}
-		r.stats.RowsRead++
-		r.stats.drop(e.key(), 1)
-		drop = append(drop, i)
-	}
-	r.row += int64(n)
-	kept := n - len(drop)
-	r.stats.RowsRead += int64(kept)
-	r.stats.RowsKept += int64(kept)
-	if kept == 0 {
-		return nil, nil
-	}
-	schema := Schema
-	if c.untimed {
-		schema = UntimedSchema
-	}
-	// Fast path: the file's arrays are the output's.
-	if len(drop) == 0 && (c.untimed || arrow.TypeEqual(c.ts.DataType(), TimestampType)) {
-		ts := arrow.Array(c.ts)
-		if c.untimed {
-			ts = array.MakeArrayOfNull(r.opts.Allocator, TimestampType, n)
-			defer ts.Release()
-		}
-		return array.NewRecord(schema, []arrow.Array{c.probe, c.anchor, ts, c.v4, c.v6}, int64(n)), nil
-	}
-	if r.bld == nil {
-		r.bld = array.NewRecordBuilder(r.opts.Allocator, Schema)
-	}
-	probe, anchor, ts, v4, v6 := Builders(r.bld)
-	for _, b := range []array.Builder{probe, anchor, ts, v4, v6} {
-		b.Reserve(kept)
-	}
-	for i := 0; i < n; i++ {
-		if len(drop) > 0 && drop[0] == i {
-			drop = drop[1:]
-			continue
-		}
-		probe.UnsafeAppend(c.probe.Value(i))
-		anchor.UnsafeAppend(c.anchor.Value(i))
-		if c.untimed {
-			ts.UnsafeAppendBoolToBitmap(false)
-		} else {
-			ts.UnsafeAppend(arrow.Timestamp(toMicros(int64(c.ts.Value(i)), r.unit)))
-		}
-		v4.UnsafeAppend(c.v4.Value(i))
-		v6.UnsafeAppend(c.v6.Value(i))
-	}
-	rec := r.bld.NewRecord()
-	if !c.untimed {
-		return rec, nil
-	}
-	defer rec.Release()
-	return array.NewRecord(UntimedSchema, rec.Columns(), rec.NumRows()), nil
-}
-
-// check returns what is wrong with row i, without its location.
-func (r *ParquetReader) check(c *parquetCols, i int) *RowError {
-	if c.probe.IsNull(i) {
-		return &RowError{Field: ColProbe, Reason: "null"}
-	}
-	if c.anchor.IsNull(i) {
-		return &RowError{Field: ColAnchor, Reason: "null"}
-	}
-	if !c.untimed && c.ts.IsNull(i) {
-		return &RowError{Field: ColStartTime, Reason: "null"}
-	}
-	if e := checkDuration(c.v4, i, ColV4); e != nil {
-		return e
-	}
-	return checkDuration(c.v6, i, ColV6)
-}
-
-func checkDuration(a *array.Float64, i int, name string) *RowError {
-	if a.IsNull(i) {
-		return &RowError{Field: name, Reason: "null"}
-	}
-	v := a.Value(i)
-	switch {
-	case math.IsNaN(v):
-		return &RowError{Field: name, Reason: "NaN", Value: "NaN"}
-	case math.IsInf(v, 0):
-		return &RowError{Field: name, Reason: "infinite", Value: fmt.Sprint(v)}
-	case v < 0:
-		return &RowError{Field: name, Reason: "negative", Value: fmt.Sprint(v)}
-	}
-	return nil
+	return r.checkBatch(c, int(in.NumRows()), r.opts.Name, r.opts, &r.row)
 }
 
 // toMicros converts a timestamp in unit to microseconds, flooring.
