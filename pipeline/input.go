@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/internal/outdir"
 	"github.com/afsel/afsel/pairs"
 )
 
@@ -117,7 +119,7 @@ func spool(path, dir string) (string, error) {
 	if dir == "" {
 		dir = os.TempDir()
 	}
-	tmp, err := os.CreateTemp(dir, ".afsel-input-*.tmp")
+	tmp, err := os.CreateTemp(dir, inputCopyPrefix(os.Getpid())+"*.tmp")
 	if err != nil {
 		return "", fmt.Errorf("copy %s: %w", name, err)
 	}
@@ -210,4 +212,23 @@ func DescribeFile(path string, also io.Writer) (InputInfo, error) {
 		return InputInfo{}, fmt.Errorf("read %s: %w", path, err)
 	}
 	return InputInfo{Path: path, Bytes: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// inputCopyPrefix starts the names of the copies of inputs that process pid
+// makes.
+func inputCopyPrefix(pid int) string { return fmt.Sprintf(".afsel-input-%d-", pid) }
+
+// RemoveTemp removes what this process's runs have left in dir, the parent
+// of their output directory, if they have not finished: staging
+// directories and copies of inputs. It is for a process that exits at once
+// on an interrupt, while a step that cannot be cancelled runs; the output
+// directory itself is never touched.
+func RemoveTemp(dir string) {
+	for _, d := range outdir.Leftovers(dir) {
+		os.RemoveAll(d)
+	}
+	m, _ := filepath.Glob(filepath.Join(dir, inputCopyPrefix(os.Getpid())+"*.tmp"))
+	for _, f := range m {
+		os.Remove(f)
+	}
 }

@@ -10,9 +10,13 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"runtime/pprof"
+	"sync"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/afsel/afsel/pipeline"
 )
 
 // Exit codes.
@@ -57,7 +61,32 @@ type env struct {
 	quiet          bool
 	cpuProfile     string
 	stopProfile    func() error
+
+	mu       sync.Mutex
+	tempDirs []string // where runs keep temporary files (RemoveTemp)
 }
+
+// addTempDir records that a run keeps its temporary files in dir.
+func (e *env) addTempDir(dir string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.tempDirs = append(e.tempDirs, dir)
+}
+
+// removeTemp removes the runs' temporary files, for an exit that does not
+// wait for them to end.
+func (e *env) removeTemp() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, d := range e.tempDirs {
+		pipeline.RemoveTemp(d)
+	}
+}
+
+// interruptGrace is how long a command has to stop after an interrupt
+// before afsel exits without it: every loop of afsel's own checks for the
+// interrupt, but a library's drawing of a figure cannot be stopped.
+const interruptGrace = 500 * time.Millisecond
 
 // Main runs afsel with args and returns the process exit code. Only main
 // exits.
@@ -70,7 +99,22 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
+	done := make(chan error, 1)
+	go func() { done <- root.ExecuteContext(ctx) }()
+	var err error
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		select {
+		case err = <-done:
+		case <-time.After(interruptGrace):
+			// The output directory is as it was (runs write a staging
+			// directory beside it); their temporary files go.
+			e.removeTemp()
+			fmt.Fprintln(stderr, "afsel: interrupted")
+			return exitInterrupt
+		}
+	}
 	if e.stopProfile != nil {
 		err = errors.Join(err, e.stopProfile())
 	}

@@ -175,6 +175,7 @@ func runStudy(cmd *cobra.Command, e *env, o *studyOptions, s pipeline.Stages) (*
 		n := mon.Analysis.Pairs.Load()
 		return fmt.Sprintf("%s: %d probes, %d pairs, %.0f pairs/s", name, mon.Analysis.Probes.Load(), n, float64(n)/el.Seconds())
 	})
+	e.addTempDir(o.cfg.TempDir)
 	res, err := pipeline.Run(cmd.Context(), in, o.cfg, s, mon)
 	bar.Stop()
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 )
 
 // Dir is a directory being replaced.
@@ -33,7 +34,7 @@ func Stage(target string) (*Dir, error) {
 	if fi, err := os.Stat(target); err == nil && !fi.IsDir() {
 		return nil, fmt.Errorf("output directory %s: %w", target, errNotDir)
 	}
-	staging, err := os.MkdirTemp(parent, "."+filepath.Base(target)+".afsel-staging-*")
+	staging, err := os.MkdirTemp(parent, stagingPrefix(filepath.Base(target), os.Getpid())+"*")
 	if err != nil {
 		return nil, fmt.Errorf("output directory: %w", err)
 	}
@@ -45,6 +46,20 @@ func Stage(target string) (*Dir, error) {
 }
 
 var errNotDir = errors.New("exists and is not a directory")
+
+// stagingPrefix is the start of the name of the staging directories of
+// base made by process pid.
+func stagingPrefix(base string, pid int) string {
+	return fmt.Sprintf(".%s.afsel-staging-%d-", base, pid)
+}
+
+// Leftovers are the staging directories this process has made in parent
+// and not yet committed or aborted: what a process that must exit at once
+// (interrupted while a step that cannot be cancelled runs) removes.
+func Leftovers(parent string) []string {
+	m, _ := filepath.Glob(filepath.Join(parent, ".*.afsel-staging-"+strconv.Itoa(os.Getpid())+"-*"))
+	return m
+}
 
 // Path is the staging directory, where the new contents are written.
 func (d *Dir) Path() string { return d.staging }

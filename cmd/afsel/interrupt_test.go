@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// tree lists dir's files with their sizes.
+func tree(t *testing.T, dir string) map[string]int64 {
+	t.Helper()
+	m := map[string]int64{}
+	filepath.WalkDir(dir, func(p string, e os.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		fi, _ := e.Info()
+		rel, _ := filepath.Rel(dir, p)
+		m[rel] = fi.Size()
+		return nil
+	})
+	return m
+}
+
+// TestInterrupt: SIGINT while reproduce analyses its input ends the run
+// with exit 130 within a second, leaves the output directory as the
+// previous run left it, and leaves nothing beside it.
+func TestInterrupt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs reproduce twice")
+	}
+	parent := t.TempDir()
+	out := filepath.Join(parent, "out")
+	if code, _, stderr := run(t, "reproduce", "--out", out, "-q"); code != 0 {
+		t.Fatalf("first run: exit %d: %s", code, stderr)
+	}
+	before := tree(t, out)
+	// Many runs a pair: the analysis takes seconds.
+	args := []string{"reproduce", "--input", goldenData, "--out", out, "--runs", "3000", "--force", "-q"}
+	var stdout, stderr syncBuffer
+	type result struct {
+		code int
+		at   time.Time
+	}
+	done := make(chan result, 1)
+	go func() {
+		code := Main(args, &stdout, &stderr)
+		done <- result{code, time.Now()}
+	}()
+	time.Sleep(500 * time.Millisecond)
+	sent := time.Now()
+	if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	var r result
+	select {
+	case r = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no exit 10 s after SIGINT")
+	}
+	if r.code != exitInterrupt {
+		t.Errorf("exit %d, want %d; stderr %s", r.code, exitInterrupt, stderr.b.String())
+	}
+	if d := r.at.Sub(sent); d > time.Second {
+		t.Errorf("exit %v after SIGINT, want within a second", d)
+	}
+	if got := tree(t, out); !reflect.DeepEqual(got, before) {
+		t.Errorf("the output directory changed: %v, was %v", got, before)
+	}
+	es, _ := os.ReadDir(parent)
+	var names []string
+	for _, e := range es {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	if !reflect.DeepEqual(names, []string{"out"}) {
+		t.Errorf("beside the output directory: %v", names)
+	}
+}
