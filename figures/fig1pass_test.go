@@ -9,6 +9,8 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"testing"
+
+	"github.com/afsel/afsel/internal/rankstat"
 )
 
 // fig1Data are the data sets Figure1Passes must agree with Figure1 on.
@@ -176,7 +178,7 @@ func TestFigure1PassesProperty(t *testing.T) {
 				cfg := passConfigs[trial%len(passConfigs)]
 				batch := 1 + rng.IntN(len(v4)+1)
 				for _, points := range []int{1, 2, 10, 1000} {
-					got, _, err := figure1Passes(ctx, ColumnsPass(v4, v6, batch), points, cfg)
+					got, _, err := figure1Passes(ctx, rankstat.ColumnsPass(v4, v6, batch), points, cfg)
 					if err != nil {
 						t.Fatalf("trial %d, %+v: %v", trial, cfg, err)
 					}
@@ -206,13 +208,13 @@ func TestFigure1PassesErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		ctx  context.Context
-		pass Pass
+		pass rankstat.Pass
 		want error // nil: any error
 	}{
-		{"no rows", ctx, ColumnsPass(nil, nil, 1), ErrBadInput},
-		{"different lengths", ctx, ColumnsPass([]float64{1, 2}, []float64{1}, 1), nil},
+		{"no rows", ctx, rankstat.ColumnsPass(nil, nil, 1), ErrBadInput},
+		{"different lengths", ctx, rankstat.ColumnsPass([]float64{1, 2}, []float64{1}, 1), nil},
 		{"pass error", ctx, func(context.Context, func(v4, v6 []float64) error) error { return boom }, boom},
-		{"cancelled", cancelled, ColumnsPass([]float64{1, 2}, []float64{1, 2}, 1), context.Canceled},
+		{"cancelled", cancelled, rankstat.ColumnsPass([]float64{1, 2}, []float64{1, 2}, 1), context.Canceled},
 		{"rows change", ctx, changing, ErrBadInput},
 		{"values change", ctx, shifting, ErrBadInput},
 	} {
@@ -239,7 +241,7 @@ func TestFigure1PassesBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, cfg := range []passConfig{{bins: 16, limit: 4096}, defaultPassConfig} {
-		passed, _, err := figure1Passes(context.Background(), ColumnsPass(v4, v6, 1000), DefaultPoints, cfg)
+		passed, _, err := figure1Passes(context.Background(), rankstat.ColumnsPass(v4, v6, 1000), DefaultPoints, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -275,7 +277,7 @@ func buildFiles(t *testing.T, f *Fig1) map[string][]byte {
 // generatedPass yields n paired tests from a seeded generator, in batches,
 // storing none: the same tests on every call. sample, if not nil, is called
 // after each call.
-func generatedPass(n int, round float64, sample func()) Pass {
+func generatedPass(n int, round float64, sample func()) rankstat.Pass {
 	const batch = 4096
 	v4, v6 := make([]float64, batch), make([]float64, batch)
 	return func(ctx context.Context, visit func(v4, v6 []float64) error) error {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/internal/csvtable"
+	"github.com/afsel/afsel/internal/rankstat"
 	"github.com/afsel/afsel/pairs"
 )
 
@@ -135,9 +136,9 @@ func ReadPair(ctx context.Context, src array.RecordReader, pair pairs.Key) (Pair
 	return s, nil
 }
 
-// RecordsPass is a Pass over the duration columns of the batches open
+// RecordsPass is a rankstat.Pass over the duration columns of the batches open
 // returns (the ingest schema), opened again for every pass.
-func RecordsPass(open func() (array.RecordReader, error)) Pass {
+func RecordsPass(open func() (array.RecordReader, error)) rankstat.Pass {
 	return func(ctx context.Context, visit func(v4, v6 []float64) error) error {
 		src, err := open()
 		if err != nil {

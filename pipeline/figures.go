@@ -5,12 +5,15 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/afsel/afsel/figures"
+	"github.com/afsel/afsel/internal/rankstat"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/tables"
 )
@@ -140,27 +143,31 @@ const figure1InMemory = 1 << 21
 // the spill still in memory), else in a few passes over its file rather
 // than holding every test.
 func (r *Result) figure1(ctx context.Context, mon *Monitor) (*figures.Fig1, error) {
-	if r.spill.rows > figure1InMemory {
-		return figures.Figure1Passes(ctx, logPasses(r.spill.pass(), mon), r.Config.Figures.Points)
+	if r.spill.Rows() > figure1InMemory {
+		var passes *atomic.Int64
+		if mon != nil {
+			passes = &mon.Fig1Pass
+		}
+		return figures.Figure1Passes(ctx, LogPasses(r.spill.Pass(), mon.log(), passes), r.Config.Figures.Points)
 	}
-	v4, v6, err := r.spill.readAll(ctx)
+	v4, v6, err := r.spill.ReadAll(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("figure 1: %w", err)
 	}
 	return figures.Figure1(v4, v6)
 }
 
-// logPasses logs each pass of Figure 1 at debug level, with its time, and
-// counts them in mon as they start.
-func logPasses(pass figures.Pass, mon *Monitor) figures.Pass {
+// LogPasses logs each pass of Figure 1 at debug level, with its time, and
+// counts them in passes (if not nil) as they start.
+func LogPasses(pass rankstat.Pass, log *slog.Logger, passes *atomic.Int64) rankstat.Pass {
 	n := 0
 	return func(ctx context.Context, visit func(v4, v6 []float64) error) error {
 		n++
-		if mon != nil {
-			mon.Fig1Pass.Store(int64(n))
+		if passes != nil {
+			passes.Store(int64(n))
 		}
 		defer func(start time.Time) {
-			mon.log().Debug("figure 1 pass", "pass", n, "elapsed", time.Since(start).Round(time.Millisecond))
+			log.Debug("figure 1 pass", "pass", n, "elapsed", time.Since(start).Round(time.Millisecond))
 		}(time.Now())
 		return pass(ctx, visit)
 	}

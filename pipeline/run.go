@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/afsel/afsel/compare"
 	"github.com/afsel/afsel/figures"
 	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/internal/rankstat"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/stats"
@@ -68,7 +70,7 @@ type Result struct {
 	// Write with the figures.
 	Coverage *figures.Coverage
 	fig2     *figures.PairChooser
-	spill    *durationSpill
+	spill    *rankstat.Spill
 	start    time.Time
 }
 
@@ -95,7 +97,7 @@ func (r *Result) Eligible() int {
 // Close releases what the result holds for Write (Figure 1's spill file).
 func (r *Result) Close() error {
 	if r.spill != nil {
-		r.spill.close()
+		r.spill.Close()
 	}
 	return nil
 }
@@ -153,7 +155,7 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 	}
 	analyse := s.Tables || s.Figures || s.Policies
 	if s.Figures {
-		res.spill = newDurationSpill(cfg.TempDir, figure1InMemory)
+		res.spill = rankstat.NewSpill(cfg.TempDir, figure1InMemory)
 	}
 	var a analysis
 	reset := func() {
@@ -191,7 +193,7 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 					}
 					classes[i] = tp[i].Class
 					if s.Figures {
-						res.spill.add(sr.V4, sr.V6)
+						res.spill.Add(sr.V4, sr.V6)
 						res.fig2.Offer(&tp[i], sr)
 					}
 				}
@@ -226,7 +228,7 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 	restart := func() {
 		reset()
 		if res.spill != nil {
-			res.spill.reset()
+			res.spill.Reset()
 		}
 	}
 	each := pairs.EachConfig{Workers: cfg.Workers, Progress: mon.analysis(), Restart: restart}
@@ -239,9 +241,9 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 		mon.log().Warn("skipped malformed rows", "rows", d, "reasons", rows.Dropped)
 	}
 	if res.spill != nil {
-		if err := res.spill.finish(); err != nil {
+		if err := res.spill.Finish(); err != nil {
 			res.Close()
-			return nil, err
+			return nil, fmt.Errorf("figure 1: %w", err)
 		}
 	}
 	if res.Input, err = describe(); err != nil {

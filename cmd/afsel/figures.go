@@ -17,6 +17,7 @@ import (
 	"github.com/afsel/afsel/figures"
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/pairs"
+	"github.com/afsel/afsel/pipeline"
 	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/stats"
 	"github.com/afsel/afsel/tables"
@@ -290,7 +291,7 @@ func dataFigures(cmd *cobra.Command, e *env, o *figuresOptions, in *figuresInput
 		}
 		return &statsReader{Reader: src, stats: &dropped}, nil
 	}
-	f1, err := figures.Figure1Passes(cmd.Context(), logPasses(figures.RecordsPass(open), e.log, nil), o.points)
+	f1, err := figures.Figure1Passes(cmd.Context(), pipeline.LogPasses(figures.RecordsPass(open), e.log, nil), o.points)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", o.data, err)
 	}
