@@ -1,7 +1,6 @@
 package figures
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/afsel/afsel/internal/figtest"
 	"github.com/afsel/afsel/internal/rankstat"
 )
 
@@ -100,21 +100,7 @@ var fig1Data = []struct {
 	}},
 }
 
-// lognormal returns n paired tests of correlated log-normal durations,
-// rounded to multiples of round ms when round > 0.
-func lognormal(rng *rand.Rand, n int, round float64) (v4, v6 []float64) {
-	v4, v6 = make([]float64, n), make([]float64, n)
-	for i := range v4 {
-		base := math.Exp(4 + rng.NormFloat64())
-		v4[i] = base * math.Exp(0.1*rng.NormFloat64())
-		v6[i] = base * math.Exp(0.1*rng.NormFloat64()-0.02)
-		if round > 0 {
-			v4[i] = math.Round(v4[i]/round) * round
-			v6[i] = math.Round(v6[i]/round) * round
-		}
-	}
-	return v4, v6
-}
+var lognormal = figtest.Lognormal
 
 // passConfigs range from memory bounds that force refinement at every
 // level to the default.
@@ -229,49 +215,6 @@ func TestFigure1PassesErrors(t *testing.T) {
 	if _, err := Figure1(nil, nil); !errors.Is(err, ErrBadInput) {
 		t.Errorf("Figure1: error %v, want ErrBadInput", err)
 	}
-}
-
-// TestFigure1PassesBuild: Build's files from Figure1Passes's result are
-// byte for byte those from Figure1's.
-func TestFigure1PassesBuild(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	v4, v6 := lognormal(rng, 20000, 0.001)
-	exact, err := Figure1(v4, v6)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, cfg := range []passConfig{{bins: 16, limit: 4096}, defaultPassConfig} {
-		passed, _, err := figure1Passes(context.Background(), rankstat.ColumnsPass(v4, v6, 1000), DefaultPoints, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, got := buildFiles(t, exact), buildFiles(t, passed)
-		for name, w := range want {
-			if !bytes.Equal(got[name], w) {
-				t.Errorf("%+v: %s differs", cfg, name)
-			}
-		}
-		if len(want) == 0 || want["fig1.csv"] == nil {
-			t.Fatalf("Build wrote %d files, no fig1.csv", len(want))
-		}
-	}
-}
-
-func buildFiles(t *testing.T, f *Fig1) map[string][]byte {
-	t.Helper()
-	files, _, err := Build(Inputs{Fig1: f}, DefaultPoints)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := make(map[string][]byte)
-	for _, file := range files {
-		var b bytes.Buffer
-		if err := file.Write(&b); err != nil {
-			t.Fatalf("%s: %v", file.Name, err)
-		}
-		out[file.Name] = b.Bytes()
-	}
-	return out
 }
 
 // generatedPass yields n paired tests from a seeded generator, in batches,

@@ -15,6 +15,8 @@ import (
 	"github.com/afsel/afsel/figures"
 	"github.com/afsel/afsel/internal/rankstat"
 	"github.com/afsel/afsel/pairs"
+	"github.com/afsel/afsel/render"
+	"github.com/afsel/afsel/report"
 	"github.com/afsel/afsel/tables"
 )
 
@@ -31,7 +33,7 @@ type figurePhase struct {
 // computing Figure 1 from the spill and then the report, in the background.
 func (r *Result) figures(ctx context.Context, sum *Summary, mon *Monitor) (*figurePhase, error) {
 	points := r.Config.Figures.Points
-	fin := figures.Inputs{Table1: sum.Table1, Table2: sum.Table2, Sim: r.Replay}
+	fin := report.Inputs{Table1: sum.Table1, Table2: sum.Table2, Sim: r.Replay}
 	pair := ""
 	if series, ok := r.fig2.Chosen(); !ok {
 		if want := r.Config.Figures.Pair; want != nil {
@@ -53,7 +55,7 @@ func (r *Result) figures(ctx context.Context, sum *Summary, mon *Monitor) (*figu
 		fin.Fig2 = f2
 		pair = k.String()
 	}
-	fin.Parameters = []figures.KV{
+	fin.Parameters = []report.KV{
 		{Key: "input", Value: sum.Input.Path}, {Key: "input sha256", Value: sum.Input.SHA256},
 		{Key: "points", Value: strconv.Itoa(points)}, {Key: "figure 2 pair", Value: pair},
 	}
@@ -61,20 +63,20 @@ func (r *Result) figures(ctx context.Context, sum *Summary, mon *Monitor) (*figu
 	if err := WriteJSON(&js, sum); err != nil {
 		return nil, err
 	}
-	s, err := figures.ReadSummary(&js)
+	s, err := report.ReadSummary(&js)
 	if err != nil {
 		return nil, err
 	}
-	fin.Summaries = []figures.NamedSummary{{Name: sum.Command, Summary: s}}
+	fin.Summaries = []report.NamedSummary{{Name: sum.Command, Summary: s}}
 
 	// Figure 1 is computed and drawn, and then the report made, while the
 	// other figures are drawn and their files written.
 	var (
-		drawn      *figures.Drawn
+		drawn      *report.Drawn
 		drawnReady = make(chan struct{})
 		f1         *figures.Fig1
-		fig1       *figures.Figure
-		rep        *figures.Report
+		fig1       *render.Figure
+		rep        *report.Report
 		fig1Err    error
 		ready      = make(chan struct{})
 	)
@@ -83,23 +85,23 @@ func (r *Result) figures(ctx context.Context, sum *Summary, mon *Monitor) (*figu
 		if f1, fig1Err = r.figure1(ctx, mon); fig1Err != nil {
 			return
 		}
-		if fig1, fig1Err = figures.RenderFigure1(f1, points); fig1Err != nil {
+		if fig1, fig1Err = render.Figure1(f1, points); fig1Err != nil {
 			return
 		}
 		if <-drawnReady; drawn != nil {
 			in := fin
 			in.Fig1 = f1
-			rep = figures.NewReport(in, append([]*figures.Figure{fig1}, drawn.Figures...), drawn.Coverage)
+			rep = report.New(in, append([]*render.Figure{fig1}, drawn.Figures...), drawn.Coverage)
 		}
 	}()
-	drawn, err = figures.Draw(fin, points)
+	drawn, err = report.Draw(fin, points)
 	close(drawnReady)
 	if err != nil {
 		return nil, err
 	}
 	r.Coverage = drawn.Coverage
-	after := func(name string, write func(io.Writer) error) figures.File {
-		return figures.File{Name: name, Write: func(w io.Writer) error {
+	after := func(name string, write func(io.Writer) error) report.File {
+		return report.File{Name: name, Write: func(w io.Writer) error {
 			select {
 			case <-ready:
 			case <-ctx.Done():
@@ -111,20 +113,20 @@ func (r *Result) figures(ctx context.Context, sum *Summary, mon *Monitor) (*figu
 			return write(w)
 		}}
 	}
-	fig1Files := []figures.File{
+	fig1Files := []report.File{
 		after("fig1.csv", func(w io.Writer) error { return figures.WriteRows(w, f1.Rows(points)) }),
 		after("fig1.svg", func(w io.Writer) error { return fig1.WriteSVG(w) }),
 		after("fig1.png", func(w io.Writer) error { return fig1.WritePNG(w) }),
 	}
-	reportFiles := []figures.File{
-		after("report.html", func(w io.Writer) error { return figures.WriteHTML(w, rep) }),
-		after("report.md", func(w io.Writer) error { return figures.WriteMarkdown(w, rep) }),
+	reportFiles := []report.File{
+		after("report.html", func(w io.Writer) error { return report.WriteHTML(w, rep) }),
+		after("report.md", func(w io.Writer) error { return report.WriteMarkdown(w, rep) }),
 	}
 	// fig1.csv first, then the other CSVs; Figure 1's images before the
 	// other figures'; the report last.
-	csv := append(append([]figures.File{fig1Files[0]}, drawn.CSV...), fig1Files[1:]...)
+	csv := append(append([]report.File{fig1Files[0]}, drawn.CSV...), fig1Files[1:]...)
 	fp := &figurePhase{waits: map[string]bool{}, ready: ready}
-	for _, f := range figures.FileNames(csv, drawn.Figures, reportFiles) {
+	for _, f := range report.FileNames(csv, drawn.Figures, reportFiles) {
 		fp.files = append(fp.files, outFile{filepath.Join(FiguresDir, f.Name), f.Write})
 	}
 	for _, f := range append(fig1Files, reportFiles...) {
