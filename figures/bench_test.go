@@ -2,10 +2,8 @@ package figures
 
 import (
 	"fmt"
-	"io"
 	"math"
 	"math/rand/v2"
-	"sync"
 	"testing"
 )
 
@@ -22,30 +20,6 @@ func BenchmarkECDF(b *testing.B) {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			for b.Loop() {
 				NewECDF(x).Downsample(DefaultPoints)
-			}
-		})
-	}
-}
-
-// BenchmarkRender draws and encodes each figure of the rendering tests
-// (Figure 1 from 20,000 paired tests, Figure 4 and the coverage from the
-// golden ripe_simulation.csv), as reproduce does once per output file.
-func BenchmarkRender(b *testing.B) {
-	figs, _ := testFigures(b)
-	for _, f := range figs {
-		b.Run(f.Name+"/png", func(b *testing.B) {
-			for b.Loop() {
-				if err := f.WritePNG(io.Discard); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		b.Run(f.Name+"/svg", func(b *testing.B) {
-			for b.Loop() {
-				f.svg.once = sync.Once{}
-				if err := f.WriteSVG(io.Discard); err != nil {
-					b.Fatal(err)
-				}
 			}
 		})
 	}

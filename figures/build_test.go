@@ -1,71 +1,56 @@
-package figures
+package figures_test
 
 import (
 	"bytes"
+	"context"
 	"math/rand/v2"
-	"os"
-	"slices"
 	"testing"
 
-	"github.com/afsel/afsel/replay"
+	"github.com/afsel/afsel/figures"
+	"github.com/afsel/afsel/internal/figtest"
+	"github.com/afsel/afsel/internal/rankstat"
+	"github.com/afsel/afsel/report"
 )
 
-// TestBuildPieces: Draw, then Figure 1 rendered apart, then NewReport and
-// FileNames give the same files in the same order with the same bytes as
-// Build: what reproduce does while it computes Figure 1 meanwhile. The
-// drawn figures' files are written before Figure 1 exists.
-func TestBuildPieces(t *testing.T) {
-	rng := rand.New(rand.NewPCG(9, 10))
-	v4, v6 := lognormal(rng, 5000, 0.001)
-	f1, err := Figure1(v4, v6)
+// TestFigure1PassesBuild: Build's files from Figure1Passes's result are
+// byte for byte those from Figure1's.
+func TestFigure1PassesBuild(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	v4, v6 := figtest.Lognormal(rng, 20000, 0.001)
+	exact, err := figures.Figure1(v4, v6)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sim := readGolden(t, "ripe_simulation.csv", func(f *os.File) ([]replay.Pair, error) { return replay.ReadSimulation(f) })
-	in := Inputs{Sim: sim, Fig1: f1}
-	whole, _, err := Build(in, DefaultPoints)
+	for _, cfg := range [][2]int{{16, 4096}, figures.DefaultPassConfig} {
+		passed, err := figures.Figure1PassesConfig(context.Background(), rankstat.ColumnsPass(v4, v6, 1000), figures.DefaultPoints, cfg[0], cfg[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, got := buildFiles(t, exact), buildFiles(t, passed)
+		for name, w := range want {
+			if !bytes.Equal(got[name], w) {
+				t.Errorf("%v: %s differs", cfg, name)
+			}
+		}
+		if len(want) == 0 || want["fig1.csv"] == nil {
+			t.Fatalf("Build wrote %d files, no fig1.csv", len(want))
+		}
+	}
+}
+
+func buildFiles(t *testing.T, f *figures.Fig1) map[string][]byte {
+	t.Helper()
+	files, _, err := report.Build(report.Inputs{Fig1: f}, figures.DefaultPoints)
 	if err != nil {
 		t.Fatal(err)
 	}
-	write := func(f File) []byte {
+	out := make(map[string][]byte)
+	for _, file := range files {
 		var b bytes.Buffer
-		if err := f.Write(&b); err != nil {
-			t.Fatalf("%s: %v", f.Name, err)
+		if err := file.Write(&b); err != nil {
+			t.Fatalf("%s: %v", file.Name, err)
 		}
-		return b.Bytes()
+		out[file.Name] = b.Bytes()
 	}
-	got := map[string][]byte{}
-	d, err := Draw(Inputs{Sim: sim}, DefaultPoints)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range FileNames(d.CSV, d.Figures, nil) {
-		got[f.Name] = write(f)
-	}
-	r1, err := RenderFigure1(f1, DefaultPoints)
-	if err != nil {
-		t.Fatal(err)
-	}
-	figs := append([]*Figure{r1}, d.Figures...)
-	rep := NewReport(in, figs, d.Coverage)
-	pieces := FileNames(append([]File{RowsFile("fig1.csv", f1.Rows(DefaultPoints))}, d.CSV...), figs, rep.Files())
-	names := func(fs []File) (n []string) {
-		for _, f := range fs {
-			n = append(n, f.Name)
-		}
-		return n
-	}
-	want := []string{"fig1.csv", "fig4.csv", "coverage.csv", "fig1.svg", "fig1.png", "fig4.svg", "fig4.png", "coverage.svg", "coverage.png", "report.html", "report.md"}
-	if !slices.Equal(names(whole), want) || !slices.Equal(names(pieces), want) {
-		t.Fatalf("files %v and %v, want %v", names(whole), names(pieces), want)
-	}
-	for i, f := range whole {
-		b, ok := got[f.Name]
-		if !ok {
-			b = write(pieces[i])
-		}
-		if !bytes.Equal(b, write(f)) {
-			t.Errorf("%s differs from Build's", f.Name)
-		}
-	}
+	return out
 }

@@ -2,41 +2,13 @@ package figures
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"math"
 	"math/bits"
 	"slices"
-	"sync"
+
+	"github.com/afsel/afsel/internal/rankstat"
 )
-
-// Pass calls visit with every paired test's durations in batches (v4[i] and
-// v6[i] are one test's, ms), once per test, and returns the first error of
-// visit or of its own. Figure1Passes calls it several times: each call must
-// give the same tests (in any batches, in the same order or not).
-type Pass func(ctx context.Context, visit func(v4, v6 []float64) error) error
-
-// ColumnsPass is the Pass over durations held in memory, in batches of at
-// most batch tests (batch >= 1).
-func ColumnsPass(v4, v6 []float64, batch int) Pass {
-	if batch < 1 {
-		panic("figures: ColumnsPass with batch < 1")
-	}
-	return func(ctx context.Context, visit func(v4, v6 []float64) error) error {
-		if len(v4) != len(v6) {
-			return fmt.Errorf("figures: %d v4 durations but %d v6", len(v4), len(v6))
-		}
-		for i := 0; i < len(v4); i += batch {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			j := min(i+batch, len(v4))
-			if err := visit(v4[i:j], v6[i:j]); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-}
 
 // passConfig bounds Figure1Passes's memory: bins of a first-level
 // histogram (a power of two, >= 2; 8 bytes each, five histograms in all,
@@ -70,126 +42,80 @@ var defaultPassConfig = passConfig{bins: 1 << 20, limit: 1 << 24}
 // again keeps them all, f.Rows(points), RenderFigure1(f, points) and Build
 // with points give the same output as for Figure1's result. Other values of
 // points do not. points must be positive.
-func Figure1Passes(ctx context.Context, pass Pass, points int) (*Fig1, error) {
+func Figure1Passes(ctx context.Context, pass rankstat.Pass, points int) (*Fig1, error) {
 	f, _, err := figure1Passes(ctx, pass, points, defaultPassConfig)
 	return f, err
 }
 
-// fig1Reader runs the passes and checks they agree.
-type fig1Reader struct {
-	ctx    context.Context
-	pass   Pass
-	passes int
-	rows   int64
-}
-
-// run makes one pass, calling every visit on every batch. The visits touch
-// disjoint state, so with several of them each batch is visited on as many
-// goroutines: at the paper's scale a pass is a few hundred million
-// observations, which one core would take tens of seconds over.
-func (r *fig1Reader) run(visits ...func(v4, v6 []float64)) error {
-	var rows int64
-	err := r.pass(r.ctx, func(v4, v6 []float64) error {
-		if len(v4) != len(v6) {
-			return fmt.Errorf("figures: a batch of %d v4 durations but %d v6", len(v4), len(v6))
-		}
-		if err := r.ctx.Err(); err != nil {
-			return err
-		}
-		rows += int64(len(v4))
-		var wg sync.WaitGroup
-		for _, visit := range visits[1:] {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				visit(v4, v6)
-			}()
-		}
-		visits[0](v4, v6)
-		wg.Wait()
-		return nil
-	})
-	r.passes++
-	if err != nil {
-		return fmt.Errorf("figures: Figure 1, pass %d: %w", r.passes, err)
+// fig1Error is err of a pass of Figure 1, an ErrBadInput when the passes
+// differed.
+func fig1Error(err error) error {
+	if errors.Is(err, rankstat.ErrPassesDiffer) {
+		return fmt.Errorf("%w: Figure 1, %w", ErrBadInput, err)
 	}
-	if r.passes > 1 && rows != r.rows {
-		return fmt.Errorf("%w: Figure 1, pass %d read %d paired tests but the first %d: every pass must give the same tests", ErrBadInput, r.passes, rows, r.rows)
-	}
-	r.rows = rows
-	return nil
-}
-
-// finish files the pass's results of every sample.
-func (r *fig1Reader) finish(ds ...*dist) error {
-	for _, d := range ds {
-		if !d.finish() {
-			return fmt.Errorf("%w: Figure 1, pass %d saw other durations than the earlier passes: every pass must give the same tests", ErrBadInput, r.passes)
-		}
-	}
-	return nil
+	return fmt.Errorf("figures: Figure 1, %w", err)
 }
 
 // figure1Passes is Figure1Passes with its memory bounds; it also returns
 // the number of passes made.
-func figure1Passes(ctx context.Context, pass Pass, points int, cfg passConfig) (*Fig1, int, error) {
+func figure1Passes(ctx context.Context, pass rankstat.Pass, points int, cfg passConfig) (*Fig1, int, error) {
 	if points < 1 {
 		panic("figures: Figure1Passes with points < 1")
 	}
-	r := &fig1Reader{ctx: ctx, pass: pass}
+	r := rankstat.NewPasses(ctx, pass)
 	f := &Fig1{}
-	if err := r.quantiles(f, cfg); err != nil {
-		return nil, r.passes, err
+	if err := quantiles(r, f, cfg); err != nil {
+		return nil, r.Count(), err
 	}
-	f.RowsBefore = int(r.rows)
-	if err := r.ecdfs(f, points, cfg); err != nil {
-		return nil, r.passes, err
+	f.RowsBefore = int(r.Rows())
+	if err := ecdfs(r, f, points, cfg); err != nil {
+		return nil, r.Count(), fig1Error(err)
 	}
-	return f, r.passes, nil
+	return f, r.Count(), nil
 }
 
 // quantiles counts the tests and reads v4 and v6 until the ranks their
 // 5th and 95th percentiles need are known exactly, and sets them in f.
-func (r *fig1Reader) quantiles(f *Fig1, cfg passConfig) error {
-	d4, d6 := &dist{}, &dist{}
-	d4.startRoot(0, math.MaxUint64, cfg.bins, -1, false)
-	d6.startRoot(0, math.MaxUint64, cfg.bins, -1, false)
-	observe := func(d *dist, col func(v4, v6 []float64) []float64) func(v4, v6 []float64) {
+func quantiles(r *rankstat.Passes, f *Fig1, cfg passConfig) error {
+	d4, d6 := &rankstat.Sample{}, &rankstat.Sample{}
+	d4.StartAll(cfg.bins, false)
+	d6.StartAll(cfg.bins, false)
+	observe := func(d *rankstat.Sample, col func(v4, v6 []float64) []float64) func(v4, v6 []float64) {
 		return func(v4, v6 []float64) {
 			for _, a := range col(v4, v6) {
 				if a == a { // not NaN
-					d.observe(a)
+					d.Observe(a)
 				}
 			}
 		}
 	}
 	visit4 := observe(d4, func(v4, v6 []float64) []float64 { return v4 })
 	visit6 := observe(d6, func(v4, v6 []float64) []float64 { return v6 })
-	if err := r.run(visit4, visit6); err != nil {
-		return err
+	if err := r.Run(visit4, visit6); err != nil {
+		return fig1Error(err)
 	}
-	if r.rows == 0 {
+	if r.Rows() == 0 {
 		return fmt.Errorf("%w: no paired tests", ErrBadInput)
 	}
-	if err := r.finish(d4, d6); err != nil {
-		return err
+	if err := r.Finish(d4, d6); err != nil {
+		return fig1Error(err)
 	}
 	for {
-		p := newPlanner(cfg.limit)
+		p := rankstat.NewPlanner(cfg.limit)
 		var ok [4]bool
-		f.Q05V4, ok[0] = d4.quantile(0.05, p)
-		f.Q95V4, ok[1] = d4.quantile(0.95, p)
-		f.Q05V6, ok[2] = d6.quantile(0.05, p)
-		f.Q95V6, ok[3] = d6.quantile(0.95, p)
+		f.Q05V4, ok[0] = d4.Quantile(0.05, p)
+		f.Q95V4, ok[1] = d4.Quantile(0.95, p)
+		f.Q05V6, ok[2] = d6.Quantile(0.05, p)
+		f.Q95V6, ok[3] = d6.Quantile(0.95, p)
 		if ok == [4]bool{true, true, true, true} {
 			return nil
 		}
-		p.start()
-		if err := r.run(visit4, visit6); err != nil {
-			return err
+		p.Start()
+		if err := r.Run(visit4, visit6); err != nil {
+			return fig1Error(err)
 		}
-		if err := r.finish(d4, d6); err != nil {
-			return err
+		if err := r.Finish(d4, d6); err != nil {
+			return fig1Error(err)
 		}
 	}
 }
@@ -218,8 +144,8 @@ func (e *ratioEdge) add(v float64) {
 // ecdfs filters the tests by f's quantiles, counts them and the shares,
 // and reads the kept v4, v6 and ratios until the steps Downsample(points)
 // keeps of their ECDFs are known exactly.
-func (r *fig1Reader) ecdfs(f *Fig1, points int, cfg passConfig) error {
-	var k4, k6, kr dist
+func ecdfs(r *rankstat.Passes, f *Fig1, points int, cfg passConfig) error {
+	var k4, k6, kr rankstat.Sample
 	var kept, lo, hi, nanRatio int64
 	edges := []ratioEdge{{t: ratioAxisLo}, {t: ratioAxisHi}}
 	first := true
@@ -229,14 +155,14 @@ func (r *fig1Reader) ecdfs(f *Fig1, points int, cfg passConfig) error {
 	visit4 := func(v4, v6 []float64) {
 		for i, a := range v4 {
 			if keep(a, v6[i]) {
-				k4.observe(a)
+				k4.Observe(a)
 			}
 		}
 	}
 	visit6 := func(v4, v6 []float64) {
 		for i, b := range v6 {
 			if keep(v4[i], b) {
-				k6.observe(b)
+				k6.Observe(b)
 			}
 		}
 	}
@@ -248,7 +174,7 @@ func (r *fig1Reader) ecdfs(f *Fig1, points int, cfg passConfig) error {
 			}
 			ratio := a / b
 			if ratio == ratio {
-				kr.observe(ratio)
+				kr.Observe(ratio)
 			}
 			if !first {
 				continue
@@ -273,44 +199,45 @@ func (r *fig1Reader) ecdfs(f *Fig1, points int, cfg passConfig) error {
 	// and largest values, which resolves the bins of a single value (ties)
 	// at once; at four times the memory, a sixteenth as many, so that
 	// they stay in the caches.
-	bins := max(2, min(cfg.bins/16, 1<<bits.Len64(uint64(r.rows)/16)))
+	bins := max(2, min(cfg.bins/16, 1<<bits.Len64(uint64(r.Rows())/16)))
 	if f.Q05V4 < f.Q95V4 && f.Q05V6 < f.Q95V6 {
-		k4.startRoot(toKey(f.Q05V4), toKey(f.Q95V4), bins, -1, true)
-		k6.startRoot(toKey(f.Q05V6), toKey(f.Q95V6), bins, -1, true)
-		rlo, rhi := uint64(0), uint64(math.MaxUint64)
+		k4.Start(f.Q05V4, f.Q95V4, bins, true)
+		k6.Start(f.Q05V6, f.Q95V6, bins, true)
 		if f.Q05V4 >= 0 && f.Q05V6 > 0 {
 			// Correctly rounded division is monotone in both operands.
-			rlo, rhi = toKey(f.Q05V4/f.Q95V6), toKey(f.Q95V4/f.Q05V6)
+			kr.Start(f.Q05V4/f.Q95V6, f.Q95V4/f.Q05V6, bins, true)
+		} else {
+			kr.StartAll(bins, true)
 		}
-		kr.startRoot(rlo, rhi, bins, -1, true)
 	}
-	if err := r.run(visit4, visit6, visitRatio); err != nil {
+	if err := r.Run(visit4, visit6, visitRatio); err != nil {
 		return err
 	}
 	first = false
-	if err := r.finish(&k4, &k6, &kr); err != nil {
+	if err := r.Finish(&k4, &k6, &kr); err != nil {
 		return err
 	}
-	if k4.n != kept || k6.n != kept || kr.n != kept-nanRatio {
-		panic(fmt.Sprintf("figures: Figure 1 kept %d tests but histograms hold %d, %d, %d", kept, k4.n, k6.n, kr.n))
+	if k4.N() != kept || k6.N() != kept || kr.N() != kept-nanRatio {
+		panic(fmt.Sprintf("figures: Figure 1 kept %d tests but histograms hold %d, %d, %d", kept, k4.N(), k6.N(), kr.N()))
 	}
 	f.RowsAfter = int(kept)
 	if kept > 0 {
 		f.ShareV4Faster, f.ShareV6Faster = float64(lo)/float64(kept), float64(hi)/float64(kept)
 	}
+	ecdf := func(w *rankstat.Walk, s *rankstat.Sample) ECDF { return ECDF{X: w.X, P: w.P, N: int(s.N())} }
 	for {
-		ws := []*walk{k4.steps(points), k6.steps(points), kr.steps(points)}
-		if ws[0].done && ws[1].done && ws[2].done {
-			f.V4, f.V6, f.Ratio = ws[0].e, ws[1].e, withEdges(ws[2].e, edges)
+		ws := []*rankstat.Walk{k4.Steps(points), k6.Steps(points), kr.Steps(points)}
+		if ws[0].Done && ws[1].Done && ws[2].Done {
+			f.V4, f.V6, f.Ratio = ecdf(ws[0], &k4), ecdf(ws[1], &k6), withEdges(ecdf(ws[2], &kr), edges)
 			return nil
 		}
-		p := newPlanner(cfg.limit)
-		plan(p, ws)
-		p.start()
-		if err := r.run(visit4, visit6, visitRatio); err != nil {
+		p := rankstat.NewPlanner(cfg.limit)
+		p.Plan(ws...)
+		p.Start()
+		if err := r.Run(visit4, visit6, visitRatio); err != nil {
 			return err
 		}
-		if err := r.finish(&k4, &k6, &kr); err != nil {
+		if err := r.Finish(&k4, &k6, &kr); err != nil {
 			return err
 		}
 	}

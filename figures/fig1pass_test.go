@@ -1,7 +1,6 @@
 package figures
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +8,9 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"testing"
+
+	"github.com/afsel/afsel/internal/figtest"
+	"github.com/afsel/afsel/internal/rankstat"
 )
 
 // fig1Data are the data sets Figure1Passes must agree with Figure1 on.
@@ -98,21 +100,7 @@ var fig1Data = []struct {
 	}},
 }
 
-// lognormal returns n paired tests of correlated log-normal durations,
-// rounded to multiples of round ms when round > 0.
-func lognormal(rng *rand.Rand, n int, round float64) (v4, v6 []float64) {
-	v4, v6 = make([]float64, n), make([]float64, n)
-	for i := range v4 {
-		base := math.Exp(4 + rng.NormFloat64())
-		v4[i] = base * math.Exp(0.1*rng.NormFloat64())
-		v6[i] = base * math.Exp(0.1*rng.NormFloat64()-0.02)
-		if round > 0 {
-			v4[i] = math.Round(v4[i]/round) * round
-			v6[i] = math.Round(v6[i]/round) * round
-		}
-	}
-	return v4, v6
-}
+var lognormal = figtest.Lognormal
 
 // passConfigs range from memory bounds that force refinement at every
 // level to the default.
@@ -176,7 +164,7 @@ func TestFigure1PassesProperty(t *testing.T) {
 				cfg := passConfigs[trial%len(passConfigs)]
 				batch := 1 + rng.IntN(len(v4)+1)
 				for _, points := range []int{1, 2, 10, 1000} {
-					got, _, err := figure1Passes(ctx, ColumnsPass(v4, v6, batch), points, cfg)
+					got, _, err := figure1Passes(ctx, rankstat.ColumnsPass(v4, v6, batch), points, cfg)
 					if err != nil {
 						t.Fatalf("trial %d, %+v: %v", trial, cfg, err)
 					}
@@ -206,13 +194,13 @@ func TestFigure1PassesErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		ctx  context.Context
-		pass Pass
+		pass rankstat.Pass
 		want error // nil: any error
 	}{
-		{"no rows", ctx, ColumnsPass(nil, nil, 1), ErrBadInput},
-		{"different lengths", ctx, ColumnsPass([]float64{1, 2}, []float64{1}, 1), nil},
+		{"no rows", ctx, rankstat.ColumnsPass(nil, nil, 1), ErrBadInput},
+		{"different lengths", ctx, rankstat.ColumnsPass([]float64{1, 2}, []float64{1}, 1), nil},
 		{"pass error", ctx, func(context.Context, func(v4, v6 []float64) error) error { return boom }, boom},
-		{"cancelled", cancelled, ColumnsPass([]float64{1, 2}, []float64{1, 2}, 1), context.Canceled},
+		{"cancelled", cancelled, rankstat.ColumnsPass([]float64{1, 2}, []float64{1, 2}, 1), context.Canceled},
 		{"rows change", ctx, changing, ErrBadInput},
 		{"values change", ctx, shifting, ErrBadInput},
 	} {
@@ -229,53 +217,10 @@ func TestFigure1PassesErrors(t *testing.T) {
 	}
 }
 
-// TestFigure1PassesBuild: Build's files from Figure1Passes's result are
-// byte for byte those from Figure1's.
-func TestFigure1PassesBuild(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	v4, v6 := lognormal(rng, 20000, 0.001)
-	exact, err := Figure1(v4, v6)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, cfg := range []passConfig{{bins: 16, limit: 4096}, defaultPassConfig} {
-		passed, _, err := figure1Passes(context.Background(), ColumnsPass(v4, v6, 1000), DefaultPoints, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, got := buildFiles(t, exact), buildFiles(t, passed)
-		for name, w := range want {
-			if !bytes.Equal(got[name], w) {
-				t.Errorf("%+v: %s differs", cfg, name)
-			}
-		}
-		if len(want) == 0 || want["fig1.csv"] == nil {
-			t.Fatalf("Build wrote %d files, no fig1.csv", len(want))
-		}
-	}
-}
-
-func buildFiles(t *testing.T, f *Fig1) map[string][]byte {
-	t.Helper()
-	files, _, err := Build(Inputs{Fig1: f}, DefaultPoints)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := make(map[string][]byte)
-	for _, file := range files {
-		var b bytes.Buffer
-		if err := file.Write(&b); err != nil {
-			t.Fatalf("%s: %v", file.Name, err)
-		}
-		out[file.Name] = b.Bytes()
-	}
-	return out
-}
-
 // generatedPass yields n paired tests from a seeded generator, in batches,
 // storing none: the same tests on every call. sample, if not nil, is called
 // after each call.
-func generatedPass(n int, round float64, sample func()) Pass {
+func generatedPass(n int, round float64, sample func()) rankstat.Pass {
 	const batch = 4096
 	v4, v6 := make([]float64, batch), make([]float64, batch)
 	return func(ctx context.Context, visit func(v4, v6 []float64) error) error {

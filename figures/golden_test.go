@@ -9,14 +9,13 @@ import (
 	"testing"
 
 	"github.com/afsel/afsel/changepoint"
+	"github.com/afsel/afsel/internal/figtest"
 	"github.com/afsel/afsel/internal/goldentest"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/stats"
 	"github.com/afsel/afsel/tables"
 )
-
-const goldenDir = "../testdata/golden/"
 
 // ourOutputs runs tables and replay on the golden set and reads their CSV
 // outputs back, as the command does.
@@ -67,20 +66,6 @@ func ourOutputs(t *testing.T) ([]replay.Pair, []tables.Pair, []tables.Pair) {
 	return sim, flows, cps
 }
 
-func readGolden[T any](t testing.TB, name string, read func(r *os.File) ([]T, error)) []T {
-	t.Helper()
-	f, err := os.Open(goldenDir + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	v, err := read(f)
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return v
-}
-
 // TestFigure4Golden: Figure 4 and the coverage computed from our outputs
 // equal, curve for curve and point for point, the same computed from the
 // artefacts' ripe_simulation.csv (pandas index, zone as 1.0, NaN empty,
@@ -91,8 +76,8 @@ func TestFigure4Golden(t *testing.T) {
 	if err := CheckConsistent(sim, flows, cps); err != nil {
 		t.Fatal(err)
 	}
-	art := readGolden(t, "ripe_simulation.csv", func(f *os.File) ([]replay.Pair, error) { return replay.ReadSimulation(f) })
-	artFlows := readGolden(t, "ripe_flows.csv", func(f *os.File) ([]tables.Pair, error) { return tables.ReadFlows(f) })
+	art := figtest.Golden(t, "ripe_simulation.csv", func(f *os.File) ([]replay.Pair, error) { return replay.ReadSimulation(f) })
+	artFlows := figtest.Golden(t, "ripe_flows.csv", func(f *os.File) ([]tables.Pair, error) { return tables.ReadFlows(f) })
 	if len(art) != len(sim) {
 		t.Fatalf("%d pairs, artefacts %d", len(sim), len(art))
 	}

@@ -2,98 +2,19 @@ package figures
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 
 	"github.com/apache/arrow/go/v15/arrow/array"
 
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/internal/csvtable"
+	"github.com/afsel/afsel/internal/rankstat"
 	"github.com/afsel/afsel/pairs"
 )
 
 // ErrBadInput is wrapped by every error about the content of an input
 // (the same error as tables.ErrBadInput and replay.ErrBadInput).
 var ErrBadInput = csvtable.ErrBadInput
-
-// Summary is a summary.json flattened to key/value pairs in file order
-// (nested keys joined with dots, arrays printed as JSON).
-type Summary struct {
-	Command string // "tables", "replay", "sweep" or "" when absent
-	Fields  []KV
-}
-
-// KV is one flattened field of a summary.
-type KV struct{ Key, Value string }
-
-// Get returns the value of key, or "".
-func (s Summary) Get(key string) string {
-	for _, f := range s.Fields {
-		if f.Key == key {
-			return f.Value
-		}
-	}
-	return ""
-}
-
-// ReadSummary reads a summary.json written by afsel tables, replay or sweep.
-func ReadSummary(r io.Reader) (Summary, error) {
-	dec := json.NewDecoder(r)
-	dec.UseNumber()
-	var s Summary
-	if err := flatten(dec, "", &s.Fields); err != nil {
-		return s, fmt.Errorf("%w: summary.json: %v", ErrBadInput, err)
-	}
-	s.Command = s.Get("command")
-	return s, nil
-}
-
-// flatten reads one JSON value from dec and appends its leaves.
-func flatten(dec *json.Decoder, prefix string, out *[]KV) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	switch tok {
-	case json.Delim('{'):
-		for dec.More() {
-			k, err := dec.Token()
-			if err != nil {
-				return err
-			}
-			key := fmt.Sprint(k)
-			if prefix != "" {
-				key = prefix + "." + key
-			}
-			if err := flatten(dec, key, out); err != nil {
-				return err
-			}
-		}
-		_, err = dec.Token()
-		return err
-	case json.Delim('['):
-		var vals []json.RawMessage
-		for dec.More() {
-			var v json.RawMessage
-			if err := dec.Decode(&v); err != nil {
-				return err
-			}
-			vals = append(vals, v)
-		}
-		if _, err := dec.Token(); err != nil {
-			return err
-		}
-		b, _ := json.Marshal(vals)
-		*out = append(*out, KV{prefix, string(b)})
-		return nil
-	case nil:
-		*out = append(*out, KV{prefix, "null"})
-		return nil
-	}
-	*out = append(*out, KV{prefix, fmt.Sprint(tok)})
-	return nil
-}
 
 // PairSeries is one pair's paired tests in time order (stable for equal
 // times, as package pairs sorts).
@@ -135,9 +56,9 @@ func ReadPair(ctx context.Context, src array.RecordReader, pair pairs.Key) (Pair
 	return s, nil
 }
 
-// RecordsPass is a Pass over the duration columns of the batches open
+// RecordsPass is a rankstat.Pass over the duration columns of the batches open
 // returns (the ingest schema), opened again for every pass.
-func RecordsPass(open func() (array.RecordReader, error)) Pass {
+func RecordsPass(open func() (array.RecordReader, error)) rankstat.Pass {
 	return func(ctx context.Context, visit func(v4, v6 []float64) error) error {
 		src, err := open()
 		if err != nil {

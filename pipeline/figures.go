@@ -5,13 +5,18 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/afsel/afsel/figures"
+	"github.com/afsel/afsel/internal/rankstat"
 	"github.com/afsel/afsel/pairs"
+	"github.com/afsel/afsel/render"
+	"github.com/afsel/afsel/report"
 	"github.com/afsel/afsel/tables"
 )
 
@@ -28,7 +33,7 @@ type figurePhase struct {
 // computing Figure 1 from the spill and then the report, in the background.
 func (r *Result) figures(ctx context.Context, sum *Summary, mon *Monitor) (*figurePhase, error) {
 	points := r.Config.Figures.Points
-	fin := figures.Inputs{Table1: sum.Table1, Table2: sum.Table2, Sim: r.Replay}
+	fin := report.Inputs{Table1: sum.Table1, Table2: sum.Table2, Sim: r.Replay}
 	pair := ""
 	if series, ok := r.fig2.Chosen(); !ok {
 		if want := r.Config.Figures.Pair; want != nil {
@@ -50,7 +55,7 @@ func (r *Result) figures(ctx context.Context, sum *Summary, mon *Monitor) (*figu
 		fin.Fig2 = f2
 		pair = k.String()
 	}
-	fin.Parameters = []figures.KV{
+	fin.Parameters = []report.KV{
 		{Key: "input", Value: sum.Input.Path}, {Key: "input sha256", Value: sum.Input.SHA256},
 		{Key: "points", Value: strconv.Itoa(points)}, {Key: "figure 2 pair", Value: pair},
 	}
@@ -58,20 +63,20 @@ func (r *Result) figures(ctx context.Context, sum *Summary, mon *Monitor) (*figu
 	if err := WriteJSON(&js, sum); err != nil {
 		return nil, err
 	}
-	s, err := figures.ReadSummary(&js)
+	s, err := report.ReadSummary(&js)
 	if err != nil {
 		return nil, err
 	}
-	fin.Summaries = []figures.NamedSummary{{Name: sum.Command, Summary: s}}
+	fin.Summaries = []report.NamedSummary{{Name: sum.Command, Summary: s}}
 
 	// Figure 1 is computed and drawn, and then the report made, while the
 	// other figures are drawn and their files written.
 	var (
-		drawn      *figures.Drawn
+		drawn      *report.Drawn
 		drawnReady = make(chan struct{})
 		f1         *figures.Fig1
-		fig1       *figures.Figure
-		rep        *figures.Report
+		fig1       *render.Figure
+		rep        *report.Report
 		fig1Err    error
 		ready      = make(chan struct{})
 	)
@@ -80,23 +85,23 @@ func (r *Result) figures(ctx context.Context, sum *Summary, mon *Monitor) (*figu
 		if f1, fig1Err = r.figure1(ctx, mon); fig1Err != nil {
 			return
 		}
-		if fig1, fig1Err = figures.RenderFigure1(f1, points); fig1Err != nil {
+		if fig1, fig1Err = render.Figure1(f1, points); fig1Err != nil {
 			return
 		}
 		if <-drawnReady; drawn != nil {
 			in := fin
 			in.Fig1 = f1
-			rep = figures.NewReport(in, append([]*figures.Figure{fig1}, drawn.Figures...), drawn.Coverage)
+			rep = report.New(in, append([]*render.Figure{fig1}, drawn.Figures...), drawn.Coverage)
 		}
 	}()
-	drawn, err = figures.Draw(fin, points)
+	drawn, err = report.Draw(fin, points)
 	close(drawnReady)
 	if err != nil {
 		return nil, err
 	}
 	r.Coverage = drawn.Coverage
-	after := func(name string, write func(io.Writer) error) figures.File {
-		return figures.File{Name: name, Write: func(w io.Writer) error {
+	after := func(name string, write func(io.Writer) error) report.File {
+		return report.File{Name: name, Write: func(w io.Writer) error {
 			select {
 			case <-ready:
 			case <-ctx.Done():
@@ -108,20 +113,20 @@ func (r *Result) figures(ctx context.Context, sum *Summary, mon *Monitor) (*figu
 			return write(w)
 		}}
 	}
-	fig1Files := []figures.File{
+	fig1Files := []report.File{
 		after("fig1.csv", func(w io.Writer) error { return figures.WriteRows(w, f1.Rows(points)) }),
 		after("fig1.svg", func(w io.Writer) error { return fig1.WriteSVG(w) }),
 		after("fig1.png", func(w io.Writer) error { return fig1.WritePNG(w) }),
 	}
-	reportFiles := []figures.File{
-		after("report.html", func(w io.Writer) error { return figures.WriteHTML(w, rep) }),
-		after("report.md", func(w io.Writer) error { return figures.WriteMarkdown(w, rep) }),
+	reportFiles := []report.File{
+		after("report.html", func(w io.Writer) error { return report.WriteHTML(w, rep) }),
+		after("report.md", func(w io.Writer) error { return report.WriteMarkdown(w, rep) }),
 	}
 	// fig1.csv first, then the other CSVs; Figure 1's images before the
 	// other figures'; the report last.
-	csv := append(append([]figures.File{fig1Files[0]}, drawn.CSV...), fig1Files[1:]...)
+	csv := append(append([]report.File{fig1Files[0]}, drawn.CSV...), fig1Files[1:]...)
 	fp := &figurePhase{waits: map[string]bool{}, ready: ready}
-	for _, f := range figures.FileNames(csv, drawn.Figures, reportFiles) {
+	for _, f := range report.FileNames(csv, drawn.Figures, reportFiles) {
 		fp.files = append(fp.files, outFile{filepath.Join(FiguresDir, f.Name), f.Write})
 	}
 	for _, f := range append(fig1Files, reportFiles...) {
@@ -140,27 +145,31 @@ const figure1InMemory = 1 << 21
 // the spill still in memory), else in a few passes over its file rather
 // than holding every test.
 func (r *Result) figure1(ctx context.Context, mon *Monitor) (*figures.Fig1, error) {
-	if r.spill.rows > figure1InMemory {
-		return figures.Figure1Passes(ctx, logPasses(r.spill.pass(), mon), r.Config.Figures.Points)
+	if r.spill.Rows() > figure1InMemory {
+		var passes *atomic.Int64
+		if mon != nil {
+			passes = &mon.Fig1Pass
+		}
+		return figures.Figure1Passes(ctx, LogPasses(r.spill.Pass(), mon.log(), passes), r.Config.Figures.Points)
 	}
-	v4, v6, err := r.spill.readAll(ctx)
+	v4, v6, err := r.spill.ReadAll(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("figure 1: %w", err)
 	}
 	return figures.Figure1(v4, v6)
 }
 
-// logPasses logs each pass of Figure 1 at debug level, with its time, and
-// counts them in mon as they start.
-func logPasses(pass figures.Pass, mon *Monitor) figures.Pass {
+// LogPasses logs each pass of Figure 1 at debug level, with its time, and
+// counts them in passes (if not nil) as they start.
+func LogPasses(pass rankstat.Pass, log *slog.Logger, passes *atomic.Int64) rankstat.Pass {
 	n := 0
 	return func(ctx context.Context, visit func(v4, v6 []float64) error) error {
 		n++
-		if mon != nil {
-			mon.Fig1Pass.Store(int64(n))
+		if passes != nil {
+			passes.Store(int64(n))
 		}
 		defer func(start time.Time) {
-			mon.log().Debug("figure 1 pass", "pass", n, "elapsed", time.Since(start).Round(time.Millisecond))
+			log.Debug("figure 1 pass", "pass", n, "elapsed", time.Since(start).Round(time.Millisecond))
 		}(time.Now())
 		return pass(ctx, visit)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/afsel/afsel/compare"
 	"github.com/afsel/afsel/figures"
 	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/internal/rankstat"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/stats"
@@ -69,7 +70,7 @@ type Result struct {
 	// Write with the figures.
 	Coverage *figures.Coverage
 	fig2     *figures.PairChooser
-	spill    *durationSpill
+	spill    *rankstat.Spill
 	start    time.Time
 }
 
@@ -100,7 +101,7 @@ func (r *Result) Eligible() int {
 // Close releases what the result holds for Write (Figure 1's spill file).
 func (r *Result) Close() error {
 	if r.spill != nil {
-		r.spill.close()
+		r.spill.Close()
 	}
 	return nil
 }
@@ -158,7 +159,7 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 	}
 	analyse := s.Tables || s.Figures || s.Policies
 	if s.Figures {
-		res.spill = newDurationSpill(cfg.TempDir, figure1InMemory)
+		res.spill = rankstat.NewSpill(cfg.TempDir, figure1InMemory)
 	}
 	var a analysis
 	reset := func() {
@@ -196,7 +197,7 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 					}
 					classes[i] = tp[i].Class
 					if s.Figures {
-						res.spill.add(sr.V4, sr.V6)
+						res.spill.Add(sr.V4, sr.V6)
 						res.fig2.Offer(&tp[i], sr)
 					}
 				}
@@ -231,7 +232,7 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 	restart := func() {
 		reset()
 		if res.spill != nil {
-			res.spill.reset()
+			res.spill.Reset()
 		}
 	}
 	each := pairs.EachConfig{Workers: cfg.Workers, Progress: mon.analysis(), Restart: restart}
@@ -244,9 +245,9 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 		mon.log().Warn("skipped malformed rows", "rows", d, "reasons", rows.Dropped)
 	}
 	if res.spill != nil {
-		if err := res.spill.finish(); err != nil {
+		if err := res.spill.Finish(); err != nil {
 			res.Close()
-			return nil, err
+			return nil, fmt.Errorf("figure 1: %w", err)
 		}
 	}
 	if res.Input, err = describe(); err != nil {

@@ -20,10 +20,10 @@ func SortFloats(s []float64) {
 	}
 	keys, spare := make([]uint64, len(s)), make([]uint64, len(s))
 	for i, v := range s {
-		keys[i] = toKey(v)
+		keys[i] = Key(v)
 	}
 	for i, k := range radixSortKeys(keys, spare) {
-		s[i] = fromKey(k)
+		s[i] = FromKey(k)
 	}
 }
 

@@ -68,3 +68,32 @@ func BenchmarkSortFloats(b *testing.B) {
 		}
 	})
 }
+
+// TestKey: Key orders as the values do, -0 just below +0 and v+0 folding
+// them into one key, and FromKey inverts it bit for bit.
+func TestKey(t *testing.T) {
+	negZero := math.Copysign(0, -1)
+	ordered := []float64{math.Inf(-1), -math.MaxFloat64, -1, -math.SmallestNonzeroFloat64, negZero, 0, math.SmallestNonzeroFloat64, 1, math.MaxFloat64, math.Inf(1)}
+	for i, v := range ordered {
+		if back := FromKey(Key(v)); math.Float64bits(back) != math.Float64bits(v) {
+			t.Errorf("FromKey(Key(%v)) = %v", v, back)
+		}
+		if i > 0 && Key(ordered[i-1]) >= Key(v) {
+			t.Errorf("Key(%v) >= Key(%v)", ordered[i-1], v)
+		}
+	}
+	if Key(negZero+0) != Key(0) || Key(negZero)+1 != Key(0) {
+		t.Errorf("keys of -0, -0+0, +0: %x %x %x", Key(negZero), Key(negZero+0), Key(0))
+	}
+	if Key(math.NaN()) <= Key(math.Inf(1)) {
+		t.Error("NaN's key is not above +Inf's")
+	}
+}
+
+func TestZoneLabel(t *testing.T) {
+	for z, want := range map[Zone]string{0: "all", ZoneV4: "IPv4 is better", ZoneNone: "None is better", ZoneV6: "IPv6 is better"} {
+		if got := z.Label(); got != want {
+			t.Errorf("Zone(%d).Label() = %q, want %q", z, got, want)
+		}
+	}
+}

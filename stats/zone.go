@@ -28,6 +28,14 @@ func (z Zone) String() string {
 	return "unclassified"
 }
 
+// Label is the zone's String, or "all" for zone 0 (rows over all zones).
+func (z Zone) Label() string {
+	if z == 0 {
+		return "all"
+	}
+	return z.String()
+}
+
 // BestPath is the artefacts' best_path label of the zone: "v4", "v6" or "".
 func (z Zone) BestPath() string {
 	switch z {
@@ -189,7 +197,7 @@ func trim(dst []float64, keys []uint64, x []float64, f float64) ([]float64, []ui
 	}
 	keys = sortKeys(keys, x)
 	for _, k := range keys[lo:hi] {
-		dst = append(dst, fromKey(k))
+		dst = append(dst, FromKey(k))
 	}
 	return dst, keys
 }
@@ -201,15 +209,19 @@ func trim(dst []float64, keys []uint64, x []float64, f float64) ([]float64, []ui
 func sortKeys(keys []uint64, x []float64) []uint64 {
 	keys = keys[:0]
 	for _, v := range x {
-		keys = append(keys, toKey(v))
+		keys = append(keys, Key(v))
 	}
 	slices.Sort(keys)
 	return keys
 }
 
-// toKey maps a float64 to a uint64 with the same order: negative values have
-// all bits flipped, others only the sign bit set.
-func toKey(v float64) uint64 {
+// Key maps a float64 to a uint64 with the same order: negative values have
+// all bits flipped, others only the sign bit set. -0 has a key of its own,
+// just below +0's (as slices.Sort leaves them, -0 and +0 comparing equal,
+// is not specified: SortFloats puts -0 first); a caller that wants them as
+// one value takes the key of v+0, which is +0 for both. NaN keys lie beyond
+// ±Inf's, by sign.
+func Key(v float64) uint64 {
 	b := math.Float64bits(v)
 	if b>>63 != 0 {
 		return ^b
@@ -217,7 +229,8 @@ func toKey(v float64) uint64 {
 	return b | 1<<63
 }
 
-func fromKey(k uint64) float64 {
+// FromKey is the inverse of Key.
+func FromKey(k uint64) float64 {
 	if k>>63 != 0 {
 		return math.Float64frombits(k &^ (1 << 63))
 	}

@@ -14,10 +14,13 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/spf13/cobra"
 
+	"github.com/afsel/afsel/compare"
 	"github.com/afsel/afsel/figures"
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/pairs"
+	"github.com/afsel/afsel/pipeline"
 	"github.com/afsel/afsel/replay"
+	"github.com/afsel/afsel/report"
 	"github.com/afsel/afsel/stats"
 	"github.com/afsel/afsel/tables"
 )
@@ -106,10 +109,10 @@ type figuresInputs struct {
 	flows   []tables.Pair
 	cps     []tables.Pair
 	t1, t2  []tables.Row
-	summary *figures.Summary
+	summary *report.Summary
 	// policies and policyCDF: policies.csv and policies_cdf.csv of afsel
 	// replay --policies, when present.
-	policies  []figures.PolicyStat
+	policies  []compare.SummaryRow
 	policyCDF []figures.Row
 }
 
@@ -150,10 +153,10 @@ func readFiguresInputs(dir string) (*figuresInputs, error) {
 			_, err = replay.ReadMetrics(r, in.sim)
 			return err
 		}},
-		{"policies.csv", false, func(r io.Reader) error { in.policies, err = figures.ReadPolicies(r); return err }},
+		{"policies.csv", false, func(r io.Reader) error { in.policies, err = compare.ReadSummary(r); return err }},
 		{"policies_cdf.csv", false, func(r io.Reader) error { in.policyCDF, err = figures.ReadRows(r); return err }},
 		{"summary.json", false, func(r io.Reader) error {
-			s, err := figures.ReadSummary(r)
+			s, err := report.ReadSummary(r)
 			in.summary = &s
 			return err
 		}},
@@ -195,10 +198,10 @@ func runFigures(cmd *cobra.Command, e *env, o *figuresOptions) error {
 	if err != nil {
 		return err
 	}
-	fin := figures.Inputs{Table1: in.t1, Table2: in.t2, Sim: in.sim, Policies: in.policies, PolicyCDF: in.policyCDF}
-	fin.Parameters = []figures.KV{{Key: "input", Value: o.input}, {Key: "points", Value: strconv.Itoa(o.points)}}
+	fin := report.Inputs{Table1: in.t1, Table2: in.t2, Sim: in.sim, Policies: in.policies, PolicyCDF: in.policyCDF}
+	fin.Parameters = []report.KV{{Key: "input", Value: o.input}, {Key: "points", Value: strconv.Itoa(o.points)}}
 	if in.summary != nil {
-		fin.Summaries = append(fin.Summaries, figures.NamedSummary{Name: in.summary.Command + " (summary.json)", Summary: *in.summary})
+		fin.Summaries = append(fin.Summaries, report.NamedSummary{Name: in.summary.Command + " (summary.json)", Summary: *in.summary})
 		other := "replay"
 		if in.summary.Command != "tables" {
 			other = "tables"
@@ -219,7 +222,7 @@ func runFigures(cmd *cobra.Command, e *env, o *figuresOptions) error {
 			return err
 		}
 	}
-	built, rep, err := figures.Build(fin, o.points)
+	built, rep, err := report.Build(fin, o.points)
 	if err != nil {
 		return err
 	}
@@ -242,7 +245,7 @@ func runFigures(cmd *cobra.Command, e *env, o *figuresOptions) error {
 }
 
 // dataFigures reads the paired tests once for Figures 1 and 2.
-func dataFigures(cmd *cobra.Command, e *env, o *figuresOptions, in *figuresInputs, rep *figures.Inputs) (*figures.Fig1, *figures.Fig2, error) {
+func dataFigures(cmd *cobra.Command, e *env, o *figuresOptions, in *figuresInputs, rep *report.Inputs) (*figures.Fig1, *figures.Fig2, error) {
 	var want *pairs.Key
 	if o.pair != "" {
 		k, _ := pairs.ParseKey(o.pair)
@@ -273,8 +276,8 @@ func dataFigures(cmd *cobra.Command, e *env, o *figuresOptions, in *figuresInput
 		return nil, nil, err
 	}
 	rep.Parameters = append(rep.Parameters,
-		figures.KV{Key: "data", Value: info.Path}, figures.KV{Key: "data bytes", Value: strconv.FormatInt(info.Bytes, 10)},
-		figures.KV{Key: "data sha256", Value: info.SHA256}, figures.KV{Key: "figure 2 pair", Value: key.String()})
+		report.KV{Key: "data", Value: info.Path}, report.KV{Key: "data bytes", Value: strconv.FormatInt(info.Bytes, 10)},
+		report.KV{Key: "data sha256", Value: info.SHA256}, report.KV{Key: "figure 2 pair", Value: key.String()})
 	if in.summary != nil {
 		if d := in.summary.Get("input.sha256"); d != "" && d != info.SHA256 {
 			e.log.Warn("--data differs from the input of the run in DIR (fine if it is the same data in another format)", "data", o.data, "summary_input", in.summary.Get("input.path"))
@@ -290,7 +293,7 @@ func dataFigures(cmd *cobra.Command, e *env, o *figuresOptions, in *figuresInput
 		}
 		return &statsReader{Reader: src, stats: &dropped}, nil
 	}
-	f1, err := figures.Figure1Passes(cmd.Context(), logPasses(figures.RecordsPass(open), e.log, nil), o.points)
+	f1, err := figures.Figure1Passes(cmd.Context(), pipeline.LogPasses(figures.RecordsPass(open), e.log, nil), o.points)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", o.data, err)
 	}

@@ -191,12 +191,13 @@ func TestFiguresPolicies(t *testing.T) {
 		}
 	}
 
-	// A malformed policies.csv is an error naming the file.
+	// A malformed policies.csv is an error naming the file and what is
+	// wrong (compare.ReadSummary's words: its header).
 	if err := os.WriteFile(filepath.Join(dir, "policies.csv"), []byte("zone,policy\n1,v6\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	code, _, stderr = run(t, "figures", "--input", dir, "--out", t.TempDir())
-	if code != exitError || !strings.Contains(stderr, "policies.csv") || !strings.Contains(stderr, "missing columns") {
+	if code != exitError || !strings.Contains(stderr, "policies.csv") || !strings.Contains(stderr, "policies.csv header") {
 		t.Errorf("bad policies.csv: exit %d, stderr %q", code, stderr)
 	}
 }

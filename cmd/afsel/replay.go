@@ -172,9 +172,5 @@ func printReplaySummary(w io.Writer, ps []replay.Pair, gammas []float64) {
 	}
 }
 
-func zoneLabel(z stats.Zone) string {
-	if z == 0 {
-		return "all"
-	}
-	return strings.TrimSuffix(z.String(), " is better")
-}
+// zoneLabel is the zone's label without " is better", to fit the column.
+func zoneLabel(z stats.Zone) string { return strings.TrimSuffix(z.Label(), " is better") }

@@ -1,4 +1,4 @@
-package figures
+package rankstat
 
 import (
 	"math"
@@ -8,36 +8,21 @@ import (
 	"github.com/afsel/afsel/stats"
 )
 
-// This file holds the machinery behind Figure1Passes: exact order
-// statistics of a sample that is read several times but never held, by
-// histograms over an order-preserving integer key of the values, refined
-// only where a wanted rank falls, until the values there are few enough to
-// collect.
+// This file holds the engine: exact order statistics of a sample that is
+// read several times but never held, by histograms over an order-preserving
+// integer key of the values, refined only where a wanted rank falls, until
+// the values there are few enough to collect.
 
 // maxRefineBins bounds the bins of one refining histogram: enough to split
 // a first-level bin of millions of values into collectable ones in a pass.
 const maxRefineBins = 1 << 16
 
-// toKey maps a non-NaN float64 to a uint64 with the same order (-0 and +0
-// map to the +0 key: they compare equal).
-func toKey(v float64) uint64 {
-	if v == 0 {
-		return 1 << 63
-	}
-	b := math.Float64bits(v)
-	if b>>63 == 1 {
-		return ^b
-	}
-	return b | 1<<63
-}
+// toKey is stats.Key of v+0: -0 and +0 (which compare equal) have one key,
+// +0's, and come back as +0, as stats.Quantile and the ECDFs see them.
+func toKey(v float64) uint64 { return stats.Key(v + 0) }
 
 // fromKey is the inverse of toKey.
-func fromKey(k uint64) float64 {
-	if k>>63 == 1 {
-		return math.Float64frombits(k &^ (1 << 63))
-	}
-	return math.Float64frombits(^k)
-}
+func fromKey(k uint64) float64 { return stats.FromKey(k) }
 
 // cell is a histogram of the values whose keys lie in [lo, hi], in bins of
 // 1<<shift keys. Once its pass is over, cum holds absolute ranks in the
@@ -151,9 +136,10 @@ func (l leaf) at(r int64) (uint64, int64) {
 	return k, l.start + int64(j)
 }
 
-// dist is one sample's knowledge: its size and its histograms, plus the
-// requests the current pass fills.
-type dist struct {
+// Sample is what is known of one sample's order statistics: its size and
+// its histograms, plus the requests the current pass fills. The zero value
+// knows nothing; Start or StartAll prepares its first pass.
+type Sample struct {
 	n       int64
 	root    *cell
 	pending []*request // disjoint key ranges, ascending
@@ -173,7 +159,7 @@ type dist struct {
 const dirSlots = 1 << 16
 
 // index builds the directory of d.pending over the root's range.
-func (d *dist) index() {
+func (d *Sample) index() {
 	d.dir, d.hot = nil, nil
 	d.los, d.his = d.los[:0], d.his[:0]
 	for _, q := range d.pending {
@@ -214,7 +200,7 @@ func (d *dist) index() {
 }
 
 // find returns the leaf holding rank r (0 <= r < d.n).
-func (d *dist) find(r int64) leaf {
+func (d *Sample) find(r int64) leaf {
 	c := d.root
 	for {
 		nb := len(c.cum) - 1
@@ -255,8 +241,10 @@ type request struct {
 	want    int64 // values expected, -1 if unknown
 }
 
-// observe adds a non-NaN value to the pending request whose range holds it.
-func (d *dist) observe(v float64) {
+// Observe adds a non-NaN value, read in the current pass, to the pending
+// request whose range holds it; values outside every request are skipped.
+// One goroutine at a time per sample.
+func (d *Sample) Observe(v float64) {
 	los := d.los
 	if len(los) == 0 {
 		return
@@ -296,9 +284,9 @@ func (d *dist) observe(v float64) {
 	q.hist.add(k)
 }
 
-// finish files the pending requests' results into the tree; ok is false
-// when a request did not see the values the earlier passes counted.
-func (d *dist) finish() (ok bool) {
+// Finish files the pass's results; ok is false when a request did not see
+// the values the earlier passes counted (the passes differ).
+func (d *Sample) Finish() (ok bool) {
 	ok = true
 	for _, q := range d.pending {
 		var got int64
@@ -334,12 +322,27 @@ func (d *dist) finish() (ok bool) {
 	return ok
 }
 
-// startRoot makes the next pass build d's first-level histogram over [lo, hi].
-func (d *dist) startRoot(lo, hi uint64, bins int, want int64, minmax bool) {
-	d.root = nil
-	d.pending = []*request{{lo: lo, hi: hi, hist: newCell(lo, hi, bins, minmax), want: want}}
+// StartAll makes the next pass count the sample (N) and build its
+// first-level histogram over every value, in at most bins bins (bins >=
+// 2). With minmax the bins record their smallest and largest values, at
+// four times the memory: that resolves a bin of a single value (ties) at
+// once.
+func (d *Sample) StartAll(bins int, minmax bool) { d.start(0, math.MaxUint64, bins, minmax) }
+
+// Start is StartAll for a sample whose values lie in [lo, hi] (lo <= hi):
+// the bins are over that range only, and other values are skipped.
+func (d *Sample) Start(lo, hi float64, bins int, minmax bool) {
+	d.start(toKey(lo), toKey(hi), bins, minmax)
+}
+
+func (d *Sample) start(lo, hi uint64, bins int, minmax bool) {
+	d.root, d.n = nil, 0
+	d.pending = []*request{{lo: lo, hi: hi, hist: newCell(lo, hi, bins, minmax), want: -1}}
 	d.index()
 }
+
+// N is the sample's size, known once the first pass is finished.
+func (d *Sample) N() int64 { return d.n }
 
 // leafID names a bin of a cell.
 type leafID struct {
@@ -347,29 +350,32 @@ type leafID struct {
 	i int
 }
 
-// planner chooses the bins the next pass refines or collects, within a
+// Planner chooses the bins the next pass refines or collects, within a
 // memory budget in 8-byte words shared by all samples. The leaf each sample
-// is stuck at is always taken so that every round makes progress.
-type planner struct {
+// is stuck at is always taken so that every round makes progress. A
+// planner serves one round: the values asked of the samples (Quantile,
+// Steps and Plan), then Start, then a pass.
+type Planner struct {
 	left, collectMax int
 	taken            bool
 	seen             map[leafID]bool
-	reqs             map[*dist][]*request
+	reqs             map[*Sample][]*request
 }
 
-func newPlanner(limit int) *planner {
-	return &planner{left: limit, collectMax: max(1, limit/4), seen: make(map[leafID]bool), reqs: make(map[*dist][]*request)}
+// NewPlanner returns a planner with a budget of limit 8-byte words.
+func NewPlanner(limit int) *Planner {
+	return &Planner{left: limit, collectMax: max(1, limit/4), seen: make(map[leafID]bool), reqs: make(map[*Sample][]*request)}
 }
 
 // add asks for the unresolved leaf l of d; false means the budget is spent.
 // A forced leaf is taken whatever the budget (as little of it as can be).
-func (p *planner) add(d *dist, l leaf, force bool) bool {
+func (p *Planner) add(d *Sample, l leaf, force bool) bool {
 	return p.ask(d, l, force, false, 16)
 }
 
 // ask is add, refining the leaf (into bins of about per values) rather
 // than collecting it if refine.
-func (p *planner) ask(d *dist, l leaf, force, refine bool, per int64) bool {
+func (p *Planner) ask(d *Sample, l leaf, force, refine bool, per int64) bool {
 	id := leafID{l.c, l.i}
 	if p.seen[id] {
 		return true
@@ -404,19 +410,19 @@ func (p *planner) ask(d *dist, l leaf, force, refine bool, per int64) bool {
 }
 
 // full reports whether the budget is spent.
-func (p *planner) full() bool { return p.left <= 0 }
+func (p *Planner) full() bool { return p.left <= 0 }
 
 // within runs plan with at most words of the budget.
-func (p *planner) within(words int, plan func()) {
+func (p *Planner) within(words int, plan func()) {
 	rest := p.left - min(words, p.left)
 	p.left -= rest
 	plan()
 	p.left += rest
 }
 
-// start hands each sample its requests for the next pass; it reports
+// Start hands each sample its requests for the next pass; it reports
 // whether there is anything to do.
-func (p *planner) start() bool {
+func (p *Planner) Start() bool {
 	for d, qs := range p.reqs {
 		slices.SortFunc(qs, func(a, b *request) int {
 			if a.lo < b.lo {
@@ -434,7 +440,7 @@ func (p *planner) start() bool {
 }
 
 // value returns the value of rank r, or asks p for its leaf.
-func (d *dist) value(r int64, p *planner) (float64, bool) {
+func (d *Sample) value(r int64, p *Planner) (float64, bool) {
 	l := d.find(r)
 	if !l.resolved() {
 		p.add(d, l, true)
@@ -444,9 +450,10 @@ func (d *dist) value(r int64, p *planner) (float64, bool) {
 	return fromKey(k), true
 }
 
-// quantile is stats.Quantile(sorted sample, q), numpy's linear
-// interpolation, read from the ranks it needs (NaN for an empty sample).
-func (d *dist) quantile(q float64, p *planner) (float64, bool) {
+// Quantile is stats.Quantile(sorted sample, q), numpy's linear
+// interpolation, read from the ranks it needs (NaN for an empty sample);
+// ok is false, and p asked for what it lacks, while they are not known.
+func (d *Sample) Quantile(q float64, p *Planner) (v float64, ok bool) {
 	n := d.n
 	if n == 0 {
 		return math.NaN(), true
@@ -467,7 +474,7 @@ func (d *dist) quantile(q float64, p *planner) (float64, bool) {
 	return stats.Lerp(a, b, pos-float64(lo)), true
 }
 
-// stepper is Downsample's rule over a sample of n values: after keeping a
+// stepper is figures' ECDF.Downsample rule over a sample of n values: after keeping a
 // step whose count of values <= it is c, the next step kept is the first
 // value whose count C has float64(C)/n - float64(c)/n > 1/points, else the
 // maximum. Counts are monotone in rank, so that is the value of rank T-1
@@ -500,24 +507,31 @@ func (s stepper) next(c int64) int64 {
 	return lo - 1
 }
 
-// walk is Downsample's walk over a sample's exact ECDF, as far as it is
-// known.
-type walk struct {
-	d    *dist
-	s    stepper
-	e    ECDF  // the steps kept so far
-	r    int64 // the rank of the next step, unresolved: in leaf l
-	l    leaf
-	done bool
+// Walk is a walk over a sample's exact ECDF, as far as it is known,
+// keeping the steps that figures' ECDF.Downsample(points) keeps: the first
+// and last, and each step whose share exceeds the last kept one's by more
+// than 1/points.
+type Walk struct {
+	// X and P are the steps kept so far: values ascending and the share of
+	// the sample <= each.
+	X, P []float64
+	// Done is set when the walk reached the sample's maximum: X and P are
+	// then every step kept.
+	Done bool
+
+	d *Sample
+	s stepper
+	r int64 // the rank of the next step, unresolved: in leaf l
+	l leaf
 }
 
-// steps walks d's ECDF as far as it is known: to the end (w.done, w.e the
-// steps ECDF.Downsample(points) keeps of the exact ECDF) or to the first
-// unresolved step.
-func (d *dist) steps(points int) *walk {
-	w := &walk{d: d, e: ECDF{N: int(d.n)}}
+// Steps walks d's ECDF as far as it is known: to the end (w.Done) or to the
+// first unresolved step, which Planner.Plan asks for. points must be
+// positive.
+func (d *Sample) Steps(points int) *Walk {
+	w := &Walk{d: d}
 	if d.n == 0 {
-		w.done = true
+		w.Done = true
 		return w
 	}
 	w.s = newStepper(d.n, points)
@@ -528,28 +542,28 @@ func (d *dist) steps(points int) *walk {
 			return w
 		}
 		k, c := l.at(r)
-		w.e.X = append(w.e.X, fromKey(k))
-		w.e.P = append(w.e.P, float64(c)/w.s.nf)
+		w.X = append(w.X, fromKey(k))
+		w.P = append(w.P, float64(c)/w.s.nf)
 		if c == d.n {
-			w.done = true
+			w.Done = true
 			return w
 		}
 		r = w.s.next(c)
 	}
 }
 
-// plan asks p for the leaves the walks lack: first each one's unresolved
+// Plan asks p for the leaves the walks lack: first each one's unresolved
 // leaf, then the leaves later steps may need, the budget shared among the
 // walks, so that one pass resolves many steps of each.
-func plan(p *planner, ws []*walk) {
-	var open []*walk
+func (p *Planner) Plan(ws ...*Walk) {
+	var open []*Walk
 	for _, w := range ws {
-		if !w.done {
+		if !w.Done {
 			p.add(w.d, w.l, true)
 			open = append(open, w)
 		}
 	}
-	for _, spec := range []func(*walk, *planner){(*walk).optimistic, (*walk).pessimistic} {
+	for _, spec := range []func(*Walk, *Planner){(*Walk).optimistic, (*Walk).pessimistic} {
 		for i, w := range open {
 			p.within(p.left/(len(open)-i), func() { spec(w, p) })
 		}
@@ -560,7 +574,7 @@ func plan(p *planner, ws []*walk) {
 // unresolved leaves: exact for continuous data. It collects them if they
 // all fit, else refines them all into bins small enough to collect next
 // pass: two passes rather than one per budgetful.
-func (w *walk) optimistic(p *planner) {
+func (w *Walk) optimistic(p *Planner) {
 	d, s := w.d, w.s
 	var path []leaf
 	var total int64
@@ -594,7 +608,7 @@ const speculateVisits = 1 << 16
 
 // pessimistic asks p for every leaf the steps can reach whatever the ties
 // in unresolved leaves, in step order: that resolves tied data.
-func (w *walk) pessimistic(p *planner) {
+func (w *Walk) pessimistic(p *Planner) {
 	d, s := w.d, w.s
 	visits := 0
 	bound := func(r int64, upper bool) int64 {

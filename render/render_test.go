@@ -1,4 +1,4 @@
-package figures
+package render
 
 import (
 	"bytes"
@@ -15,7 +15,6 @@ import (
 	"sync"
 	"testing"
 
-	"golang.org/x/net/html"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -23,17 +22,18 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/afsel/afsel/changepoint"
+	"github.com/afsel/afsel/figures"
+	"github.com/afsel/afsel/internal/figtest"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/stats"
-	"github.com/afsel/afsel/tables"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden PNGs in testdata")
 
 // testFigures renders every figure from deterministic synthetic data (and,
 // for Figure 4 and the coverage, the artefacts' simulation CSV).
-func testFigures(t testing.TB) ([]*Figure, *Report) {
+func testFigures(t testing.TB) []*Figure {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(3, 4))
 	n := 20000
@@ -43,11 +43,11 @@ func testFigures(t testing.TB) ([]*Figure, *Report) {
 		v4[i] = base * math.Exp(0.1*rng.NormFloat64())
 		v6[i] = base * math.Exp(0.1*rng.NormFloat64()-0.02)
 	}
-	f1, err := Figure1(v4, v6)
+	f1, err := figures.Figure1(v4, v6)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := PairSeries{Key: pairs.Key{Probe: 7, Anchor: 8}}
+	s := figures.PairSeries{Key: pairs.Key{Probe: 7, Anchor: 8}}
 	var segs []changepoint.Segment
 	for i := range 300 {
 		s.Time = append(s.Time, int64(i))
@@ -63,35 +63,29 @@ func testFigures(t testing.TB) ([]*Figure, *Report) {
 		start := []int{0, 100, 200, 250}[i]
 		segs = append(segs, changepoint.Segment{Start: start, End: end, Zone: z})
 	}
-	f2, err := Figure2(s, segs, stats.ZoneV4)
+	f2, err := figures.Figure2(s, segs, stats.ZoneV4)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sim := readGolden(t, "ripe_simulation.csv", func(f *os.File) ([]replay.Pair, error) { return replay.ReadSimulation(f) })
-	f4, cov := Figure4(sim), ComputeCoverage(sim)
-	r1, err := RenderFigure1(f1, DefaultPoints)
+	sim := figtest.Golden(t, "ripe_simulation.csv", func(f *os.File) ([]replay.Pair, error) { return replay.ReadSimulation(f) })
+	f4, cov := figures.Figure4(sim), figures.ComputeCoverage(sim)
+	r1, err := Figure1(f1, figures.DefaultPoints)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r2, err := RenderFigure2(f2)
+	r2, err := Figure2(f2)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r4, err := RenderFigure4(f4, DefaultPoints)
+	r4, err := Figure4(f4, figures.DefaultPoints)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rc, err := RenderCoverage(cov, DefaultPoints)
+	rc, err := Coverage(cov, figures.DefaultPoints)
 	if err != nil {
 		t.Fatal(err)
 	}
-	figs := []*Figure{r1, r2, r4, rc}
-	t1 := readGolden(t, "table1.csv", func(f *os.File) ([]tables.Row, error) { return tables.ReadTable(f) })
-	t2 := readGolden(t, "table2.csv", func(f *os.File) ([]tables.Row, error) { return tables.ReadTable(f) })
-	rep := &Report{Table1: t1, Table2: t2, Fig1: f1, Coverage: cov, Replay: ReplaySummary(sim), Figures: figs,
-		Summaries:  []NamedSummary{{Name: "replay", Summary: Summary{Command: "replay", Fields: []KV{{"input.sha256", "abc"}}}}},
-		Parameters: []KV{{"points", "1000"}}, Notes: []string{"a note"}}
-	return figs, rep
+	return []*Figure{r1, r2, r4, rc}
 }
 
 // svgTexts parses an SVG as XML and returns the content of its <text>
@@ -137,7 +131,7 @@ func svgTexts(t *testing.T, r io.Reader) []string {
 // drawn once: the series count) and PNG (decodes, 1200 px wide, ink share
 // close to the golden image's).
 func TestRender(t *testing.T) {
-	figs, _ := testFigures(t)
+	figs := testFigures(t)
 	wantLegend := map[string]int{
 		"fig1":     5,  // IPv4, IPv6, ratio, two ±10% marks
 		"fig2":     5,  // IPv4, IPv6, three segment zones
@@ -221,136 +215,23 @@ func inkShare(img image.Image) float64 {
 	return float64(ink) / float64(b.Dx()*b.Dy())
 }
 
-// TestReportHTML parses report.html and finds both tables' category rows
-// beside the paper's shares, one inline SVG per figure, and nothing fetched
-// from elsewhere.
-func TestReportHTML(t *testing.T) {
-	figs, rep := testFigures(t)
-	var b bytes.Buffer
-	if err := WriteHTML(&b, rep); err != nil {
-		t.Fatal(err)
-	}
-	doc, err := html.Parse(bytes.NewReader(b.Bytes()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tablesByID := make(map[string][][]string)
-	var svgs, figures int
-	var walk func(n *html.Node, table string)
-	walk = func(n *html.Node, table string) {
-		if n.Type == html.ElementNode {
-			for _, a := range n.Attr {
-				if a.Key == "id" && n.Data == "table" {
-					table = a.Val
-				}
-				if (a.Key == "src" || a.Key == "href") && !strings.HasPrefix(a.Val, "#") {
-					t.Errorf("<%s %s=%q>: the report must be self-contained", n.Data, a.Key, a.Val)
-				}
-			}
-			switch n.Data {
-			case "script", "link", "img", "iframe":
-				t.Errorf("<%s> in the report", n.Data)
-			case "svg":
-				svgs++
-			case "figure":
-				figures++
-			case "tr":
-				var cells []string
-				for c := n.FirstChild; c != nil; c = c.NextSibling {
-					if c.Type == html.ElementNode && c.Data == "td" {
-						cells = append(cells, text(c))
-					}
-				}
-				if len(cells) > 0 {
-					tablesByID[table] = append(tablesByID[table], cells)
-				}
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c, table)
-		}
-	}
-	walk(doc, "")
-	if svgs != len(figs) || figures != len(figs) {
-		t.Errorf("%d inline SVGs in %d figures, want %d", svgs, figures, len(figs))
-	}
-	check := func(id string, want map[string]string) {
-		rows := tablesByID[id]
-		found := 0
-		for _, r := range rows {
-			if p, ok := want[r[0]]; ok {
-				found++
-				if len(r) < 4 || r[3] != p {
-					t.Errorf("%s row %v: want paper %s", id, r, p)
-				}
-			}
-		}
-		if found != len(want) {
-			t.Errorf("%s: found %d of the category rows %v in %v", id, found, want, rows)
-		}
-	}
-	// The artefacts' table_1.py and table_2.py outputs on the paper's data.
-	check("table1", map[string]string{"IPv4 is better": "113092 (28.4%)", "None is better": "156212 (39.2%)", "IPv6 is better": "129070 (32.4%)", "total": "398374 (100.0%)"})
-	check("table2", map[string]string{"A": "4569 (1.1%)", "B": "32459 (8.1%)", "C": "27312 (6.9%)", "D": "334034 (83.8%)"})
-	if r := tablesByID["table1"]; len(r) != 4 || r[0][1] != "193" || r[0][2] != "30.0%" {
-		t.Errorf("table1 rows %v", r)
-	}
-	if !bytes.Contains(b.Bytes(), []byte("Per-probe coverage")) || !bytes.Contains(b.Bytes(), []byte("Replay summary")) {
-		t.Error("report lacks the coverage or replay sections")
-	}
-
-	var md bytes.Buffer
-	if err := WriteMarkdown(&md, rep); err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range []string{"| IPv4 is better | 193 | 30.0% | 113092 (28.4%) |", "| A | 21 | 3.3% | 4569 (1.1%) |", "![fig4](fig4.png)"} {
-		if !strings.Contains(md.String(), s) {
-			t.Errorf("report.md lacks %q", s)
-		}
-	}
-}
-
-func text(n *html.Node) string {
-	if n.Type == html.TextNode {
-		return n.Data
-	}
-	var s string
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		s += text(c)
-	}
-	return strings.TrimSpace(s)
-}
-
-// TestWriteRows checks the tidy CSV layout.
-func TestWriteRows(t *testing.T) {
-	var b bytes.Buffer
-	rows := []Row{{"1", "rct", "IPv4", 12.5, 0.25}, {"4", "choice", "None is better / EXP3", 0.5, math.NaN()}}
-	if err := WriteRows(&b, rows); err != nil {
-		t.Fatal(err)
-	}
-	want := "figure,panel,series,x,y\n1,rct,IPv4,12.5,0.25\n4,choice,None is better / EXP3,0.5,\n"
-	if b.String() != want {
-		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
-	}
-}
-
 // TestRenderDegenerate: no eligible pair, and no paired test kept by the
 // filter, still render (empty curves) without error.
 func TestRenderDegenerate(t *testing.T) {
 	sim := []replay.Pair{{Probe: 1, Anchor: 2}}
-	r4, err := RenderFigure4(Figure4(sim), 10)
+	r4, err := Figure4(figures.Figure4(sim), 10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := RenderCoverage(ComputeCoverage(sim), 10)
+	c, err := Coverage(figures.ComputeCoverage(sim), 10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f1, err := Figure1([]float64{1, 1, 1}, []float64{2, 2, 2})
+	f1, err := figures.Figure1([]float64{1, 1, 1}, []float64{2, 2, 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r1, err := RenderFigure1(f1, 10)
+	r1, err := Figure1(f1, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -425,9 +306,9 @@ func TestOuterBoxes(t *testing.T) {
 // TestHeightWholePixels: every figure's height is a whole number of PNG
 // pixels, as WritePNG's canvas assumes.
 func TestHeightWholePixels(t *testing.T) {
-	figs, _ := testFigures(t)
+	figs := testFigures(t)
 	for _, n := range []int{1, 8, 10} { // one to three rows of panels
-		pol, err := RenderPolicies(policyRows(n), DefaultPoints)
+		pol, err := Policies(policyRows(n), figures.DefaultPoints)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -443,7 +324,7 @@ func TestHeightWholePixels(t *testing.T) {
 // TestDrawConcurrently draws every figure's PNG and SVG at the same time, as
 // reproduce does (run with -race).
 func TestDrawConcurrently(t *testing.T) {
-	figs, _ := testFigures(t)
+	figs := testFigures(t)
 	var wg sync.WaitGroup
 	for _, f := range figs {
 		for _, write := range []func(io.Writer) error{f.WritePNG, f.WriteSVG, f.WritePNG} {

@@ -1,4 +1,4 @@
-package figures
+package render
 
 import (
 	"bytes"
@@ -112,7 +112,7 @@ func (failWriter) Write([]byte) (int, error) { return 0, io.ErrClosedPipe }
 // BenchmarkEncodePNG compares encodePNG with image/png at its fastest level
 // on Figure 4 as drawn for its PNG.
 func BenchmarkEncodePNG(b *testing.B) {
-	figs, _ := testFigures(b)
+	figs := testFigures(b)
 	var f4 *Figure
 	for _, f := range figs {
 		if f.Name == "fig4" {
@@ -167,7 +167,7 @@ func TestPNGCanvasText(t *testing.T) {
 		t.Error("text differs from vgimg's drawing")
 	}
 
-	figs, _ := testFigures(t)
+	figs := testFigures(t)
 	for _, f := range figs {
 		ref := vgimg.NewWith(vgimg.UseWH(Width, f.Height), vgimg.UseDPI(DPI), vgimg.UseBackgroundColor(color.White))
 		f.draw(ref, false)

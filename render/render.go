@@ -1,4 +1,4 @@
-package figures
+package render
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgsvg"
 
+	"github.com/afsel/afsel/figures"
 	"github.com/afsel/afsel/stats"
 )
 
@@ -76,6 +77,17 @@ type Figure struct {
 		b    []byte
 		err  error
 	}
+}
+
+// File is one output file and how to write it.
+type File struct {
+	Name  string
+	Write func(io.Writer) error
+}
+
+// Files are the figure's images: name.svg and name.png.
+func (f *Figure) Files() []File {
+	return []File{{Name: f.Name + ".svg", Write: f.WriteSVG}, {Name: f.Name + ".png", Write: f.WritePNG}}
 }
 
 // HeightPx is the PNG height in pixels.
@@ -253,11 +265,11 @@ func (l *outerBoxes) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
 	return l.boxes
 }
 
-// stepLine is the ECDF e as a step line from (X[0], 0), downsampled to
+// stepLine is the figures.ECDF e as a step line from (X[0], 0), downsampled to
 // points, with x restricted to [lo, hi] (NaN: unbounded) so that log axes
 // see no value outside their range. It is nil when there is nothing to draw
 // (an empty sample): callers add it only to the legend then.
-func stepLine(e ECDF, points int, lo, hi float64) (*plotter.Line, error) {
+func stepLine(e figures.ECDF, points int, lo, hi float64) (*plotter.Line, error) {
 	d := e.Downsample(points)
 	var xy plotter.XYs
 	if len(d.X) > 0 && !(d.X[0] < lo) {
@@ -314,9 +326,9 @@ func vline(x, y0, y1 float64, c color.Color, dash []vg.Length) (*plotter.Line, e
 // pct formats a share as a percentage.
 func pct(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
 
-// RenderFigure1 draws Figure 1: the RCT CDFs of both families and the CDF of
+// Figure1 draws Figure 1: the RCT CDFs of both families and the CDF of
 // the v4/v6 ratio on a log axis with ±10% marks.
-func RenderFigure1(f *Fig1, points int) (*Figure, error) {
+func Figure1(f *figures.Fig1, points int) (*Figure, error) {
 	fig := &Figure{Name: "fig1", Height: 5 * vg.Inch,
 		Title: fmt.Sprintf("Figure 1: request completion times, %d of %d paired tests kept by the 5th–95th percentile filter", f.RowsAfter, f.RowsBefore)}
 	rct := newPlot("RCT of paired tests (5th–95th percentile filter)", "HTTP request completion time (ms)", "CDF")
@@ -325,7 +337,7 @@ func RenderFigure1(f *Fig1, points int) (*Figure, error) {
 	rct.Legend.YOffs = vg.Points(4)
 	for i, s := range []struct {
 		name string
-		e    ECDF
+		e    figures.ECDF
 	}{{"IPv4", f.V4}, {"IPv6", f.V6}} {
 		l, err := stepLine(s.e, points, math.NaN(), math.NaN())
 		if err != nil {
@@ -373,8 +385,8 @@ func RenderFigure1(f *Fig1, points int) (*Figure, error) {
 		label string
 		c     color.Color
 	}{
-		{RatioLow, "ratio < 1/1.1 (IPv4 >10% faster): " + pct(f.ShareV4Faster), palette[0]},
-		{RatioHigh, "ratio > 1.1 (IPv6 >10% faster): " + pct(f.ShareV6Faster), palette[1]},
+		{figures.RatioLow, "ratio < 1/1.1 (IPv4 >10% faster): " + pct(f.ShareV4Faster), palette[0]},
+		{figures.RatioHigh, "ratio > 1.1 (IPv6 >10% faster): " + pct(f.ShareV6Faster), palette[1]},
 	} {
 		v, err := vline(m.x, 0, 1, m.c, dashes[1])
 		if err != nil {
@@ -389,9 +401,9 @@ func RenderFigure1(f *Fig1, points int) (*Figure, error) {
 	return fig, nil
 }
 
-// RenderFigure2 draws Figure 2: the pair's two series over the paired test
+// Figure2 draws Figure 2: the pair's two series over the paired test
 // index, on the segments' zones as background bands.
-func RenderFigure2(f *Fig2) (*Figure, error) {
+func Figure2(f *figures.Fig2) (*Figure, error) {
 	fig := &Figure{Name: "fig2", Height: 5 * vg.Inch}
 	title := fmt.Sprintf("Probe %d → anchor %d: %d paired tests, %d segments", f.Pair.Probe, f.Pair.Anchor, len(f.V4), len(f.Segments))
 	if f.Zone != 0 {
@@ -462,9 +474,9 @@ func RenderFigure2(f *Fig2) (*Figure, error) {
 	return fig, nil
 }
 
-// RenderFigure4 draws Figure 4's three panels: colour is the zone (first
+// Figure4 draws Figure 4's three panels: colour is the zone (first
 // panel) or the pair's best_path (the others), dash the strategy.
-func RenderFigure4(f *Fig4, points int) (*Figure, error) {
+func Figure4(f *figures.Fig4, points int) (*Figure, error) {
 	fig := &Figure{Name: "fig4", Height: 5.5 * vg.Inch,
 		Title: fmt.Sprintf("Figure 4: EXP3 against fixed choices over %d eligible pairs", f.Pairs)}
 	panels := []struct {
@@ -472,7 +484,7 @@ func RenderFigure4(f *Fig4, points int) (*Figure, error) {
 		groups         []string
 		xmax           float64
 	}{
-		{"choice", "Share of lowest-RCT choices, per zone", "share of rounds with the lowest RCT choice", ZoneNames, math.NaN()},
+		{"choice", "Share of lowest-RCT choices, per zone", "share of rounds with the lowest RCT choice", figures.ZoneNames, math.NaN()},
 		{"gain", "Expected gain per request, per best path", "absolute expected gain per request (ms)", []string{"best path v4", "best path v6", "best path none"}, 125},
 		{"relative", "Gain relative to median RCT, per best path", "expected gain per request / median RCT", []string{"best path v4", "best path v6", "best path none"}, 0.5},
 	}
@@ -495,7 +507,7 @@ func RenderFigure4(f *Fig4, points int) (*Figure, error) {
 		}
 		curves := f.Panel(pn.name)
 		for i, c := range curves {
-			g, s := i/len(Strategies), i%len(Strategies)
+			g, s := i/len(figures.Strategies), i%len(figures.Strategies)
 			if c.E.N == 0 {
 				continue
 			}
@@ -515,7 +527,7 @@ func RenderFigure4(f *Fig4, points int) (*Figure, error) {
 		}
 		// Legend: one entry per colour (with its pairs), one per dash.
 		for g, name := range pn.groups {
-			n := curves[g*len(Strategies)].E.N
+			n := curves[g*len(figures.Strategies)].E.N
 			z := []stats.Zone{stats.ZoneV4, stats.ZoneNone, stats.ZoneV6}[g]
 			c := zoneColor(z)
 			if pn.name != "choice" {
@@ -525,7 +537,7 @@ func RenderFigure4(f *Fig4, points int) (*Figure, error) {
 			p.Legend.Add(label, swatch(c))
 			fig.Legend = append(fig.Legend, label)
 		}
-		for s, name := range Strategies {
+		for s, name := range figures.Strategies {
 			l, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 0}})
 			if err != nil {
 				return nil, err
@@ -547,8 +559,8 @@ func swatch(c color.Color) plot.Thumbnailer {
 	return poly
 }
 
-// RenderCoverage draws the per-probe coverage CDFs with their medians.
-func RenderCoverage(c *Coverage, points int) (*Figure, error) {
+// Coverage draws the per-probe coverage CDFs with their medians.
+func Coverage(c *figures.Coverage, points int) (*Figure, error) {
 	fig := &Figure{Name: "coverage", Height: 4.5 * vg.Inch,
 		Title: fmt.Sprintf("Per-probe coverage over %d probes with eligible pairs", len(c.Probes))}
 	p := newPlot("Share of a probe's eligible pairs served by its winning family", "share of the probe's eligible pairs", "CDF over probes")
@@ -558,7 +570,7 @@ func RenderCoverage(c *Coverage, points int) (*Figure, error) {
 	p.Legend.XOffs = vg.Points(4)
 	for i, s := range []struct {
 		label string
-		e     ECDF
+		e     figures.ECDF
 		med   float64
 	}{
 		{"winning family better", c.Family, c.MedianFamily},

@@ -1,8 +1,11 @@
-package figures
+package report
 
 import (
 	"io"
 
+	"github.com/afsel/afsel/compare"
+	"github.com/afsel/afsel/figures"
+	"github.com/afsel/afsel/render"
 	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/tables"
 )
@@ -15,29 +18,22 @@ type Inputs struct {
 	// Sim is the replay's pairs, required (Figure 4 and per-probe
 	// coverage); their metrics are optional (gains in the replay summary).
 	Sim        []replay.Pair
-	Fig1       *Fig1 // optional: needs the paired tests
-	Fig2       *Fig2 // optional: needs the paired tests
+	Fig1       *figures.Fig1 // optional: needs the paired tests
+	Fig2       *figures.Fig2 // optional: needs the paired tests
 	Summaries  []NamedSummary
 	Parameters []KV
 	Notes      []string
-	Policies   []PolicyStat // optional: policies.csv of afsel replay --policies
-	PolicyCDF  []Row        // optional: policies_cdf.csv, for the policies figure
+	Policies   []compare.SummaryRow // optional: policies.csv of afsel replay --policies
+	PolicyCDF  []figures.Row        // optional: policies_cdf.csv, for the policies figure
 }
 
-// File is one output file and how to write it.
-type File struct {
-	Name  string
-	Write func(io.Writer) error
-}
+// File is one output file and how to write it (render's, which writes the
+// images).
+type File = render.File
 
 // RowsFile is the tidy CSV of a figure's rows.
-func RowsFile(name string, rows []Row) File {
-	return File{Name: name, Write: func(w io.Writer) error { return WriteRows(w, rows) }}
-}
-
-// Files are the figure's images: name.svg and name.png.
-func (f *Figure) Files() []File {
-	return []File{{Name: f.Name + ".svg", Write: f.WriteSVG}, {Name: f.Name + ".png", Write: f.WritePNG}}
+func RowsFile(name string, rows []figures.Row) File {
+	return File{Name: name, Write: func(w io.Writer) error { return figures.WriteRows(w, rows) }}
 }
 
 // Files are the report's files: report.html and report.md.
@@ -52,9 +48,9 @@ func (r *Report) Files() []File {
 // caller may compute Figure 1 meanwhile: Figure 2 (if Inputs.Fig2), Figure
 // 4, the coverage and the policies (if Inputs.PolicyCDF), in report order.
 type Drawn struct {
-	Figures  []*Figure
+	Figures  []*render.Figure
 	CSV      []File // fig2.csv (if drawn), fig4.csv, coverage.csv
-	Coverage *Coverage
+	Coverage *figures.Coverage
 }
 
 // Draw computes Figure 4 and the coverage and renders every figure of in
@@ -62,26 +58,26 @@ type Drawn struct {
 func Draw(in Inputs, points int) (*Drawn, error) {
 	d := &Drawn{}
 	if in.Fig2 != nil {
-		r2, err := RenderFigure2(in.Fig2)
+		r2, err := render.Figure2(in.Fig2)
 		if err != nil {
 			return nil, err
 		}
 		d.Figures = append(d.Figures, r2)
 		d.CSV = append(d.CSV, RowsFile("fig2.csv", in.Fig2.Rows()))
 	}
-	f4 := Figure4(in.Sim)
-	d.Coverage = ComputeCoverage(in.Sim)
-	r4, err := RenderFigure4(f4, points)
+	f4 := figures.Figure4(in.Sim)
+	d.Coverage = figures.ComputeCoverage(in.Sim)
+	r4, err := render.Figure4(f4, points)
 	if err != nil {
 		return nil, err
 	}
-	rc, err := RenderCoverage(d.Coverage, points)
+	rc, err := render.Coverage(d.Coverage, points)
 	if err != nil {
 		return nil, err
 	}
 	d.Figures = append(d.Figures, r4, rc)
 	if len(in.PolicyCDF) > 0 {
-		rp, err := RenderPolicies(in.PolicyCDF, points)
+		rp, err := render.Policies(in.PolicyCDF, points)
 		if err != nil {
 			return nil, err
 		}
@@ -91,9 +87,9 @@ func Draw(in Inputs, points int) (*Drawn, error) {
 	return d, nil
 }
 
-// NewReport is the report of in (Fig1 included, if set) with the rendered
+// New is the report of in (Fig1 included, if set) with the rendered
 // figures figs in display order and the coverage cov.
-func NewReport(in Inputs, figs []*Figure, cov *Coverage) *Report {
+func New(in Inputs, figs []*render.Figure, cov *figures.Coverage) *Report {
 	return &Report{
 		Table1: in.Table1, Table2: in.Table2, Fig1: in.Fig1, Coverage: cov, Replay: ReplaySummary(in.Sim),
 		Figures: figs, Summaries: in.Summaries, Parameters: in.Parameters, Notes: in.Notes,
@@ -103,7 +99,7 @@ func NewReport(in Inputs, figs []*Figure, cov *Coverage) *Report {
 
 // FileNames orders the outputs: the figures' CSVs (Figure 1's first), then
 // each figure's images in report order, then the report.
-func FileNames(csv []File, figs []*Figure, report []File) []File {
+func FileNames(csv []File, figs []*render.Figure, report []File) []File {
 	out := append([]File(nil), csv...)
 	for _, f := range figs {
 		out = append(out, f.Files()...)
@@ -113,8 +109,8 @@ func FileNames(csv []File, figs []*Figure, report []File) []File {
 
 // Build computes and renders everything of in and returns the files to
 // write (tidy CSVs, SVGs, PNGs, report.html and report.md) with the report:
-// Draw, then Figure 1 (if in.Fig1), then NewReport, as a caller that does
-// not compute Figure 1 meanwhile would.
+// Draw, then Figure 1 (if in.Fig1), then New, as a caller that does not
+// compute Figure 1 meanwhile would.
 func Build(in Inputs, points int) ([]File, *Report, error) {
 	d, err := Draw(in, points)
 	if err != nil {
@@ -122,13 +118,13 @@ func Build(in Inputs, points int) ([]File, *Report, error) {
 	}
 	figs, csv := d.Figures, d.CSV
 	if in.Fig1 != nil {
-		r1, err := RenderFigure1(in.Fig1, points)
+		r1, err := render.Figure1(in.Fig1, points)
 		if err != nil {
 			return nil, nil, err
 		}
-		figs = append([]*Figure{r1}, figs...)
+		figs = append([]*render.Figure{r1}, figs...)
 		csv = append([]File{RowsFile("fig1.csv", in.Fig1.Rows(points))}, csv...)
 	}
-	rep := NewReport(in, figs, d.Coverage)
+	rep := New(in, figs, d.Coverage)
 	return FileNames(csv, figs, rep.Files()), rep, nil
 }

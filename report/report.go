@@ -1,4 +1,4 @@
-package figures
+package report
 
 import (
 	"fmt"
@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/afsel/afsel/figures"
+	"github.com/afsel/afsel/render"
 	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/stats"
 	"github.com/afsel/afsel/tables"
@@ -24,30 +26,23 @@ type ReplayRow struct {
 }
 
 // Label is the zone's name, or "all".
-func (r ReplayRow) Label() string {
-	if r.Zone == 0 {
-		return "all"
-	}
-	return r.Zone.String()
-}
+func (r ReplayRow) Label() string { return r.Zone.Label() }
 
 // ReplaySummary summarises the replay's pairs (their first gamma) per zone,
-// then over all zones. The gains are those of the pairs with metrics (the
-// first Sim's Gain not NaN: ReadSimulation leaves it NaN until ReadMetrics).
+// then over all zones: the EXP3 quartiles are replay.Sweep's. The gains are
+// those of the pairs with metrics (the first Sim's Gain not NaN:
+// ReadSimulation leaves it NaN until ReadMetrics).
 func ReplaySummary(sim []replay.Pair) []ReplayRow {
-	median := func(x []float64) float64 {
-		slices.Sort(x)
-		return stats.Quantile(x, 0.5)
-	}
-	var rows []ReplayRow
-	for _, z := range []stats.Zone{stats.ZoneV4, stats.ZoneNone, stats.ZoneV6, 0} {
-		var exp3, static, probe, eg, sg []float64
+	// Sweep's gamma is only copied into its rows.
+	sweep := replay.Sweep(sim, []float64{math.NaN()})
+	rows := make([]ReplayRow, len(sweep))
+	for k, sw := range sweep {
+		var static, probe, eg, sg []float64
 		for i := range sim {
 			p := &sim[i]
-			if !p.Eligible || (z != 0 && p.Class.Zone != z) {
+			if !p.Eligible || (sw.Zone != 0 && p.Class.Zone != sw.Zone) {
 				continue
 			}
-			exp3 = append(exp3, p.Sims[0].MedianBestChoice)
 			static = append(static, p.StaticBestChoice)
 			if !math.IsNaN(p.BestPathChoice) {
 				probe = append(probe, p.BestPathChoice)
@@ -57,12 +52,14 @@ func ReplaySummary(sim []replay.Pair) []ReplayRow {
 				sg = append(sg, p.StaticGain)
 			}
 		}
-		slices.Sort(exp3)
-		rows = append(rows, ReplayRow{
-			Zone: z, Pairs: len(exp3),
-			Q1: stats.Quantile(exp3, 0.25), Median: stats.Quantile(exp3, 0.5), Q3: stats.Quantile(exp3, 0.75),
-			Static: median(static), Probe: median(probe), EXP3Gain: median(eg), StaticGain: median(sg),
-		})
+		for _, x := range [][]float64{static, probe, eg, sg} {
+			slices.Sort(x)
+		}
+		rows[k] = ReplayRow{
+			Zone: sw.Zone, Pairs: sw.Pairs, Q1: sw.Q1, Median: sw.Median, Q3: sw.Q3,
+			Static: stats.Quantile(static, 0.5), Probe: stats.Quantile(probe, 0.5),
+			EXP3Gain: stats.Quantile(eg, 0.5), StaticGain: stats.Quantile(sg, 0.5),
+		}
 	}
 	return rows
 }
@@ -71,10 +68,10 @@ func ReplaySummary(sim []replay.Pair) []ReplayRow {
 // missing (nil or empty); Notes explain why.
 type Report struct {
 	Table1, Table2 []tables.Row
-	Fig1           *Fig1
-	Coverage       *Coverage
+	Fig1           *figures.Fig1
+	Coverage       *figures.Coverage
 	Replay         []ReplayRow
-	Figures        []*Figure
+	Figures        []*render.Figure
 	Summaries      []NamedSummary
 	Parameters     []KV // the figures command's own parameters
 	Notes          []string
@@ -125,8 +122,8 @@ type svgView struct {
 }
 
 func (r *Report) view(inline bool) (*reportView, error) {
-	v := &reportView{Report: r, T1: tableLines(r.Table1, PaperTable1), T2: tableLines(r.Table2, PaperTable2),
-		PaperFam: fmt.Sprintf("%.0f%%", PaperCoverageFamily), PaperFamNone: fmt.Sprintf("%.0f%%", PaperCoverageFamilyNone)}
+	v := &reportView{Report: r, T1: tableLines(r.Table1, figures.PaperTable1), T2: tableLines(r.Table2, figures.PaperTable2),
+		PaperFam: fmt.Sprintf("%.0f%%", figures.PaperCoverageFamily), PaperFamNone: fmt.Sprintf("%.0f%%", figures.PaperCoverageFamilyNone)}
 	if r.Coverage != nil {
 		v.CovFam, v.CovFamNone = pct(r.Coverage.MedianFamily), pct(r.Coverage.MedianFamilyNone)
 	}
@@ -150,6 +147,10 @@ var funcs = template.FuncMap{
 	"f1":  func(x float64) string { return fmtOr(x, "%.1f") },
 }
 
+// pct formats a share as a percentage.
+func pct(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
+
+// fmtOr formats x with f, or a dash for NaN.
 func fmtOr(x float64, f string) string {
 	if math.IsNaN(x) {
 		return "—"

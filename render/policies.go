@@ -1,53 +1,16 @@
-package figures
+package render
 
 import (
 	"fmt"
 	"image/color"
-	"io"
 	"math"
 	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 
-	"github.com/afsel/afsel/internal/csvtable"
-	"github.com/afsel/afsel/stats"
+	"github.com/afsel/afsel/figures"
 )
-
-// PolicyStat is one row of policies.csv (afsel replay --policies): a
-// metric's quartiles and mean over the pairs of a zone for one policy.
-type PolicyStat struct {
-	Zone, Policy, Metric string // Zone: "1", "2", "3" or "all"
-	Pairs                int
-	Q1, Median, Q3, Mean float64 // NaN: no pairs
-}
-
-// ReadPolicies reads policies.csv: zone,policy,metric,pairs,q1,median,q3,mean.
-func ReadPolicies(r io.Reader) ([]PolicyStat, error) {
-	t, err := csvtable.Read(r, "zone", "policy", "metric", "pairs", "q1", "median", "q3", "mean")
-	if err != nil {
-		return nil, err
-	}
-	out := make([]PolicyStat, 0, t.Len())
-	for i := range t.Len() {
-		s := PolicyStat{Zone: t.Str(i, "zone"), Policy: t.Str(i, "policy"), Metric: t.Str(i, "metric")}
-		n, err := t.Int(i, "pairs")
-		if err != nil {
-			return nil, err
-		}
-		s.Pairs = int(n)
-		for _, f := range []struct {
-			name string
-			v    *float64
-		}{{"q1", &s.Q1}, {"median", &s.Median}, {"q3", &s.Q3}, {"mean", &s.Mean}} {
-			if *f.v, err = t.Float(i, f.name); err != nil {
-				return nil, err
-			}
-		}
-		out = append(out, s)
-	}
-	return out, nil
-}
 
 // policyMetricLabels names the metrics of afsel replay --policies; others
 // are shown by their column name.
@@ -94,18 +57,18 @@ func firstSeen[T any](rows []T, key func(T) string) []string {
 // policyPanelColumns is the number of panel columns of the policies figure.
 const policyPanelColumns = 3
 
-// RenderPolicies draws the policy comparison from the tidy rows of
+// Policies draws the policy comparison from the tidy rows of
 // policies_cdf.csv: one CDF panel per metric (panel), one line per policy
 // (series), and the legend in a panel of its own. The x axis of each panel
 // stops where every policy's CDF has reached 0.95, so long tails do not
 // squeeze the rest.
-func RenderPolicies(rows []Row, points int) (*Figure, error) {
-	metrics := firstSeen(rows, func(r Row) string { return r.Panel })
-	policies := firstSeen(rows, func(r Row) string { return r.Series })
+func Policies(rows []figures.Row, points int) (*Figure, error) {
+	metrics := firstSeen(rows, func(r figures.Row) string { return r.Panel })
+	policies := firstSeen(rows, func(r figures.Row) string { return r.Series })
 	if len(metrics) == 0 {
-		return nil, fmt.Errorf("%w: policies_cdf.csv has no rows", ErrBadInput)
+		return nil, fmt.Errorf("%w: policies_cdf.csv has no rows", figures.ErrBadInput)
 	}
-	curves := map[[2]string]*ECDF{}
+	curves := map[[2]string]*figures.ECDF{}
 	for _, r := range rows {
 		if math.IsNaN(r.X) || math.IsNaN(r.Y) {
 			continue
@@ -113,7 +76,7 @@ func RenderPolicies(rows []Row, points int) (*Figure, error) {
 		k := [2]string{r.Panel, r.Series}
 		e := curves[k]
 		if e == nil {
-			e = &ECDF{}
+			e = &figures.ECDF{}
 			curves[k] = e
 		}
 		e.X, e.P = append(e.X, r.X), append(e.P, r.Y)
@@ -210,64 +173,4 @@ func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
 		}
 	}
 	return ts
-}
-
-// PolicyLine is one policy's medians in a zone.
-type PolicyLine struct {
-	Policy  string
-	Medians []string // formatted, one per metric of the zone table
-}
-
-// PolicyZone is the policy table of one zone: rows policies, columns the
-// median of each metric.
-type PolicyZone struct {
-	Zone    string // label: "IPv4 is better", ..., "all"
-	Pairs   int
-	Metrics []string // labels
-	Lines   []PolicyLine
-}
-
-// PolicyTables arranges policies.csv per zone in the order found.
-func PolicyTables(stats []PolicyStat) []PolicyZone {
-	metrics := firstSeen(stats, func(s PolicyStat) string { return s.Metric })
-	var out []PolicyZone
-	for _, z := range firstSeen(stats, func(s PolicyStat) string { return s.Zone }) {
-		pz := PolicyZone{Zone: zoneLabel(z)}
-		for _, m := range metrics {
-			pz.Metrics = append(pz.Metrics, PolicyMetricLabel(m))
-		}
-		byKey := map[[2]string]PolicyStat{}
-		var inZone []PolicyStat
-		for _, s := range stats {
-			if s.Zone == z {
-				byKey[[2]string{s.Policy, s.Metric}] = s
-				inZone = append(inZone, s)
-				pz.Pairs = max(pz.Pairs, s.Pairs)
-			}
-		}
-		for _, pol := range firstSeen(inZone, func(s PolicyStat) string { return s.Policy }) {
-			l := PolicyLine{Policy: pol}
-			for _, m := range metrics {
-				v := math.NaN()
-				if s, ok := byKey[[2]string{pol, m}]; ok {
-					v = s.Median
-				}
-				f := "%.1f"
-				if m == "best_choice" || m == "conns_per_request" {
-					f = "%.3f"
-				}
-				l.Medians = append(l.Medians, fmtOr(v, f))
-			}
-			pz.Lines = append(pz.Lines, l)
-		}
-		out = append(out, pz)
-	}
-	return out
-}
-
-func zoneLabel(z string) string {
-	if n, err := strconv.Atoi(z); err == nil {
-		return stats.Zone(n).String()
-	}
-	return z
 }

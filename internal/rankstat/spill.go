@@ -1,4 +1,4 @@
-package pipeline
+package rankstat
 
 import (
 	"bufio"
@@ -10,49 +10,53 @@ import (
 	"runtime"
 	"sync"
 	"unsafe"
-
-	"github.com/afsel/afsel/figures"
 )
 
-// durationSpill keeps every paired test's two durations while the analysis
-// reads the input once, for Figure 1: in memory up to a number of tests,
-// beyond it in a temporary file, for the passes of figures.Figure1Passes.
-// Reading 16 bytes a test back from the page cache is far cheaper than
-// decoding the input again, whatever its format, and the file holds the
-// durations only. Figure 1 does not depend on the order of the tests, so
-// workers may add them in any order.
-type durationSpill struct {
+// Spill keeps the rows of two columns (a paired test's two durations) while
+// an input is read once, for the passes of a computation over them: in
+// memory up to a number of rows, beyond it in a temporary file. Reading 16
+// bytes a row back from the page cache is far cheaper than decoding the
+// input again, whatever its format. Rows come back in chunks, in the order
+// added; Add is safe for concurrent use, the rest is not.
+type Spill struct {
 	mu     sync.Mutex
 	dir    string
-	memory int      // tests kept in memory before the file is made
-	f      *os.File // nil while the tests are in memory
+	memory int      // rows kept in memory before the file is made
+	f      *os.File // nil while the rows are in memory
 	w      *bufio.Writer
-	p4, p6 []float64 // all the tests, or the chunk being gathered
+	p4, p6 []float64 // all the rows, or the chunk being gathered
 	rows   int64
 	err    error
 }
 
-// spillChunk is the number of tests per chunk: each chunk is one batch of
+// spillChunk is the number of rows per chunk: each chunk is one batch of
 // a pass, large enough that a pass's per-batch work does not count.
 const spillChunk = 1 << 16
 
-// newDurationSpill returns a spill that keeps up to memory tests in memory
-// and spills to a file in dir (the output directory: a temporary directory
-// may be a small in-memory file system) beyond.
-func newDurationSpill(dir string, memory int) *durationSpill {
-	return &durationSpill{dir: dir, memory: memory}
+// NewSpill returns a spill that keeps up to memory rows in memory and
+// spills to a file in dir ("": the system's temporary directory, which may
+// be a small in-memory file system) beyond.
+func NewSpill(dir string, memory int) *Spill {
+	return &Spill{dir: dir, memory: memory}
 }
 
-// inMemory reports whether every test is in p4 and p6.
-func (s *durationSpill) inMemory() bool { return s.f == nil }
+// InMemory reports whether every row is in memory (no file was made).
+func (s *Spill) InMemory() bool { return s.f == nil }
+
+// Rows is the number of rows added since the spill was made or reset.
+func (s *Spill) Rows() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rows
+}
 
 // create makes the file. Where the system allows it the file is unlinked at
 // once, so that nothing is left behind (it can be gigabytes) even if the
 // process is killed.
-func (s *durationSpill) create() error {
+func (s *Spill) create() error {
 	f, err := os.CreateTemp(s.dir, ".afsel-durations-*.tmp")
 	if err != nil {
-		return fmt.Errorf("figure 1: %w", err)
+		return fmt.Errorf("spill: %w", err)
 	}
 	if runtime.GOOS != "windows" { // Windows cannot remove an open file
 		os.Remove(f.Name())
@@ -70,26 +74,26 @@ func float64Bytes(x []float64) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(&x[0])), 8*len(x))
 }
 
-// add appends the durations of some tests.
-func (s *durationSpill) add(v4, v6 []float64) {
+// Add appends some rows.
+func (s *Spill) Add(v4, v6 []float64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.p4, s.p6 = append(s.p4, v4...), append(s.p6, v6...)
 	s.rows += int64(len(v4))
 	switch {
-	case s.inMemory() && len(s.p4) > s.memory:
+	case s.InMemory() && len(s.p4) > s.memory:
 		if s.err == nil {
 			s.err = s.create()
 		}
 		s.flushChunks()
-	case !s.inMemory() && len(s.p4) >= spillChunk:
+	case !s.InMemory() && len(s.p4) >= spillChunk:
 		s.flushChunks()
 	}
 }
 
-// flushChunks writes the gathered tests as chunks of at most spillChunk
-// tests: their number, the v4 durations, the v6 durations.
-func (s *durationSpill) flushChunks() {
+// flushChunks writes the gathered rows as chunks of at most spillChunk
+// rows: their number, the first column, the second.
+func (s *Spill) flushChunks() {
 	if s.err != nil {
 		return
 	}
@@ -106,29 +110,29 @@ func (s *durationSpill) flushChunks() {
 	s.p4, s.p6 = s.p4[:0], s.p6[:0]
 }
 
-// finish writes the last chunk and flushes the file, if there is one; the
+// Finish writes the last chunk and flushes the file, if there is one; the
 // spill is then ready for passes.
-func (s *durationSpill) finish() error {
+func (s *Spill) Finish() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.inMemory() {
+	if !s.InMemory() {
 		s.flushChunks()
 		if s.err == nil {
 			s.err = s.w.Flush()
 		}
 	}
 	if s.err != nil {
-		return fmt.Errorf("figure 1: write %s: %w", s.f.Name(), s.err)
+		return fmt.Errorf("spill: write %s: %w", s.f.Name(), s.err)
 	}
 	return nil
 }
 
-// reset empties the spill, for a second reading of the input.
-func (s *durationSpill) reset() {
+// Reset empties the spill, for a second reading of the input.
+func (s *Spill) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.p4, s.p6, s.rows = s.p4[:0], s.p6[:0], 0
-	if s.inMemory() {
+	if s.InMemory() {
 		return
 	}
 	s.w.Reset(s.f)
@@ -140,18 +144,19 @@ func (s *durationSpill) reset() {
 	}
 }
 
-// close closes the file, if any, and removes it if it is still there.
-func (s *durationSpill) close() {
+// Close closes the file, if any, and removes it if it is still there.
+func (s *Spill) Close() {
 	if s.f != nil {
 		s.f.Close()
 		os.Remove(s.f.Name())
 	}
 }
 
-// pass returns a figures.Pass over the chunks, each visited as read.
-func (s *durationSpill) pass() figures.Pass {
-	if s.inMemory() {
-		return figures.ColumnsPass(s.p4, s.p6, spillChunk)
+// Pass returns a Pass over the chunks, each visited as read (after
+// Finish).
+func (s *Spill) Pass() Pass {
+	if s.InMemory() {
+		return ColumnsPass(s.p4, s.p6, spillChunk)
 	}
 	return func(ctx context.Context, visit func(v4, v6 []float64) error) error {
 		r := bufio.NewReaderSize(io.NewSectionReader(s.f, 0, 1<<62), 1<<20)
@@ -164,7 +169,7 @@ func (s *durationSpill) pass() figures.Pass {
 			if _, err := io.ReadFull(r, n[:]); err == io.EOF {
 				return nil
 			} else if err != nil {
-				return fmt.Errorf("figure 1: read %s: %w", s.f.Name(), err)
+				return fmt.Errorf("spill: read %s: %w", s.f.Name(), err)
 			}
 			rows := int(binary.LittleEndian.Uint64(n[:]))
 			if cap(buf) < 2*rows {
@@ -172,7 +177,7 @@ func (s *durationSpill) pass() figures.Pass {
 			}
 			buf = buf[:2*rows]
 			if _, err := io.ReadFull(r, float64Bytes(buf)); err != nil {
-				return fmt.Errorf("figure 1: read %s: %w", s.f.Name(), err)
+				return fmt.Errorf("spill: read %s: %w", s.f.Name(), err)
 			}
 			if err := visit(buf[:rows], buf[rows:]); err != nil {
 				return err
@@ -181,14 +186,14 @@ func (s *durationSpill) pass() figures.Pass {
 	}
 }
 
-// readAll reads the whole spill into two columns (which are the spill's
-// own while it is in memory).
-func (s *durationSpill) readAll(ctx context.Context) (v4, v6 []float64, err error) {
-	if s.inMemory() {
+// ReadAll reads the whole spill into two columns (which are the spill's
+// own while it is in memory), after Finish.
+func (s *Spill) ReadAll(ctx context.Context) (v4, v6 []float64, err error) {
+	if s.InMemory() {
 		return s.p4, s.p6, nil
 	}
 	v4, v6 = make([]float64, 0, s.rows), make([]float64, 0, s.rows)
-	err = s.pass()(ctx, func(a, b []float64) error {
+	err = s.Pass()(ctx, func(a, b []float64) error {
 		v4, v6 = append(v4, a...), append(v6, b...)
 		return nil
 	})

@@ -1,0 +1,123 @@
+package rankstat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/afsel/afsel/stats"
+)
+
+// exactSteps is the exact ECDF of sorted (no NaN, -0 and +0 one value, +0)
+// downsampled as figures' ECDF.Downsample(points) does.
+func exactSteps(sorted []float64, points int) (x, p []float64) {
+	n := float64(len(sorted))
+	last := -1.0
+	for i, v := range sorted {
+		if i+1 < len(sorted) && sorted[i+1] == v {
+			continue
+		}
+		share := float64(i+1) / n
+		if len(x) == 0 || i+1 == len(sorted) || share-last > 1/float64(points) {
+			x, p, last = append(x, v+0), append(p, share), share
+		}
+	}
+	return x, p
+}
+
+// TestSample: on samples with ties, both zeros and infinities, under
+// budgets from tiny to ample, the quantiles are stats.Quantile's and the
+// steps the exact downsampled ECDF's, bit for bit.
+func TestSample(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	negZero := math.Copysign(0, -1)
+	gens := []struct {
+		name string
+		gen  func() float64
+	}{
+		{"continuous", func() float64 { return math.Exp(3 + rng.NormFloat64()) }},
+		{"ties", func() float64 { return float64(rng.IntN(20)) / 4 }},
+		{"zeros", func() float64 { return []float64{negZero, 0, rng.NormFloat64()}[rng.IntN(3)] }},
+		{"infinities", func() float64 { return []float64{math.Inf(-1), math.Inf(1), rng.NormFloat64()}[rng.IntN(3)] }},
+	}
+	for _, g := range gens {
+		for _, limit := range []int{8, 200, 1 << 16} {
+			t.Run(fmt.Sprintf("%s/%d", g.name, limit), func(t *testing.T) {
+				x := make([]float64, 1+rng.IntN(3000))
+				for i := range x {
+					x[i] = g.gen()
+				}
+				sorted := slices.Clone(x)
+				stats.SortFloats(sorted)
+				r := NewPasses(context.Background(), ColumnsPass(x, x, 1+rng.IntN(500)))
+				var s Sample
+				s.StartAll(4, false)
+				visit := func(a, _ []float64) {
+					for _, v := range a {
+						s.Observe(v)
+					}
+				}
+				pass := func() {
+					t.Helper()
+					if err := r.Run(visit); err != nil {
+						t.Fatal(err)
+					}
+					if err := r.Finish(&s); err != nil {
+						t.Fatal(err)
+					}
+				}
+				pass()
+				if s.N() != int64(len(x)) {
+					t.Fatalf("N = %d, want %d", s.N(), len(x))
+				}
+				for _, q := range []float64{0, 0.05, 0.5, 0.95, 1} {
+					for {
+						p := NewPlanner(limit)
+						v, ok := s.Quantile(q, p)
+						if ok {
+							if want := stats.Quantile(sorted, q) + 0; math.Float64bits(v) != math.Float64bits(want) {
+								t.Errorf("Quantile(%v) = %v, want %v", q, v, want)
+							}
+							break
+						}
+						p.Start()
+						pass()
+					}
+				}
+				wx, wp := exactSteps(sorted, 10)
+				for {
+					w := s.Steps(10)
+					if w.Done {
+						if !slices.Equal(w.X, wx) || !slices.Equal(w.P, wp) {
+							t.Errorf("steps %v %v, want %v %v", w.X, w.P, wx, wp)
+						}
+						break
+					}
+					p := NewPlanner(limit)
+					p.Plan(w)
+					p.Start()
+					pass()
+				}
+			})
+		}
+	}
+}
+
+// TestPassesDiffer: a pass with other rows than the first is an error.
+func TestPassesDiffer(t *testing.T) {
+	calls := 0
+	r := NewPasses(context.Background(), func(ctx context.Context, visit func(a, b []float64) error) error {
+		calls++
+		return visit(make([]float64, calls), make([]float64, calls))
+	})
+	if err := r.Run(func(a, b []float64) {}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Run(func(a, b []float64) {}); !errors.Is(err, ErrPassesDiffer) || r.Count() != 2 {
+		t.Errorf("second pass: error %v after %d passes", err, r.Count())
+	}
+}
