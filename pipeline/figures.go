@@ -150,7 +150,7 @@ func (r *Result) figure1(ctx context.Context, mon *Monitor) (*figures.Fig1, erro
 		if mon != nil {
 			passes = &mon.Fig1Pass
 		}
-		return figures.Figure1Passes(ctx, LogPasses(r.spill.Pass(), mon.log(), passes), r.Config.Figures.Points)
+		return figures.Figure1Passes(ctx, logPasses(r.spill.Pass(), mon.log(), passes), r.Config.Figures.Points)
 	}
 	v4, v6, err := r.spill.ReadAll(ctx)
 	if err != nil {
@@ -159,9 +159,9 @@ func (r *Result) figure1(ctx context.Context, mon *Monitor) (*figures.Fig1, erro
 	return figures.Figure1(v4, v6)
 }
 
-// LogPasses logs each pass of Figure 1 at debug level, with its time, and
+// logPasses logs each pass of Figure 1 at debug level, with its time, and
 // counts them in passes (if not nil) as they start.
-func LogPasses(pass rankstat.Pass, log *slog.Logger, passes *atomic.Int64) rankstat.Pass {
+func logPasses(pass rankstat.Pass, log *slog.Logger, passes *atomic.Int64) rankstat.Pass {
 	n := 0
 	return func(ctx context.Context, visit func(v4, v6 []float64) error) error {
 		n++

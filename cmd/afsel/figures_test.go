@@ -201,3 +201,28 @@ func TestFiguresPolicies(t *testing.T) {
 		t.Errorf("bad policies.csv: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestFiguresShowsEveryRun: after tables and replay into one directory the
+// report shows both runs' summaries (replay's summary.json used to
+// overwrite tables', whose parameters were then lost to the report).
+func TestFiguresShowsEveryRun(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"tables", "--input", goldenData, "--out", dir, "--pelt-penalty", "7", "-q"},
+		{"replay", "--input", goldenData, "--out", dir, "--runs", "5", "-q"},
+		{"figures", "--input", dir, "-q"},
+	} {
+		if code, _, stderr := run(t, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "figures", "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"tables (manifest.json)", "replay (manifest.json)", "| tables_parameters.pelt.penalty | 7 |", "| replay_parameters.runs | 5 |"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+}

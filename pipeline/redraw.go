@@ -1,0 +1,285 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow/go/v15/arrow/array"
+
+	"github.com/afsel/afsel/compare"
+	"github.com/afsel/afsel/figures"
+	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/internal/outdir"
+	"github.com/afsel/afsel/replay"
+	"github.com/afsel/afsel/report"
+	"github.com/afsel/afsel/stats"
+	"github.com/afsel/afsel/tables"
+)
+
+// RedrawInput is what Redraw draws from: the output directory of runs of
+// tables and replay (or reproduce) and, optionally, the paired tests they
+// read, for Figures 1 and 2.
+type RedrawInput struct {
+	Dir  string
+	Data string // "": Figures 1 and 2 are skipped
+	// Options read Data (SkipBadRows as the runs had it).
+	Options ingest.Options
+}
+
+// runFiles are the files of a run directory the figures are made from.
+type runFiles struct {
+	sim      []replay.Pair // with the metrics, when read
+	metrics  bool
+	flows    []tables.Pair
+	cps      []tables.Pair
+	t1, t2   []tables.Row
+	summary  *report.Summary
+	manifest *Manifest
+	// policies and policyCDF: policies.csv and policies_cdf.csv of replay
+	// --policies, when present.
+	policies  []compare.SummaryRow
+	policyCDF []figures.Row
+}
+
+func readRunFiles(dir string) (*runFiles, error) {
+	in := &runFiles{}
+	var missing []string
+	var err error
+	for _, r := range []struct {
+		name     string
+		required bool
+		parse    func(io.Reader) error
+	}{
+		{"table1.csv", true, func(r io.Reader) error { in.t1, err = tables.ReadTable(r); return err }},
+		{"table2.csv", true, func(r io.Reader) error { in.t2, err = tables.ReadTable(r); return err }},
+		{"flows.csv", true, func(r io.Reader) error { in.flows, err = tables.ReadFlows(r); return err }},
+		{"change_points.csv", true, func(r io.Reader) error { in.cps, err = tables.ReadChangePoints(r); return err }},
+		{"simulation.csv", true, func(r io.Reader) error { in.sim, err = replay.ReadSimulation(r); return err }},
+		{"replay_metrics.csv", false, func(r io.Reader) error {
+			in.metrics = true
+			_, err = replay.ReadMetrics(r, in.sim)
+			return err
+		}},
+		{"policies.csv", false, func(r io.Reader) error { in.policies, err = compare.ReadSummary(r); return err }},
+		{"policies_cdf.csv", false, func(r io.Reader) error { in.policyCDF, err = figures.ReadRows(r); return err }},
+		{SummaryFile, false, func(r io.Reader) error {
+			s, err := report.ReadSummary(r)
+			in.summary = &s
+			return err
+		}},
+	} {
+		path := filepath.Join(dir, r.name)
+		f, err := os.Open(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			if r.required {
+				missing = append(missing, r.name)
+			}
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		err = r.parse(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	if len(missing) > 0 {
+		var runs []string
+		add := func(r string) {
+			if len(runs) == 0 || runs[len(runs)-1] != r {
+				runs = append(runs, r)
+			}
+		}
+		for _, m := range missing {
+			if m == "simulation.csv" {
+				add("afsel replay --input DATA --out " + dir)
+			} else {
+				add("afsel tables --input DATA --out " + dir)
+			}
+		}
+		return nil, fmt.Errorf("%s lacks %s: run %s first", dir, strings.Join(missing, ", "), strings.Join(runs, " and "))
+	}
+	if err := figures.CheckConsistent(in.sim, in.flows, in.cps); err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	if in.manifest, err = ReadManifest(dir); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// Redraw draws the figures and the report of the runs in in.Dir (afsel
+// figures) into out.Dir, as a whole (see Result.Write). The report shows
+// the summary of every run the directory's manifest records (which share
+// one input), or its summary.json where there is no manifest. It returns
+// the per-probe coverage.
+func Redraw(ctx context.Context, in RedrawInput, cfg FiguresConfig, out Output, mon *Monitor) (*figures.Coverage, error) {
+	start := time.Now()
+	runs, err := readRunFiles(in.Dir)
+	if err != nil {
+		return nil, err
+	}
+	fin := report.Inputs{Table1: runs.t1, Table2: runs.t2, Sim: runs.sim, Policies: runs.policies, PolicyCDF: runs.policyCDF}
+	fin.Parameters = []report.KV{{Key: "input", Value: in.Dir}, {Key: "points", Value: strconv.Itoa(cfg.Points)}}
+	digest := ""
+	switch {
+	case len(runs.manifest.Runs) > 0:
+		for _, r := range runs.manifest.Runs {
+			var b strings.Builder
+			if err := WriteJSON(&b, r); err != nil {
+				return nil, err
+			}
+			s, err := report.ReadSummary(strings.NewReader(b.String()))
+			if err != nil {
+				return nil, err
+			}
+			fin.Summaries = append(fin.Summaries, report.NamedSummary{Name: r.Command + " (" + ManifestFile + ")", Summary: s})
+			digest = r.Input.SHA256
+		}
+	case runs.summary != nil:
+		fin.Summaries = append(fin.Summaries, report.NamedSummary{Name: runs.summary.Command + " (summary.json)", Summary: *runs.summary})
+		fin.Notes = append(fin.Notes, fmt.Sprintf("%s has no %s (written by an older afsel): its summary.json is from afsel %s alone, so the parameters of the other command's run are not shown.", in.Dir, ManifestFile, runs.summary.Command))
+		digest = runs.summary.Get("input.sha256")
+	default:
+		fin.Notes = append(fin.Notes, "no summary.json in "+in.Dir+": run parameters and input digests unknown.")
+	}
+	if !runs.metrics {
+		mon.log().Warn("no replay_metrics.csv: the report's replay summary has no gains", "dir", in.Dir)
+	}
+	if in.Data == "" {
+		mon.log().Warn("no --data: Figures 1 and 2 skipped")
+		fin.Notes = append(fin.Notes, "Figures 1 and 2 were skipped: no --data (the paired tests).")
+	} else if fin.Fig1, fin.Fig2, err = dataFigures(ctx, in, cfg, runs, digest, &fin, mon); err != nil {
+		return nil, err
+	}
+	built, rep, err := report.Build(fin, cfg.Points)
+	if err != nil {
+		return nil, err
+	}
+	d, err := outdir.Stage(out.Dir)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Abort()
+	files := make([]outFile, len(built))
+	sum := &Summary{Command: out.Command, Version: out.Version, Figures: &cfg}
+	for i, f := range built {
+		files[i] = outFile{f.Name, f.Write}
+		sum.Files = append(sum.Files, f.Name)
+	}
+	sum.Files = append(sum.Files, SummaryFile)
+	if runs.summary != nil {
+		sum.Input = InputInfo{Path: runs.summary.Get("input.path"), SHA256: digest}
+	}
+	kept, dropped, err := carryOver(d, sum, out.Force)
+	if err != nil {
+		return nil, err
+	}
+	if len(dropped) > 0 {
+		mon.log().Warn("removed from the output directory: outputs of other runs", "dir", out.Dir, "files", dropped)
+	}
+	sum.Elapsed = time.Since(start).Seconds()
+	manifest := Manifest{Runs: append(kept, sum)}
+	files = append(files,
+		outFile{SummaryFile, func(w io.Writer) error { return WriteJSON(w, sum) }},
+		outFile{ManifestFile, func(w io.Writer) error { return WriteJSON(w, manifest) }})
+	if err := writeFiles(ctx, d.Path(), files, nil, nil, mon); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := d.Commit(); err != nil {
+		return nil, err
+	}
+	return rep.Coverage, nil
+}
+
+// dataFigures reads the paired tests in.Data for Figures 1 and 2: Figure 1
+// in a few passes rather than holding them.
+func dataFigures(ctx context.Context, in RedrawInput, cfg FiguresConfig, runs *runFiles, digest string, rep *report.Inputs, mon *Monitor) (*figures.Fig1, *figures.Fig2, error) {
+	cps := filepath.Join(in.Dir, "change_points.csv")
+	key, ok := figures.ChoosePair(runs.cps, cfg.Pair)
+	switch {
+	case !ok && cfg.Pair != nil:
+		return nil, nil, fmt.Errorf("figure 2: pair %v in %s: %w", *cfg.Pair, cps, ErrNoSuchPair)
+	case !ok:
+		return nil, nil, fmt.Errorf("%s: no pair with at least 4 segments and mixed zones for Figure 2: choose one with --pair PRB:ANCHOR", cps)
+	}
+	var seg *tables.Pair
+	for i := range runs.cps {
+		if runs.cps[i].Key() == key {
+			seg = &runs.cps[i]
+		}
+	}
+	var zone stats.Zone
+	for i := range runs.sim {
+		if runs.sim[i].Key() == key {
+			zone = runs.sim[i].Class.Zone
+		}
+	}
+	info, err := DescribeFile(in.Data, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	rep.Parameters = append(rep.Parameters,
+		report.KV{Key: "data", Value: info.Path}, report.KV{Key: "data bytes", Value: strconv.FormatInt(info.Bytes, 10)},
+		report.KV{Key: "data sha256", Value: info.SHA256}, report.KV{Key: "figure 2 pair", Value: key.String()})
+	if digest != "" && digest != info.SHA256 {
+		mon.log().Warn("--data differs from the input of the runs in DIR (fine if it is the same data in another format)", "data", in.Data, "runs_input", digest)
+		rep.Notes = append(rep.Notes, fmt.Sprintf("--data %s (sha256 %s) is not the file the runs in %s read (sha256 %s).", in.Data, info.SHA256, in.Dir, digest))
+	}
+	var dropped ingest.Stats
+	open := func() (array.RecordReader, error) {
+		src, err := ingest.Open(in.Data, in.Options)
+		if err != nil {
+			return nil, err
+		}
+		return &statsReader{Reader: src, stats: &dropped}, nil
+	}
+	f1, err := figures.Figure1Passes(ctx, logPasses(figures.RecordsPass(open), mon.log(), nil), cfg.Points)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", in.Data, err)
+	}
+	if d := dropped.DroppedTotal(); d > 0 {
+		mon.log().Warn("skipped malformed rows", "rows", d, "reasons", dropped.Dropped)
+	}
+	src, err := open()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer src.Release()
+	series, err := figures.ReadPair(ctx, src, key)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", in.Data, err)
+	}
+	mon.log().Info("figure 1 filter", "rows", f1.RowsBefore, "kept", f1.RowsAfter,
+		"q05_v4", f1.Q05V4, "q95_v4", f1.Q95V4, "q05_v6", f1.Q05V6, "q95_v6", f1.Q95V6)
+	f2, err := figures.Figure2(series, seg.Segments, zone)
+	if err != nil {
+		return nil, nil, fmt.Errorf("figure 2 (%s against %s): %w", in.Data, in.Dir, err)
+	}
+	return f1, f2, nil
+}
+
+// statsReader records its reader's final row counts when released, so that
+// dropped rows of the last pass can be reported.
+type statsReader struct {
+	ingest.Reader
+	stats *ingest.Stats
+}
+
+func (r *statsReader) Release() {
+	*r.stats = r.Reader.Stats()
+	r.Reader.Release()
+}
