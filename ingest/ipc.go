@@ -27,14 +27,11 @@ type IPCReader struct {
 
 func openIPC(f *os.File, opts Options) (*IPCReader, error) {
 	opts = opts.withDefaults()
-	var r *ipc.FileReader
-	err := recovered(func() (err error) { r, err = ipc.NewFileReader(f, ipc.WithAllocator(opts.Allocator)); return err })
+	r, err := openArrow(opts.Name, func() (*ipc.FileReader, error) {
+		return ipc.NewFileReader(f, ipc.WithAllocator(opts.Allocator))
+	}, func(r *ipc.FileReader) { r.Close() })
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", opts.Name, err)
-	}
-	if err := CheckSchema(r.Schema()); err != nil {
-		r.Close()
-		return nil, fmt.Errorf("read %s: %w", opts.Name, err)
+		return nil, err
 	}
 	ir := &IPCReader{r: r, opts: opts}
 	ir.start()
@@ -49,27 +46,32 @@ func (r *IPCReader) Schema() *arrow.Schema { return Schema }
 // Next moves to the next batch; batches whose rows were all skipped are
 // passed over.
 func (r *IPCReader) Next() bool {
-	r.dropRecord()
-	for r.err == nil && r.i < r.r.NumRecords() {
-		var in arrow.Record
-		err := recovered(func() (err error) { in, err = r.r.RecordAt(r.i); return err })
-		if err != nil {
-			r.err = batchError(r.opts.Name, r.i, err)
-			return false
+	return r.nextChecked(func() (in arrow.Record, err error) {
+		if r.i == r.r.NumRecords() {
+			return nil, nil
+		}
+		if err := recovered(func() (err error) { in, err = r.r.RecordAt(r.i); return err }); err != nil {
+			return nil, batchError(r.opts.Name, r.i, err)
 		}
 		r.i++
-		rec, err := r.checkBatch(schemaColumns(in), int(in.NumRows()), r.opts.Name, r.opts, &r.row)
-		in.Release()
-		if err != nil {
-			r.err = err
-			return false
-		}
-		if rec != nil {
-			r.rec = rec
-			return true
+		return in, nil
+	}, schemaColumns, r.opts, &r.row)
+}
+
+// openArrow opens an Arrow IPC reader with open, turning its panics into
+// errors, and checks its schema (release closes it if wrong).
+func openArrow[R interface{ Schema() *arrow.Schema }](name string, open func() (R, error), release func(R)) (R, error) {
+	var r R
+	err := recovered(func() (err error) { r, err = open(); return err })
+	if err == nil {
+		if err = CheckSchema(r.Schema()); err != nil {
+			release(r)
 		}
 	}
-	return false
+	if err != nil {
+		return r, fmt.Errorf("read %s: %w", name, err)
+	}
+	return r, nil
 }
 
 // batchError is the error of an unreadable batch i of the Arrow file name.
@@ -94,14 +96,11 @@ type IPCStreamReader struct {
 
 func openIPCStream(r io.Reader, f io.Closer, opts Options) (*IPCStreamReader, error) {
 	opts = opts.withDefaults()
-	var ir *ipc.Reader
-	err := recovered(func() (err error) { ir, err = ipc.NewReader(r, ipc.WithAllocator(opts.Allocator)); return err })
+	ir, err := openArrow(opts.Name, func() (*ipc.Reader, error) {
+		return ipc.NewReader(r, ipc.WithAllocator(opts.Allocator))
+	}, (*ipc.Reader).Release)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", opts.Name, err)
-	}
-	if err := CheckSchema(ir.Schema()); err != nil {
-		ir.Release()
-		return nil, fmt.Errorf("read %s: %w", opts.Name, err)
+		return nil, err
 	}
 	sr := &IPCStreamReader{r: ir, opts: opts}
 	sr.start()
@@ -116,30 +115,19 @@ func (r *IPCStreamReader) Schema() *arrow.Schema { return Schema }
 // Next moves to the next batch; batches whose rows were all skipped are
 // passed over.
 func (r *IPCStreamReader) Next() bool {
-	r.dropRecord()
-	for r.err == nil {
+	return r.nextChecked(func() (arrow.Record, error) {
 		var more bool
-		err := recovered(func() error { more = r.r.Next(); return r.r.Err() })
-		if err != nil {
-			r.err = batchError(r.opts.Name, r.n, err)
-			return false
+		if err := recovered(func() error { more = r.r.Next(); return r.r.Err() }); err != nil {
+			return nil, batchError(r.opts.Name, r.n, err)
 		}
 		if !more {
-			return false
+			return nil, nil
 		}
 		r.n++
 		in := r.r.Record()
-		rec, err := r.checkBatch(schemaColumns(in), int(in.NumRows()), r.opts.Name, r.opts, &r.row)
-		if err != nil {
-			r.err = err
-			return false
-		}
-		if rec != nil {
-			r.rec = rec
-			return true
-		}
-	}
-	return false
+		in.Retain()
+		return in, nil
+	}, schemaColumns, r.opts, &r.row)
 }
 
 // WriteIPC copies every batch of src to an Arrow IPC file at path, written

@@ -142,29 +142,22 @@ func (r *ParquetReader) Schema() *arrow.Schema { return Schema }
 // Next reads the next batch; batches whose rows were all skipped are
 // passed over.
 func (r *ParquetReader) Next() bool {
-	r.dropRecord()
-	for r.err == nil {
+	return r.nextChecked(func() (arrow.Record, error) {
 		if !r.rr.Next() {
 			if err := r.rr.Err(); err != nil && !errors.Is(err, io.EOF) {
-				r.err = fmt.Errorf("read %s: %w", r.opts.Name, err)
+				return nil, fmt.Errorf("read %s: %w", r.opts.Name, err)
 			}
-			return false
+			return nil, nil
 		}
-		rec, err := r.convert(r.rr.Record())
-		if err != nil {
-			r.err = err
-			return false
-		}
-		if rec != nil {
-			r.rec = rec
-			return true
-		}
-	}
-	return false
+		in := r.rr.Record()
+		in.Retain()
+		return in, nil
+	}, r.columns, r.opts, &r.row)
 }
 
-func (r *ParquetReader) convert(in arrow.Record) (arrow.Record, error) {
-	c := columns{
+// columns are the schema's columns of in, a batch of the file.
+func (r *ParquetReader) columns(in arrow.Record) columns {
+	return columns{
 		probe:  in.Column(r.cols[IdxProbe]).(*array.Int64),
 		anchor: in.Column(r.cols[IdxAnchor]).(*array.Int64),
 		ts:     in.Column(r.cols[IdxStartTime]).(*array.Timestamp),
@@ -172,7 +165,6 @@ func (r *ParquetReader) convert(in arrow.Record) (arrow.Record, error) {
 		v6:     in.Column(r.cols[IdxV6]).(*array.Float64),
 		unit:   r.unit,
 	}
-	return r.checkBatch(c, int(in.NumRows()), r.opts.Name, r.opts, &r.row)
 }
 
 // toMicros converts a timestamp in unit to microseconds, flooring.

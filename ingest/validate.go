@@ -87,11 +87,11 @@ func checkDuration(v float64, name string) *RowError {
 }
 
 // checkBatch checks the n rows of c, whose first is row *row+1 of the
-// input name, and returns a batch of Schema (UntimedSchema when every
+// input opts.Name, and returns a batch of Schema (UntimedSchema when every
 // start_time is null) holding the good ones: a bad row is an error, or,
 // with opts.SkipBadRows, counted and left out. It returns nil when no row
 // is left. *row advances by n.
-func (b *batches) checkBatch(c columns, n int, name string, opts Options, row *int64) (arrow.Record, error) {
+func (b *batches) checkBatch(c columns, n int, opts Options, row *int64) (arrow.Record, error) {
 	untimed := n > 0 && c.ts.NullN() == n
 	var drop []int
 	if !c.allGood(untimed) {
@@ -100,7 +100,7 @@ func (b *batches) checkBatch(c columns, n int, name string, opts Options, row *i
 			if e == nil {
 				continue
 			}
-			e.File, e.Line, e.Unit = name, *row+int64(i)+1, UnitRow
+			e.File, e.Line, e.Unit = opts.Name, *row+int64(i)+1, UnitRow
 			if !opts.SkipBadRows {
 				return nil, e
 			}
@@ -157,4 +157,33 @@ func (b *batches) checkBatch(c columns, n int, name string, opts Options, row *i
 	}
 	defer rec.Release()
 	return array.NewRecord(UntimedSchema, rec.Columns(), rec.NumRows()), nil
+}
+
+// nextChecked sets the next batch of checked rows (checkBatch) as the
+// current one, reading input batches with read, which the caller owns and
+// which are released here, until one keeps a row; read returns nil at the
+// end of input. It reports whether there is a batch.
+func (b *batches) nextChecked(read func() (arrow.Record, error), cols func(arrow.Record) columns, opts Options, row *int64) bool {
+	b.dropRecord()
+	for b.err == nil {
+		in, err := read()
+		if err != nil {
+			b.err = err
+			return false
+		}
+		if in == nil {
+			return false
+		}
+		rec, err := b.checkBatch(cols(in), int(in.NumRows()), opts, row)
+		in.Release()
+		if err != nil {
+			b.err = err
+			return false
+		}
+		if rec != nil {
+			b.rec = rec
+			return true
+		}
+	}
+	return false
 }
