@@ -139,13 +139,13 @@ func (r *Result) figures(ctx context.Context, sum *Summary, mon *Monitor) (*figu
 // in memory (about 130 MB at most), where figures.Figure1Passes' fixed
 // costs would dominate. Both give the same output
 // (figures.TestFigure1PassesBuild).
-const figure1InMemory = 1 << 21
+var figure1InMemory = 1 << 21 // a variable for tests
 
 // figure1 computes Figure 1 from the spill: in memory when it is small (and
 // the spill still in memory), else in a few passes over its file rather
 // than holding every test.
 func (r *Result) figure1(ctx context.Context, mon *Monitor) (*figures.Fig1, error) {
-	if r.spill.Rows() > figure1InMemory {
+	if r.spill.Rows() > int64(figure1InMemory) {
 		var passes *atomic.Int64
 		if mon != nil {
 			passes = &mon.Fig1Pass
