@@ -28,10 +28,26 @@ type Monitor struct {
 	Log *slog.Logger
 	// Analysis counts the probes and pairs analysed so far.
 	Analysis pairs.Progress
+	// Phase is the phase under way (a Phase), for a progress line.
+	Phase atomic.Int32
 	// Fig1Pass is the pass of Figure 1 over the spill under way (0: none).
 	Fig1Pass atomic.Int64
 	// Written and Files count the files written and to write.
 	Written, Files atomic.Int64
+}
+
+// Phases of a run, as Monitor.Phase holds them.
+const (
+	PhaseNone     int32 = iota
+	PhaseAnalysis       // reading and analysing the input
+	PhaseFigures        // computing and drawing the figures
+	PhaseWriting        // writing the files
+)
+
+func (m *Monitor) phase(p int32) {
+	if m != nil {
+		m.Phase.Store(p)
+	}
 }
 
 var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -141,6 +157,7 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 			return nil, err
 		}
 	}
+	mon.phase(PhaseAnalysis)
 	describe := startDescribe(in.Describe)
 	res := &Result{Config: cfg, Stages: s, start: start}
 	var eng *replay.Engine

@@ -94,6 +94,7 @@ func (r *Result) Write(ctx context.Context, out Output, mon *Monitor) (*Summary,
 	var now, later []outFile
 	var ready <-chan struct{}
 	if r.Stages.Figures {
+		mon.phase(PhaseFigures)
 		fp, err := r.figures(ctx, sum, mon)
 		if err != nil {
 			return nil, err
@@ -148,6 +149,7 @@ func (r *Result) Write(ctx context.Context, out Output, mon *Monitor) (*Summary,
 // of later once ready is closed, else the next of now: none waits while a
 // file of now is left, and the files of later start as soon as they can.
 func writeFiles(ctx context.Context, dir string, now, later []outFile, ready <-chan struct{}, mon *Monitor) error {
+	mon.phase(PhaseWriting)
 	if mon != nil {
 		mon.Files.Store(int64(len(now) + len(later)))
 	}

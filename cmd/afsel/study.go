@@ -165,11 +165,17 @@ func validateStudyFlags(c pipeline.Config) error {
 	return nil
 }
 
+// observeMonitor, when set (by tests), is handed each run's monitor.
+var observeMonitor func(*pipeline.Monitor)
+
 // runStudy runs the stages on the input, showing progress, and writes the
 // files into --out.
 func runStudy(cmd *cobra.Command, e *env, o *studyOptions, s pipeline.Stages) (*pipeline.Result, *pipeline.Summary, error) {
 	in := o.studyInput()
 	mon := &pipeline.Monitor{Log: e.log}
+	if observeMonitor != nil {
+		observeMonitor(mon)
+	}
 	name := cmd.Name()
 	bar := e.startProgress(func(el time.Duration) string {
 		n := mon.Analysis.Pairs.Load()
