@@ -3,7 +3,6 @@ package changepoint
 import (
 	"compress/gzip"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/afsel/afsel/internal/testfs"
 
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/pairs"
@@ -123,15 +124,7 @@ func goldenSeries(t testing.TB) (keys []string, v4, v6 map[string][]float64) {
 // "prb_id,anchor_id"; ineligible pairs have none.
 func goldenChangePoints(t *testing.T) map[string][]int {
 	t.Helper()
-	f, err := os.Open(filepath.Join(goldenDir, "ripe_change_points.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := testfs.ReadCSV(t, filepath.Join(goldenDir, "ripe_change_points.csv"))
 	seg := regexp.MustCompile(`\((\d+), (\d+), \d+\)`)
 	out := map[string][]int{}
 	for _, rec := range recs[1:] { // index, prb_id, anchor_id, segments, mixed_zones

@@ -3,32 +3,16 @@ package pipeline
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"testing"
 	"time"
+
+	"github.com/afsel/afsel/internal/testfs"
 
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/internal/goldentest"
 )
-
-// listing lists dir's files (relative) and sizes.
-func listing(t *testing.T, dir string) map[string]int64 {
-	t.Helper()
-	m := map[string]int64{}
-	filepath.WalkDir(dir, func(p string, e os.DirEntry, err error) error {
-		if err != nil || e.IsDir() {
-			return err
-		}
-		fi, _ := e.Info()
-		rel, _ := filepath.Rel(dir, p)
-		m[rel] = fi.Size()
-		return nil
-	})
-	return m
-}
 
 // TestCancelPhases cancels a reproduce-like run in each phase (the
 // analysis, Figure 1's passes over the spill, drawing, writing the files):
@@ -52,7 +36,7 @@ func TestCancelPhases(t *testing.T) {
 		t.Fatal(err)
 	}
 	res.Close()
-	before := listing(t, dir)
+	before := testfs.Files(t, dir)
 
 	tests := []struct {
 		phase string
@@ -97,16 +81,10 @@ func TestCancelPhases(t *testing.T) {
 			if d := time.Since(cancelled); d > time.Second {
 				t.Errorf("returned %v after the cancellation", d)
 			}
-			if got := listing(t, dir); !reflect.DeepEqual(got, before) {
+			if got := testfs.Files(t, dir); !reflect.DeepEqual(got, before) {
 				t.Errorf("the output directory holds %v, was %v", got, before)
 			}
-			es, _ := os.ReadDir(parent)
-			var names []string
-			for _, e := range es {
-				names = append(names, e.Name())
-			}
-			sort.Strings(names)
-			if !reflect.DeepEqual(names, []string{"out"}) {
+			if names := testfs.Names(t, parent); !reflect.DeepEqual(names, []string{"out"}) {
 				t.Errorf("beside the output directory: %v", names)
 			}
 		})

@@ -2,11 +2,11 @@ package replay_test
 
 import (
 	"context"
-	"encoding/csv"
 	"math"
-	"os"
 	"strconv"
 	"testing"
+
+	"github.com/afsel/afsel/internal/testfs"
 
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/internal/goldentest"
@@ -69,16 +69,7 @@ func testGolden(t *testing.T) {
 	for i := range res.Replay {
 		got[key{res.Replay[i].Probe, res.Replay[i].Anchor}] = &res.Replay[i]
 	}
-	f, err := os.Open(goldenDir + "ripe_simulation.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs = recs[1:]
+	recs := testfs.ReadCSV(t, goldenDir+"ripe_simulation.csv")[1:]
 	if len(recs) != len(res.Replay) {
 		t.Fatalf("%d pairs, artefacts have %d", len(res.Replay), len(recs))
 	}

@@ -2,12 +2,12 @@ package tables_test
 
 import (
 	"context"
-	"encoding/csv"
 	"math"
-	"os"
 	"regexp"
 	"strconv"
 	"testing"
+
+	"github.com/afsel/afsel/internal/testfs"
 
 	"github.com/afsel/afsel/changepoint"
 	"github.com/afsel/afsel/ingest"
@@ -23,16 +23,7 @@ const goldenDir = "../testdata/golden/"
 
 func readCSV(t *testing.T, name string) [][]string {
 	t.Helper()
-	f, err := os.Open(goldenDir + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return recs[1:]
+	return testfs.ReadCSV(t, goldenDir+name)[1:]
 }
 
 func atoi(t *testing.T, s string) int64 {

@@ -5,11 +5,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/afsel/afsel/internal/testfs"
 
 	"github.com/afsel/afsel/pipeline"
 )
@@ -26,22 +27,6 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 	return s.b.Write(p)
 }
 
-// tree lists dir's files with their sizes.
-func tree(t *testing.T, dir string) map[string]int64 {
-	t.Helper()
-	m := map[string]int64{}
-	filepath.WalkDir(dir, func(p string, e os.DirEntry, err error) error {
-		if err != nil || e.IsDir() {
-			return err
-		}
-		fi, _ := e.Info()
-		rel, _ := filepath.Rel(dir, p)
-		m[rel] = fi.Size()
-		return nil
-	})
-	return m
-}
-
 // TestInterrupt: SIGINT in any phase of reproduce (the analysis, Figure 1
 // and the drawing, the writing) ends the run with exit 130 within a
 // second, leaves the output directory as the previous run left it, and
@@ -55,7 +40,7 @@ func TestInterrupt(t *testing.T) {
 	if code, _, stderr := run(t, "reproduce", "--out", out, "-q"); code != 0 {
 		t.Fatalf("first run: exit %d: %s", code, stderr)
 	}
-	before := tree(t, out)
+	before := testfs.Files(t, out)
 	defer func() { observeMonitor = nil }()
 	for _, phase := range []struct {
 		name string
@@ -101,18 +86,12 @@ func TestInterrupt(t *testing.T) {
 			if d := r.at.Sub(sent); d > time.Second {
 				t.Errorf("exit %v after SIGINT, want within a second", d)
 			}
-			if got := tree(t, out); !reflect.DeepEqual(got, before) {
+			if got := testfs.Files(t, out); !reflect.DeepEqual(got, before) {
 				t.Errorf("the output directory changed: %v, was %v", got, before)
 			}
 			// A run the grace period gave up on may still be stopping.
 			time.Sleep(100 * time.Millisecond)
-			es, _ := os.ReadDir(parent)
-			var names []string
-			for _, e := range es {
-				names = append(names, e.Name())
-			}
-			sort.Strings(names)
-			if !reflect.DeepEqual(names, []string{"out"}) {
+			if names := testfs.Names(t, parent); !reflect.DeepEqual(names, []string{"out"}) {
 				t.Errorf("beside the output directory: %v", names)
 			}
 		})

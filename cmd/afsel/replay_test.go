@@ -1,27 +1,19 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
+
+	"github.com/afsel/afsel/internal/testfs"
 )
 
 // readCSV reads a CSV output as maps from column to value.
 func readCSV(t *testing.T, path string) []map[string]string {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := testfs.ReadCSV(t, path)
 	var rows []map[string]string
 	for _, rec := range recs[1:] {
 		row := map[string]string{}

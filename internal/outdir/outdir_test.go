@@ -4,28 +4,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"testing"
-)
 
-// tree lists dir's files with their contents.
-func tree(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	m := map[string]string{}
-	filepath.WalkDir(dir, func(p string, e os.DirEntry, err error) error {
-		if err != nil || e.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rel, _ := filepath.Rel(dir, p)
-		m[rel] = string(b)
-		return nil
-	})
-	return m
-}
+	"github.com/afsel/afsel/internal/testfs"
+)
 
 func write(t *testing.T, path, s string) {
 	t.Helper()
@@ -35,20 +17,6 @@ func write(t *testing.T, path, s string) {
 	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func entries(t *testing.T, dir string) []string {
-	t.Helper()
-	es, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range es {
-		names = append(names, e.Name())
-	}
-	sort.Strings(names)
-	return names
 }
 
 func TestCommitNew(t *testing.T) {
@@ -65,10 +33,10 @@ func TestCommitNew(t *testing.T) {
 	if err := d.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	if got := tree(t, target); !reflect.DeepEqual(got, map[string]string{"x.csv": "x"}) {
+	if got := testfs.Files(t, target); !reflect.DeepEqual(got, map[string]string{"x.csv": "x"}) {
 		t.Errorf("target holds %v", got)
 	}
-	if got := entries(t, filepath.Dir(target)); !reflect.DeepEqual(got, []string{"out"}) {
+	if got := testfs.Names(t, filepath.Dir(target)); !reflect.DeepEqual(got, []string{"out"}) {
 		t.Errorf("parent holds %v", got)
 	}
 }
@@ -93,10 +61,10 @@ func TestCommitReplaces(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{"keep.csv": "keep", "new.csv": "new", filepath.Join("sub", "deep.txt"): "deep"}
-	if got := tree(t, target); !reflect.DeepEqual(got, want) {
+	if got := testfs.Files(t, target); !reflect.DeepEqual(got, want) {
 		t.Errorf("target holds %v, want %v", got, want)
 	}
-	if got := entries(t, parent); !reflect.DeepEqual(got, []string{"out"}) {
+	if got := testfs.Names(t, parent); !reflect.DeepEqual(got, []string{"out"}) {
 		t.Errorf("parent holds %v: the old contents or the staging directory are left", got)
 	}
 }
@@ -112,10 +80,10 @@ func TestAbortLeavesTarget(t *testing.T) {
 	write(t, filepath.Join(d.Path(), "new.csv"), "new")
 	d.Abort()
 	d.Abort()
-	if got := tree(t, target); !reflect.DeepEqual(got, map[string]string{"old.csv": "old"}) {
+	if got := testfs.Files(t, target); !reflect.DeepEqual(got, map[string]string{"old.csv": "old"}) {
 		t.Errorf("target holds %v", got)
 	}
-	if got := entries(t, parent); !reflect.DeepEqual(got, []string{"out"}) {
+	if got := testfs.Names(t, parent); !reflect.DeepEqual(got, []string{"out"}) {
 		t.Errorf("parent holds %v", got)
 	}
 	if err := d.Commit(); err == nil {
@@ -131,10 +99,10 @@ func TestRenameAside(t *testing.T) {
 	if err := renameAside(a, b); err != nil {
 		t.Fatal(err)
 	}
-	if tree(t, a)["f"] != "B" || tree(t, b)["f"] != "A" {
+	if testfs.Files(t, a)["f"] != "B" || testfs.Files(t, b)["f"] != "A" {
 		t.Error("not swapped")
 	}
-	if got := entries(t, parent); !reflect.DeepEqual(got, []string{"a", "b"}) {
+	if got := testfs.Names(t, parent); !reflect.DeepEqual(got, []string{"a", "b"}) {
 		t.Errorf("parent holds %v", got)
 	}
 }
