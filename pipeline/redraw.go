@@ -194,7 +194,7 @@ func Redraw(ctx context.Context, in RedrawInput, cfg FiguresConfig, out Output, 
 		outFile{SummaryFile, func(w io.Writer) error { return WriteJSON(w, sum) }},
 		outFile{ManifestFile, func(w io.Writer) error { return WriteJSON(w, manifest) }})
 	if err := writeFiles(ctx, d.Path(), files, nil, nil, mon); err != nil {
-		return nil, err
+		return nil, d.Rename(err)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

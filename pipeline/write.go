@@ -132,7 +132,7 @@ func (r *Result) Write(ctx context.Context, out Output, mon *Monitor) (*Summary,
 		outFile{ManifestFile, func(w io.Writer) error { return WriteJSON(w, manifest) }})
 	now = append(now, files...)
 	if err := writeFiles(ctx, d.Path(), now, later, ready, mon); err != nil {
-		return nil, err
+		return nil, d.Rename(err)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

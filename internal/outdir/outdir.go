@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 )
 
 // Dir is a directory being replaced.
@@ -63,6 +64,24 @@ func Leftovers(parent string) []string {
 
 // Path is the staging directory, where the new contents are written.
 func (d *Dir) Path() string { return d.staging }
+
+// Rename returns err with the staging directory's path, where it appears
+// in its message, replaced by the target's, which is what the user named
+// (it still wraps err).
+func (d *Dir) Rename(err error) error {
+	if err == nil || !strings.Contains(err.Error(), d.staging) {
+		return err
+	}
+	return &renamed{strings.ReplaceAll(err.Error(), d.staging, d.target), err}
+}
+
+type renamed struct {
+	msg string
+	err error
+}
+
+func (e *renamed) Error() string { return e.msg }
+func (e *renamed) Unwrap() error { return e.err }
 
 // Target is the directory being replaced.
 func (d *Dir) Target() string { return d.target }

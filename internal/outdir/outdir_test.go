@@ -1,6 +1,8 @@
 package outdir
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -112,5 +114,22 @@ func TestStageNotADirectory(t *testing.T) {
 	write(t, target, "x")
 	if _, err := Stage(target); err == nil {
 		t.Error("Stage of a file succeeded")
+	}
+}
+
+func TestRename(t *testing.T) {
+	target := filepath.Join(t.TempDir(), "out")
+	d, err := Stage(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Abort()
+	_, cause := os.Open(filepath.Join(d.Path(), "x.csv"))
+	err = d.Rename(cause)
+	if want := "open " + filepath.Join(target, "x.csv") + ": no such file or directory"; err.Error() != want || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Rename gives %q (wrapping: %v), want %q", err, errors.Is(err, fs.ErrNotExist), want)
+	}
+	if d.Rename(nil) != nil {
+		t.Error("Rename(nil) is not nil")
 	}
 }
