@@ -1,8 +1,11 @@
 package main
 
 import (
+	"math"
 	"os"
 	"runtime/debug"
+
+	"github.com/afsel/afsel/pipeline"
 )
 
 // smallInput is the input size, in bytes of files, up to which tuneGC gives
@@ -23,11 +26,16 @@ func tuneGC(inputBytes int64) {
 }
 
 // inputBytes is the total size of files, as far as they can be read: a
-// missing file is reported when it is opened.
+// missing file is reported when it is opened. An input of no known size
+// (standard input, a pipe) counts as large.
 func inputBytes(files []string) int64 {
 	var n int64
 	for _, f := range files {
-		if st, err := os.Stat(f); err == nil {
+		st, err := os.Stat(f)
+		switch {
+		case f == pipeline.Stdin, err == nil && !st.Mode().IsRegular():
+			return math.MaxInt64
+		case err == nil:
 			n += st.Size()
 		}
 	}

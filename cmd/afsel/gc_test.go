@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"os"
 	"runtime/debug"
 	"testing"
@@ -52,5 +53,9 @@ func TestInputBytes(t *testing.T) {
 	os.WriteFile(b, make([]byte, 32), 0o644)
 	if got := inputBytes([]string{a, b, dir + "/missing"}); got != 42 {
 		t.Errorf("inputBytes = %d, want 42", got)
+	}
+	// Standard input and pipes have no size known beforehand: large.
+	if got := inputBytes([]string{a, "-"}); got != math.MaxInt64 {
+		t.Errorf("inputBytes with standard input = %d, want MaxInt64", got)
 	}
 }
