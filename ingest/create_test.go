@@ -87,3 +87,13 @@ func TestWriteFileRoundTrip(t *testing.T) {
 		t.Errorf("WriteFile to CBOR: %v, want an error naming CreateCBOR", err)
 	}
 }
+
+func TestDroppedText(t *testing.T) {
+	st := ingest.Stats{RowsRead: 5, RowsKept: 2, Dropped: map[string]int64{"v4_duration: negative": 2, "blank line": 1}}
+	if got, want := st.DroppedText(), "blank line 1, v4_duration: negative 2"; got != want {
+		t.Errorf("DroppedText() = %q, want %q", got, want)
+	}
+	if got := (ingest.Stats{}).DroppedText(); got != "" {
+		t.Errorf("no drops: %q", got)
+	}
+}

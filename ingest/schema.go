@@ -87,6 +87,16 @@ func (s *Stats) drop(reason string, n int64) { Tally(&s.Dropped, reason, n) }
 // DroppedTotal is the number of rows dropped for any reason.
 func (s Stats) DroppedTotal() int64 { return Total(s.Dropped) }
 
+// DroppedText is the drops by reason for a message, in the order of
+// Reasons: "v4_duration: negative 2, blank line 1".
+func (s Stats) DroppedText() string {
+	parts := make([]string, 0, len(s.Dropped))
+	for _, r := range s.Reasons() {
+		parts = append(parts, fmt.Sprintf("%s %d", r, s.Dropped[r]))
+	}
+	return strings.Join(parts, ", ")
+}
+
 // Reasons lists the drop reasons in a stable order.
 func (s Stats) Reasons() []string { return slices.Sorted(maps.Keys(s.Dropped)) }
 

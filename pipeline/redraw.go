@@ -252,7 +252,7 @@ func dataFigures(ctx context.Context, in RedrawInput, cfg FiguresConfig, runs *r
 		return nil, nil, fmt.Errorf("%s: %w", in.Data, err)
 	}
 	if d := dropped.DroppedTotal(); d > 0 {
-		mon.log().Warn("skipped malformed rows", "rows", d, "reasons", dropped.Dropped)
+		mon.log().Warn("skipped malformed rows", "rows", d, "reasons", dropped.DroppedText())
 	}
 	src, err := open()
 	if err != nil {

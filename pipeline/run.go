@@ -259,7 +259,7 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 		return nil, err
 	}
 	if d := rows.DroppedTotal(); d > 0 {
-		mon.log().Warn("skipped malformed rows", "rows", d, "reasons", rows.Dropped)
+		mon.log().Warn("skipped malformed rows", "rows", d, "reasons", rows.DroppedText())
 	}
 	if res.spill != nil {
 		if err := res.spill.Finish(); err != nil {

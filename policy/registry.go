@@ -109,6 +109,15 @@ var byName, byAlias = func() (names, all map[string]*kind) {
 	return names, all
 }()
 
+// Kinds lists the kinds' names in the registry's order.
+func Kinds() []string {
+	names := make([]string, len(registry))
+	for i := range registry {
+		names[i] = registry[i].name
+	}
+	return names
+}
+
 // lookup returns the kind of a Spec, nil if unknown. Aliases are only for
 // Parse: a Spec always holds the kind's own name.
 func lookup(name string) *kind { return byName[name] }

@@ -43,7 +43,7 @@ func Parse(s string) (Spec, error) {
 	name = strings.ToLower(name)
 	k := byAlias[name]
 	if k == nil {
-		return Spec{}, fmt.Errorf("policy: %w %q: unknown kind %q", ErrSpec, s, name)
+		return Spec{}, fmt.Errorf("policy: %w %q: unknown kind %q: want one of %s", ErrSpec, s, name, strings.Join(Kinds(), ", "))
 	}
 	sp := Spec{Kind: k.name}
 	for _, p := range k.params {

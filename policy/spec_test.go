@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -121,4 +122,21 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestParseUnknownKindListsKinds: a misspelt policy is answered with the
+// names that would do.
+func TestParseUnknownKindListsKinds(t *testing.T) {
+	_, err := Parse("bset")
+	if err == nil || !errors.Is(err, ErrSpec) {
+		t.Fatalf("Parse(bset): %v", err)
+	}
+	for _, k := range Kinds() {
+		if !strings.Contains(err.Error(), k) {
+			t.Errorf("error %q does not list %s", err, k)
+		}
+	}
+	if len(Kinds()) != len(registry) || Kinds()[0] != KindV4 {
+		t.Errorf("Kinds() = %v", Kinds())
+	}
 }

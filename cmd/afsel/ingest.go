@@ -71,7 +71,7 @@ written atomically.`,
 				return err
 			}
 			if d := st.DroppedTotal(); d > 0 {
-				e.log.Warn("skipped malformed rows", "rows", d, "reasons", st.Dropped)
+				e.log.Warn("skipped malformed rows", "rows", d, "reasons", st.DroppedText())
 			}
 			e.log.Info("ingest done", "rows", rows, "file", filepath.Clean(o.out), "format", format, "elapsed", time.Since(start).Round(time.Millisecond))
 			fmt.Fprintln(e.stdout, o.out)

@@ -59,8 +59,8 @@ The output is written atomically.`,
 				}
 				cfg = synth.PaperScale()
 			} else {
-				if o.pairs < 0 {
-					return usagef("--pairs %d: want >= 0", o.pairs)
+				if o.pairs < 1 {
+					return usagef("--pairs %d: want at least 1", o.pairs)
 				}
 				cfg.Pairs = o.pairs
 			}
