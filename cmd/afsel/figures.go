@@ -66,7 +66,7 @@ Figure 1 reads --data a few times rather than holding it, in bounded memory.`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.input, "input", "i", "", "directory with the outputs of afsel tables and afsel replay")
-	f.StringVar(&o.data, "data", "", "paired tests (CSV or Arrow IPC) for Figures 1 and 2; skipped when absent")
+	f.StringVar(&o.data, "data", "", "paired tests (any format tables reads) for Figures 1 and 2; skipped when absent")
 	f.StringVarP(&o.out, "out", "o", "", "output directory (default DIR/figures)")
 	f.IntVar(&o.points, "points", figures.DefaultPoints, "bound on the points of each CDF in the CSV and plots (error at most 1/points)")
 	f.BoolVar(&o.skip, "skip-bad-rows", false, "skip malformed rows of --data, as tables and replay do with the same flag")
