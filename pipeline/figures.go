@@ -34,6 +34,9 @@ type figurePhase struct {
 func (r *Result) figures(ctx context.Context, sum *Summary, mon *Monitor) (*figurePhase, error) {
 	points := r.Config.Figures.Points
 	fin := report.Inputs{Table1: sum.Table1, Table2: sum.Table2, Sim: r.Replay}
+	if sum.Input.Synthetic {
+		fin.Notes = append(fin.Notes, SyntheticNote)
+	}
 	pair := ""
 	if series, ok := r.fig2.Chosen(); !ok {
 		if want := r.Config.Figures.Pair; want != nil {

@@ -17,7 +17,7 @@ import (
 //go:embed testdata/default.csv.gz
 var defaultData []byte
 
-const defaultDataName = "embedded default data (testdata/default.csv.gz)"
+const defaultDataName = "embedded default data: synthetic, afsel synth --pairs 300 --seed 1 (cmd/afsel/testdata/default.csv.gz)"
 
 func newReproduceCmd(e *env) *cobra.Command {
 	o := newStudyOptions()

@@ -197,6 +197,9 @@ func runStudy(cmd *cobra.Command, e *env, o *studyOptions, s pipeline.Stages) (*
 	case err != nil:
 		return nil, nil, err
 	}
+	if sum.Input.Synthetic {
+		fmt.Fprintf(e.stdout, "Input: %s.\n%s Give --input for real data.\n\n", sum.Input.Path, pipeline.SyntheticNote)
+	}
 	e.log.Info(name+" done", "pairs", sum.Pairs, "eligible", sum.Eligible, "steps", sum.Steps,
 		"elapsed", time.Duration(sum.Elapsed*float64(time.Second)).Round(time.Millisecond))
 	return res, sum, nil
@@ -221,6 +224,12 @@ func writeLine(name string, s pipeline.Stages, mon *pipeline.Monitor) string {
 func (o *studyOptions) studyInput() pipeline.Input {
 	if len(o.input.files) == 0 {
 		in := pipeline.GzipCSVInput(defaultDataName, defaultData)
+		describe := in.Describe
+		in.Describe = func() (pipeline.InputInfo, error) {
+			info, err := describe()
+			info.Synthetic = true
+			return info, err
+		}
 		open := in.Open
 		in.Open = func() (ingest.Reader, error) {
 			tuneGC(int64(len(defaultData)))
