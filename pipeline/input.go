@@ -85,8 +85,10 @@ func FileInput(paths []string, format ingest.Format, opt ingest.Options) Input {
 		prepare: func(dir string) error {
 			for i, s := range srcs {
 				if s.Path != Stdin {
-					if fi, err := os.Stat(s.Path); err != nil || fi.Mode().IsRegular() {
-						continue // a missing file is reported when it is opened
+					// A missing file, or a directory, is reported when it
+					// is opened.
+					if fi, err := os.Stat(s.Path); err != nil || fi.Mode().IsRegular() || fi.IsDir() {
+						continue
 					}
 				}
 				tmp, err := spool(s.Path, dir)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -82,6 +83,9 @@ func (f *inputFlags) expand(flag string) error {
 			matches = m
 		}
 		for _, m := range matches {
+			if fi, err := os.Stat(m); err == nil && fi.IsDir() {
+				return usagef("%s %s is a directory: give its files, e.g. %s '%s'", flag, m, flag, filepath.Join(m, "*.csv.gz"))
+			}
 			if !seen[filepath.Clean(m)] {
 				seen[filepath.Clean(m)] = true
 				f.files = append(f.files, m)

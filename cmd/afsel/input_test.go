@@ -121,6 +121,7 @@ func TestInputErrors(t *testing.T) {
 		{"unknown format", []string{"tables", "--input", csv, "--format", "xlsx", "--out", dir}, exitUsage, []string{"--format", "xlsx"}},
 		{"format mismatch", []string{"tables", "--input", pq, "--format", "csv", "--out", dir}, exitError, []string{"a.parquet: content is a Parquet file but the format asked for is csv"}},
 		{"name mismatch", []string{"replay", "--input", csv, "--format", "arrow", "--out", dir}, exitError, []string{"a.csv: not an Arrow IPC file or stream"}},
+		{"directory", []string{"tables", "--input", dir, "--out", filepath.Join(dir, "o")}, exitUsage, []string{"is a directory: give its files, e.g. --input '" + filepath.Join(dir, "*.csv.gz") + "'"}},
 		{"ingest no match", []string{"ingest", "file", filepath.Join(dir, "x*.csv"), "-o", filepath.Join(dir, "x.arrow")}, exitUsage, []string{"matches no file"}},
 		// CSV is an output too (TestIngestOutputs); an unknown name is not.
 		{"ingest unknown output", []string{"ingest", "file", csv, "-o", filepath.Join(dir, "x.txt")}, exitUsage, []string{"x.txt: unknown output format", ".csv.gz or .cbor"}},
