@@ -1,7 +1,9 @@
 package ingest
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +11,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/ipc"
+	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/afsel/afsel/internal/atomicfile"
 )
@@ -28,7 +31,10 @@ type IPCReader struct {
 func openIPC(f *os.File, opts Options) (*IPCReader, error) {
 	opts = opts.withDefaults()
 	r, err := openArrow(opts.Name, func() (*ipc.FileReader, error) {
-		return ipc.NewFileReader(f, ipc.WithAllocator(opts.Allocator))
+		if err := checkFileFooter(f); err != nil {
+			return nil, err
+		}
+		return ipc.NewFileReader(f, ipc.WithAllocator(fileAllocator(f, opts.Allocator)))
 	}, func(r *ipc.FileReader) { r.Close() })
 	if err != nil {
 		return nil, err
@@ -97,7 +103,16 @@ type IPCStreamReader struct {
 func openIPCStream(r io.Reader, f io.Closer, opts Options) (*IPCStreamReader, error) {
 	opts = opts.withDefaults()
 	ir, err := openArrow(opts.Name, func() (*ipc.Reader, error) {
-		return ipc.NewReader(r, ipc.WithAllocator(opts.Allocator))
+		if br, ok := r.(*bufio.Reader); ok {
+			if err := checkStreamSchema(br); err != nil {
+				return nil, err
+			}
+		}
+		alloc := opts.Allocator
+		if f, ok := f.(*os.File); ok {
+			alloc = fileAllocator(f, alloc)
+		}
+		return ipc.NewReader(r, ipc.WithAllocator(alloc))
 	}, (*ipc.Reader).Release)
 	if err != nil {
 		return nil, err
@@ -265,8 +280,21 @@ var (
 func recovered(f func() error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("damaged metadata (%v)", p)
+			if e, ok := p.(error); ok && errors.Is(e, errAllocation) {
+				err = e
+				return
+			}
+			err = fmt.Errorf("%w (%v)", errMetadata, p)
 		}
 	}()
 	return f()
+}
+
+// fileAllocator is a, refusing buffers larger than the file f could need.
+func fileAllocator(f *os.File, a memory.Allocator) memory.Allocator {
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		return a
+	}
+	return limitAllocator{a, bufferLimit(st.Size())}
 }
