@@ -147,6 +147,7 @@ func (c *CSVReader) Next() bool {
 		case len(fields) != c.nfields:
 			e := &RowError{File: c.opts.Name, Line: c.r.start, Reason: "wrong column count",
 				Value: fmt.Sprintf("%d columns, header has %d", len(fields), c.nfields)}
+			c.r.resync()
 			if !c.bad(e) {
 				return false
 			}
@@ -154,6 +155,7 @@ func (c *CSVReader) Next() bool {
 		}
 		row, rerr := c.parse(fields)
 		if rerr != nil {
+			c.r.resync()
 			if !c.bad(rerr) {
 				return false
 			}

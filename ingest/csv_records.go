@@ -93,7 +93,7 @@ func (c *csvRecords) next() ([]string, error) {
 		return nil, err
 	}
 	c.start = n
-	c.fields, c.starts = c.fields[:0], c.starts[:0]
+	c.fields, c.starts, c.more = c.fields[:0], c.starts[:0], c.more[:0]
 	if len(l) == 0 {
 		return nil, &csvRecordError{n, errBlank}
 	}
@@ -112,7 +112,6 @@ func (c *csvRecords) next() ([]string, error) {
 			s = s[i+1:]
 		}
 	}
-	c.more = c.more[:0]
 	c.buf = c.buf[:0]
 	ends := c.ends[:0] // end of each field in buf
 	defer func() { c.ends = ends }()
@@ -188,10 +187,19 @@ func (c *csvRecords) next() ([]string, error) {
 // malformed ends a malformed record at its first line: the lines after it
 // are read again.
 func (c *csvRecords) malformed(err error) error {
+	c.resync()
+	return &csvRecordError{c.start, err}
+}
+
+// resync takes back the current record's lines after its first, to be read
+// again: the record, though well quoted, was found malformed, and a stray
+// quote is likelier than a field over several lines in data whose fields
+// are numbers and times.
+func (c *csvRecords) resync() {
 	if len(c.more) > 0 {
 		c.pending = append(append([][]byte(nil), c.more...), c.pending...)
+		c.more = c.more[:0]
 	}
-	return &csvRecordError{c.start, err}
 }
 
 // fieldLine is the line field i of the current record starts on.

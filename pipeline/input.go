@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/internal/outdir"
@@ -29,6 +30,7 @@ type Input struct {
 	// Config.TempDir; cleanup after the run.
 	prepare func(dir string) error
 	cleanup func()
+	sources func() []ingest.Source // of a FileInput, once prepared
 }
 
 // InputInfo identifies the input in a summary: one file by its path, size
@@ -72,6 +74,7 @@ func FileInput(paths []string, format ingest.Format, opt ingest.Options) Input {
 			srcs[i].Name = stdinName
 		}
 	}
+	orig := slices.Clone(srcs)
 	var spooled []string
 	in := Input{
 		Open: func() (ingest.Reader, error) {
@@ -106,7 +109,10 @@ func FileInput(paths []string, format ingest.Format, opt ingest.Options) Input {
 			for _, p := range spooled {
 				os.Remove(p)
 			}
+			spooled = nil
+			copy(srcs, orig) // the input may be run again
 		},
+		sources: func() []ingest.Source { return srcs },
 	}
 	return in
 }

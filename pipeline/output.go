@@ -32,6 +32,11 @@ type Manifest struct {
 	Runs []*Summary `json:"runs"`
 }
 
+// ErrUnrecorded is wrapped by Write's error when the directory holds files
+// of afsel's output names that no run recorded (an older afsel's, or the
+// user's own) and Output.Force is not set.
+var ErrUnrecorded = errors.New("holds files of afsel's output names that no run recorded")
+
 // ErrOtherInput is wrapped by Write's error when the directory holds the
 // files of a run on another input and Output.Force is not set.
 var ErrOtherInput = errors.New("holds the outputs of a run on another input")
@@ -55,12 +60,16 @@ func ReadManifest(dir string) (*Manifest, error) {
 
 // outputNames are the names afsel writes in an output directory (patterns
 // of filepath.Match), the figures' directory included: an entry of these
-// names that no run of the manifest wrote is left from another run.
+// names that no run of the manifest wrote may be left from another run,
+// or be the user's; either way a run does not write beside it unless
+// forced.
 var outputNames = []string{
 	"table1.csv", "table2.csv", "flows.csv", "change_points.csv",
-	"simulation.csv", "simulation_gamma=*.csv", "sweep.csv", "replay_metrics.csv", "policies*.csv",
+	"simulation.csv", "simulation_gamma=*.csv", "sweep.csv", "replay_metrics.csv",
+	"policies_pairs.csv", "policies.csv", "policies_segments.csv", "policies_cdf.csv",
 	FiguresDir, SummaryFile, ManifestFile,
-	"fig[0-9]*.csv", "fig[0-9]*.svg", "fig[0-9]*.png", "coverage.*", "policies.svg", "policies.png", "report.html", "report.md",
+	"fig[124].csv", "fig[124].svg", "fig[124].png", "coverage.csv", "coverage.svg", "coverage.png",
+	"policies.svg", "policies.png", "report.html", "report.md",
 }
 
 func isOutputName(name string) bool {
@@ -89,7 +98,7 @@ func top(name string) string {
 // rewrites, is replaced whole (its other files would not match the new
 // ones). A run on another input is an error unless force. Outputs no record
 // names (written by an interrupted or older afsel) are left out.
-func carryOver(d *outdir.Dir, sum *Summary, force bool) (kept []*Summary, dropped []string, err error) {
+func carryOver(d *outdir.Dir, sum *Summary, force bool, elsewhere map[string]bool) (kept []*Summary, dropped []string, err error) {
 	entries, err := os.ReadDir(d.Target())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, nil
@@ -106,6 +115,9 @@ func carryOver(d *outdir.Dir, sum *Summary, force bool) (kept []*Summary, droppe
 		ours[top(f)] = true
 	}
 	recorded := map[string]bool{} // top-level names of any recorded run
+	for n := range elsewhere {
+		recorded[n] = true
+	}
 	keep := map[string]bool{}
 	for _, p := range prev.Runs {
 		names := map[string]bool{}
@@ -119,20 +131,20 @@ func carryOver(d *outdir.Dir, sum *Summary, force bool) (kept []*Summary, droppe
 		for n := range names {
 			overlaps = overlaps || ours[n]
 		}
+		other := p.Input.SHA256 != sum.Input.SHA256 && p.Input.SHA256 != "" && sum.Input.SHA256 != ""
 		switch {
-		case p.Command == sum.Command || overlaps:
-			continue // replaced
-		case p.Input.SHA256 != sum.Input.SHA256 && !force:
+		case other && !force:
 			return nil, nil, fmt.Errorf("%s %w (afsel %s of %s, sha256 %s; this run reads %s, sha256 %s): choose another --out, or --force to replace them",
 				d.Target(), ErrOtherInput, p.Command, p.Input.Path, p.Input.SHA256, sum.Input.Path, sum.Input.SHA256)
-		case p.Input.SHA256 != sum.Input.SHA256:
-			continue
+		case other, p.Command == sum.Command, overlaps:
+			continue // replaced
 		}
 		kept = append(kept, p)
 		for n := range names {
 			keep[n] = true
 		}
 	}
+	var unknown []string
 	for _, e := range entries {
 		n := e.Name()
 		switch {
@@ -141,9 +153,16 @@ func carryOver(d *outdir.Dir, sum *Summary, force bool) (kept []*Summary, droppe
 			if err := d.Keep(n); err != nil {
 				return nil, nil, fmt.Errorf("output directory: keep %s: %w", n, err)
 			}
-		default:
+		case recorded[n]:
 			dropped = append(dropped, n)
+		case force:
+			dropped = append(dropped, n)
+		default:
+			unknown = append(unknown, n)
 		}
+	}
+	if len(unknown) > 0 {
+		return nil, nil, fmt.Errorf("%s %w: %s: choose another --out, or --force to replace them", d.Target(), ErrUnrecorded, strings.Join(unknown, ", "))
 	}
 	return kept, dropped, nil
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/afsel/afsel/internal/testfs"
@@ -124,20 +125,44 @@ func TestOtherInput(t *testing.T) {
 	}
 }
 
-// TestUnrecordedOutputs: afsel outputs that no record names (from an
-// interrupted or older run) are removed, not mixed with the new ones.
+// TestUnrecordedOutputs: files of afsel's output names that no record
+// names (an older afsel's, or the user's own) are neither mixed with the
+// new outputs nor deleted unasked: the run is refused, and --force replaces
+// them. Other files are kept.
 func TestUnrecordedOutputs(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	os.MkdirAll(filepath.Join(dir, "figures"), 0o755)
-	for _, f := range []string{"policies.csv", "simulation_gamma=1.csv", "figures/fig1.png", "own.csv"} {
+	for _, f := range []string{"policies.csv", "simulation_gamma=1.csv", "figures/fig1.png", "own.csv", "coverage.out"} {
 		os.WriteFile(filepath.Join(dir, f), []byte("old"), 0o644)
 	}
+	before := files(t, dir)
+	err := write(t, golden(), tablesStage, dir, "tables", false)
+	if !errors.Is(err, pipeline.ErrUnrecorded) || !strings.Contains(err.Error(), "figures, policies.csv, simulation_gamma=1.csv") {
+		t.Fatalf("unforced: %v, want ErrUnrecorded naming the three", err)
+	}
+	if got := files(t, dir); !reflect.DeepEqual(got, before) {
+		t.Errorf("a refused run changed the directory: %v", got)
+	}
+	if err := write(t, golden(), tablesStage, dir, "tables", true); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"change_points.csv", "coverage.out", "flows.csv", "manifest.json", "own.csv", "summary.json", "table1.csv", "table2.csv"}
+	if got := files(t, dir); !reflect.DeepEqual(got, want) {
+		t.Errorf("the directory holds %v, want %v", got, want)
+	}
+}
+
+// TestOtherInputSameCommand: a run of the same command, or one that
+// rewrites the same files, on another input is refused as well.
+func TestOtherInputSameCommand(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
 	if err := write(t, golden(), tablesStage, dir, "tables", false); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"change_points.csv", "flows.csv", "manifest.json", "own.csv", "summary.json", "table1.csv", "table2.csv"}
-	if got := files(t, dir); !reflect.DeepEqual(got, want) {
-		t.Errorf("the directory holds %v, want %v", got, want)
+	for _, cmd := range []string{"tables", "reproduce"} {
+		if err := write(t, otherInput(t), tablesStage, dir, cmd, false); !errors.Is(err, pipeline.ErrOtherInput) {
+			t.Errorf("%s on another input: %v, want ErrOtherInput", cmd, err)
+		}
 	}
 }
 

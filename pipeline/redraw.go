@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"github.com/afsel/afsel/compare"
 	"github.com/afsel/afsel/figures"
 	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/internal/atomicfile"
 	"github.com/afsel/afsel/internal/outdir"
 	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/report"
@@ -159,7 +161,7 @@ func Redraw(ctx context.Context, in RedrawInput, cfg FiguresConfig, out Output, 
 	if in.Data == "" {
 		mon.log().Warn("no --data: Figures 1 and 2 skipped")
 		fin.Notes = append(fin.Notes, "Figures 1 and 2 were skipped: no --data (the paired tests).")
-	} else if fin.Fig1, fin.Fig2, err = dataFigures(ctx, in, cfg, runs, digest, &fin, mon); err != nil {
+	} else if fin.Fig1, fin.Fig2, err = dataFigures(ctx, in, cfg, runs, digest, nearestDir(filepath.Dir(filepath.Clean(out.Dir))), &fin, mon); err != nil {
 		return nil, err
 	}
 	built, rep, err := report.Build(fin, cfg.Points)
@@ -178,10 +180,23 @@ func Redraw(ctx context.Context, in RedrawInput, cfg FiguresConfig, out Output, 
 		sum.Files = append(sum.Files, f.Name)
 	}
 	sum.Files = append(sum.Files, SummaryFile)
-	if runs.summary != nil {
-		sum.Input = InputInfo{Path: runs.summary.Get("input.path"), SHA256: digest}
+	sum.Input = InputInfo{Path: in.Dir, SHA256: digest}
+	// The figures' directory is often a subdirectory of the runs' (the
+	// default): the files the runs' manifest records there are theirs.
+	parent, sub := filepath.Dir(filepath.Clean(out.Dir)), filepath.Base(filepath.Clean(out.Dir))
+	pm, err := ReadManifest(parent)
+	if err != nil {
+		return nil, err
 	}
-	kept, dropped, err := carryOver(d, sum, out.Force)
+	elsewhere := map[string]bool{}
+	for _, r := range pm.Runs {
+		for _, f := range r.Files {
+			if rest, ok := strings.CutPrefix(filepath.ToSlash(f), sub+"/"); ok {
+				elsewhere[top(rest)] = true
+			}
+		}
+	}
+	kept, dropped, err := carryOver(d, sum, out.Force, elsewhere)
 	if err != nil {
 		return nil, err
 	}
@@ -202,12 +217,31 @@ func Redraw(ctx context.Context, in RedrawInput, cfg FiguresConfig, out Output, 
 	if err := d.Commit(); err != nil {
 		return nil, err
 	}
+	if len(pm.Runs) > 0 {
+		// Record the figures in the runs' manifest too, so that later runs
+		// into that directory keep them with the runs they show.
+		rec := *sum
+		rec.Files = nil
+		for _, f := range sum.Files {
+			rec.Files = append(rec.Files, filepath.Join(sub, f))
+		}
+		runs := []*Summary{}
+		for _, r := range pm.Runs {
+			if r.Command != rec.Command {
+				runs = append(runs, r)
+			}
+		}
+		pm.Runs = append(runs, &rec)
+		if err := atomicfile.WriteFile(filepath.Join(parent, ManifestFile), func(w *bufio.Writer) error { return WriteJSON(w, pm) }); err != nil {
+			return nil, err
+		}
+	}
 	return rep.Coverage, nil
 }
 
 // dataFigures reads the paired tests in.Data for Figures 1 and 2: Figure 1
 // in a few passes rather than holding them.
-func dataFigures(ctx context.Context, in RedrawInput, cfg FiguresConfig, runs *runFiles, digest string, rep *report.Inputs, mon *Monitor) (*figures.Fig1, *figures.Fig2, error) {
+func dataFigures(ctx context.Context, in RedrawInput, cfg FiguresConfig, runs *runFiles, digest, tempDir string, rep *report.Inputs, mon *Monitor) (*figures.Fig1, *figures.Fig2, error) {
 	cps := filepath.Join(in.Dir, "change_points.csv")
 	key, ok := figures.ChoosePair(runs.cps, cfg.Pair)
 	switch {
@@ -228,7 +262,14 @@ func dataFigures(ctx context.Context, in RedrawInput, cfg FiguresConfig, runs *r
 			zone = runs.sim[i].Class.Zone
 		}
 	}
-	info, err := DescribeFile(in.Data, nil)
+	// The data is read several times: a pipe is copied first, as Run does.
+	data := FileInput([]string{in.Data}, "", in.Options)
+	if err := data.prepare(tempDir); err != nil {
+		return nil, nil, err
+	}
+	defer data.cleanup()
+	src := data.sources()[0]
+	info, err := data.Describe()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -241,11 +282,11 @@ func dataFigures(ctx context.Context, in RedrawInput, cfg FiguresConfig, runs *r
 	}
 	var dropped ingest.Stats
 	open := func() (array.RecordReader, error) {
-		src, err := ingest.Open(in.Data, in.Options)
+		r, err := ingest.OpenSources([]ingest.Source{src}, in.Options)
 		if err != nil {
 			return nil, err
 		}
-		return &statsReader{Reader: src, stats: &dropped}, nil
+		return &statsReader{Reader: r, stats: &dropped}, nil
 	}
 	f1, err := figures.Figure1Passes(ctx, logPasses(figures.RecordsPass(open), mon.log(), nil), cfg.Points)
 	if err != nil {
@@ -254,12 +295,12 @@ func dataFigures(ctx context.Context, in RedrawInput, cfg FiguresConfig, runs *r
 	if d := dropped.DroppedTotal(); d > 0 {
 		mon.log().Warn("skipped malformed rows", "rows", d, "reasons", dropped.DroppedText())
 	}
-	src, err := open()
+	rr, err := open()
 	if err != nil {
 		return nil, nil, err
 	}
-	defer src.Release()
-	series, err := figures.ReadPair(ctx, src, key)
+	defer rr.Release()
+	series, err := figures.ReadPair(ctx, rr, key)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", in.Data, err)
 	}

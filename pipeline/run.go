@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -144,11 +145,7 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 	if err := cfg.Validate(s); err != nil {
 		return nil, err
 	}
-	if cfg.TempDir != "" {
-		if err := os.MkdirAll(cfg.TempDir, 0o755); err != nil {
-			return nil, err
-		}
-	}
+	cfg.TempDir = nearestDir(cfg.TempDir)
 	if in.prepare != nil {
 		if in.cleanup != nil {
 			defer in.cleanup()
@@ -279,7 +276,7 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 			name = fmt.Sprintf("the %d input files", len(res.Input.Files))
 		}
 		if d := rows.DroppedTotal(); d > 0 {
-			return nil, fmt.Errorf("%w in %s: all %d rows were dropped as malformed (%v)", ErrNoTests, name, d, rows.Dropped)
+			return nil, fmt.Errorf("%w in %s: all %d rows were dropped (%s)", ErrNoTests, name, d, rows.DroppedText())
 		}
 		return nil, fmt.Errorf("%w in %s", ErrNoTests, name)
 	}
@@ -323,4 +320,17 @@ func startDescribe(describe func() (InputInfo, error)) func() (InputInfo, error)
 		r := <-done
 		return r.info, r.err
 	})
+}
+
+// nearestDir is dir or, where it does not exist yet, its nearest ancestor
+// that does: temporary files go there, so that a failed run creates no
+// directory. "" stays "" (the system's temporary directory).
+func nearestDir(dir string) string {
+	for dir != "" {
+		if _, err := os.Stat(dir); err == nil || filepath.Dir(dir) == dir {
+			break
+		}
+		dir = filepath.Dir(dir)
+	}
+	return dir
 }

@@ -81,6 +81,9 @@ func (r *Result) dataFiles() []outFile {
 // among them (drawing them takes longest); Figure 1 is computed meanwhile,
 // and the files that need it are written as soon as it is ready.
 func (r *Result) Write(ctx context.Context, out Output, mon *Monitor) (*Summary, error) {
+	// Figure 1 is computed in the background: it stops with Write.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	d, err := outdir.Stage(out.Dir)
 	if err != nil {
 		return nil, err
@@ -118,7 +121,7 @@ func (r *Result) Write(ctx context.Context, out Output, mon *Monitor) (*Summary,
 		ready = fp.ready
 	}
 	sum.Files = append(sum.Files, SummaryFile)
-	kept, dropped, err := carryOver(d, sum, out.Force)
+	kept, dropped, err := carryOver(d, sum, out.Force, nil)
 	if err != nil {
 		return nil, err
 	}

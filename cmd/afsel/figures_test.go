@@ -225,4 +225,42 @@ func TestFiguresShowsEveryRun(t *testing.T) {
 			t.Errorf("report.md lacks %q", want)
 		}
 	}
+	// The figures are recorded with the runs: a later run of another
+	// command on the same input keeps them.
+	if code, _, stderr := run(t, "replay", "--input", goldenData, "--out", dir, "--runs", "5", "--policies", "v6,best", "-q"); code != 0 {
+		t.Fatalf("replay --policies: exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "figures", "report.md")); err != nil {
+		t.Errorf("a later run removed the figures: %v", err)
+	}
+}
+
+// TestFiguresDataFromPipe: --data may be read only once (standard input,
+// a pipe): it is copied first, since Figure 1 reads it several times.
+func TestFiguresDataFromPipe(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"tables", "--input", goldenData, "--out", dir, "-q"},
+		{"replay", "--input", goldenData, "--out", dir, "--runs", "5", "-q"},
+	} {
+		if code, _, stderr := run(t, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(goldenData)
+	go func() { w.Write(data); w.Close() }()
+	stdin := os.Stdin
+	os.Stdin = r
+	defer func() { os.Stdin = stdin; r.Close() }()
+	if code, _, stderr := run(t, "figures", "--input", dir, "--data", "-", "-q"); code != 0 {
+		t.Fatalf("figures --data -: exit %d: %s", code, stderr)
+	}
+	csv, err := os.ReadFile(filepath.Join(dir, "figures", "fig1.csv"))
+	if err != nil || len(csv) == 0 {
+		t.Errorf("no Figure 1 from the pipe: %v", err)
+	}
 }

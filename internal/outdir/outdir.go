@@ -18,32 +18,72 @@ import (
 
 // Dir is a directory being replaced.
 type Dir struct {
-	target  string
+	shown   string // the target as the caller named it, for messages
+	target  string // the directory replaced: absolute, links resolved
 	staging string
+	made    []string // the target's parents Stage created, deepest first
 	done    bool
 }
 
 // Stage starts replacing the directory target, which need not exist: the
 // new contents go to Path, in target's parent directory (created if
-// missing), so that Commit is a rename on one file system.
+// missing, and removed again on Abort), so that Commit is a rename on one
+// file system. A target that is a symbolic link to a directory stands for
+// that directory. The current directory, or one holding it, cannot be
+// replaced.
 func Stage(target string) (*Dir, error) {
-	target = filepath.Clean(target)
-	parent := filepath.Dir(target)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, fmt.Errorf("output directory: %w", err)
-	}
-	if fi, err := os.Stat(target); err == nil && !fi.IsDir() {
-		return nil, fmt.Errorf("output directory %s: %w", target, errNotDir)
-	}
-	staging, err := os.MkdirTemp(parent, stagingPrefix(filepath.Base(target), os.Getpid())+"*")
+	abs, err := filepath.Abs(target)
 	if err != nil {
+		return nil, fmt.Errorf("output directory %s: %w", target, err)
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(abs, wd); err == nil && (rel == "." || !strings.HasPrefix(rel, "..")) {
+			return nil, fmt.Errorf("output directory %s: %w", target, errHoldsCwd)
+		}
+	}
+	mode := fs.FileMode(0o755)
+	if fi, err := os.Stat(abs); err == nil {
+		if !fi.IsDir() {
+			return nil, fmt.Errorf("output directory %s: %w", target, errNotDir)
+		}
+		mode = fi.Mode().Perm()
+	}
+	d := &Dir{shown: target, target: abs}
+	for p := filepath.Dir(abs); ; p = filepath.Dir(p) {
+		if _, err := os.Stat(p); err == nil || p == filepath.Dir(p) {
+			break
+		}
+		d.made = append(d.made, p)
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+		d.removeMade()
 		return nil, fmt.Errorf("output directory: %w", err)
 	}
-	if err := os.Chmod(staging, 0o755); err != nil {
-		os.Remove(staging)
+	staging, err := os.MkdirTemp(filepath.Dir(abs), stagingPrefix(filepath.Base(abs), os.Getpid())+"*")
+	if err == nil {
+		err = os.Chmod(staging, mode) // MkdirTemp makes it 0700
+	}
+	if err != nil {
+		if staging != "" {
+			os.Remove(staging)
+		}
+		d.removeMade()
 		return nil, fmt.Errorf("output directory: %w", err)
 	}
-	return &Dir{target: target, staging: staging}, nil
+	d.staging = staging
+	return d, nil
+}
+
+var errHoldsCwd = errors.New("is, or holds, the current directory: give a directory below it")
+
+// removeMade removes the parents Stage created, if still empty.
+func (d *Dir) removeMade() {
+	for _, p := range d.made {
+		os.Remove(p)
+	}
 }
 
 var errNotDir = errors.New("exists and is not a directory")
@@ -58,7 +98,14 @@ func stagingPrefix(base string, pid int) string {
 // and not yet committed or aborted: what a process that must exit at once
 // (interrupted while a step that cannot be cancelled runs) removes.
 func Leftovers(parent string) []string {
-	m, _ := filepath.Glob(filepath.Join(parent, ".*.afsel-staging-"+strconv.Itoa(os.Getpid())+"-*"))
+	es, _ := os.ReadDir(parent)
+	var m []string
+	mark := ".afsel-staging-" + strconv.Itoa(os.Getpid()) + "-"
+	for _, e := range es {
+		if strings.HasPrefix(e.Name(), ".") && strings.Contains(e.Name(), mark) {
+			m = append(m, filepath.Join(parent, e.Name()))
+		}
+	}
 	return m
 }
 
@@ -72,7 +119,7 @@ func (d *Dir) Rename(err error) error {
 	if err == nil || !strings.Contains(err.Error(), d.staging) {
 		return err
 	}
-	return &renamed{strings.ReplaceAll(err.Error(), d.staging, d.target), err}
+	return &renamed{strings.ReplaceAll(err.Error(), d.staging, d.shown), err}
 }
 
 type renamed struct {
@@ -142,22 +189,26 @@ func (d *Dir) Commit() error {
 	d.done = true
 	if err := syncDir(d.staging); err != nil {
 		os.RemoveAll(d.staging)
-		return fmt.Errorf("output directory %s: %w", d.target, err)
+		d.removeMade()
+		return fmt.Errorf("output directory %s: %w", d.shown, err)
 	}
 	if _, err := os.Lstat(d.target); errors.Is(err, fs.ErrNotExist) {
 		if err := os.Rename(d.staging, d.target); err != nil {
 			os.RemoveAll(d.staging)
-			return fmt.Errorf("output directory %s: %w", d.target, err)
+			d.removeMade()
+			return fmt.Errorf("output directory %s: %w", d.shown, err)
 		}
 		return syncDir(filepath.Dir(d.target))
 	}
-	// The staging directory now holds the old contents.
+	// The staging directory now holds the old contents; the new ones are
+	// in place whether or not they can all be removed.
 	if err := exchange(d.staging, d.target); err != nil {
 		os.RemoveAll(d.staging)
-		return fmt.Errorf("output directory %s: %w", d.target, err)
+		return fmt.Errorf("output directory %s: %w", d.shown, err)
 	}
 	syncDir(filepath.Dir(d.target))
-	return os.RemoveAll(d.staging)
+	os.RemoveAll(d.staging)
+	return nil
 }
 
 // Abort removes the staging directory; the target is left as it was. It
@@ -168,6 +219,7 @@ func (d *Dir) Abort() {
 	}
 	d.done = true
 	os.RemoveAll(d.staging)
+	d.removeMade()
 }
 
 func syncDir(dir string) error {

@@ -133,3 +133,54 @@ func TestRename(t *testing.T) {
 		t.Error("Rename(nil) is not nil")
 	}
 }
+
+// TestStageResolves: a link to a directory stands for it (the link stays);
+// the current directory cannot be the target; a failed run removes the
+// parents it made; an existing directory keeps its mode.
+func TestStageResolves(t *testing.T) {
+	parent := t.TempDir()
+	real := filepath.Join(parent, "real")
+	write(t, filepath.Join(real, "old.csv"), "old")
+	os.Chmod(real, 0o700)
+	link := filepath.Join(parent, "link")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	d, err := Stage(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(d.Path(), "new.csv"), "new")
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link is gone: %v %v", fi, err)
+	}
+	if got := testfs.Files(t, real); !reflect.DeepEqual(got, map[string]string{"new.csv": "new"}) {
+		t.Errorf("the linked directory holds %v", got)
+	}
+	if fi, _ := os.Stat(real); fi.Mode().Perm() != 0o700 {
+		t.Errorf("mode %v, want 0700 kept", fi.Mode().Perm())
+	}
+
+	wd, _ := os.Getwd()
+	defer os.Chdir(wd)
+	os.Chdir(real)
+	for _, target := range []string{".", "..", real} {
+		if _, err := Stage(target); !errors.Is(err, errHoldsCwd) {
+			t.Errorf("Stage(%q) from inside it: %v", target, err)
+		}
+	}
+	os.Chdir(wd)
+
+	deep := filepath.Join(parent, "a", "b", "out")
+	d, err = Stage(deep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Abort()
+	if _, err := os.Stat(filepath.Join(parent, "a")); err == nil {
+		t.Error("an aborted stage left the parents it made")
+	}
+}
