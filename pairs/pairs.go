@@ -258,7 +258,7 @@ func (b *probeBuf) probe() (Probe, error) {
 			sortByTime(s)
 		case 0: // no times: input order
 		default:
-			return Probe{}, fmt.Errorf("pair %d-%d: %d of %d rows have a start_time; want all or none: %w", s.Probe, s.Anchor, len(s.Time), len(s.V4), ingest.ErrBadRow)
+			return Probe{}, fmt.Errorf("pair %d-%d: %d of %d rows have a start_time; want all or none (a pair's tests cannot come from both inputs with times, CSV, Parquet or Arrow, and inputs without, CBOR): %w", s.Probe, s.Anchor, len(s.Time), len(s.V4), ingest.ErrBadRow)
 		}
 		p.Series = append(p.Series, *s)
 	}
