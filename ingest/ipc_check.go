@@ -197,7 +197,9 @@ func (a limitAllocator) Reallocate(size int, b []byte) []byte {
 }
 
 // bufferLimit bounds the buffers an IPC input of size bytes may need:
-// compressed bodies can grow many times, damaged lengths without bound.
+// compressed bodies grow some times (afsel writes none), damaged lengths
+// without bound, and zeroing a buffer of a gigabyte that a damaged length
+// asked for takes a while.
 func bufferLimit(size int64) int {
-	return int(min(1<<30+64*size, 1<<62))
+	return int(min(4<<20+256*size, 1<<62))
 }
