@@ -113,7 +113,8 @@ type Source struct {
 	Format Format
 }
 
-func (s Source) name() string {
+// DisplayName is the name messages and summaries give the source.
+func (s Source) DisplayName() string {
 	if s.Name != "" {
 		return s.Name
 	}
@@ -124,7 +125,7 @@ func (s Source) name() string {
 func openSource(s Source, detect string, opts Options) (Reader, error) {
 	path, format := s.Path, s.Format
 	if opts.Name == "" {
-		opts.Name = s.name()
+		opts.Name = s.DisplayName()
 	}
 	by := "the format asked for is"
 	if format == "" {
@@ -288,7 +289,7 @@ func OpenSources(srcs []Source, opts Options) (*Concat, error) {
 		return nil, errors.New("no input files")
 	}
 	opts.Name = ""
-	first, err := openSource(srcs[0], srcs[0].name(), opts)
+	first, err := openSource(srcs[0], srcs[0].DisplayName(), opts)
 	if err != nil {
 		return nil, err
 	}
@@ -323,7 +324,7 @@ func (c *Concat) Next() bool {
 		if c.i == len(c.srcs) {
 			return false
 		}
-		r, err := openSource(c.srcs[c.i], c.srcs[c.i].name(), c.opts)
+		r, err := openSource(c.srcs[c.i], c.srcs[c.i].DisplayName(), c.opts)
 		if err != nil {
 			c.err = err
 			return false

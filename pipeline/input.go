@@ -101,7 +101,7 @@ func FileInput(paths []string, format ingest.Format, opt ingest.Options) Input {
 				if err != nil {
 					return err
 				}
-				srcs[i].Path, srcs[i].Name = tmp, sourceName(s)
+				srcs[i].Path, srcs[i].Name = tmp, s.DisplayName()
 			}
 			return nil
 		},
@@ -155,19 +155,12 @@ func describeSources(srcs []ingest.Source, format string) (InputInfo, error) {
 		return info, err
 	}
 	if len(srcs) == 1 {
-		info.Path = sourceName(srcs[0])
+		info.Path = srcs[0].DisplayName()
 	}
 	for i := range info.Files {
-		info.Files[i].Path = sourceName(srcs[i])
+		info.Files[i].Path = srcs[i].DisplayName()
 	}
 	return info, nil
-}
-
-func sourceName(s ingest.Source) string {
-	if s.Name != "" {
-		return s.Name
-	}
-	return s.Path
 }
 
 // GzipCSVInput reads data, a gzip-compressed CSV file held in memory, named

@@ -1,14 +1,17 @@
 package pipeline
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/afsel/afsel/internal/outdir"
 )
@@ -165,4 +168,32 @@ func carryOver(d *outdir.Dir, sum *Summary, force bool, elsewhere map[string]boo
 		return nil, nil, fmt.Errorf("%s %w: %s: choose another --out, or --force to replace them", d.Target(), ErrUnrecorded, strings.Join(unknown, ", "))
 	}
 	return kept, dropped, nil
+}
+
+// finish completes a staged output directory: it carries over what d's
+// target keeps of other runs, writes the files of now and later (see
+// writeFiles), then sum as summary.json and the manifest with sum's run
+// added, and swaps the directory in. sum.Files lists the run's files but
+// the summary, which is added; elsewhere is passed to carryOver.
+func finish(ctx context.Context, d *outdir.Dir, out Output, sum *Summary, start time.Time, now, later []outFile, ready <-chan struct{}, elsewhere map[string]bool, mon *Monitor) error {
+	sum.Files = append(sum.Files, SummaryFile)
+	kept, dropped, err := carryOver(d, sum, out.Force, elsewhere)
+	if err != nil {
+		return err
+	}
+	if len(dropped) > 0 {
+		mon.log().Warn("removed from the output directory: outputs of other runs", "dir", out.Dir, "files", dropped)
+	}
+	sum.Elapsed = time.Since(start).Seconds()
+	manifest := Manifest{Runs: append(kept, sum)}
+	now = append(now,
+		outFile{SummaryFile, func(w io.Writer) error { return WriteJSON(w, sum) }},
+		outFile{ManifestFile, func(w io.Writer) error { return WriteJSON(w, manifest) }})
+	if err := writeFiles(ctx, d.Path(), now, later, ready, mon); err != nil {
+		return d.Rename(err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return d.Commit()
 }

@@ -179,7 +179,6 @@ func Redraw(ctx context.Context, in RedrawInput, cfg FiguresConfig, out Output, 
 		files[i] = outFile{f.Name, f.Write}
 		sum.Files = append(sum.Files, f.Name)
 	}
-	sum.Files = append(sum.Files, SummaryFile)
 	sum.Input = InputInfo{Path: in.Dir, SHA256: digest}
 	// The figures' directory is often a subdirectory of the runs' (the
 	// default): the files the runs' manifest records there are theirs.
@@ -196,25 +195,7 @@ func Redraw(ctx context.Context, in RedrawInput, cfg FiguresConfig, out Output, 
 			}
 		}
 	}
-	kept, dropped, err := carryOver(d, sum, out.Force, elsewhere)
-	if err != nil {
-		return nil, err
-	}
-	if len(dropped) > 0 {
-		mon.log().Warn("removed from the output directory: outputs of other runs", "dir", out.Dir, "files", dropped)
-	}
-	sum.Elapsed = time.Since(start).Seconds()
-	manifest := Manifest{Runs: append(kept, sum)}
-	files = append(files,
-		outFile{SummaryFile, func(w io.Writer) error { return WriteJSON(w, sum) }},
-		outFile{ManifestFile, func(w io.Writer) error { return WriteJSON(w, manifest) }})
-	if err := writeFiles(ctx, d.Path(), files, nil, nil, mon); err != nil {
-		return nil, d.Rename(err)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if err := d.Commit(); err != nil {
+	if err := finish(ctx, d, out, sum, start, files, nil, nil, elsewhere, mon); err != nil {
 		return nil, err
 	}
 	if len(pm.Runs) > 0 {

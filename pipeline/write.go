@@ -120,27 +120,7 @@ func (r *Result) Write(ctx context.Context, out Output, mon *Monitor) (*Summary,
 		}
 		ready = fp.ready
 	}
-	sum.Files = append(sum.Files, SummaryFile)
-	kept, dropped, err := carryOver(d, sum, out.Force, nil)
-	if err != nil {
-		return nil, err
-	}
-	if len(dropped) > 0 {
-		mon.log().Warn("removed from the output directory: outputs of other runs", "dir", out.Dir, "files", dropped)
-	}
-	sum.Elapsed = time.Since(r.start).Seconds()
-	manifest := Manifest{Runs: append(kept, sum)}
-	files = append(files,
-		outFile{SummaryFile, func(w io.Writer) error { return WriteJSON(w, sum) }},
-		outFile{ManifestFile, func(w io.Writer) error { return WriteJSON(w, manifest) }})
-	now = append(now, files...)
-	if err := writeFiles(ctx, d.Path(), now, later, ready, mon); err != nil {
-		return nil, d.Rename(err)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if err := d.Commit(); err != nil {
+	if err := finish(ctx, d, out, sum, r.start, append(now, files...), later, ready, nil, mon); err != nil {
 		return nil, err
 	}
 	return sum, nil

@@ -42,18 +42,6 @@ func formatNames() string {
 	return strings.Join(names, ", ")
 }
 
-// check reports missing required flags as a usage error and expands the
-// input patterns.
-func (f *inputFlags) check(out string) error {
-	switch {
-	case len(f.patterns) == 0:
-		return usagef("--input is required")
-	case out == "":
-		return usagef("--out is required")
-	}
-	return f.expand("--input")
-}
-
 // expand sets f.files: each pattern in order, a glob replaced by its
 // matches in sorted order (a glob that matches nothing is a usage error), a
 // file listed twice read once. A plain path is kept as is, so that a
