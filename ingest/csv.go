@@ -21,10 +21,14 @@ const bom = "\ufeff" // UTF-8 byte order mark
 
 // Options configures a reader.
 type Options struct {
-	Name        string           // input name used in errors; defaults to "input"
-	BatchSize   int              // rows per batch; defaults to DefaultBatchSize
-	SkipBadRows bool             // count and skip malformed rows instead of failing
-	Allocator   memory.Allocator // defaults to memory.DefaultAllocator
+	Name        string // input name used in errors; defaults to "input"
+	BatchSize   int    // rows per batch; defaults to DefaultBatchSize
+	SkipBadRows bool   // count and skip malformed rows instead of failing
+	// KeepFailures keeps rows with a failed test: input with outcome
+	// columns is read as FailuresSchema. Without it such rows are dropped,
+	// counted by FailureReason, and batches are of Schema.
+	KeepFailures bool
+	Allocator    memory.Allocator // defaults to memory.DefaultAllocator
 }
 
 func (o Options) withDefaults() Options {

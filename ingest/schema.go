@@ -8,6 +8,8 @@ import (
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
+
+	"github.com/afsel/afsel/outcome"
 )
 
 // Column names of the ingest schema, as in the authors' BigQuery export.
@@ -17,6 +19,9 @@ const (
 	ColStartTime = "start_time"
 	ColV4        = "v4_duration"
 	ColV6        = "v6_duration"
+	// The outcome columns of FailuresSchema: outcome.Code names.
+	ColV4Outcome = "v4_outcome"
+	ColV6Outcome = "v6_outcome"
 )
 
 // Column indices of the ingest schema.
@@ -26,6 +31,8 @@ const (
 	IdxStartTime
 	IdxV4
 	IdxV6
+	IdxV4Outcome // FailuresSchema only
+	IdxV6Outcome // FailuresSchema only
 )
 
 // TimestampType is the type of start_time: microseconds since the Unix epoch,
@@ -42,13 +49,49 @@ var Schema = arrow.NewSchema([]arrow.Field{
 	{Name: ColV6, Type: arrow.PrimitiveTypes.Float64},
 }, nil)
 
+// FailuresSchema is Schema extended for tests that may fail: a duration is
+// null when its family's test failed, and each family has an outcome
+// column holding an outcome.Code name ("ok", "connect_timeout", ...). Readers
+// produce it only when Options.KeepFailures asks for failed tests; without
+// it, rows with a failed test are dropped (counted by FailureReason), as
+// the authors' query keeps only tests with status 200.
+var FailuresSchema = arrow.NewSchema([]arrow.Field{
+	{Name: ColProbe, Type: arrow.PrimitiveTypes.Int64},
+	{Name: ColAnchor, Type: arrow.PrimitiveTypes.Int64},
+	{Name: ColStartTime, Type: TimestampType},
+	{Name: ColV4, Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: ColV6, Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: ColV4Outcome, Type: arrow.BinaryTypes.String},
+	{Name: ColV6Outcome, Type: arrow.BinaryTypes.String},
+}, nil)
+
+// HasOutcomes reports whether s is FailuresSchema (or another schema with
+// its seven fields): batches that carry outcome columns.
+func HasOutcomes(s *arrow.Schema) bool { return CheckFailuresSchema(s) == nil }
+
+// CheckFailuresSchema is CheckSchema for FailuresSchema.
+func CheckFailuresSchema(s *arrow.Schema) error { return checkFields(s, FailuresSchema) }
+
+// FailureReason is the drop reason of a row left out because a test
+// failed, named after the first failed family's outcome column:
+// "v6_outcome: connect_timeout".
+func FailureReason(family int, code outcome.Code) string {
+	col := ColV4Outcome
+	if family == 6 {
+		col = ColV6Outcome
+	}
+	return col + ": " + code.String()
+}
+
 // CheckSchema reports whether s has the ingest schema's fields, names and
 // types in order (metadata is ignored).
-func CheckSchema(s *arrow.Schema) error {
-	if s.NumFields() != Schema.NumFields() {
-		return fmt.Errorf("schema has %d fields, want %d (%s)", s.NumFields(), Schema.NumFields(), fieldNames(Schema))
+func CheckSchema(s *arrow.Schema) error { return checkFields(s, Schema) }
+
+func checkFields(s, want *arrow.Schema) error {
+	if s.NumFields() != want.NumFields() {
+		return fmt.Errorf("schema has %d fields, want %d (%s)", s.NumFields(), want.NumFields(), fieldNames(want))
 	}
-	for i, want := range Schema.Fields() {
+	for i, want := range want.Fields() {
 		got := s.Field(i)
 		if got.Name != want.Name || !arrow.TypeEqual(got.Type, want.Type) {
 			return fmt.Errorf("schema field %d is %s %s, want %s %s", i, got.Name, got.Type, want.Name, want.Type)

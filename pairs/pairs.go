@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 
 	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/outcome"
 )
 
 // DefaultMinTests is the artefacts' eligibility threshold: 150 paired tests
@@ -27,8 +29,54 @@ type Series struct {
 	Probe  int64
 	Anchor int64
 	Time   []int64   // start_time, microseconds since the Unix epoch (UTC); nil if unknown
-	V4     []float64 // IPv4 HTTP duration, ms
-	V6     []float64 // IPv6 HTTP duration, ms
+	V4     []float64 // IPv4 HTTP duration, ms; NaN where the test failed
+	V6     []float64 // IPv6 HTTP duration, ms; NaN where the test failed
+	// Out4 and Out6 are the tests' outcomes when the input has outcome
+	// columns (ingest.FailuresSchema), else nil: every test worked.
+	Out4, Out6 []outcome.Code
+}
+
+// HasOutcomes reports whether the series carries outcomes (and so may hold
+// failed tests).
+func (s *Series) HasOutcomes() bool { return s.Out4 != nil }
+
+// Failed reports whether either test of row i failed.
+func (s *Series) Failed(i int) bool {
+	return s.Out4 != nil && (s.Out4[i].Failed() || s.Out6[i].Failed())
+}
+
+// Succeeded returns the rows whose two tests both worked, without
+// outcomes: the series the authors' query would have given. It returns s's
+// own slices when no row failed.
+func (s *Series) Succeeded() Series {
+	out := Series{Probe: s.Probe, Anchor: s.Anchor, Time: s.Time, V4: s.V4, V6: s.V6}
+	if s.Out4 == nil {
+		return out
+	}
+	n := 0
+	for i := range s.V4 {
+		if !s.Failed(i) {
+			n++
+		}
+	}
+	if n == len(s.V4) {
+		return out
+	}
+	out.V4, out.V6 = make([]float64, 0, n), make([]float64, 0, n)
+	if s.Time != nil {
+		out.Time = make([]int64, 0, n)
+	}
+	for i := range s.V4 {
+		if s.Failed(i) {
+			continue
+		}
+		if s.Time != nil {
+			out.Time = append(out.Time, s.Time[i])
+		}
+		out.V4 = append(out.V4, s.V4[i])
+		out.V6 = append(out.V6, s.V6[i])
+	}
+	return out
 }
 
 // HasTime reports whether the series has start times.
@@ -164,14 +212,19 @@ type cols struct {
 	probe, anchor []int64
 	ts            []arrow.Timestamp // nil when the batch has no start times
 	v4, v6        []float64
+	o4, o6        []outcome.Code // nil when the batch has no outcome columns
 }
 
 // columns returns the batch's values. Nulls are errors, except in
 // start_time when every start_time of the batch is null (input without
-// times, see ingest.UntimedSchema).
+// times, see ingest.UntimedSchema), and in a duration whose test failed
+// (ingest.FailuresSchema), which reads as NaN.
 func columns(rec arrow.Record) (cols, error) {
-	if err := ingest.CheckSchema(rec.Schema()); err != nil {
-		return cols{}, err
+	withOutcomes := ingest.HasOutcomes(rec.Schema())
+	if !withOutcomes {
+		if err := ingest.CheckSchema(rec.Schema()); err != nil {
+			return cols{}, err
+		}
 	}
 	untimed := false
 	for i := 0; i < int(rec.NumCols()); i++ {
@@ -180,7 +233,7 @@ func columns(rec arrow.Record) (cols, error) {
 			untimed = true
 			continue
 		}
-		if n > 0 {
+		if n > 0 && !(withOutcomes && (i == ingest.IdxV4 || i == ingest.IdxV6)) {
 			return cols{}, fmt.Errorf("column %s has %d nulls: %w", rec.ColumnName(i), n, ingest.ErrBadRow)
 		}
 	}
@@ -193,7 +246,45 @@ func columns(rec arrow.Record) (cols, error) {
 	if !untimed {
 		c.ts = rec.Column(ingest.IdxStartTime).(*array.Timestamp).TimestampValues()
 	}
+	if withOutcomes {
+		if err := c.outcomes(rec); err != nil {
+			return cols{}, err
+		}
+	}
 	return c, nil
+}
+
+// outcomes reads the outcome columns of rec and sets the durations of
+// failed tests to NaN (in copies: the batch's values are not ours).
+func (c *cols) outcomes(rec arrow.Record) error {
+	n := int(rec.NumRows())
+	o4 := rec.Column(ingest.IdxV4Outcome).(*array.String)
+	o6 := rec.Column(ingest.IdxV6Outcome).(*array.String)
+	c.o4, c.o6 = make([]outcome.Code, n), make([]outcome.Code, n)
+	v4, v6 := slices.Clone(c.v4), slices.Clone(c.v6)
+	d4, d6 := rec.Column(ingest.IdxV4), rec.Column(ingest.IdxV6)
+	for i := range n {
+		c4, c6, e := ingest.RowOutcomes(o4, o6, i)
+		if e != nil {
+			return fmt.Errorf("prb_id %d, anchor_id %d: %w", c.probe[i], c.anchor[i], e)
+		}
+		c.o4[i], c.o6[i] = c4, c6
+		for _, f := range []struct {
+			c outcome.Code
+			d arrow.Array
+			v []float64
+			n string
+		}{{c4, d4, v4, ingest.ColV4}, {c6, d6, v6, ingest.ColV6}} {
+			switch {
+			case f.c.Failed():
+				f.v[i] = math.NaN()
+			case f.d.IsNull(i):
+				return fmt.Errorf("prb_id %d, anchor_id %d: %s null for a test that worked: %w", c.probe[i], c.anchor[i], f.n, ingest.ErrBadRow)
+			}
+		}
+	}
+	c.v4, c.v6 = v4, v6
+	return nil
 }
 
 // probeBuf collects one probe's rows by anchor.
@@ -232,6 +323,9 @@ func (b *probeBuf) add(c cols, i, j int) {
 		}
 		b.last = s
 	}
+	if c.o4 != nil || s.Out4 != nil {
+		s.addOutcomes(c, i, j)
+	}
 	if j == i+1 { // interleaved anchors: rows one by one
 		if c.ts != nil {
 			s.Time = append(s.Time, int64(c.ts[i]))
@@ -248,6 +342,22 @@ func (b *probeBuf) add(c cols, i, j int) {
 	}
 	s.V4 = append(s.V4, c.v4[i:j]...)
 	s.V6 = append(s.V6, c.v6[i:j]...)
+}
+
+// addOutcomes appends the outcomes of rows i to j-1 (OK for a batch
+// without outcome columns), first giving the rows already in s outcome OK
+// if they have none: inputs with and without outcome columns mix.
+func (s *Series) addOutcomes(c cols, i, j int) {
+	if s.Out4 == nil {
+		s.Out4, s.Out6 = make([]outcome.Code, len(s.V4), len(s.V4)+j-i), make([]outcome.Code, len(s.V4), len(s.V4)+j-i)
+	}
+	if c.o4 == nil {
+		s.Out4 = append(s.Out4, make([]outcome.Code, j-i)...)
+		s.Out6 = append(s.Out6, make([]outcome.Code, j-i)...)
+		return
+	}
+	s.Out4 = append(s.Out4, c.o4[i:j]...)
+	s.Out6 = append(s.Out6, c.o6[i:j]...)
 }
 
 func (b *probeBuf) probe() (Probe, error) {
@@ -285,4 +395,12 @@ func sortByTime(s *Series) {
 		t[k], v4[k], v6[k] = s.Time[i], s.V4[i], s.V6[i]
 	}
 	s.Time, s.V4, s.V6 = t, v4, v6
+	if s.Out4 != nil {
+		o4 := make([]outcome.Code, len(idx))
+		o6 := make([]outcome.Code, len(idx))
+		for k, i := range idx {
+			o4[k], o6[k] = s.Out4[i], s.Out6[i]
+		}
+		s.Out4, s.Out6 = o4, o6
+	}
 }

@@ -1,0 +1,110 @@
+package ingest
+
+import (
+	"fmt"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+
+	"github.com/afsel/afsel/outcome"
+)
+
+// RowOutcomes returns the outcomes of row i of a FailuresSchema batch's
+// outcome columns, or what is wrong with them: a null or unknown outcome.
+func RowOutcomes(o4, o6 *array.String, i int) (c4, c6 outcome.Code, e *RowError) {
+	for k, col := range []*array.String{o4, o6} {
+		name := ColV4Outcome
+		if k == 1 {
+			name = ColV6Outcome
+		}
+		if col.IsNull(i) {
+			return 0, 0, &RowError{Field: name, Reason: "null"}
+		}
+		c, err := outcome.Parse(col.Value(i))
+		if err != nil {
+			return 0, 0, &RowError{Field: name, Reason: "unknown outcome", Value: col.Value(i)}
+		}
+		if k == 0 {
+			c4 = c
+		} else {
+			c6 = c
+		}
+	}
+	return c4, c6, nil
+}
+
+// DropFailures returns a batch of Schema with the rows of rec, a checked
+// batch of FailuresSchema (every outcome valid, every working test's
+// duration set), whose two tests both worked: what the authors' query
+// keeps. Each row left out is counted in *dropped under FailureReason of
+// its first failed family. It returns nil when no row is left.
+func DropFailures(mem memory.Allocator, rec arrow.Record, dropped *map[string]int64) (arrow.Record, error) {
+	if err := CheckFailuresSchema(rec.Schema()); err != nil {
+		return nil, err
+	}
+	o4 := rec.Column(IdxV4Outcome).(*array.String)
+	o6 := rec.Column(IdxV6Outcome).(*array.String)
+	n := int(rec.NumRows())
+	keep := make([]bool, n)
+	kept := 0
+	for i := range n {
+		c4, c6, e := RowOutcomes(o4, o6, i)
+		if e != nil {
+			return nil, fmt.Errorf("row %d of a batch: %w", i+1, e)
+		}
+		switch {
+		case c4.Failed():
+			Tally(dropped, FailureReason(4, c4), 1)
+		case c6.Failed():
+			Tally(dropped, FailureReason(6, c6), 1)
+		default:
+			keep[i] = true
+			kept++
+		}
+	}
+	if kept == 0 {
+		return nil, nil
+	}
+	schema := Schema
+	if rec.Column(IdxStartTime).NullN() == n {
+		schema = UntimedSchema
+	}
+	if kept == n && rec.Column(IdxV4).NullN() == 0 && rec.Column(IdxV6).NullN() == 0 {
+		return array.NewRecord(schema, rec.Columns()[:IdxV4Outcome], int64(n)), nil
+	}
+	b := array.NewRecordBuilder(mem, Schema)
+	defer b.Release()
+	probe, anchor, ts, v4, v6 := Builders(b)
+	p := rec.Column(IdxProbe).(*array.Int64)
+	a := rec.Column(IdxAnchor).(*array.Int64)
+	t := rec.Column(IdxStartTime).(*array.Timestamp)
+	d4 := rec.Column(IdxV4).(*array.Float64)
+	d6 := rec.Column(IdxV6).(*array.Float64)
+	for i := range n {
+		if !keep[i] {
+			continue
+		}
+		probe.Append(p.Value(i))
+		anchor.Append(a.Value(i))
+		if t.IsNull(i) {
+			ts.AppendNull()
+		} else {
+			ts.Append(t.Value(i))
+		}
+		v4.Append(d4.Value(i))
+		v6.Append(d6.Value(i))
+	}
+	out := b.NewRecord()
+	if schema == Schema {
+		return out, nil
+	}
+	defer out.Release()
+	return array.NewRecord(schema, out.Columns(), out.NumRows()), nil
+}
+
+// FailureBuilders returns the outcome column builders of b, a record
+// builder of FailuresSchema.
+func FailureBuilders(b *array.RecordBuilder) (o4, o6 *array.StringBuilder) {
+	return b.Field(IdxV4Outcome).(*array.StringBuilder), b.Field(IdxV6Outcome).(*array.StringBuilder)
+}
