@@ -335,7 +335,7 @@ func (w *Worker) runOnce(st policy.Strategy, v4, v6 []float64, run int) {
 	var best, conns int
 	var lat, gain, regret float64
 	for i := range n {
-		o := st.Play(v4[i], v6[i])
+		o := st.Play(policy.Both(v4[i], v6[i]))
 		w.arms[i] = int8(o.Arm)
 		if i > train {
 			mine, other := v4[i], v6[i]

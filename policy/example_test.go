@@ -16,7 +16,7 @@ func ExampleParse() {
 	st, _ := sp.New()
 	st.Reset(nil)
 	for _, d := range [][2]float64{{90, 120}, {90, 350}, {20, 350}} {
-		o := st.Play(d[0], d[1])
+		o := st.Play(policy.Both(d[0], d[1]))
 		fmt.Printf("v4 %3v v6 %3v: arm %d after %v ms, %d connection(s)\n", d[0], d[1], o.Arm, o.Latency, o.Conns)
 	}
 	fmt.Println(sp)

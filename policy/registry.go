@@ -23,6 +23,11 @@ const (
 	KindSWUCB    = "swucb"    // sliding-window UCB: window, c
 	KindDUCB     = "ducb"     // discounted UCB: discount, c
 	KindTS       = "ts"       // Thompson sampling, Beta-Bernoulli
+	KindOS       = "os"       // no Happy Eyeballs: IPv4 once the OS gives up on IPv6: timeout
+	KindSteer    = "steer"    // the paper's DNS steering, EXP3 with one address: gamma, timeout
+	KindExp3HE   = "exp3he"   // EXP3 orders the families, Happy Eyeballs keeps the other: gamma, delay
+	KindHuston   = "huston"   // Huston's failover, max(delay, factor x IPv6 estimate): delay, factor, alpha
+	KindHEv3     = "hev3"     // Happy Eyeballs v3 draft, history-sorted with forced exploration: delay, alpha, every
 )
 
 // Happy Eyeballs head starts of the presets he:rfc8305 (and plain he),
@@ -32,6 +37,15 @@ const (
 	DelayChrome  = 300 * time.Millisecond
 	DelayGo      = 300 * time.Millisecond // net.Dialer's FallbackDelay
 	DelayCurl    = 200 * time.Millisecond
+	DelayFirefox = 250 * time.Millisecond // network.http.fast-fallback-to-IPv4
+)
+
+// OS connect timeouts, as Huston measured them ("Dual Stack Esotropia",
+// 2011): the presets os:windows, os:macos and os:linux.
+const (
+	TimeoutWindows = 21 * time.Second  // SYN retries after 3, 6, 12 s
+	TimeoutMacOS   = 75 * time.Second  // also FreeBSD
+	TimeoutLinux   = 189 * time.Second // tcp_syn_retries 5: 3, 6, 12, 24, 48, 96 s
 )
 
 // kind is one entry of the registry: everything Parse, String, Randomized,
@@ -63,13 +77,15 @@ func learner(f func(Spec) bandit.Learner) func(Spec) Strategy {
 
 func heAt(d time.Duration) Spec { return Spec{Kind: KindHE, Delay: d} }
 
+func osAt(d time.Duration) Spec { return Spec{Kind: KindOS, Timeout: d} }
+
 var registry = []kind{
 	{name: KindV4, aliases: []string{"ipv4"}, new: func(Spec) Strategy { return Fixed(0) }},
 	{name: KindV6, aliases: []string{"ipv6"}, new: func(Spec) Strategy { return Fixed(1) }},
 	{name: KindBest, oracle: true},
 	{name: KindProbe, oracle: true},
 	{name: KindHE, params: []param{delayParam},
-		presets: map[string]Spec{"rfc8305": heAt(DelayRFC8305), "chrome": heAt(DelayChrome), "go": heAt(DelayGo), "curl": heAt(DelayCurl)},
+		presets: map[string]Spec{"rfc8305": heAt(DelayRFC8305), "chrome": heAt(DelayChrome), "go": heAt(DelayGo), "curl": heAt(DelayCurl), "firefox": heAt(DelayFirefox)},
 		new:     func(sp Spec) Strategy { return &HappyEyeballs{Delay: durationMs(sp.Delay)} }},
 	{name: KindRace, new: func(Spec) Strategy { return Race{} }},
 	{name: KindRTTCache, params: []param{alpha("0.125", true), delayParam},
@@ -91,6 +107,32 @@ var registry = []kind{
 		new: learner(func(sp Spec) bandit.Learner { return bandit.NewDUCB(sp.Discount, sp.C) })},
 	{name: KindTS, aliases: []string{"thompson"}, randomized: true,
 		new: learner(func(Spec) bandit.Learner { return bandit.NewThompson() })},
+	{name: KindOS, params: []param{timeoutParam},
+		presets: map[string]Spec{"windows": osAt(TimeoutWindows), "macos": osAt(TimeoutMacOS), "linux": osAt(TimeoutLinux)},
+		new:     func(sp Spec) Strategy { return &Sequential{Timeout: durationMs(sp.Timeout)} }},
+	{name: KindSteer, params: []param{gamma("0.1", true), timeoutParam}, randomized: true,
+		new: func(sp Spec) Strategy {
+			l := NewLearner(bandit.NewExp3Learner(bandit.Exp3Config{Gamma: sp.Gamma}))
+			l.Timeout = durationMs(sp.Timeout)
+			return l
+		}},
+	{name: KindExp3HE, params: []param{gamma("0.1", true), delayParam}, randomized: true,
+		new: func(sp Spec) Strategy {
+			l := NewLearner(bandit.NewExp3Learner(bandit.Exp3Config{Gamma: sp.Gamma}))
+			l.Fallback, l.Delay = true, durationMs(sp.Delay)
+			return l
+		}},
+	{name: KindHuston, params: []param{withDefault(delayParam, "300ms"), number("factor", "2", func(sp *Spec) *float64 { return &sp.Factor }, 0, 1e3, false), alpha("0.125", true)},
+		new: func(sp Spec) Strategy { return &Huston{Min: durationMs(sp.Delay), Factor: sp.Factor, Alpha: sp.Alpha} }},
+	{name: KindHEv3, params: []param{delayParam, alpha("0.125", true), everyParam},
+		new: func(sp Spec) Strategy {
+			return &HEv3{Delay: durationMs(sp.Delay), Alpha: sp.Alpha, Every: sp.Every}
+		}},
+}
+
+func withDefault(p param, def string) param {
+	p.def = def
+	return p
 }
 
 // byName indexes the registry by kind name, byAlias by name and alias.

@@ -28,7 +28,10 @@ type Spec struct {
 	C        float64       // UCB exploration coefficient (2)
 	Window   int           // swucb window (100)
 	Discount float64       // ducb discount (0.99)
-	Delay    time.Duration // he head start (250ms); rttcache head start before an estimate (250ms)
+	Delay    time.Duration // he head start (250ms); rttcache head start before an estimate (250ms); exp3he, hev3 (250ms); huston's minimum (300ms)
+	Timeout  time.Duration // os and steer: the OS connect timeout a silent failure costs (21s)
+	Factor   float64       // huston: head start as a multiple of the IPv6 estimate (2)
+	Every    int           // hev3: every how many rounds the order is reversed (10)
 }
 
 // Parse parses a policy written kind[:name=value[,name=value...]]
@@ -202,6 +205,26 @@ var windowParam = param{"window", "100",
 		return nil
 	},
 	func(sp Spec) string { return strconv.Itoa(sp.Window) }}
+
+var everyParam = param{"every", "10",
+	func(sp *Spec, val string) error {
+		n, err := strconv.Atoi(val)
+		if err != nil || n < 0 || n > maxWindow {
+			return fmt.Errorf("every %q: want an integer in [0, %d] (0: never)", val, maxWindow)
+		}
+		sp.Every = n
+		return nil
+	},
+	func(sp Spec) string { return strconv.Itoa(sp.Every) }}
+
+var timeoutParam = param{"timeout", "21s",
+	func(sp *Spec, val string) (err error) {
+		if sp.Timeout, err = parseDelay(val); err == nil && sp.Timeout == 0 {
+			err = fmt.Errorf("timeout %q: want a positive duration", val)
+		}
+		return err
+	},
+	func(sp Spec) string { return sp.Timeout.String() }}
 
 var delayParam = param{"delay", "250ms",
 	func(sp *Spec, val string) (err error) {

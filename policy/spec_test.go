@@ -115,7 +115,7 @@ func FuzzParse(f *testing.F) {
 		} else {
 			st.Reset(rand.New(rand.NewPCG(1, 2)))
 			for i := range 50 {
-				o := st.Play(float64(i%7), float64(i%5))
+				o := st.Play(Both(float64(i%7), float64(i%5)))
 				if o.Arm != 0 && o.Arm != 1 || o.Conns < 1 || o.Conns > 2 {
 					t.Fatalf("%q: bad outcome %+v", sp, o)
 				}

@@ -42,7 +42,7 @@ func TestHappyEyeballsZeroDelayIsOracle(t *testing.T) {
 	he := mustNew(t, "he:delay=0")
 	he.Reset(nil)
 	for i := range v4 {
-		o := he.Play(v4[i], v6[i])
+		o := he.Play(Both(v4[i], v6[i]))
 		want := 1
 		if v4[i] < v6[i] {
 			want = 0
@@ -58,7 +58,7 @@ func TestHappyEyeballsHugeDelayIsV6(t *testing.T) {
 	v4, v6 := series(r, 2000, 50, 400, 300)
 	he, v6only := mustNew(t, "he:delay=1h"), Fixed(1)
 	for i := range v4 {
-		if a, b := he.Play(v4[i], v6[i]), v6only.Play(v4[i], v6[i]); a != b {
+		if a, b := he.Play(Both(v4[i], v6[i])), v6only.Play(Both(v4[i], v6[i])); a != b {
 			t.Fatalf("round %d: he %+v, v6 %+v", i, a, b)
 		}
 	}
@@ -76,7 +76,7 @@ func TestHappyEyeballsCountsSecondConnection(t *testing.T) {
 		{40, 300, 0, 2, 290},  // IPv4 joins at 250, wins at 290
 		{50, 300, 1, 2, 300},  // tie at 300 goes to IPv6
 	} {
-		if o := he.Play(c.v4, c.v6); o != (Outcome{c.arm, c.lat, c.cn}) {
+		if o := he.Play(Both(c.v4, c.v6)); o != (Outcome{Arm: c.arm, Latency: c.lat, Conns: c.cn}) {
 			t.Errorf("v4 %v v6 %v: %+v, want arm %d latency %v conns %d", c.v4, c.v6, o, c.arm, c.lat, c.cn)
 		}
 	}
@@ -87,7 +87,7 @@ func TestRaceAlwaysBest(t *testing.T) {
 	v4, v6 := series(r, 1000, 100, 90, 60)
 	st := mustNew(t, "race")
 	for i := range v4 {
-		o := st.Play(v4[i], v6[i])
+		o := st.Play(Both(v4[i], v6[i]))
 		d := [2]float64{v4[i], v6[i]}
 		if d[o.Arm] > d[1-o.Arm] || o.Conns != 2 {
 			t.Fatalf("round %d: %+v", i, o)
@@ -99,18 +99,18 @@ func TestRTTCache(t *testing.T) {
 	c := mustNew(t, "rttcache:alpha=0.5").(*RTTCache)
 	c.Reset(nil)
 	// No estimate: IPv6 first with the 250 ms head start, like he.
-	if o := c.Play(100, 80); o != (Outcome{1, 80, 1}) {
+	if o := c.Play(Both(100, 80)); o != (Outcome{Arm: 1, Latency: 80, Conns: 1}) {
 		t.Fatalf("first round %+v", o)
 	}
 	// IPv6's estimate 80 is the head start: IPv4 joins at 80 and wins at 90.
-	if o := c.Play(10, 200); o != (Outcome{0, 90, 2}) {
+	if o := c.Play(Both(10, 200)); o != (Outcome{Arm: 0, Latency: 90, Conns: 2}) {
 		t.Fatalf("second round %+v", o)
 	}
 	if e := c.Estimates(); e != [2]float64{10, 80} {
 		t.Fatalf("estimates %v", e)
 	}
 	// IPv4 (10) now leads; IPv6 (80) joins after 10 ms.
-	if o := c.Play(30, 5); o != (Outcome{1, 15, 2}) {
+	if o := c.Play(Both(30, 5)); o != (Outcome{Arm: 1, Latency: 15, Conns: 2}) {
 		t.Fatalf("third round %+v", o)
 	}
 	if e := c.Estimates(); e != [2]float64{10, 42.5} {
@@ -124,7 +124,7 @@ func playArms(st Strategy, src Source, v4, v6 []float64) []int {
 	st.Reset(src)
 	arms := make([]int, len(v4))
 	for i := range v4 {
-		arms[i] = st.Play(v4[i], v6[i]).Arm
+		arms[i] = st.Play(Both(v4[i], v6[i])).Arm
 	}
 	return arms
 }
@@ -239,7 +239,7 @@ func BenchmarkStrategy(b *testing.B) {
 			var steps int
 			for b.Loop() {
 				for i := range v4 {
-					st.Play(v4[i], v6[i])
+					st.Play(Both(v4[i], v6[i]))
 				}
 				steps += len(v4)
 			}
