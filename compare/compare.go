@@ -9,6 +9,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"time"
 
 	"github.com/afsel/afsel/changepoint"
 	"github.com/afsel/afsel/pairs"
@@ -35,6 +36,10 @@ type Config struct {
 	// Recover is the run of consecutive rounds on the new segment's better
 	// family that ends a recovery; <= 0 means DefaultRecover.
 	Recover int
+	// Timeout is the OS connect timeout a client waits on a silent failure
+	// in a comparison with failures (policies with their own, os and
+	// steer, use theirs); 0 means DefaultTimeout.
+	Timeout time.Duration
 }
 
 // Validate reports whether c is usable.
@@ -160,6 +165,11 @@ type Worker struct {
 	recover int
 	steps   []int64
 
+	labels    []string
+	timeout   time.Duration
+	fail      *FailureResult
+	failSteps []int64
+
 	arms                            []int8
 	best, mean, gain, regret, conns []float64 // per run
 	segBest, segRec                 [][]float64
@@ -167,7 +177,8 @@ type Worker struct {
 
 // NewWorker returns a worker of the comparer.
 func (c *Comparer) NewWorker() *Worker {
-	w := &Worker{cfg: c.rcfg, pc: c.cfg, eng: c.eng, steps: make([]int64, len(c.cfg.Specs))}
+	w := &Worker{cfg: c.rcfg, pc: c.cfg, eng: c.eng, steps: make([]int64, len(c.cfg.Specs)),
+		labels: c.labels, timeout: c.timeout(), failSteps: make([]int64, len(c.cfg.Specs))}
 	for _, sp := range c.cfg.Specs {
 		s, err := sp.New()
 		if err != nil {

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -107,4 +108,23 @@ func DropFailures(mem memory.Allocator, rec arrow.Record, dropped *map[string]in
 // builder of FailuresSchema.
 func FailureBuilders(b *array.RecordBuilder) (o4, o6 *array.StringBuilder) {
 	return b.Field(IdxV4Outcome).(*array.StringBuilder), b.Field(IdxV6Outcome).(*array.StringBuilder)
+}
+
+// IsFailureReason reports whether a drop reason is FailureReason's: a row
+// left out because a test failed, not because it was malformed.
+func IsFailureReason(reason string) bool {
+	return strings.HasPrefix(reason, ColV4Outcome+": ") || strings.HasPrefix(reason, ColV6Outcome+": ")
+}
+
+// SplitFailures splits s's drops into the rows left out for a failed test
+// and the others (malformed rows).
+func (s Stats) SplitFailures() (failed, malformed Stats) {
+	for r, n := range s.Dropped {
+		if IsFailureReason(r) {
+			failed.drop(r, n)
+		} else {
+			malformed.drop(r, n)
+		}
+	}
+	return failed, malformed
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/afsel/afsel/compare"
 	"github.com/afsel/afsel/figures"
 	"github.com/afsel/afsel/pairs"
+	"github.com/afsel/afsel/policy"
 	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/stats"
 	"github.com/afsel/afsel/tables"
@@ -23,6 +24,14 @@ type Stages struct {
 	// policies.csv, policies_segments.csv, policies_cdf.csv.
 	Policies bool
 	Figures  bool // with Tables and Replay: figures/ (Figures 1, 2, 4, coverage) and the report
+	// Failures, with Replay, keeps the input's failed tests: the other
+	// stages see only the rows whose two tests worked (what the authors'
+	// query keeps), and the failures table (failures.csv,
+	// failures_pairs.csv) and the comparison with failures
+	// (policies_failures.csv, policies_failures_cdf.csv) see them all. The
+	// comparison plays Config.Compare's policies, or policy.Clients when
+	// there are none.
+	Failures bool
 }
 
 // Config is every parameter of a run. Its JSON form is what summary.json
@@ -55,6 +64,23 @@ type FiguresConfig struct {
 	// Pair is Figure 2's pair; nil means the first in (probe, anchor)
 	// order with at least 4 segments and mixed zones.
 	Pair *pairs.Key `json:"pair,omitempty"`
+}
+
+// failureCompare is the comparison with failures: Compare, or the client
+// profiles when Compare has no policies.
+func (c Config) failureCompare() compare.Config {
+	fc := c.Compare
+	if len(fc.Specs) == 0 {
+		fc.Labels = policy.Clients // presets that share a canonical form (he:rfc8305, he:firefox) stay apart
+		for _, s := range policy.Clients {
+			sp, err := policy.Parse(s)
+			if err != nil {
+				panic(err) // the client profiles parse
+			}
+			fc.Specs = append(fc.Specs, sp)
+		}
+	}
+	return fc
 }
 
 // Profile names.
@@ -129,6 +155,11 @@ func (c Config) Validate(s Stages) error {
 			return err
 		}
 	}
+	if s.Failures {
+		if err := c.failureCompare().Validate(); err != nil {
+			return err
+		}
+	}
 	switch {
 	case s.Sweep && !s.Replay:
 		return errors.New("pipeline: the sweep needs the replay")
@@ -136,6 +167,8 @@ func (c Config) Validate(s Stages) error {
 		return errors.New("pipeline: the policy comparison needs the replay")
 	case s.Figures && !(s.Tables && s.Replay):
 		return errors.New("pipeline: the figures need the tables and the replay")
+	case s.Failures && !s.Replay:
+		return errors.New("pipeline: the failures need the replay")
 	case s.Figures && c.Figures.Points < 2:
 		return fmt.Errorf("pipeline: points %d: want at least 2", c.Figures.Points)
 	}

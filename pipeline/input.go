@@ -31,6 +31,9 @@ type Input struct {
 	prepare func(dir string) error
 	cleanup func()
 	sources func() []ingest.Source // of a FileInput, once prepared
+	// keepFailures, when set, tells the reader whether to keep rows with a
+	// failed test (ingest.Options.KeepFailures): Run passes Stages.Failures.
+	keepFailures func(bool)
 }
 
 // InputInfo identifies the input in a summary: one file by its path, size
@@ -84,7 +87,8 @@ func FileInput(paths []string, format ingest.Format, opt ingest.Options) Input {
 			}
 			return r, nil
 		},
-		Describe: func() (InputInfo, error) { return describeSources(srcs, string(format)) },
+		Describe:     func() (InputInfo, error) { return describeSources(srcs, string(format)) },
+		keepFailures: func(keep bool) { opt.KeepFailures = keep },
 		prepare: func(dir string) error {
 			for i, s := range srcs {
 				if s.Path != Stdin {

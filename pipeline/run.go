@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/afsel/afsel/compare"
+	"github.com/afsel/afsel/failures"
 	"github.com/afsel/afsel/figures"
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/internal/rankstat"
@@ -82,7 +83,13 @@ type Result struct {
 	Replay   []replay.Pair   // every pair's replay, sorted by (probe, anchor), when Replay is selected
 	Steps    int64           // EXP3 steps simulated
 	Policies *compare.Result // the policy comparison, when Policies is selected
-	Analysis time.Duration   // reading and analysing the input
+	// FailurePairs counts every pair's failed tests, sorted by (probe,
+	// anchor), and PoliciesFailures is the comparison with failures, when
+	// Failures is selected.
+	FailurePairs     []failures.Pair
+	PoliciesFailures *compare.FailureResult
+	FailureSteps     []int64       // rounds simulated per policy of the comparison with failures
+	Analysis         time.Duration // reading and analysing the input
 	// Coverage is the per-probe coverage of the winning family, set by
 	// Write with the figures.
 	Coverage *figures.Coverage
@@ -133,6 +140,23 @@ type analysis struct {
 	// policy.
 	policies    []compare.Pair
 	policySteps []int64
+	// failures are every pair's failure counts; fres and fsteps the
+	// comparison with failures.
+	failures []failures.Pair
+	fres     *compare.FailureResult
+	fsteps   []int64
+}
+
+// succeeded returns p with only the rows whose two tests worked, leaving
+// out the series with none left: the probe the authors' query gives.
+func succeeded(p pairs.Probe) pairs.Probe {
+	out := pairs.Probe{ID: p.ID, Series: make([]pairs.Series, 0, len(p.Series))}
+	for i := range p.Series {
+		if s := p.Series[i].Succeeded(); s.Len() > 0 {
+			out.Series = append(out.Series, s)
+		}
+	}
+	return out
 }
 
 // Run reads the input once and runs the stages s of cfg on every probe, on
@@ -146,6 +170,9 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 		return nil, err
 	}
 	cfg.TempDir = nearestDir(cfg.TempDir)
+	if in.keepFailures != nil {
+		in.keepFailures(s.Failures)
+	}
 	if in.prepare != nil {
 		if in.cleanup != nil {
 			defer in.cleanup()
@@ -171,6 +198,13 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 			return nil, err
 		}
 	}
+	var fcomp *compare.Comparer
+	if s.Failures {
+		var err error
+		if fcomp, err = compare.New(eng, cfg.failureCompare()); err != nil {
+			return nil, err
+		}
+	}
 	analyse := s.Tables || s.Figures || s.Policies
 	if s.Figures {
 		res.spill = rankstat.NewSpill(cfg.TempDir, figure1InMemory)
@@ -181,6 +215,9 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 		res.fig2 = &figures.PairChooser{Want: cfg.Figures.Pair}
 		if comp != nil {
 			a.policySteps = make([]int64, len(comp.Labels()))
+		}
+		if fcomp != nil {
+			a.fres, a.fsteps = fcomp.NewFailureResult(), make([]int64, len(fcomp.Labels()))
 		}
 	}
 	reset()
@@ -193,11 +230,24 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 		if eng != nil {
 			rw = eng.NewWorker()
 		}
-		var cw *compare.Worker
+		var cw, fw *compare.Worker
 		if comp != nil {
 			cw = comp.NewWorker()
 		}
+		if fcomp != nil {
+			fw = fcomp.NewWorker()
+		}
 		return func(p pairs.Probe) error {
+			var full pairs.Probe
+			var fp []failures.Pair
+			if fw != nil {
+				full = p
+				fp = make([]failures.Pair, len(p.Series))
+				for i := range p.Series {
+					fp[i] = failures.Count(&p.Series[i])
+				}
+				p = succeeded(p)
+			}
 			var tp []tables.Pair
 			var classes []stats.Result
 			if an != nil {
@@ -231,11 +281,20 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 					return err
 				}
 			}
+			if fw != nil {
+				if err := fw.Failures(ctx, &full, alignReplay(full, p, rp)); err != nil {
+					return err
+				}
+			}
 			a.mu.Lock()
 			defer a.mu.Unlock()
 			if cw != nil {
 				a.policies = append(a.policies, cp...)
 				cw.TakeSteps(a.policySteps)
+			}
+			if fw != nil {
+				a.failures = append(a.failures, fp...)
+				fw.TakeFailures(a.fres, a.fsteps)
 			}
 			a.tables = append(a.tables, tp...)
 			a.replay = append(a.replay, rp...)
@@ -255,8 +314,12 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 		res.Close()
 		return nil, err
 	}
-	if d := rows.DroppedTotal(); d > 0 {
-		mon.log().Warn("skipped malformed rows", "rows", d, "reasons", rows.DroppedText())
+	failed, malformed := rows.SplitFailures()
+	if d := malformed.DroppedTotal(); d > 0 {
+		mon.log().Warn("skipped malformed rows", "rows", d, "reasons", malformed.DroppedText())
+	}
+	if d := failed.DroppedTotal(); d > 0 {
+		mon.log().Info("left out rows with a failed test, as the authors' query does (--failures keeps them)", "rows", d, "reasons", failed.DroppedText())
 	}
 	if res.spill != nil {
 		if err := res.spill.Finish(); err != nil {
@@ -296,9 +359,29 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 	if comp != nil {
 		res.Policies = comp.Result(a.policies, a.policySteps)
 	}
+	if fcomp != nil {
+		res.FailurePairs = a.failures
+		failures.SortPairs(res.FailurePairs)
+		res.PoliciesFailures, res.FailureSteps = a.fres, a.fsteps
+	}
 	res.Analysis = time.Since(start)
 	mon.log().Debug("analysis done", "pairs", group.Pairs, "steps", res.Steps, "elapsed", res.Analysis.Round(time.Millisecond))
 	return res, nil
+}
+
+// alignReplay returns the replay of each of full's series: rp holds the
+// replay of ok's, the same probe's successful rows, which lacks the series
+// that had none (they are not eligible).
+func alignReplay(full, ok pairs.Probe, rp []replay.Pair) []replay.Pair {
+	out := make([]replay.Pair, len(full.Series))
+	j := 0
+	for i := range full.Series {
+		if j < len(ok.Series) && ok.Series[j].Anchor == full.Series[i].Anchor {
+			out[i] = rp[j]
+			j++
+		}
+	}
+	return out
 }
 
 // startDescribe runs describe in the background; the function it returns

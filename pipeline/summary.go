@@ -43,6 +43,17 @@ type Summary struct {
 	// Policies names the policies compared, each with its rounds simulated
 	// (rounds x runs), with the comparison only.
 	Policies []PolicySteps `json:"policies,omitempty"`
+	// Failures describes the comparison with failed tests kept, with the
+	// failures only.
+	Failures *FailuresSummary `json:"failures,omitempty"`
+}
+
+// FailuresSummary is what a run with failed tests kept records of them.
+type FailuresSummary struct {
+	Timeout  string        `json:"connect_timeout"` // the OS connect timeout of policies without their own
+	Tests    [2]int64      `json:"tests"`           // IPv4, IPv6 tests of every pair
+	Failed   [2]int64      `json:"failed"`          // failed tests of every pair, IPv4, IPv6
+	Policies []PolicySteps `json:"policies"`
 }
 
 // PolicySteps is one compared policy: its canonical name and the rounds
@@ -82,6 +93,19 @@ func (r *Result) summary(p Output) *Summary {
 		for j, l := range p.Labels {
 			s.Policies = append(s.Policies, PolicySteps{l, p.Steps[j]})
 		}
+	}
+	if p := r.PoliciesFailures; p != nil {
+		f := &FailuresSummary{Timeout: p.Timeout.String()}
+		for i := range r.FailurePairs {
+			for k := range 2 {
+				f.Tests[k] += r.FailurePairs[i].Tests[k]
+				f.Failed[k] += r.FailurePairs[i].Failed[k]
+			}
+		}
+		for j, l := range p.Labels {
+			f.Policies = append(f.Policies, PolicySteps{l, r.FailureSteps[j]})
+		}
+		s.Failures = f
 	}
 	if r.Stages.Figures {
 		s.Figures = &r.Config.Figures

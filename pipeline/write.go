@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/afsel/afsel/compare"
+	"github.com/afsel/afsel/failures"
 	"github.com/afsel/afsel/internal/atomicfile"
 	"github.com/afsel/afsel/internal/outdir"
 	"github.com/afsel/afsel/replay"
@@ -66,6 +67,15 @@ func (r *Result) dataFiles() []outFile {
 			outFile{"policies.csv", func(w io.Writer) error { return compare.WriteSummary(w, p) }},
 			outFile{"policies_segments.csv", func(w io.Writer) error { return compare.WriteSegments(w, p) }},
 			outFile{"policies_cdf.csv", func(w io.Writer) error { return compare.WriteCDF(w, p) }},
+		)
+	}
+	if p := r.PoliciesFailures; p != nil {
+		table := failures.Table(r.FailurePairs, r.Config.Tables.MinTests)
+		files = append(files,
+			outFile{"failures.csv", func(w io.Writer) error { return failures.WriteTable(w, table) }},
+			outFile{"failures_pairs.csv", func(w io.Writer) error { return failures.WritePairs(w, r.FailurePairs) }},
+			outFile{"policies_failures.csv", func(w io.Writer) error { return compare.WriteFailures(w, p) }},
+			outFile{"policies_failures_cdf.csv", func(w io.Writer) error { return compare.WriteFailureCDF(w, p) }},
 		)
 	}
 	return files

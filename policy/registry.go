@@ -172,3 +172,12 @@ func (k *kind) param(name string) *param {
 	}
 	return nil
 }
+
+// Clients are the client profiles a comparison with failed tests plays when
+// no policies are given: fixed families, today's Happy Eyeballs clients
+// (RFC 8305, Chrome, Firefox, curl; Firefox's fast-fail race), Safari's RTT
+// cache, the HE v3 draft, Huston's proposal, clients without Happy
+// Eyeballs on each OS, the paper's DNS steering, and EXP3 ordering with
+// Happy Eyeballs' fallback.
+var Clients = []string{"v6", "v4", "he:rfc8305", "he:chrome", "he:firefox", "he:curl", "race", "rttcache",
+	"hev3", "huston", "os:windows", "os:macos", "os:linux", "steer", "exp3he"}

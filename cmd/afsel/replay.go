@@ -28,6 +28,18 @@ func addReplayFlags(cmd *cobra.Command, o *replayOptions) {
 	o.addEXP3Flags(f)
 }
 
+// printFailures prints the comparison with failures over all pairs.
+func printFailures(w io.Writer, res *pipeline.Result) {
+	fmt.Fprintf(w, "\nWith failures counted (connect timeout %v), all pairs:\n", res.PoliciesFailures.Timeout)
+	fmt.Fprintf(w, "%-34s %10s %10s %9s %9s %7s %8s\n", "policy", "mean ms", "p99 ms", "failed %", "slow %", "conns", "v4 conns")
+	for _, r := range res.PoliciesFailures.Rows() {
+		if r.Zone != 0 {
+			continue
+		}
+		fmt.Fprintf(w, "%-34s %10.1f %10.0f %9.3f %9.3f %7.3f %8.3f\n", r.Policy, r.MeanMs, r.P99Ms, 100*r.FailedShare, 100*r.SlowShare, r.Conns, r.V4Conns)
+	}
+}
+
 // resolve parses --policies, which adds the comparison to the stages.
 func (o *replayOptions) resolve(cmd *cobra.Command, s *pipeline.Stages) error {
 	if err := o.studyOptions.resolve(cmd, *s); err != nil {
@@ -40,7 +52,7 @@ func (o *replayOptions) resolve(cmd *cobra.Command, s *pipeline.Stages) error {
 	if err != nil {
 		return usagef("--policies: %v", err)
 	}
-	o.cfg.Compare = compare.Config{Specs: specs, Segments: true}
+	o.cfg.Compare = compare.Config{Specs: specs, Segments: true, Timeout: o.cfg.Compare.Timeout}
 	if err := o.cfg.Compare.Validate(); err != nil {
 		return usagef("--policies: %v", err)
 	}
@@ -68,9 +80,12 @@ Writes to DIR, atomically:
   summary.json        parameters, counts, steps simulated, steps per second
 
 With --policies P1,P2,... (policy specs: v4, v6, best, probe, he[:delay=D|
-:rfc8305|:chrome|:go|:curl], race, rttcache[:alpha=A,delay=D],
+:rfc8305|:chrome|:go|:curl|:firefox], race, rttcache[:alpha=A,delay=D],
 exp3[:gamma=G], exp3raw, exp3ix[:eta=E,gamma=G], exp3s[:gamma=G,alpha=A],
-ucb1[:c=C], swucb[:window=W,c=C], ducb[:discount=D,c=C], ts), also:
+ucb1[:c=C], swucb[:window=W,c=C], ducb[:discount=D,c=C], ts, and the client
+profiles os[:timeout=T|:windows|:macos|:linux], steer[:gamma=G,timeout=T],
+exp3he[:gamma=G,delay=D], huston[:delay=D,factor=F,alpha=A],
+hev3[:delay=D,alpha=A,every=N]), also:
   policies_pairs.csv     per eligible pair and policy: best_choice, mean_ms,
                          gain_v6_ms, regret_ms, conns_per_request
   policies.csv           per zone, policy and metric: quartiles and mean
@@ -78,7 +93,16 @@ ucb1[:c=C], swucb[:window=W,c=C], ducb[:discount=D,c=C], ts), also:
                          and rounds to recover after a change of zone, with
                          the segments of --pelt-min-size, --pelt-jump and
                          --pelt-penalty (as in 'afsel tables')
-  policies_cdf.csv       figure,panel,series,x,y: ECDF per metric and policy`,
+  policies_cdf.csv       figure,panel,series,x,y: ECDF per metric and policy
+
+With --failures, failed tests are kept and the policies (or, without
+--policies, the client profiles: ` + strings.Join(policy.Clients, ", ") + `)
+are also replayed on every round, failures included: a client waits
+--connect-timeout on a silent failure (connect or read timeout) and learns of
+the others at once; Happy Eyeballs clients fall back to the other family,
+single-address clients (fixed families, learners, steer) fail. Writes
+failures.csv, failures_pairs.csv, policies_failures.csv and
+policies_failures_cdf.csv (see 'afsel reproduce --help').`,
 		Example: `  afsel replay --input testdata/golden/data.csv.gz --out out/
   afsel replay --input tests.arrow --out out/ --gamma 0.2 --runs 50
   afsel replay --input tests.arrow --out out/ --profile paper
@@ -86,6 +110,7 @@ ucb1[:c=C], swucb[:window=W,c=C], ducb[:discount=D,c=C], ts), also:
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s := stages
+			s.Failures = o.failures
 			if err := o.resolve(cmd, &s); err != nil {
 				return err
 			}
@@ -93,6 +118,7 @@ ucb1[:c=C], swucb[:window=W,c=C], ducb[:discount=D,c=C], ts), also:
 		},
 	}
 	addReplayFlags(cmd, o)
+	o.addFailureFlags(cmd.Flags())
 	cmd.Flags().Float64SliceVar(&o.gammas, "gamma", []float64{0.1}, "EXP3 exploration rate")
 	cmd.Flags().StringVar(&o.policies, "policies", "", "comma-separated policies to compare (see above); default none")
 	o.addPeltFlags(cmd.Flags()) // the segments of --policies' non-stationary view
@@ -134,6 +160,9 @@ func runReplay(cmd *cobra.Command, e *env, o *replayOptions, s pipeline.Stages) 
 	printReplaySummary(e.stdout, res.Replay, o.cfg.Replay.Gammas)
 	if res.Policies != nil {
 		printPolicySummary(e.stdout, res.Policies)
+	}
+	if res.PoliciesFailures != nil {
+		printFailures(e.stdout, res)
 	}
 	return nil
 }

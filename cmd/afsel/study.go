@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/afsel/afsel/compare"
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/pipeline"
@@ -25,6 +26,8 @@ type studyOptions struct {
 	gammas  []float64 // --gamma of replay and sweep
 	pair    string    // --pair of reproduce
 	force   bool
+	// failures is --failures, of reproduce and replay.
+	failures bool
 }
 
 func newStudyOptions() *studyOptions { return &studyOptions{cfg: pipeline.Artefacts()} }
@@ -58,6 +61,12 @@ func (o *studyOptions) addStudyFlags(f *pflag.FlagSet, outDefault string) {
 	f.Float64Var(&c.Stats.Trim, "trim", c.Stats.Trim, "fraction trimmed from each end of each family before the test")
 	f.IntVar(&c.MinTests, "min-tests", c.MinTests, "paired tests a pair needs to be eligible")
 	f.IntVar(&o.cfg.Workers, "workers", 0, "worker goroutines (default: all cores)")
+}
+
+// addFailureFlags binds --failures and --connect-timeout.
+func (o *studyOptions) addFailureFlags(f *pflag.FlagSet) {
+	f.BoolVar(&o.failures, "failures", false, "keep failed tests (input with outcome columns): write the failures table and compare the policies, or the client profiles, with failures counted; the other outputs see only rows whose two tests worked")
+	f.DurationVar(&o.cfg.Compare.Timeout, "connect-timeout", compare.DefaultTimeout, "with --failures: the OS connect timeout a client waits on a silent failure (policies os and steer have their own)")
 }
 
 // addPeltFlags binds the change-point parameters.
