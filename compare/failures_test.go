@@ -1,0 +1,197 @@
+package compare
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+
+	"github.com/afsel/afsel/outcome"
+	"github.com/afsel/afsel/pairs"
+	"github.com/afsel/afsel/policy"
+	"github.com/afsel/afsel/replay"
+	"github.com/afsel/afsel/stats"
+)
+
+// failingProbe is a probe of one pair of n rounds, IPv4 about 40 ms and
+// IPv6 about 30 ms, whose IPv6 tests in [from, to) time out.
+func failingProbe(id int64, n, from, to int, seed uint64) pairs.Probe {
+	v4, v6 := noisy(rand.New(rand.NewPCG(seed, 1)), n, 40, 30, 5)
+	o4, o6 := make([]outcome.Code, n), make([]outcome.Code, n)
+	for i := from; i < to; i++ {
+		o6[i] = outcome.ConnectTimeout
+		v6[i] = math.NaN()
+	}
+	return pairs.Probe{ID: id, Series: []pairs.Series{{Probe: id, Anchor: 6000, V4: v4, V6: v6, Out4: o4, Out6: o6}}}
+}
+
+// playFailures replays the probes' successful rows, then the comparison
+// with failures, one worker per probe in the order given.
+func playFailures(t *testing.T, probes []pairs.Probe, order []int, cfg Config) *FailureResult {
+	t.Helper()
+	eng, err := replay.NewEngine(replay.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(eng, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := c.NewFailureResult()
+	steps := make([]int64, len(cfg.Specs))
+	for _, i := range order {
+		p := probes[i]
+		ok := pairs.Probe{ID: p.ID}
+		for k := range p.Series {
+			ok.Series = append(ok.Series, p.Series[k].Succeeded())
+		}
+		rp, _, err := eng.NewWorker().Probe(context.Background(), &ok, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := c.NewWorker()
+		if err := w.Failures(context.Background(), &p, rp); err != nil {
+			t.Fatal(err)
+		}
+		w.TakeFailures(res, steps)
+	}
+	return res
+}
+
+// TestFailuresHandMade checks the pooled metrics against each client's
+// cost computed by hand, round by round.
+func TestFailuresHandMade(t *testing.T) {
+	const n, from, to = 200, 100, 110
+	p := failingProbe(1, n, from, to, 7)
+	s := &p.Series[0]
+	cfg := Config{Specs: mustSpecs(t, "v6,he:chrome,os:windows,best")}
+	res := playFailures(t, []pairs.Probe{p}, []int{0}, cfg)
+	train := replay.DefaultConfig().Train
+	cost := []func(i int) (ms float64, failed bool, conns, v4 int64){
+		func(i int) (float64, bool, int64, int64) { // v6
+			if i >= from && i < to {
+				return 21000, true, 1, 0
+			}
+			return s.V6[i], false, 1, 0
+		},
+		func(i int) (float64, bool, int64, int64) { // Chrome: IPv4 300 ms later
+			if i >= from && i < to {
+				return 300 + s.V4[i], false, 2, 1
+			}
+			return s.V6[i], false, 1, 0
+		},
+		func(i int) (float64, bool, int64, int64) { // Windows without HE: IPv4 after 21 s
+			if i >= from && i < to {
+				return 21000 + s.V4[i], false, 2, 1
+			}
+			return s.V6[i], false, 1, 0
+		},
+	}
+	all := len(FailureZones) - 1
+	for j, f := range cost {
+		var sum float64
+		var failed, conns, v4, req int64
+		for i := train + 1; i < n; i++ {
+			ms, fl, c, v := f(i)
+			sum += ms
+			failed += b2i64(fl)
+			conns += c
+			v4 += v
+			req++
+		}
+		q := &res.Requests[j][all]
+		if q.N != req || q.Failed != failed || q.Conns != conns || q.V4Conns != v4 {
+			t.Errorf("%s: N %d failed %d conns %d v4 %d, want %d %d %d %d", res.Labels[j], q.N, q.Failed, q.Conns, q.V4Conns, req, failed, conns, v4)
+		}
+		if got, want := q.MeanMs(), sum/float64(req); math.Abs(got-want) > 1e-6 {
+			t.Errorf("%s: mean %v ms, want %v", res.Labels[j], got, want)
+		}
+	}
+	// The 99th percentile of Chrome's 169 requests is its 168th smallest: a
+	// fallback at 300 ms + IPv4.
+	if p99 := res.Requests[1][all].Quantile(0.99); p99 < 300+35 || p99 > (300+45)*1.024 {
+		t.Errorf("chrome p99 = %v ms", p99)
+	}
+	if res.Requests[3][all].N != 0 {
+		t.Error("the oracle best played")
+	}
+	rows := res.Rows()
+	for _, r := range rows {
+		if r.Policy == "best:" || r.Policy == "best" {
+			t.Errorf("oracle row %+v", r)
+		}
+	}
+	var buf bytes.Buffer
+	if err := WriteFailures(&buf, res); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadFailures(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back) != len(rows) || back[len(back)-1] != rows[len(rows)-1] {
+		t.Errorf("round trip:\n%+v\nwant\n%+v", back, rows)
+	}
+}
+
+// TestFailuresOrderIndependent: the pooled result is the same whatever the
+// order of the probes and the worker that plays them.
+func TestFailuresOrderIndependent(t *testing.T) {
+	probes := []pairs.Probe{failingProbe(1, 300, 10, 40, 1), failingProbe(2, 300, 200, 203, 2), failingProbe(3, 250, 0, 0, 3)}
+	cfg := Config{Specs: mustSpecs(t, "v6,he:chrome,steer,exp3he,hev3")}
+	a := playFailures(t, probes, []int{0, 1, 2}, cfg)
+	b := playFailures(t, probes, []int{2, 0, 1}, cfg)
+	if !reflect.DeepEqual(a.Requests, b.Requests) || !bytes.Equal(csvOf(t, a), csvOf(t, b)) {
+		t.Errorf("order changed the result:\n%s\n%s", csvOf(t, a), csvOf(t, b))
+	}
+}
+
+// TestFailuresUnclassified: a pair whose successful rows are too few to
+// classify counts in zone 0 (all) only.
+func TestFailuresUnclassified(t *testing.T) {
+	p := failingProbe(1, 200, 0, 120, 4) // 80 successful rows: not eligible
+	res := playFailures(t, []pairs.Probe{p}, []int{0}, Config{Specs: mustSpecs(t, "v6")})
+	for z, zone := range FailureZones {
+		want := int64(0)
+		if zone == 0 {
+			want = 1
+		}
+		if res.Pairs[z] != want {
+			t.Errorf("zone %d: %d pairs, want %d", zone, res.Pairs[z], want)
+		}
+	}
+	if got := res.Requests[0][len(FailureZones)-1].FailedShare(); math.Abs(got-float64(120-31)/float64(200-31)) > 1e-12 {
+		t.Errorf("failed share %v", got)
+	}
+	_ = stats.ZoneV6
+}
+
+func TestQuantileBins(t *testing.T) {
+	var q Requests
+	for _, ms := range []float64{0, 1, 10, 100, 1000, 21000} {
+		q.add(policyOutcome(ms))
+	}
+	for _, tt := range []struct{ p, lo, hi float64 }{{0.1, 0, 0}, {0.5, 10, 10.24}, {1, 21000, 21000 * 1.024}} {
+		if got := q.Quantile(tt.p); got < tt.lo || got > tt.hi {
+			t.Errorf("Quantile(%v) = %v, want in [%v, %v]", tt.p, got, tt.lo, tt.hi)
+		}
+	}
+}
+
+func b2i64(b bool) int64 { return int64(b2i(b)) }
+
+func policyOutcome(ms float64) policy.Outcome { return policy.Outcome{Arm: 1, Latency: ms, Conns: 1} }
+
+func csvOf(t *testing.T, r *FailureResult) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WriteFailures(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFailureCDF(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
