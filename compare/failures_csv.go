@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/afsel/afsel/figures"
 	"github.com/afsel/afsel/internal/csvtable"
 	"github.com/afsel/afsel/stats"
 )
@@ -97,14 +98,13 @@ func ReadFailures(rd io.Reader) ([]FailureRow, error) {
 	return rows, nil
 }
 
-// WriteFailureCDF writes policies_failures_cdf.csv in the tidy figure form
-// figure,panel,series,x,y: figure "policies_failures", panel "all", one
-// series per policy: the distribution of the time per request over all
-// pairs, failures counted at the time the client gave up (x: the upper
-// edge of a histogram bin, ms; y: share of requests at most x).
-func WriteFailureCDF(w io.Writer, r *FailureResult) error {
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"figure", "panel", "series", "x", "y"})
+// CDFRows are the rows of policies_failures_cdf.csv in the tidy figure
+// form: figure "policies_failures", panel "all", one series per policy
+// that played: the distribution of the time per request over all pairs,
+// failures counted at the time the client gave up (x: the upper edge of a
+// histogram bin, ms; y: share of requests at most x).
+func (r *FailureResult) CDFRows() []figures.Row {
+	var rows []figures.Row
 	all := len(FailureZones) - 1
 	for j, l := range r.Labels {
 		if !r.played(j) {
@@ -112,9 +112,11 @@ func WriteFailureCDF(w io.Writer, r *FailureResult) error {
 		}
 		x, y := r.Requests[j][all].CDF()
 		for k := range x {
-			cw.Write([]string{"policies_failures", "all", l, csvtable.FormatFloat(x[k]), csvtable.FormatFloat(y[k])})
+			rows = append(rows, figures.Row{Figure: "policies_failures", Panel: "all", Series: l, X: x[k], Y: y[k]})
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return rows
 }
+
+// WriteFailureCDF writes policies_failures_cdf.csv: CDFRows.
+func WriteFailureCDF(w io.Writer, r *FailureResult) error { return figures.WriteRows(w, r.CDFRows()) }

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/afsel/afsel/failures"
 	"github.com/afsel/afsel/figures"
 	"github.com/afsel/afsel/internal/rankstat"
 	"github.com/afsel/afsel/pairs"
@@ -36,6 +37,10 @@ func (r *Result) figures(ctx context.Context, sum *Summary, mon *Monitor) (*figu
 	fin := report.Inputs{Table1: sum.Table1, Table2: sum.Table2, Sim: r.Replay}
 	if sum.Input.Synthetic {
 		fin.Notes = append(fin.Notes, SyntheticNote)
+	}
+	if p := r.PoliciesFailures; p != nil {
+		fin.Failures = failures.Table(r.FailurePairs, r.Config.Tables.MinTests)
+		fin.PolicyFailures, fin.FailureCDF = p.Rows(), p.CDFRows()
 	}
 	pair := ""
 	if series, ok := r.fig2.Chosen(); !ok {

@@ -70,9 +70,10 @@ var outputNames = []string{
 	"table1.csv", "table2.csv", "flows.csv", "change_points.csv",
 	"simulation.csv", "simulation_gamma=*.csv", "sweep.csv", "replay_metrics.csv",
 	"policies_pairs.csv", "policies.csv", "policies_segments.csv", "policies_cdf.csv",
+	"failures.csv", "failures_pairs.csv", "policies_failures.csv", "policies_failures_cdf.csv",
 	FiguresDir, SummaryFile, ManifestFile,
 	"fig[124].csv", "fig[124].svg", "fig[124].png", "coverage.csv", "coverage.svg", "coverage.png",
-	"policies.svg", "policies.png", "report.html", "report.md",
+	"policies.svg", "policies.png", "policies_failures.svg", "policies_failures.png", "report.html", "report.md",
 }
 
 func isOutputName(name string) bool {

@@ -16,6 +16,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 
 	"github.com/afsel/afsel/compare"
+	"github.com/afsel/afsel/failures"
 	"github.com/afsel/afsel/figures"
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/internal/atomicfile"
@@ -49,6 +50,10 @@ type runFiles struct {
 	// --policies, when present.
 	policies  []compare.SummaryRow
 	policyCDF []figures.Row
+	// The failures table and the comparison with failures, of --failures.
+	failures       []failures.Row
+	policyFailures []compare.FailureRow
+	failureCDF     []figures.Row
 }
 
 func readRunFiles(dir string) (*runFiles, error) {
@@ -72,6 +77,9 @@ func readRunFiles(dir string) (*runFiles, error) {
 		}},
 		{"policies.csv", false, func(r io.Reader) error { in.policies, err = compare.ReadSummary(r); return err }},
 		{"policies_cdf.csv", false, func(r io.Reader) error { in.policyCDF, err = figures.ReadRows(r); return err }},
+		{"failures.csv", false, func(r io.Reader) error { in.failures, err = failures.ReadTable(r); return err }},
+		{"policies_failures.csv", false, func(r io.Reader) error { in.policyFailures, err = compare.ReadFailures(r); return err }},
+		{"policies_failures_cdf.csv", false, func(r io.Reader) error { in.failureCDF, err = figures.ReadRows(r); return err }},
 		{SummaryFile, false, func(r io.Reader) error {
 			s, err := report.ReadSummary(r)
 			in.summary = &s
@@ -131,7 +139,8 @@ func Redraw(ctx context.Context, in RedrawInput, cfg FiguresConfig, out Output, 
 	if err != nil {
 		return nil, err
 	}
-	fin := report.Inputs{Table1: runs.t1, Table2: runs.t2, Sim: runs.sim, Policies: runs.policies, PolicyCDF: runs.policyCDF}
+	fin := report.Inputs{Table1: runs.t1, Table2: runs.t2, Sim: runs.sim, Policies: runs.policies, PolicyCDF: runs.policyCDF,
+		Failures: runs.failures, PolicyFailures: runs.policyFailures, FailureCDF: runs.failureCDF}
 	fin.Parameters = []report.KV{{Key: "input", Value: in.Dir}, {Key: "points", Value: strconv.Itoa(cfg.Points)}}
 	digest := ""
 	switch {

@@ -4,6 +4,7 @@ import (
 	"io"
 
 	"github.com/afsel/afsel/compare"
+	"github.com/afsel/afsel/failures"
 	"github.com/afsel/afsel/figures"
 	"github.com/afsel/afsel/render"
 	"github.com/afsel/afsel/replay"
@@ -25,6 +26,11 @@ type Inputs struct {
 	Notes      []string
 	Policies   []compare.SummaryRow // optional: policies.csv of afsel replay --policies
 	PolicyCDF  []figures.Row        // optional: policies_cdf.csv, for the policies figure
+	// Optional, with failed tests kept: failures.csv, policies_failures.csv
+	// and policies_failures_cdf.csv (its figure).
+	Failures       []failures.Row
+	PolicyFailures []compare.FailureRow
+	FailureCDF     []figures.Row
 }
 
 // File is one output file and how to write it (render's, which writes the
@@ -83,6 +89,13 @@ func Draw(in Inputs, points int) (*Drawn, error) {
 		}
 		d.Figures = append(d.Figures, rp)
 	}
+	if len(in.FailureCDF) > 0 {
+		rf, err := render.PolicyFailures(in.FailureCDF)
+		if err != nil {
+			return nil, err
+		}
+		d.Figures = append(d.Figures, rf)
+	}
 	d.CSV = append(d.CSV, RowsFile("fig4.csv", f4.Rows(points)), RowsFile("coverage.csv", d.Coverage.Rows(points)))
 	return d, nil
 }
@@ -94,6 +107,7 @@ func New(in Inputs, figs []*render.Figure, cov *figures.Coverage) *Report {
 		Table1: in.Table1, Table2: in.Table2, Fig1: in.Fig1, Coverage: cov, Replay: ReplaySummary(in.Sim),
 		Figures: figs, Summaries: in.Summaries, Parameters: in.Parameters, Notes: in.Notes,
 		Policies: PolicyTables(in.Policies),
+		Failures: FailureLines(in.Failures), FailurePolicies: FailurePolicyTables(in.PolicyFailures),
 	}
 }
 

@@ -76,6 +76,10 @@ type Report struct {
 	Parameters     []KV // the figures command's own parameters
 	Notes          []string
 	Policies       []PolicyZone // policy comparison (afsel replay --policies)
+	// Failures and FailurePolicies: the failures table and the comparison
+	// with failures counted (--failures).
+	Failures        []FailureLine
+	FailurePolicies []PolicyZone
 }
 
 // NamedSummary is a summary.json with where it came from.
@@ -145,6 +149,9 @@ var funcs = template.FuncMap{
 	"pct": pct,
 	"f3":  func(x float64) string { return fmtOr(x, "%.3f") },
 	"f1":  func(x float64) string { return fmtOr(x, "%.1f") },
+
+	"failuresIntro":        func() string { return failuresIntro },
+	"failurePoliciesIntro": func() string { return failurePoliciesIntro },
 }
 
 // pct formats a share as a percentage.
@@ -212,6 +219,31 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	if len(r.Policies) > 0 {
 		b.WriteString("## Policy comparison\n\nMedians over the pairs of each zone (policies.csv of afsel replay --policies).\n\n")
 		for _, z := range r.Policies {
+			fmt.Fprintf(&b, "### %s (%d pairs)\n\n| policy |", z.Zone, z.Pairs)
+			for _, m := range z.Metrics {
+				fmt.Fprintf(&b, " %s |", m)
+			}
+			b.WriteString("\n| --- |" + strings.Repeat(" ---: |", len(z.Metrics)) + "\n")
+			for _, l := range z.Lines {
+				fmt.Fprintf(&b, "| %s |", strings.ReplaceAll(l.Policy, "|", `\|`))
+				for _, m := range l.Medians {
+					fmt.Fprintf(&b, " %s |", m)
+				}
+				b.WriteString("\n")
+			}
+			b.WriteString("\n")
+		}
+	}
+	if len(r.Failures) > 0 {
+		b.WriteString("## Failures\n\n" + failuresIntro + "\n\n| scope | measure | count | of | share (95% interval) |\n| --- | --- | ---: | ---: | ---: |\n")
+		for _, l := range r.Failures {
+			fmt.Fprintf(&b, "| %s | %s | %d | %d | %s |\n", l.Scope, l.Measure, l.Count, l.Total, l.Share)
+		}
+		b.WriteString("\n")
+	}
+	if len(r.FailurePolicies) > 0 {
+		b.WriteString("## Clients with failures counted\n\n" + failurePoliciesIntro + "\n\n")
+		for _, z := range r.FailurePolicies {
 			fmt.Fprintf(&b, "### %s (%d pairs)\n\n| policy |", z.Zone, z.Pairs)
 			for _, m := range z.Metrics {
 				fmt.Fprintf(&b, " %s |", m)
@@ -306,6 +338,25 @@ figcaption { font-weight: 600; margin-bottom: 0.4em; }
 <p>Medians over the pairs of each zone (policies.csv of afsel replay --policies).</p>
 <div class="tables">
 {{range .Policies}}<table class="policies">
+<caption>{{.Zone}} ({{.Pairs}} pairs)</caption>
+<tr><th>policy</th>{{range .Metrics}}<th>{{.}}</th>{{end}}</tr>
+{{range .Lines}}<tr><td>{{.Policy}}</td>{{range .Medians}}<td>{{.}}</td>{{end}}</tr>
+{{end}}</table>
+{{end}}</div>
+{{end}}
+{{if .Failures}}
+<h2>Failures</h2>
+<p>{{failuresIntro}}</p>
+<table id="failures">
+<tr><th>scope</th><th>measure</th><th>count</th><th>of</th><th>share (95% interval)</th></tr>
+{{range .Failures}}<tr><td>{{.Scope}}</td><td>{{.Measure}}</td><td>{{.Count}}</td><td>{{.Total}}</td><td>{{.Share}}</td></tr>
+{{end}}</table>
+{{end}}
+{{if .FailurePolicies}}
+<h2>Clients with failures counted</h2>
+<p>{{failurePoliciesIntro}}</p>
+<div class="tables">
+{{range .FailurePolicies}}<table class="policies">
 <caption>{{.Zone}} ({{.Pairs}} pairs)</caption>
 <tr><th>policy</th>{{range .Metrics}}<th>{{.}}</th>{{end}}</tr>
 {{range .Lines}}<tr><td>{{.Policy}}</td>{{range .Medians}}<td>{{.}}</td>{{end}}</tr>
