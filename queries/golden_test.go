@@ -23,6 +23,10 @@ func TestGolden(t *testing.T) {
 		{"paired_tests_ordered.sql", queries.Config{Kind: queries.Tests, Ordered: true}},
 		{"paired_series.sql", queries.Config{Kind: queries.Series}},
 		{"paired_series_ordered.sql", queries.Config{Kind: queries.Series, Ordered: true}},
+		{"paired_tests_failures.sql", queries.Config{Kind: queries.Tests, Failures: true}},
+		{"paired_tests_failures_ordered.sql", queries.Config{Kind: queries.Tests, Ordered: true, Failures: true}},
+		{"paired_series_failures.sql", queries.Config{Kind: queries.Series, Failures: true}},
+		{"paired_series_failures_ordered.sql", queries.Config{Kind: queries.Series, Ordered: true, Failures: true}},
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			c.cfg.Start, c.cfg.End = start, end
