@@ -1,5 +1,8 @@
 // Package queries holds the BigQuery SQL that selects paired IPv4/IPv6 tests
-// from the public RIPE Atlas dataset.
+// from the public RIPE Atlas dataset: the authors' query, one row per paired
+// test of two tests with status 200 (paired_tests.sql), the same grouped by
+// pair (paired_series.sql), and variants of both that keep the tests that
+// failed, with what tells how each went (Config.Failures).
 //
 // The SQL lives in embedded .sql files and is never built by concatenation.
 // Values (the time window and the pairing window) are BigQuery query

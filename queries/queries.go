@@ -62,6 +62,15 @@ func (k Kind) File() string {
 	return "paired_tests.sql"
 }
 
+// FailuresFile returns the name of the embedded SQL file of k's variant
+// that keeps failed tests (Config.Failures).
+func (k Kind) FailuresFile() string {
+	if k == Series {
+		return "paired_series_failures.sql"
+	}
+	return "paired_tests_failures.sql"
+}
+
 // Config selects the query and its values. Zero tables mean the defaults.
 type Config struct {
 	Kind        Kind
@@ -74,6 +83,19 @@ type Config struct {
 	// the file it gives is sorted by probe, which afsel's grouping streams
 	// through holding one probe in memory.
 	Ordered bool
+	// Failures selects the variant of Kind that keeps failed tests
+	// (Kind.FailuresFile): every test, not only those with status 200, is
+	// paired, and each brings its status, error and DNS error, raw, for
+	// outcome.Classify. Without it the SQL is the authors' query's.
+	Failures bool
+}
+
+// File returns the name of the embedded SQL file cfg selects.
+func (cfg Config) File() string {
+	if cfg.Failures {
+		return cfg.Kind.FailuresFile()
+	}
+	return cfg.Kind.File()
 }
 
 // Param is one named query parameter.
@@ -89,8 +111,8 @@ type Query struct {
 	Params []Param
 }
 
-// Build renders the SQL of cfg.Kind with its table references and returns it
-// with the parameters to send alongside.
+// Build renders the SQL of cfg (cfg.File) with its table references and
+// returns it with the parameters to send alongside.
 func Build(cfg Config) (Query, error) {
 	if cfg.HTTPTable == "" {
 		cfg.HTTPTable = DefaultHTTPTable
@@ -113,7 +135,7 @@ func Build(cfg Config) (Query, error) {
 		return Query{}, fmt.Errorf("%w: pairing window %d minutes", ErrBadWindow, cfg.PairMinutes)
 	}
 	var b bytes.Buffer
-	err := templates().ExecuteTemplate(&b, cfg.Kind.File(), struct {
+	err := templates().ExecuteTemplate(&b, cfg.File(), struct {
 		HTTP, Probes string
 		Ordered      bool
 	}{cfg.HTTPTable, cfg.ProbesTable, cfg.Ordered})

@@ -2,6 +2,7 @@ package queries_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -95,5 +96,69 @@ func TestBuildTables(t *testing.T) {
 	}
 	if _, err := queries.Build(queries.Config{Start: end, End: start}); !errors.Is(err, queries.ErrBadWindow) {
 		t.Errorf("reversed window: err = %v", err)
+	}
+}
+
+func TestBuildFailures(t *testing.T) {
+	for _, kind := range []queries.Kind{queries.Tests, queries.Series} {
+		t.Run(kind.FailuresFile(), func(t *testing.T) {
+			cfg := queries.Config{Kind: kind, Start: start, End: end, Failures: true}
+			if cfg.File() != kind.FailuresFile() {
+				t.Errorf("File() = %s", cfg.File())
+			}
+			q, err := queries.Build(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain, err := queries.Build(queries.Config{Kind: kind, Start: start, End: end})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Every test is kept, with what tells how it went.
+			if strings.Contains(q.SQL, "http_status = 200") || !strings.Contains(plain.SQL, "http_status = 200") {
+				t.Error("the variant filters on the status, or the authors' query does not")
+			}
+			for _, w := range []string{"IFNULL(m.http_status, -1)", "IFNULL(m.error, '')", "IFNULL(m.dns_error, '')",
+				"v4_duration", "v6_duration", "v4_status", "v6_status", "v4_error", "v6_error", "v4_dns_error", "v6_dns_error",
+				"ABS(TIMESTAMP_DIFF(v4.start_time, v6.start_time, MINUTE)) < @pair_minutes", "@start", "@end"} {
+				if !strings.Contains(q.SQL, w) {
+					t.Errorf("SQL lacks %q", w)
+				}
+			}
+			if strings.Contains(q.SQL, "2023") || strings.Contains(q.SQL, "{{") || strings.Count(q.SQL, "(") != strings.Count(q.SQL, ")") {
+				t.Errorf("values, template actions or unbalanced brackets:\n%s", q.SQL)
+			}
+			if strings.Contains(strings.ToUpper(topLevel(q.SQL)), "ORDER BY") {
+				t.Error("top-level ORDER BY: the client would read one stream")
+			}
+			if len(q.Params) != 3 || !slices.Equal(q.Params, plain.Params) {
+				t.Errorf("params = %+v, want those of the authors' query", q.Params)
+			}
+			ordered, err := queries.Build(queries.Config{Kind: kind, Start: start, End: end, Failures: true, Ordered: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if top := topLevel(ordered.SQL); !strings.Contains(top, "ORDER BY prb_id") && !strings.Contains(top, "ORDER BY v4.prb_id") {
+				t.Errorf("ordered: no top-level ORDER BY:\n%s", ordered.SQL)
+			}
+		})
+	}
+}
+
+// TestComments: no comment of any query has round brackets or the sort
+// keyword, which would mislead the client's scan for a top-level ORDER BY.
+func TestComments(t *testing.T) {
+	for _, kind := range []queries.Kind{queries.Tests, queries.Series} {
+		for _, failures := range []bool{false, true} {
+			q, err := queries.Build(queries.Config{Kind: kind, Start: start, End: end, Failures: failures})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, line := range strings.Split(q.SQL, "\n") {
+				if _, c, ok := strings.Cut(line, "--"); ok && (strings.ContainsAny(c, "()") || strings.Contains(strings.ToUpper(c), "ORDER BY")) {
+					t.Errorf("%s: comment %q", queries.Config{Kind: kind, Failures: failures}.File(), line)
+				}
+			}
+		}
 	}
 }

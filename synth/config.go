@@ -31,6 +31,13 @@ type Config struct {
 
 	Model Model // the statistical model; DefaultModel is calibrated
 
+	// Failures makes some tests fail, as in RIPE Atlas (see the Fail
+	// fields of Model): batches are then of ingest.FailuresSchema, a failed
+	// test's duration null. The rows are the same with or without it, and
+	// so are the durations of the tests that worked: failures are drawn
+	// from streams of their own and replace tests, they add none.
+	Failures bool
+
 	Workers   int              // generating goroutines; <= 0 means GOMAXPROCS
 	BatchRows int              // rows per batch; <= 0 means DefaultBatchRows
 	Allocator memory.Allocator // nil means memory.DefaultAllocator
@@ -89,7 +96,13 @@ func (c Config) Validate() error {
 	case c.Slots() < 1:
 		return fmt.Errorf("synth: %d days of %s has no slot", c.Days, c.Interval)
 	}
-	return c.Model.validate()
+	if err := c.Model.validate(); err != nil {
+		return err
+	}
+	if c.Failures {
+		return c.Model.validateFailures()
+	}
+	return nil
 }
 
 // Model holds the parameters of the generator. Durations are in ms; "log"
@@ -136,6 +149,22 @@ type Model struct {
 	RegimeMaxSlots  int     //
 	LevelShiftProb  float64 // probability of a common level shift (route change) in a pair
 	LevelShiftLogSD float64 // size of the shift, log
+
+	// Failed tests, with Config.Failures. A pair's failure rate for a
+	// family is min(FailMaxRate, exp(mu + FailNetSpread*zNet +
+	// FailPairSpread*zPair)), zNet drawn per probe (its network) and
+	// family, zPair per pair and family, both N(0, 1), and mu such that
+	// the mean, cap included, is V4FailRate or V6FailRate: a lognormal, so
+	// most pairs fail rarely or never and a few networks often. A pair's
+	// failures come in runs (outages) of a mean FailBurst tests, each run
+	// of one kind drawn from FailKinds.
+	V4FailRate     float64    // mean per-test failure rate of IPv4
+	V6FailRate     float64    // and of IPv6
+	FailNetSpread  float64    // sd of a network's log rate
+	FailPairSpread float64    // sd of a pair's log rate around its network's
+	FailMaxRate    float64    // cap of a pair's rate, at most FailBurst/(1+FailBurst)
+	FailBurst      float64    // mean length of a run of failures, in tests, >= 1
+	FailKinds      []FailKind // the kinds of failure and their shares (normalised)
 }
 
 // DefaultModel returns the parameters calibrated against the paper's
@@ -181,6 +210,13 @@ func DefaultModel() Model {
 		RegimeMaxSlots:  150,
 		LevelShiftProb:  0.3,
 		LevelShiftLogSD: 0.2,
+		V4FailRate:      DefaultV4FailRate,
+		V6FailRate:      DefaultV6FailRate,
+		FailNetSpread:   1.3,
+		FailPairSpread:  0.5,
+		FailMaxRate:     0.3,
+		FailBurst:       3,
+		FailKinds:       DefaultFailKinds(),
 	}
 }
 

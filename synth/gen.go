@@ -8,12 +8,17 @@ import (
 	"time"
 
 	"github.com/apache/arrow/go/v15/arrow"
+
+	"github.com/afsel/afsel/outcome"
 )
 
-// Stream keys mixed into the seed: one for the plan, one per probe.
+// Stream keys mixed into the seed: one for the plan, one per probe, and
+// one per probe for its failures (Config.Failures), which leave the other
+// streams as they are.
 const (
 	keyPlan  = 0x706c616e // "plan"
 	keyProbe = 0x70726f62 // "prob"
+	keyFail  = 0x6661696c // "fail"
 )
 
 // splitmix64 is the finaliser of SplitMix64, a good 64-bit mixer.
@@ -88,7 +93,8 @@ type probeRows struct {
 	probe  int64
 	anchor []int64
 	time   []arrow.Timestamp
-	v4, v6 []float64
+	v4, v6 []float64      // 0 where the test failed
+	o4, o6 []outcome.Code // nil without Config.Failures
 }
 
 func (b *probeRows) len() int { return len(b.time) }
@@ -103,10 +109,11 @@ type generator struct {
 	slots   int
 	tmp     probeRows
 	idx     []int
+	failMu  [2]float64 // with Config.Failures, Model.failMu
 }
 
 func newGenerator(cfg Config, p *plan) *generator {
-	return &generator{
+	g := &generator{
 		cfg:     cfg,
 		plan:    p,
 		startUS: cfg.Start.UnixMicro(),
@@ -114,6 +121,10 @@ func newGenerator(cfg Config, p *plan) *generator {
 		endUS:   float64(cfg.Start.Add(time.Duration(cfg.Days) * 24 * time.Hour).UnixMicro()),
 		slots:   cfg.Slots(),
 	}
+	if cfg.Failures {
+		g.failMu = cfg.Model.failMu()
+	}
+	return g
 }
 
 // probe generates probe i into a new probeRows.
@@ -128,9 +139,13 @@ func (g *generator) probe(i int) *probeRows {
 		}
 	}
 	t := &g.tmp
-	t.anchor, t.time, t.v4, t.v6 = t.anchor[:0], t.time[:0], t.v4[:0], t.v6[:0]
+	t.anchor, t.time, t.v4, t.v6, t.o4, t.o6 = t.anchor[:0], t.time[:0], t.v4[:0], t.v6[:0], t.o4[:0], t.o6[:0]
+	var f *failures
+	if g.cfg.Failures {
+		f = newFailures(&g.cfg, g.failMu, i)
+	}
 	for _, a := range anchors {
-		g.pair(r, a)
+		g.pair(r, a, f)
 	}
 	// Order the probe's rows by time; ties (improbable) by generation order,
 	// so the order is total and the unstable sort deterministic.
@@ -155,11 +170,18 @@ func (g *generator) probe(i int) *probeRows {
 	for j, s := range g.idx {
 		out.anchor[j], out.time[j], out.v4[j], out.v6[j] = t.anchor[s], t.time[s], t.v4[s], t.v6[s]
 	}
+	if f != nil {
+		out.o4, out.o6 = make([]outcome.Code, n), make([]outcome.Code, n)
+		for j, s := range g.idx {
+			out.o4[j], out.o6[j] = t.o4[s], t.o6[s]
+		}
+	}
 	return out
 }
 
-// pair appends the tests of one (probe, anchor) pair to g.tmp.
-func (g *generator) pair(r *rand.Rand, anchor int64) {
+// pair appends the tests of one (probe, anchor) pair to g.tmp, with their
+// outcomes drawn from f unless f is nil.
+func (g *generator) pair(r *rand.Rand, anchor int64, f *failures) {
 	m := &g.cfg.Model
 	slots := g.slots
 
@@ -245,6 +267,9 @@ func (g *generator) pair(r *rand.Rand, anchor int64) {
 	common := sc * r.NormFloat64()
 	t := &g.tmp
 	emitted := 0
+	if f != nil {
+		f.pair()
+	}
 	for k := first; k < first+length; k++ {
 		common = ar*common + arSD*r.NormFloat64()
 		skip := (k >= outFrom && k < outTo) || r.Float64() < miss
@@ -273,8 +298,22 @@ func (g *generator) pair(r *rand.Rand, anchor int64) {
 		}
 		t.anchor = append(t.anchor, anchor)
 		t.time = append(t.time, arrow.Timestamp(math.Floor(us)))
-		t.v4 = append(t.v4, rct(l4, m.MinRCT))
-		t.v6 = append(t.v6, rct(l6, m.MinRCT))
+		d4, d6 := rct(l4, m.MinRCT), rct(l6, m.MinRCT)
+		if f != nil {
+			// A failed test has no duration: its would-be value is
+			// drawn all the same, so that r's later draws stay put.
+			c4, c6 := f.test()
+			if c4.Failed() {
+				d4 = 0
+			}
+			if c6.Failed() {
+				d6 = 0
+			}
+			t.o4 = append(t.o4, c4)
+			t.o6 = append(t.o6, c6)
+		}
+		t.v4 = append(t.v4, d4)
+		t.v6 = append(t.v6, d6)
 	}
 }
 

@@ -11,10 +11,12 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/outcome"
 )
 
 // Reader streams generated paired tests as record batches of
-// ingest.Schema, sorted by prb_id and, within a probe, by start_time. It
+// ingest.Schema (ingest.FailuresSchema with Config.Failures), sorted by
+// prb_id and, within a probe, by start_time. It
 // implements ingest.Reader. Probes are generated ahead by Config.Workers
 // goroutines, at most a few per worker at a time, so memory stays bounded
 // whatever the size. Release stops the workers.
@@ -27,7 +29,9 @@ type Reader struct {
 	ctx    context.Context
 	order  chan chan *probeRows
 	wg     sync.WaitGroup
+	schema *arrow.Schema
 	b      *array.RecordBuilder
+	valid  []bool // scratch: validity of a probe's durations, with failures
 	pend   *probeRows
 	off    int // rows of pend already emitted
 	rec    arrow.Record
@@ -52,6 +56,10 @@ func New(ctx context.Context, cfg Config) (*Reader, error) {
 	if cfg.Allocator == nil {
 		cfg.Allocator = memory.DefaultAllocator
 	}
+	schema := ingest.Schema
+	if cfg.Failures {
+		schema = ingest.FailuresSchema
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	r := &Reader{
 		cfg:    cfg,
@@ -59,7 +67,8 @@ func New(ctx context.Context, cfg Config) (*Reader, error) {
 		ctx:    ctx,
 		cancel: cancel,
 		order:  make(chan chan *probeRows, 4*cfg.Workers),
-		b:      array.NewRecordBuilder(cfg.Allocator, ingest.Schema),
+		schema: schema,
+		b:      array.NewRecordBuilder(cfg.Allocator, schema),
 	}
 	r.refs.Store(1)
 	r.start()
@@ -111,8 +120,9 @@ func (r *Reader) start() {
 // Probes is the number of probes the reader generates.
 func (r *Reader) Probes() int { return len(r.plan.ids) }
 
-// Schema returns ingest.Schema.
-func (r *Reader) Schema() *arrow.Schema { return ingest.Schema }
+// Schema returns ingest.Schema, or ingest.FailuresSchema with
+// Config.Failures.
+func (r *Reader) Schema() *arrow.Schema { return r.schema }
 
 // Stats counts the rows emitted so far.
 func (r *Reader) Stats() ingest.Stats { return r.stats }
@@ -193,8 +203,13 @@ func (r *Reader) Next() bool {
 		}
 		anchor.AppendValues(p.anchor[r.off:r.off+k], nil)
 		times.AppendValues(p.time[r.off:r.off+k], nil)
-		v4.AppendValues(p.v4[r.off:r.off+k], nil)
-		v6.AppendValues(p.v6[r.off:r.off+k], nil)
+		if p.o4 == nil {
+			v4.AppendValues(p.v4[r.off:r.off+k], nil)
+			v6.AppendValues(p.v6[r.off:r.off+k], nil)
+		} else {
+			r.appendFailures(p.o4[r.off:r.off+k], p.v4[r.off:r.off+k], v4, 0)
+			r.appendFailures(p.o6[r.off:r.off+k], p.v6[r.off:r.off+k], v6, 1)
+		}
 		r.off += k
 		n += k
 	}
@@ -209,6 +224,22 @@ func (r *Reader) Next() bool {
 	r.stats.RowsRead += int64(n)
 	r.stats.RowsKept += int64(n)
 	return true
+}
+
+// appendFailures appends one family's durations, null where the test
+// failed, and its outcomes (family 0 is IPv4, 1 IPv6).
+func (r *Reader) appendFailures(codes []outcome.Code, d []float64, b *array.Float64Builder, family int) {
+	o4, o6 := ingest.FailureBuilders(r.b)
+	ob := o4
+	if family == 1 {
+		ob = o6
+	}
+	r.valid = r.valid[:0]
+	for _, c := range codes {
+		r.valid = append(r.valid, !c.Failed())
+		ob.Append(c.String())
+	}
+	b.AppendValues(d, r.valid)
 }
 
 var _ ingest.Reader = (*Reader)(nil)

@@ -15,6 +15,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/outcome"
 )
 
 func smallConfig(pairs int, seed uint64, workers int) Config {
@@ -200,6 +201,15 @@ func TestValidate(t *testing.T) {
 		{"no start", func(c *Config) { c.Start = time.Time{} }},
 		{"share above 1", func(c *Config) { c.Model.ShortShare = 0.9; c.Model.PartialShare = 0.2 }},
 		{"anchor pool too big", func(c *Config) { c.Model.AnchorPool = 5000 }},
+		{"failures: rate above the cap", func(c *Config) { c.Failures = true; c.Model.V6FailRate = 0.3 }},
+		{"failures: negative rate", func(c *Config) { c.Failures = true; c.Model.V4FailRate = -0.1 }},
+		{"failures: NaN spread", func(c *Config) { c.Failures = true; c.Model.FailNetSpread = math.NaN() }},
+		{"failures: runs shorter than a test", func(c *Config) { c.Failures = true; c.Model.FailBurst = 0.5 }},
+		{"failures: cap out of the runs' reach", func(c *Config) { c.Failures = true; c.Model.FailBurst, c.Model.FailMaxRate = 1, 0.6 }},
+		{"failures: no kinds", func(c *Config) { c.Failures = true; c.Model.FailKinds = nil }},
+		{"failures: ok is no kind", func(c *Config) { c.Failures = true; c.Model.FailKinds = []FailKind{{outcome.OK, 1}} }},
+		{"failures: unknown kind", func(c *Config) { c.Failures = true; c.Model.FailKinds = []FailKind{{outcome.Code(99), 1}} }},
+		{"failures: shares sum to 0", func(c *Config) { c.Failures = true; c.Model.FailKinds = []FailKind{{outcome.DNSError, 0}} }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := DefaultConfig()
@@ -211,6 +221,18 @@ func TestValidate(t *testing.T) {
 	}
 	if err := PaperScale().Validate(); err != nil {
 		t.Errorf("PaperScale: %v", err)
+	}
+	// The failure parameters matter only with Failures.
+	cfg := DefaultConfig()
+	cfg.Model.FailKinds, cfg.Model.FailBurst = nil, 0
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("without failures, their parameters: %v", err)
+	}
+	cfg = DefaultConfig()
+	cfg.Failures = true
+	cfg.Model.V4FailRate = 0 // no IPv4 failure at all
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("IPv4 failure rate 0: %v", err)
 	}
 }
 

@@ -5,6 +5,13 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/ipc"
+
+	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/outcome"
 )
 
 func TestSynth(t *testing.T) {
@@ -77,4 +84,100 @@ func TestSynthUsage(t *testing.T) {
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("usage errors left files: %v", entries)
 	}
+}
+
+// TestSynthFailures: --failures writes ingest.FailuresSchema, the rows of
+// the run without it with some tests failed. Arrow IPC only for now: the
+// Arrow writers take any schema, while the CSV writer (and the readers)
+// are being extended to FailuresSchema elsewhere.
+func TestSynthFailures(t *testing.T) {
+	dir := t.TempDir()
+	plainPath, failPath := filepath.Join(dir, "plain.arrow"), filepath.Join(dir, "failures.arrow")
+	for _, args := range [][]string{
+		{"synth", "--pairs", "120", "--seed", "5", "-o", plainPath, "-q"},
+		{"synth", "--pairs", "120", "--seed", "5", "--failures", "-o", failPath, "-q"},
+	} {
+		if code, _, stderr := run(t, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+	plain, plainSchema := readArrowRows(t, plainPath)
+	failed, failSchema := readArrowRows(t, failPath)
+	if !plainSchema.Equal(ingest.Schema) || !failSchema.Equal(ingest.FailuresSchema) {
+		t.Fatalf("schemas %s and %s", plainSchema, failSchema)
+	}
+	if len(plain) != len(failed) {
+		t.Fatalf("%d rows with --failures, %d without", len(failed), len(plain))
+	}
+	n := map[string]int{}
+	for i, p := range plain {
+		f := failed[i]
+		if f.key != p.key {
+			t.Fatalf("row %d: %v with --failures, %v without", i, f.key, p.key)
+		}
+		for k := range 2 {
+			switch {
+			case f.out[k] == "ok" && (f.null[k] || f.d[k] != p.d[k]):
+				t.Fatalf("row %d: family %d worked but its duration is %v (null %v), %v without --failures", i, k, f.d[k], f.null[k], p.d[k])
+			case f.out[k] != "ok" && !f.null[k]:
+				t.Fatalf("row %d: family %d %s but its duration is %v", i, k, f.out[k], f.d[k])
+			case f.out[k] != "ok":
+				if _, err := outcome.Parse(f.out[k]); err != nil {
+					t.Fatalf("row %d: %v", i, err)
+				}
+				n[[]string{"v4 ", "v6 "}[k]+f.out[k]]++
+			}
+		}
+	}
+	t.Logf("failures in %d rows: %v", len(failed), n)
+	if len(n) == 0 {
+		t.Error("no test failed")
+	}
+}
+
+type arrowRow struct {
+	key  [3]int64 // prb_id, anchor_id, start_time
+	d    [2]float64
+	null [2]bool
+	out  [2]string // "ok" without outcome columns
+}
+
+func readArrowRows(t *testing.T, path string) ([]arrowRow, *arrow.Schema) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := ipc.NewFileReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var out []arrowRow
+	for k := range r.NumRecords() {
+		rec, err := r.Record(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := rec.Column(ingest.IdxProbe).(*array.Int64)
+		a := rec.Column(ingest.IdxAnchor).(*array.Int64)
+		ts := rec.Column(ingest.IdxStartTime).(*array.Timestamp)
+		d := [2]*array.Float64{rec.Column(ingest.IdxV4).(*array.Float64), rec.Column(ingest.IdxV6).(*array.Float64)}
+		var o [2]*array.String
+		if rec.NumCols() > ingest.IdxV4Outcome {
+			o = [2]*array.String{rec.Column(ingest.IdxV4Outcome).(*array.String), rec.Column(ingest.IdxV6Outcome).(*array.String)}
+		}
+		for i := range int(rec.NumRows()) {
+			x := arrowRow{key: [3]int64{p.Value(i), a.Value(i), int64(ts.Value(i))}, out: [2]string{"ok", "ok"}}
+			for k := range 2 {
+				x.d[k], x.null[k] = d[k].Value(i), d[k].IsNull(i)
+				if o[k] != nil {
+					x.out[k] = o[k].Value(i)
+				}
+			}
+			out = append(out, x)
+		}
+	}
+	return out, r.Schema()
 }

@@ -1,0 +1,55 @@
+package queries_test
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/afsel/afsel/queries"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden SQL texts in testdata")
+
+// TestGolden compares each rendered query with its text in testdata, byte
+// for byte: the SQL sent to BigQuery changes only on purpose (rewrite with
+// -update and review the diff).
+func TestGolden(t *testing.T) {
+	for _, c := range []struct {
+		file string
+		cfg  queries.Config
+	}{
+		{"paired_tests.sql", queries.Config{Kind: queries.Tests}},
+		{"paired_tests_ordered.sql", queries.Config{Kind: queries.Tests, Ordered: true}},
+		{"paired_series.sql", queries.Config{Kind: queries.Series}},
+		{"paired_series_ordered.sql", queries.Config{Kind: queries.Series, Ordered: true}},
+		{"paired_tests_failures.sql", queries.Config{Kind: queries.Tests, Failures: true}},
+		{"paired_tests_failures_ordered.sql", queries.Config{Kind: queries.Tests, Ordered: true, Failures: true}},
+		{"paired_series_failures.sql", queries.Config{Kind: queries.Series, Failures: true}},
+		{"paired_series_failures_ordered.sql", queries.Config{Kind: queries.Series, Ordered: true, Failures: true}},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			c.cfg.Start, c.cfg.End = start, end
+			q, err := queries.Build(c.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join("testdata", c.file)
+			if *update {
+				if err := os.MkdirAll("testdata", 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(q.SQL), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if q.SQL != string(want) {
+				t.Errorf("SQL differs from %s (run with -update after an intended change):\n%s", path, q.SQL)
+			}
+		})
+	}
+}
