@@ -25,12 +25,15 @@ const SlowMs = 1000
 var FailureZones = []stats.Zone{stats.ZoneV4, stats.ZoneNone, stats.ZoneV6, 0}
 
 // Histogram bins: bin 0 holds 0 ms; bin k >= 1 holds (10^((k-1)/100-2),
-// 10^(k/100-2)] ms, 100 bins a decade from 0.01 ms; the last bin holds
-// everything above 10^6 ms.
+// 10^(k/100-2)] ms, 100 bins a decade from 0.01 ms, up to 10^6 ms (longer
+// times in the last of them); bin failedBin holds the failed requests,
+// which never get a response: they are the slowest of all.
 const (
 	binsPerDecade = 100
 	minDecade     = -2
-	numBins       = 1 + 8*binsPerDecade
+	timeBins      = 1 + 8*binsPerDecade
+	failedBin     = timeBins
+	numBins       = timeBins + 1
 )
 
 func bin(ms float64) int {
@@ -38,20 +41,24 @@ func bin(ms float64) int {
 		return 0
 	}
 	k := int(math.Ceil((math.Log10(ms) - minDecade) * binsPerDecade))
-	return min(max(k, 1), numBins-1)
+	return min(max(k, 1), timeBins-1)
 }
 
-// binUpper is the upper edge of bin k, ms.
+// binUpper is the upper edge of bin k, ms (+Inf for failures).
 func binUpper(k int) float64 {
-	if k == 0 {
+	switch k {
+	case 0:
 		return 0
+	case failedBin:
+		return math.Inf(1)
 	}
 	return math.Pow(10, float64(k)/binsPerDecade+minDecade)
 }
 
 // Requests is one policy's requests in one zone, pooled over pairs and
 // (for randomized policies) runs: every scored round of every run is a
-// request. A failed request counts at the time the client gave up.
+// request. In the mean a failed request counts at the time the client gave
+// up; in the quantiles and the distribution it never gets a response.
 type Requests struct {
 	N, Failed, Slow int64
 	Conns, V4Conns  int64
@@ -74,7 +81,11 @@ func (q *Requests) add(o policy.Outcome) {
 	if q.Hist == nil {
 		q.Hist = make([]int64, numBins)
 	}
-	q.Hist[bin(o.Latency)]++
+	if o.Failed {
+		q.Hist[failedBin]++
+	} else {
+		q.Hist[bin(o.Latency)]++
+	}
 }
 
 func (q *Requests) merge(o *Requests) {
@@ -126,8 +137,8 @@ func (q *Requests) ConnsPerRequest() float64 { return q.ratio(q.Conns) }
 func (q *Requests) V4ConnsPerRequest() float64 { return q.ratio(q.V4Conns) }
 
 // Quantile is the upper edge of the histogram bin holding the p-quantile
-// of the request times (bins are 2.3% wide: 100 a decade), NaN without
-// requests.
+// of the times to a response (bins are 2.3% wide: 100 a decade), +Inf when
+// it falls among the failed requests, NaN without requests.
 func (q *Requests) Quantile(p float64) float64 {
 	if q.N == 0 {
 		return math.NaN()
@@ -139,14 +150,15 @@ func (q *Requests) Quantile(p float64) float64 {
 			return binUpper(k)
 		}
 	}
-	return binUpper(numBins - 1)
+	return binUpper(failedBin)
 }
 
-// CDF returns the request times' distribution as points (upper edge of a
-// non-empty bin, share of requests at most that), in increasing order.
+// CDF returns the distribution of the times to a response as points (upper
+// edge of a non-empty bin, share of requests answered within that), in
+// increasing order; it ends at 1 minus the failed share.
 func (q *Requests) CDF() (x, y []float64) {
 	var c int64
-	for k, n := range q.Hist {
+	for k, n := range q.Hist[:timeBins] {
 		if n == 0 {
 			continue
 		}

@@ -100,9 +100,9 @@ func ReadFailures(rd io.Reader) ([]FailureRow, error) {
 
 // CDFRows are the rows of policies_failures_cdf.csv in the tidy figure
 // form: figure "policies_failures", panel "all", one series per policy
-// that played: the distribution of the time per request over all pairs,
-// failures counted at the time the client gave up (x: the upper edge of a
-// histogram bin, ms; y: share of requests at most x).
+// that played: the distribution of the time to a response over all pairs
+// (x: the upper edge of a histogram bin, ms; y: share of requests answered
+// within x, which ends at 1 minus the failed share).
 func (r *FailureResult) CDFRows() []figures.Row {
 	var rows []figures.Row
 	all := len(FailureZones) - 1

@@ -114,6 +114,13 @@ func TestFailuresHandMade(t *testing.T) {
 	if p99 := res.Requests[1][all].Quantile(0.99); p99 < 300+35 || p99 > (300+45)*1.024 {
 		t.Errorf("chrome p99 = %v ms", p99)
 	}
+	// IPv6 alone fails 10 of 169 requests: its p99 is a failure.
+	if p99 := res.Requests[0][all].Quantile(0.99); !math.IsInf(p99, 1) {
+		t.Errorf("v6 p99 = %v ms, want +Inf", p99)
+	}
+	if x, y := res.Requests[0][all].CDF(); math.Abs(y[len(y)-1]-159.0/169) > 1e-12 || x[len(x)-1] > 40 {
+		t.Errorf("v6 CDF ends at (%v, %v), want 1 - 10/169 within 40 ms", x[len(x)-1], y[len(y)-1])
+	}
 	if res.Requests[3][all].N != 0 {
 		t.Error("the oracle best played")
 	}
