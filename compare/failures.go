@@ -24,24 +24,30 @@ const SlowMs = 1000
 // tests are too few to classify).
 var FailureZones = []stats.Zone{stats.ZoneV4, stats.ZoneNone, stats.ZoneV6, 0}
 
-// Histogram bins: bin 0 holds 0 ms; bin k >= 1 holds (10^((k-1)/100-2),
-// 10^(k/100-2)] ms, 100 bins a decade from 0.01 ms, up to 10^6 ms (longer
-// times in the last of them); bin failedBin holds the failed requests,
-// which never get a response: they are the slowest of all.
+// Histogram bins: bin 0 holds 0 ms (and anything below 2^minExp ms);
+// then subBins bins an octave, read off the float's exponent and top
+// mantissa bits (1.1% wide), up to 2^maxExp ms (longer times in the last
+// of them); bin failedBin holds the failed requests, which never get a
+// response: they are the slowest of all.
 const (
-	binsPerDecade = 100
-	minDecade     = -2
-	timeBins      = 1 + 8*binsPerDecade
-	failedBin     = timeBins
-	numBins       = timeBins + 1
+	subBits   = 6
+	subBins   = 1 << subBits
+	minExp    = -10 // 2^-10 ms, about 1 us
+	maxExp    = 21  // 2^21 ms, about 35 minutes
+	timeBins  = 1 + (maxExp-minExp)*subBins
+	failedBin = timeBins
+	numBins   = timeBins + 1
 )
 
+// binBase is the float64 bits of 2^minExp, shifted as bin shifts.
+const binBase = uint64(1023+minExp) << subBits
+
 func bin(ms float64) int {
-	if ms <= 0 {
+	if !(ms >= 0x1p-10) { // also 0 and NaN
 		return 0
 	}
-	k := int(math.Ceil((math.Log10(ms) - minDecade) * binsPerDecade))
-	return min(max(k, 1), timeBins-1)
+	k := math.Float64bits(ms)>>(52-subBits) - binBase + 1
+	return int(min(k, timeBins-1))
 }
 
 // binUpper is the upper edge of bin k, ms (+Inf for failures).
@@ -52,7 +58,7 @@ func binUpper(k int) float64 {
 	case failedBin:
 		return math.Inf(1)
 	}
-	return math.Pow(10, float64(k)/binsPerDecade+minDecade)
+	return math.Float64frombits((uint64(k) + binBase) << (52 - subBits))
 }
 
 // Requests is one policy's requests in one zone, pooled over pairs and
@@ -66,7 +72,17 @@ type Requests struct {
 	Hist            []int64   // counts per bin (see Quantile)
 }
 
-func (q *Requests) add(o policy.Outcome) {
+func (q *Requests) add(o policy.Outcome) { q.addBinned(o, binOf(o), uint64(math.Round(o.Latency*1e6))) }
+
+func binOf(o policy.Outcome) int {
+	if o.Failed {
+		return failedBin
+	}
+	return bin(o.Latency)
+}
+
+// addBinned adds o, whose bin is k and time ns.
+func (q *Requests) addBinned(o policy.Outcome, k int, ns uint64) {
 	q.N++
 	if o.Failed {
 		q.Failed++
@@ -76,16 +92,12 @@ func (q *Requests) add(o policy.Outcome) {
 	q.Conns += int64(o.Conns)
 	q.V4Conns += int64(o.V4Conns())
 	var carry uint64
-	q.sumNs[0], carry = bits.Add64(q.sumNs[0], uint64(math.Round(o.Latency*1e6)), 0)
+	q.sumNs[0], carry = bits.Add64(q.sumNs[0], ns, 0)
 	q.sumNs[1] += carry
 	if q.Hist == nil {
 		q.Hist = make([]int64, numBins)
 	}
-	if o.Failed {
-		q.Hist[failedBin]++
-	} else {
-		q.Hist[bin(o.Latency)]++
-	}
+	q.Hist[k]++
 }
 
 func (q *Requests) merge(o *Requests) {
@@ -137,7 +149,7 @@ func (q *Requests) ConnsPerRequest() float64 { return q.ratio(q.Conns) }
 func (q *Requests) V4ConnsPerRequest() float64 { return q.ratio(q.V4Conns) }
 
 // Quantile is the upper edge of the histogram bin holding the p-quantile
-// of the times to a response (bins are 2.3% wide: 100 a decade), +Inf when
+// of the times to a response (bins are 1.1% wide), +Inf when
 // it falls among the failed requests, NaN without requests.
 func (q *Requests) Quantile(p float64) float64 {
 	if q.N == 0 {
@@ -244,12 +256,11 @@ func (w *Worker) Failures(ctx context.Context, p *pairs.Probe, rp []replay.Pair)
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		zones := []int{len(FailureZones) - 1}
+		all, zone := len(FailureZones)-1, -1
+		w.fail.Pairs[all]++
 		if rp[i].Eligible {
-			zones = append(zones, zoneIndex(rp[i].Class.Zone))
-		}
-		for _, z := range zones {
-			w.fail.Pairs[z]++
+			zone = zoneIndex(rp[i].Class.Zone)
+			w.fail.Pairs[zone]++
 		}
 		for j, sp := range w.pc.Specs {
 			st := w.strats[j]
@@ -259,6 +270,11 @@ func (w *Worker) Failures(ctx context.Context, p *pairs.Probe, rp []replay.Pair)
 			runs := 1
 			if sp.Randomized() {
 				runs = w.cfg.Runs
+			}
+			qa := &w.fail.Requests[j][all]
+			var qz *Requests
+			if zone >= 0 {
+				qz = &w.fail.Requests[j][zone]
 			}
 			for run := range runs {
 				var src policy.Source
@@ -277,8 +293,10 @@ func (w *Worker) Failures(ctx context.Context, p *pairs.Probe, rp []replay.Pair)
 					if k <= w.cfg.Train {
 						continue
 					}
-					for _, z := range zones {
-						w.fail.Requests[j][z].add(o)
+					b, ns := binOf(o), uint64(math.Round(o.Latency*1e6))
+					qa.addBinned(o, b, ns)
+					if qz != nil {
+						qz.addBinned(o, b, ns)
 					}
 				}
 			}

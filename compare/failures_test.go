@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/afsel/afsel/internal/goldentest"
 	"github.com/afsel/afsel/outcome"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/policy"
@@ -201,4 +202,57 @@ func csvOf(t *testing.T, r *FailureResult) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// BenchmarkFailures replays each policy over the golden set's pairs with
+// 1.5% of IPv6 and 0.2% of IPv4 tests failed, on one core, and reports
+// steps (rounds x runs) per second: compare with BenchmarkProbe.
+func BenchmarkFailures(b *testing.B) {
+	probes := goldentest.Probes(b)
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range probes {
+		for k := range probes[i].Series {
+			s := &probes[i].Series[k]
+			s.Out4, s.Out6 = make([]outcome.Code, s.Len()), make([]outcome.Code, s.Len())
+			for j := range s.Len() {
+				if r.Float64() < 0.002 {
+					s.Out4[j] = outcome.ConnectTimeout
+				}
+				if r.Float64() < 0.015 {
+					s.Out6[j] = outcome.Codes()[1+r.IntN(5)]
+				}
+			}
+		}
+	}
+	eng, err := replay.NewEngine(replay.DefaultConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := eng.NewWorker()
+	res := make([][]replay.Pair, len(probes))
+	for i := range probes {
+		if res[i], _, err = w.Probe(context.Background(), &probes[i], nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, spec := range mustSpecs(b, "v6,he,race,rttcache,exp3,ucb1,os,huston,hev3,steer,exp3he") {
+		b.Run(spec.Kind, func(b *testing.B) {
+			c, err := New(eng, Config{Specs: []policy.Spec{spec}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			pw := c.NewWorker()
+			fr := c.NewFailureResult()
+			steps := make([]int64, 1)
+			for b.Loop() {
+				for i := range probes {
+					if err := pw.Failures(context.Background(), &probes[i], res[i]); err != nil {
+						b.Fatal(err)
+					}
+				}
+				pw.TakeFailures(fr, steps)
+			}
+			b.ReportMetric(float64(steps[0])/b.Elapsed().Seconds(), "steps/s")
+		})
+	}
 }
