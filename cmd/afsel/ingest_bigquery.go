@@ -79,6 +79,13 @@ per pair, which must stay under BigQuery's 100 MB row limit. The default is
 the flat paired_tests.sql, the authors' query row for row; use --series for
 long windows, where the download dominates.
 
+Failures. --failures runs the variant of the query that keeps the tests
+that failed (see afsel query --failures): each test is classified (ok,
+connect_timeout, connect_failed, dns_error, read_timeout, http_error,
+other) and the file has two more columns, v4_outcome and v6_outcome, with
+a failed test's duration null. A test whose name did not resolve has no
+destination address, so no anchor: such DNS failures are not seen.
+
 Order. Without --ordered the streams interleave and the file is not sorted
 by probe: tables and replay then group it in memory (about 50 bytes per
 paired test). --ordered adds ORDER BY prb_id to the query: the client reads
@@ -132,7 +139,7 @@ memory is short.
 				budget = -1 // the flag's 0 means none; the library's 0 means default
 			}
 			cfg := bigquery.Config{
-				Project: o.project, Location: o.location, Query: q, Series: o.query.series,
+				Project: o.project, Location: o.location, Query: q, Series: o.query.series, Failures: o.query.failures,
 				MaxBytesBilled: capBytes, NoStorageAPI: o.noStorageAPI, Timeout: o.timeout,
 				RetryBudget: budget, ClientOptions: opts, Progress: &bigquery.Progress{},
 			}

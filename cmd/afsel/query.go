@@ -23,6 +23,7 @@ type queryOptions struct {
 	httpTable   string
 	pairMinutes int64
 	ordered     bool
+	failures    bool
 }
 
 func (o *queryOptions) bind(cmd *cobra.Command) {
@@ -33,6 +34,7 @@ func (o *queryOptions) bind(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&o.httpTable, "http-table", queries.DefaultHTTPTable, "HTTP measurements table, project.dataset.table")
 	cmd.Flags().BoolVar(&o.ordered, "ordered", false, "sort the result by probe: one read stream, but a file tables streams through probe by probe")
 	cmd.Flags().Int64Var(&o.pairMinutes, "pair-minutes", queries.DefaultPairMinutes, "pair tests whose whole-minute difference is below this")
+	cmd.Flags().BoolVar(&o.failures, "failures", false, "keep the tests that failed: pair every test, not only those with status 200, each with its status, error and DNS error")
 }
 
 func parseDay(flag, s string) (time.Time, error) {
@@ -56,7 +58,7 @@ func (o *queryOptions) config() (queries.Config, error) {
 	if err != nil {
 		return queries.Config{}, err
 	}
-	cfg := queries.Config{Start: start, End: end, PairMinutes: o.pairMinutes, HTTPTable: o.httpTable, ProbesTable: o.probesTable, Ordered: o.ordered}
+	cfg := queries.Config{Start: start, End: end, PairMinutes: o.pairMinutes, HTTPTable: o.httpTable, ProbesTable: o.probesTable, Ordered: o.ordered, Failures: o.failures}
 	if o.series {
 		cfg.Kind = queries.Series
 	}
@@ -82,7 +84,7 @@ func queryBuild(cfg queries.Config) (queries.Query, error) {
 func newQueryCmd(e *env) *cobra.Command {
 	o := &queryOptions{}
 	cmd := &cobra.Command{
-		Use:   "query [--start DAY] [--end DAY] [--series]",
+		Use:   "query [--start DAY] [--end DAY] [--series] [--failures]",
 		Short: "Print the BigQuery SQL that selects paired tests, and its parameters",
 		Long: `Print the SQL that afsel ingest bigquery runs, then its query parameters as
 comments. Values are never part of the SQL text: @start, @end and
@@ -93,9 +95,17 @@ paired_tests.sql (the default) returns one row per paired test, the authors'
 CSV columns. paired_series.sql (--series) does the same pairing and groups it
 in BigQuery: one row per (prb_id, anchor_id) with time-ordered arrays.
 
+--failures prints the variant of either that keeps the tests that failed
+(paired_tests_failures.sql, paired_series_failures.sql): every test is
+paired, not only those with status 200, and each side brings its status
+(-1 for none), error and DNS error (empty for none), which afsel classifies
+(connect timeout, refused or unreachable, DNS error, read timeout, HTTP
+error, other). Without it the SQL is the authors' query's, unchanged.
+
 ` + probesTableHelp,
 		Example: `  afsel query --start 2023-06-01 --end 2023-06-08
-  afsel query --series --probes-table my-project.atlas.probes_20230601`,
+  afsel query --series --probes-table my-project.atlas.probes_20230601
+  afsel query --failures`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := o.config()

@@ -15,6 +15,8 @@ func TestQueryCommand(t *testing.T) {
 		{"series", []string{"query", "--series", "--start", "2023-07-01", "--end", "2023-07-02T12:00:00Z"}, []string{"ARRAY_AGG(start_time ORDER BY", "@start TIMESTAMP = 2023-07-01T00:00:00Z", "@end TIMESTAMP = 2023-07-02T12:00:00Z"}},
 		{"ordered", []string{"query", "--ordered"}, []string{"ORDER BY v4.prb_id, v4.anchor_id, v4.start_time"}},
 		{"probes table", []string{"query", "--probes-table", "p-1.archive.probes_2023"}, []string{"`p-1.archive.probes_2023`"}},
+		{"failures", []string{"query", "--failures"}, []string{"-- paired_tests_failures.sql", "IFNULL(m.http_status, -1) AS status", "v6_dns_error", "--   @pair_minutes INT64 = 2"}},
+		{"series failures", []string{"query", "--failures", "--series", "--ordered"}, []string{"-- paired_series_failures.sql", "ARRAY_AGG(v4_status ORDER BY", "ORDER BY prb_id, anchor_id\n"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, stdout, stderr := run(t, tc.args...)
@@ -52,7 +54,7 @@ func TestIngestBigQueryUsage(t *testing.T) {
 		})
 	}
 	code, stdout, _ := run(t, "ingest", "bigquery", "--help")
-	for _, w := range []string{"--dry-run", "--max-bytes-billed", "US$6.25 per TiB", "--no-storage-api", "--credentials", "--series", "archived copy", "--timeout", "--retry-budget"} {
+	for _, w := range []string{"--dry-run", "--max-bytes-billed", "US$6.25 per TiB", "--no-storage-api", "--credentials", "--series", "archived copy", "--timeout", "--retry-budget", "--failures"} {
 		if code != 0 || !strings.Contains(stdout, w) {
 			t.Errorf("--help lacks %q", w)
 		}
@@ -73,6 +75,28 @@ func TestParseBytes(t *testing.T) {
 			t.Errorf("parseBytes(%q) = %d: no error", in, n)
 		} else if !strings.Contains(err.Error(), "200GiB") {
 			t.Errorf("parseBytes(%q): %v, without the accepted forms", in, err)
+		}
+	}
+}
+
+// TestQueryFailuresFlag: without --failures the text is the authors'
+// query's, which has no trace of the variant; with it, the variant's.
+func TestQueryFailuresFlag(t *testing.T) {
+	for _, series := range []bool{false, true} {
+		args := []string{"query"}
+		if series {
+			args = append(args, "--series")
+		}
+		_, plain, _ := run(t, args...)
+		code, failures, stderr := run(t, append(args, "--failures")...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if !strings.Contains(plain, "http_status = 200") || strings.Contains(plain, "_failures.sql") || strings.Contains(plain, "v4_status") {
+			t.Errorf("series %v: the default query is not the authors':\n%s", series, plain)
+		}
+		if strings.Contains(failures, "http_status = 200") || !strings.Contains(failures, "_failures.sql") {
+			t.Errorf("series %v: --failures does not print the variant:\n%s", series, failures)
 		}
 	}
 }

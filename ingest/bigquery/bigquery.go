@@ -8,6 +8,7 @@ import (
 	"time"
 
 	bq "cloud.google.com/go/bigquery"
+	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 	"google.golang.org/api/googleapi"
@@ -61,6 +62,11 @@ type Config struct {
 	Query    queries.Query
 	// Series says Query is paired_series.sql: array rows are expanded.
 	Series bool
+	// Failures says Query keeps failed tests (queries.Config.Failures):
+	// each test is classified with outcome.Classify and the output has
+	// ingest.FailuresSchema, a failed test's duration null. Reading such a
+	// result without it is an error.
+	Failures bool
 	// MaxBytesBilled caps the query's billed bytes; 0 means
 	// DefaultMaxBytesBilled, negative means no cap.
 	MaxBytesBilled int64
@@ -177,8 +183,9 @@ func withDeadline(ctx context.Context, d time.Duration) (context.Context, contex
 }
 
 // Ingest runs the query and writes its result to out, an Arrow IPC file of
-// the ingest schema, atomically: on any error nothing is left at out and the
-// error says how many rows had been read.
+// the ingest schema (ingest.FailuresSchema with Config.Failures),
+// atomically: on any error nothing is left at out and the error says how
+// many rows had been read.
 func Ingest(ctx context.Context, cfg Config, out string) (Result, error) {
 	cfg.withDefaults()
 	ctx, cancelDeadline := withDeadline(ctx, cfg.Timeout)
@@ -234,7 +241,7 @@ func Ingest(ctx context.Context, cfg Config, out string) (Result, error) {
 	} else {
 		src = newRESTSource(it, &cfg)
 	}
-	r := &reader{src: src, ctx: ctx, total: total, progress: cfg.Progress}
+	r := &reader{src: src, schema: outputSchema(&cfg), ctx: ctx, total: total, progress: cfg.Progress}
 	r.refs.Store(1)
 	defer r.Release()
 	n, err := ingest.WriteIPC(ctx, out, r)
@@ -311,6 +318,7 @@ func classify(ctx context.Context, what string, err error) error {
 // fails at the end when the rows read differ from the total.
 type reader struct {
 	src        source
+	schema     *arrow.Schema
 	cur        arrowRecord
 	ctx        context.Context
 	total      int64
@@ -320,7 +328,8 @@ type reader struct {
 	err        error
 }
 
-// source yields ingest-schema batches; ok false at the end or on error.
+// source yields batches of the reader's schema; ok false at the end or on
+// error.
 type source interface {
 	next() (rec arrowRecord, resultRows int64, ok bool, err error)
 	release()

@@ -25,4 +25,11 @@
 // anchor_id) with time-ordered arrays, is expanded into its paired tests, so
 // the output has the ingest schema either way and each pair's tests are
 // contiguous and in time order.
+//
+// With Config.Failures the query is a variant that keeps the tests that
+// failed (queries.Config.Failures): each side of a row brings its status,
+// error and DNS error, classified here with outcome.Classify, the rule every
+// reader shares, and the output has ingest.FailuresSchema, a failed test's
+// duration null. A result with those columns read without Config.Failures
+// is an error, lest failed tests' durations pass for times.
 package bigquery

@@ -44,6 +44,12 @@ type testRow struct {
 	Probe, Anchor int64
 	Time          int64 // µs since the epoch, UTC
 	V4, V6        float64
+	// For a failures query (newFailuresFake): each test's status, error
+	// and DNS error as the result holds them, and whether its duration is
+	// NULL.
+	S4, S6         int64
+	E4, E6, D4, D6 string
+	Null4, Null6   bool
 }
 
 // fixture is the first n data rows of the golden CSV, the CSV text of those
@@ -164,8 +170,9 @@ type fake struct {
 
 	t       testing.TB
 	series  bool
-	schema  []byte    // serialized Arrow schema message
-	streams [][]batch // per stream
+	restSch *bqv2.TableSchema // the result's REST schema; nil: flatREST or seriesREST
+	schema  []byte            // serialized Arrow schema message
+	streams [][]batch         // per stream
 	rest    []*bqv2.TableRow
 	total   int64
 
@@ -328,6 +335,9 @@ func (f *fake) options() (rest, storage []option.ClientOption) {
 }
 
 func (f *fake) restSchema() *bqv2.TableSchema {
+	if f.restSch != nil {
+		return f.restSch
+	}
 	if f.series {
 		return seriesREST
 	}
@@ -543,7 +553,7 @@ func readOutput(t testing.TB, path string) []testRow {
 		v4 := rec.Column(ingest.IdxV4).(*array.Float64)
 		v6 := rec.Column(ingest.IdxV6).(*array.Float64)
 		for i := 0; i < int(rec.NumRows()); i++ {
-			out = append(out, testRow{p.Value(i), a.Value(i), int64(ts.Value(i)), v4.Value(i), v6.Value(i)})
+			out = append(out, testRow{Probe: p.Value(i), Anchor: a.Value(i), Time: int64(ts.Value(i)), V4: v4.Value(i), V6: v6.Value(i)})
 		}
 	}
 	if err := r.Err(); err != nil {

@@ -21,8 +21,9 @@ import (
 
 type arrowRecord = arrow.Record
 
-// Schema returns the ingest schema.
-func (r *reader) Schema() *arrow.Schema { return ingest.Schema }
+// Schema returns the ingest schema, or ingest.FailuresSchema for a failures
+// query.
+func (r *reader) Schema() *arrow.Schema { return r.schema }
 
 // Next moves to the next batch.
 func (r *reader) Next() bool {
@@ -76,20 +77,20 @@ func (r *reader) releaseRec() {
 type arrowSource struct {
 	it      bq.ArrowIterator
 	schema  []byte // the serialized schema message
-	series  bool
+	conv    converter
 	mem     memory.Allocator
 	prog    *Progress
 	streams map[string]bool
 }
 
 func newArrowSource(it bq.ArrowIterator, cfg *Config) (*arrowSource, error) {
-	s := &arrowSource{it: it, schema: it.SerializedArrowSchema(), series: cfg.Series, mem: cfg.Allocator, prog: cfg.Progress, streams: map[string]bool{}}
+	s := &arrowSource{it: it, schema: it.SerializedArrowSchema(), conv: newConverter(cfg), mem: cfg.Allocator, prog: cfg.Progress, streams: map[string]bool{}}
 	r, err := ipc.NewReader(bytes.NewReader(s.schema), ipc.WithAllocator(s.mem))
 	if err != nil {
 		return nil, fmt.Errorf("bigquery: read session schema: %w", err)
 	}
 	defer r.Release()
-	if _, err := (converter{series: s.series}).check(r.Schema()); err != nil {
+	if _, err := s.conv.check(r.Schema()); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -117,7 +118,7 @@ func (s *arrowSource) next() (arrow.Record, int64, bool, error) {
 		if err != nil {
 			return nil, 0, false, fmt.Errorf("bigquery: stream %s: %w", batch.PartitionID, err)
 		}
-		out, err := converter{series: s.series, mem: s.mem}.convert(rec)
+		out, err := s.conv.convert(rec)
 		n := rec.NumRows()
 		rec.Release()
 		if err != nil {
@@ -146,19 +147,43 @@ func (s *arrowSource) decode(data []byte) (arrow.Record, error) {
 
 func (s *arrowSource) release() {}
 
-// converter turns a result batch into an ingest-schema batch.
+// converter turns a result batch into an ingest-schema batch, or a
+// FailuresSchema batch for a failures query.
 type converter struct {
-	series bool
-	mem    memory.Allocator
+	series   bool
+	failures bool
+	mem      memory.Allocator
 }
+
+func newConverter(cfg *Config) converter {
+	return converter{series: cfg.Series, failures: cfg.Failures, mem: cfg.Allocator}
+}
+
+// errOutcomeCols: a failures query's result read as the authors' query's,
+// where the failed tests' durations would pass for those of tests that
+// worked.
+var errOutcomeCols = errors.New("bigquery: the result has the outcome columns of a failures query: set Config.Failures to read it")
 
 var wantCols = []string{ingest.ColProbe, ingest.ColAnchor, ingest.ColStartTime, ingest.ColV4, ingest.ColV6}
 
-// check finds the columns the ingest schema needs in s and checks their
-// types; it returns their indices in ingest-schema order.
+// cols returns the names of the result columns c reads, in the order
+// check returns their indices.
+func (c converter) cols() []string {
+	if c.failures {
+		return failureResultCols
+	}
+	return wantCols
+}
+
+// check finds the columns c needs in s and checks their types; it returns
+// their indices in the order of c.cols.
 func (c converter) check(s *arrow.Schema) ([]int, error) {
-	idx := make([]int, len(wantCols))
-	for i, name := range wantCols {
+	if !c.failures && s.HasField(failureResultCols[len(wantCols)]) {
+		return nil, errOutcomeCols
+	}
+	names := c.cols()
+	idx := make([]int, len(names))
+	for i, name := range names {
 		js := s.FieldIndices(name)
 		if len(js) != 1 {
 			return nil, fmt.Errorf("bigquery: result has no column %q (columns: %s)", name, s)
@@ -172,7 +197,7 @@ func (c converter) check(s *arrow.Schema) ([]int, error) {
 			}
 			t = lt.Elem()
 		}
-		want := ingest.Schema.Field(i).Type
+		want := resultColType(i)
 		ok := arrow.TypeEqual(t, want)
 		if ts, isTS := t.(*arrow.TimestampType); isTS && i == ingest.IdxStartTime {
 			ok = ts.Unit == arrow.Microsecond && (ts.TimeZone == "UTC" || ts.TimeZone == "Etc/UTC" || ts.TimeZone == "+00:00")
@@ -188,6 +213,9 @@ func (c converter) convert(rec arrow.Record) (arrow.Record, error) {
 	idx, err := c.check(rec.Schema())
 	if err != nil {
 		return nil, err
+	}
+	if c.failures {
+		return c.convertFailures(rec, idx)
 	}
 	if !c.series {
 		cols := make([]arrow.Array, len(idx))
@@ -261,7 +289,8 @@ func appendFloat(b *array.Float64Builder, a *array.Float64, i int) {
 // restSource pages rows over REST (jobs.getQueryResults) into batches.
 type restSource struct {
 	it     *bq.RowIterator
-	series bool
+	conv   converter
+	schema *arrow.Schema // of the batches made
 	mem    memory.Allocator
 	batch  int
 	idx    []int
@@ -269,14 +298,14 @@ type restSource struct {
 }
 
 func newRESTSource(it *bq.RowIterator, cfg *Config) *restSource {
-	return &restSource{it: it, series: cfg.Series, mem: cfg.Allocator, batch: cfg.BatchRows}
+	return &restSource{it: it, conv: newConverter(cfg), schema: outputSchema(cfg), mem: cfg.Allocator, batch: cfg.BatchRows}
 }
 
 func (s *restSource) next() (arrow.Record, int64, bool, error) {
 	if s.done {
 		return nil, 0, false, nil
 	}
-	b := array.NewRecordBuilder(s.mem, ingest.Schema)
+	b := array.NewRecordBuilder(s.mem, s.schema)
 	defer b.Release()
 	var n int64
 	for b.Field(0).Len() < s.batch {
@@ -290,7 +319,7 @@ func (s *restSource) next() (arrow.Record, int64, bool, error) {
 			return nil, 0, false, err
 		}
 		if s.idx == nil {
-			if s.idx, err = restColumns(s.it.Schema); err != nil {
+			if s.idx, err = s.conv.restColumns(s.it.Schema); err != nil {
 				return nil, 0, false, err
 			}
 		}
@@ -305,9 +334,17 @@ func (s *restSource) next() (arrow.Record, int64, bool, error) {
 	return b.NewRecord(), n, true, nil
 }
 
-func restColumns(schema bq.Schema) ([]int, error) {
-	idx := make([]int, len(wantCols))
-	for i, name := range wantCols {
+func (c converter) restColumns(schema bq.Schema) ([]int, error) {
+	names := c.cols()
+	if !c.failures {
+		for _, f := range schema {
+			if f.Name == failureResultCols[len(wantCols)] {
+				return nil, errOutcomeCols
+			}
+		}
+	}
+	idx := make([]int, len(names))
+	for i, name := range names {
 		idx[i] = -1
 		for j, f := range schema {
 			if f.Name == name {
@@ -323,7 +360,10 @@ func restColumns(schema bq.Schema) ([]int, error) {
 
 func (s *restSource) appendRow(b *array.RecordBuilder, row []bq.Value) error {
 	get := func(i int) bq.Value { return row[s.idx[i]] }
-	if !s.series {
+	if s.conv.failures {
+		return s.conv.appendFailuresRow(b, row, s.idx)
+	}
+	if !s.conv.series {
 		return appendValues(b, get(0), get(1), get(2), get(3), get(4))
 	}
 	ts, ok1 := get(2).([]bq.Value)
