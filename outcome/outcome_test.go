@@ -26,6 +26,16 @@ func TestClassify(t *testing.T) {
 		{-1, "getaddrinfo: Name or service not known", false, DNSError},
 		{-1, "", false, Other},
 		{200, "timeout reading body", false, ReadTimeout}, // err wins over a status
+		// More texts of the probes' eperd/httpget.c and tcputil.c
+		// (RIPE-NCC/ripe-atlas-software-probe).
+		{-1, "connect: Connection timed out", false, ConnectTimeout}, // strerror(ETIMEDOUT)
+		{-1, "timeout reading chunk: state 5 linelen 0 lineoffset 0", false, ReadTimeout},
+		{-1, "error reading status", false, Other}, // the connection closed or reset
+		{-1, "error reading body", false, Other},
+		{-1, "bad header line: malformed content-length", false, Other},
+		{-1, "bad chunk line: not a number", false, Other},
+		{-1, "line too long", false, Other},
+		{-1, "non-recoverable failure in name resolution", true, DNSError}, // a dnserr's gai_strerror
 	}
 	for _, tt := range tests {
 		if got := Classify(tt.status, tt.err, tt.dns); got != tt.want {

@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,6 +20,7 @@ type ingestAtlasOptions struct {
 	dedup         bool
 	skipBadRows   bool
 	sortedByProbe bool
+	failures      bool
 }
 
 func newIngestAtlasCmd(e *env) *cobra.Command {
@@ -35,6 +38,15 @@ anchor when they are less than 120 s apart (the query's whole-minute
 difference below 2). Every such combination is a row, as in the query's join;
 the row's start_time is the IPv4 test's. --dedup keeps only the closest IPv6
 test per IPv4 test instead (ties: the earliest), which the query does not do.
+
+--failures also keeps the failed tests (an err or dnserr, a status other than
+200) and pairs them by the same rule, so either test of a row may have
+failed: the file then has two more columns, v4_outcome and v6_outcome (ok,
+connect_timeout, connect_failed, dns_error, read_timeout, http_error, other),
+and a failed test's duration is null. Its rows whose two outcomes are ok are
+exactly the rows without --failures (unless --dedup, whose closest IPv6 test
+may be a failed one). A failed test that names no destination (a DNS error)
+belongs to no anchor and is still skipped.
 
 Rows are written sorted by prb_id, then start_time, anchor_id and the IPv6
 test's time, as an Arrow IPC file of afsel's schema, atomically. Skipped tests
@@ -72,6 +84,7 @@ as it ends and memory holds one probe; an unsorted input is then an error.`,
 				Dedup:         o.dedup,
 				SkipBadRows:   o.skipBadRows,
 				SortedByProbe: o.sortedByProbe,
+				KeepFailures:  o.failures,
 			})
 			if err != nil {
 				return err
@@ -92,6 +105,12 @@ as it ends and memory holds one probe; an unsorted input is then an error.`,
 				e.log.Warn("skipped malformed results", "results", bad)
 			}
 			attrs := []any{"files", st.Files, "results", st.Results, "tests_kept", st.Kept, "rows", rows}
+			if o.failures {
+				attrs = append(attrs, "tests_failed", st.FailedTotal())
+				for _, k := range slices.Sorted(maps.Keys(st.Failed)) {
+					attrs = append(attrs, "failed."+k, st.Failed[k])
+				}
+			}
 			for _, k := range st.Reasons() {
 				attrs = append(attrs, "skipped."+k, st.Skipped[k])
 			}
@@ -106,5 +125,6 @@ as it ends and memory holds one probe; an unsorted input is then an error.`,
 	f.BoolVar(&o.dedup, "dedup", false, "keep only the closest IPv6 test per IPv4 test (ties: the earliest); off reproduces the query's join")
 	f.BoolVar(&o.skipBadRows, "skip-bad-rows", false, "skip malformed results, counting them by reason, instead of failing")
 	f.BoolVar(&o.sortedByProbe, "sorted-by-probe", false, "the results are sorted by prb_id: pair each probe as it ends, holding one probe in memory")
+	f.BoolVar(&o.failures, "failures", false, "keep failed tests, with their outcome, in the output's outcome columns")
 	return cmd
 }

@@ -3,8 +3,14 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/ipc"
+
+	"github.com/afsel/afsel/ingest"
 )
 
 const (
@@ -72,5 +78,121 @@ func TestIngestAtlasErrors(t *testing.T) {
 	code, _, stderr := run(t, "ingest", "atlas", "--anchors", atlasAnchors, bad, "-o", out, "--skip-bad-rows")
 	if code != 0 || !strings.Contains(stderr, "skipped malformed results") || !strings.Contains(stderr, "no_tests=1") {
 		t.Errorf("--skip-bad-rows: exit %d: %s", code, stderr)
+	}
+}
+
+const (
+	failuresResults = "../../testdata/failures/results.jsonl.bz2"
+	failuresAnchors = "../../testdata/failures/anchors.json"
+)
+
+// TestIngestAtlasFailures: --failures writes failed tests with their
+// outcomes, in an Arrow IPC file of ingest.FailuresSchema.
+func TestIngestAtlasFailures(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "results.jsonl")
+	results := strings.Join([]string{
+		`{"prb_id":1,"timestamp":1685577600,"type":"http","result":[{"af":4,"dst_addr":"193.0.23.112","res":200,"rt":81.5}]}`,
+		`{"prb_id":1,"timestamp":1685577660,"type":"http","result":[{"af":6,"dst_addr":"2001:67c:2e8:1770::a","err":"connect: timeout","method":"GET"}]}`,
+		`{"prb_id":1,"timestamp":1685581200,"type":"http","result":[{"af":4,"dst_addr":"193.0.23.112","res":503,"rt":3.5}]}`,
+		`{"prb_id":1,"timestamp":1685581230,"type":"http","result":[{"af":6,"dst_addr":"2001:67c:2e8:1770::a","res":200,"rt":70.25}]}`,
+		`{"prb_id":1,"timestamp":1685584800,"type":"http","result":[{"af":4,"dst_addr":"193.0.23.112","res":200,"rt":80}]}`,
+		`{"prb_id":1,"timestamp":1685584810,"type":"http","result":[{"af":6,"dst_addr":"2001:67c:2e8:1770::a","res":200,"rt":71}]}`,
+		`{"prb_id":1,"timestamp":1685588400,"type":"http","result":[{"dnserr":"non-recoverable failure in name resolution"}]}`,
+	}, "\n") + "\n"
+	if err := os.WriteFile(in, []byte(results), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "tests.arrow")
+	code, _, stderr := run(t, "ingest", "atlas", "--anchors", atlasAnchors, in, "-o", out, "--failures")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, s := range []string{"rows=3", "tests_kept=6", "tests_failed=2", `"failed.v4_outcome: http_error"=1`, `"failed.v6_outcome: connect_timeout"=1`, "skipped.error=1"} {
+		if !strings.Contains(stderr, s) {
+			t.Errorf("log lacks %s:\n%s", s, stderr)
+		}
+	}
+	type outRow struct {
+		start  int64
+		v4, v6 string // the duration, or (null)
+		o4, o6 string
+	}
+	want := []outRow{
+		{1685577600, "81.5", "(null)", "ok", "connect_timeout"},
+		{1685581200, "(null)", "70.25", "http_error", "ok"},
+		{1685584800, "80", "71", "ok", "ok"},
+	}
+	var got []outRow
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := ipc.NewFileReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := ingest.CheckFailuresSchema(r.Schema()); err != nil {
+		t.Fatal(err)
+	}
+	for i := range r.NumRecords() {
+		rec, err := r.Record(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := rec.Column(ingest.IdxStartTime).(*array.Timestamp)
+		v4 := rec.Column(ingest.IdxV4).(*array.Float64)
+		v6 := rec.Column(ingest.IdxV6).(*array.Float64)
+		o4 := rec.Column(ingest.IdxV4Outcome).(*array.String)
+		o6 := rec.Column(ingest.IdxV6Outcome).(*array.String)
+		for j := range int(rec.NumRows()) {
+			got = append(got, outRow{int64(ts.Value(j)) / 1e6, v4.ValueStr(j), v6.ValueStr(j), o4.Value(j), o6.Value(j)})
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("rows\n%v\nwant\n%v", got, want)
+	}
+
+	// Without --failures: the working row only, in afsel's schema.
+	out = filepath.Join(dir, "ok.arrow")
+	code, _, stderr = run(t, "ingest", "atlas", "--anchors", atlasAnchors, in, "-o", out)
+	if code != 0 || !strings.Contains(stderr, "rows=1") || strings.Contains(stderr, "tests_failed") {
+		t.Errorf("without --failures: exit %d: %s", code, stderr)
+	}
+	g, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	r2, err := ipc.NewFileReader(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r2.Close()
+	if err := ingest.CheckSchema(r2.Schema()); err != nil {
+		t.Errorf("without --failures: %v", err)
+	}
+}
+
+// TestIngestAtlasFailuresGolden pairs the golden results with failures:
+// every test is kept, 3,465 of them failed.
+func TestIngestAtlasFailuresGolden(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 414,198 results")
+	}
+	out := filepath.Join(t.TempDir(), "tests.arrow")
+	code, _, stderr := run(t, "ingest", "atlas", "--anchors", failuresAnchors, failuresResults, "-o", out, "--failures")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, s := range []string{"results=414198", "tests_kept=414198", "rows=207099", "tests_failed=3465", `"failed.v6_outcome: connect_timeout"=1398`} {
+		if !strings.Contains(stderr, s) {
+			t.Errorf("log lacks %s:\n%s", s, stderr)
+		}
+	}
+	if strings.Contains(stderr, "skipped.") {
+		t.Errorf("tests skipped:\n%s", stderr)
 	}
 }

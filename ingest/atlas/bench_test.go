@@ -13,9 +13,16 @@ import (
 // BenchmarkPair measures pairing throughput on the golden results,
 // decompressed in memory beforehand, at several input sizes (a prefix of
 // the file, cut at a line end).
-func BenchmarkPair(b *testing.B) {
+func BenchmarkPair(b *testing.B) { benchPair(b, atlas.Options{}) }
+
+// BenchmarkPairKeepFailures is BenchmarkPair keeping failed tests (the
+// golden results' non-200 and error tests, about 1%) and writing outcome
+// columns.
+func BenchmarkPairKeepFailures(b *testing.B) { benchPair(b, atlas.Options{KeepFailures: true}) }
+
+func benchPair(b *testing.B, opts atlas.Options) {
 	all := goldenText(b)
-	anchors := loadAnchors(b)
+	opts.Anchors = loadAnchors(b)
 	total := bytes.Count(all, []byte("\n"))
 	for _, frac := range []int{10, 1} {
 		data := all[:cutLines(all, total/frac)]
@@ -24,7 +31,7 @@ func BenchmarkPair(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			for b.Loop() {
 				in := []atlas.Input{{Name: "golden", Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}}
-				r, err := atlas.NewReader(context.Background(), in, atlas.Options{Anchors: anchors})
+				r, err := atlas.NewReader(context.Background(), in, opts)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -17,4 +17,11 @@
 // Rows come out sorted by prb_id, then start_time, anchor_id and the IPv6
 // test's time, so afsel's streaming grouping (package pairs) applies.
 // Everything skipped is counted by reason in Stats.
+//
+// Options.KeepFailures keeps failed tests too (an err or dnserr, a status
+// other than 200), classified by outcome.Classify, and pairs them by the
+// same rule, so a row's IPv4 or IPv6 test (or both) may have failed.
+// Batches are then of ingest.FailuresSchema: the failed test's duration is
+// null and the outcome columns name each test's outcome. Dropping the rows
+// with a failed test gives back exactly the rows without the option.
 package atlas

@@ -1,6 +1,10 @@
 package atlas
 
-import "cmp"
+import (
+	"cmp"
+
+	"github.com/afsel/afsel/outcome"
+)
 
 // Window is the pairing window in seconds: BigQuery's
 // ABS(TIMESTAMP_DIFF(A, B, MINUTE)) < 2 truncates the difference toward zero
@@ -13,6 +17,7 @@ type row struct {
 	t4, t6     int64 // Unix seconds
 	rt4, rt6   float64
 	seq4, seq6 int64
+	c4, c6     outcome.Code
 }
 
 // cmpTest orders tests by (probe, anchor, family, time, input order).
@@ -32,10 +37,14 @@ func cmpRow(a, b row) int {
 type pairer struct {
 	dedup bool
 	used  []bool
+	// failed counts the failed tests in at least one row by family (0 for
+	// IPv4, 1 for IPv6) and outcome, added up over calls to pair.
+	failed [2][256]int64
 }
 
 // pair appends the rows of one probe's tests, sorted by cmpTest, to dst and
-// returns it with the number of tests in no row by family.
+// returns it with the number of tests in no row by family. Failed tests
+// pair like working ones.
 func (p *pairer) pair(ts []test, dst []row) (out []row, unpaired4, unpaired6 int64) {
 	for len(ts) > 0 {
 		// One anchor: its IPv4 tests, then its IPv6 tests.
@@ -71,24 +80,33 @@ func (p *pairer) pair(ts []test, dst []row) (out []row, unpaired4, unpaired6 int
 					continue
 				}
 				used[j] = true
-				dst = append(dst, row{anchor: a.anchor, t4: a.t, t6: v6[j].t, rt4: a.rt, rt6: v6[j].rt, seq4: a.seq, seq6: v6[j].seq})
+				dst = append(dst, newRow(a, v6[j]))
 			}
 			if best >= 0 {
-				b := v6[best]
 				used[best] = true
-				dst = append(dst, row{anchor: a.anchor, t4: a.t, t6: b.t, rt4: a.rt, rt6: b.rt, seq4: a.seq, seq6: b.seq})
+				dst = append(dst, newRow(a, v6[best]))
 			}
-			if !paired {
+			switch {
+			case !paired:
 				unpaired4++
+			case a.code.Failed():
+				p.failed[0][a.code]++
 			}
 		}
-		for _, u := range used {
-			if !u {
+		for j, u := range used {
+			switch {
+			case !u:
 				unpaired6++
+			case v6[j].code.Failed():
+				p.failed[1][v6[j].code]++
 			}
 		}
 	}
 	return dst, unpaired4, unpaired6
+}
+
+func newRow(a, b test) row {
+	return row{anchor: a.anchor, t4: a.t, t6: b.t, rt4: a.rt, rt6: b.rt, seq4: a.seq, seq6: b.seq, c4: a.code, c6: b.code}
 }
 
 func absDiff(a, b int64) int64 {

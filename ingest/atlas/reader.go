@@ -15,6 +15,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/outcome"
 )
 
 // Options configures a Reader.
@@ -29,8 +30,17 @@ type Options struct {
 	// ErrUnsorted. Without it the Reader buffers every kept test (about 48
 	// bytes each) before the first batch.
 	SortedByProbe bool
-	BatchSize     int              // rows per batch; defaults to ingest.DefaultBatchSize
-	Allocator     memory.Allocator // defaults to memory.DefaultAllocator
+	// KeepFailures keeps failed tests (an err or dnserr, a status other
+	// than 200, no status) as tests with an outcome (outcome.Classify)
+	// instead of skipping them: they pair like working tests, either side
+	// of a row may have failed, and batches are of ingest.FailuresSchema
+	// with a failed test's duration null. The rows whose two tests worked
+	// are then exactly the rows without it, in the same order (not so with
+	// Dedup, whose closest IPv6 test may be a failed one). See the Reason
+	// constants for what is still skipped.
+	KeepFailures bool
+	BatchSize    int              // rows per batch; defaults to ingest.DefaultBatchSize
+	Allocator    memory.Allocator // defaults to memory.DefaultAllocator
 }
 
 // Input is one named source of results.
@@ -55,15 +65,24 @@ func Files(paths ...string) []Input {
 // no entries, malformed, or the unreadable rest of an input) is counted once
 // under its reason. So Kept + sum(Skipped) is the number of units examined,
 // which equals Results when every result holds one entry.
+//
+// With Options.KeepFailures, failed tests are counted like working ones (in
+// Kept when in a row); Failed tells how many of the kept tests failed.
 type Stats struct {
 	Files   int              `json:"files"`
 	Results int64            `json:"results"` // results read, malformed ones included
 	Kept    int64            `json:"kept"`    // tests in at least one row
 	Skipped map[string]int64 `json:"skipped"` // by reason
-	Rows    int64            `json:"rows"`    // rows produced
+	// Failed counts the kept tests that failed by ingest.FailureReason
+	// ("v6_outcome: connect_timeout"), a part of Kept; KeepFailures only.
+	Failed map[string]int64 `json:"failed,omitempty"`
+	Rows   int64            `json:"rows"` // rows produced
 }
 
 func (s *Stats) skip(reason string, n int64) { ingest.Tally(&s.Skipped, reason, n) }
+
+// FailedTotal is the number of kept tests that failed.
+func (s Stats) FailedTotal() int64 { return ingest.Total(s.Failed) }
 
 // SkippedTotal is the number of units skipped for any reason.
 func (s Stats) SkippedTotal() int64 { return ingest.Total(s.Skipped) }
@@ -71,11 +90,13 @@ func (s Stats) SkippedTotal() int64 { return ingest.Total(s.Skipped) }
 // Reasons lists the skip reasons in a stable order.
 func (s Stats) Reasons() []string { return slices.Sorted(maps.Keys(s.Skipped)) }
 
-// Reader pairs results into batches of ingest.Schema. It implements
+// Reader pairs results into batches of ingest.Schema, or of
+// ingest.FailuresSchema with Options.KeepFailures. It implements
 // ingest.Reader.
 type Reader struct {
 	ctx    context.Context
 	opts   Options
+	schema *arrow.Schema
 	inputs []Input
 
 	cur    int // next input to open
@@ -125,21 +146,26 @@ func NewReader(ctx context.Context, inputs []Input, opts Options) (*Reader, erro
 	if opts.Allocator == nil {
 		opts.Allocator = memory.DefaultAllocator
 	}
-	r := &Reader{ctx: ctx, opts: opts, inputs: inputs}
+	r := &Reader{ctx: ctx, opts: opts, inputs: inputs, schema: ingest.Schema}
+	if opts.KeepFailures {
+		r.schema = ingest.FailuresSchema
+	}
 	r.pairer.dedup = opts.Dedup
 	r.refs.Store(1)
-	r.bld = array.NewRecordBuilder(opts.Allocator, ingest.Schema)
+	r.bld = array.NewRecordBuilder(opts.Allocator, r.schema)
 	return r, nil
 }
 
-// Schema returns ingest.Schema.
-func (r *Reader) Schema() *arrow.Schema { return ingest.Schema }
+// Schema returns ingest.Schema, or ingest.FailuresSchema with
+// Options.KeepFailures.
+func (r *Reader) Schema() *arrow.Schema { return r.schema }
 
 // Counts returns a copy of the counts so far; final once Next has returned
 // false.
 func (r *Reader) Counts() Stats {
 	st := r.stats
 	st.Skipped = maps.Clone(st.Skipped)
+	st.Failed = maps.Clone(st.Failed)
 	return st
 }
 
@@ -201,6 +227,10 @@ func (r *Reader) Next() bool {
 		return false
 	}
 	probe, anchor, ts, v4, v6 := ingest.Builders(r.bld)
+	var o4, o6 *array.StringBuilder
+	if r.opts.KeepFailures {
+		o4, o6 = ingest.FailureBuilders(r.bld)
+	}
 	n := 0
 	for n < r.opts.BatchSize {
 		if r.rowPos == len(r.rows) {
@@ -215,8 +245,13 @@ func (r *Reader) Next() bool {
 		probe.Append(r.rowPrb)
 		anchor.Append(w.anchor)
 		ts.Append(arrow.Timestamp(w.t4 * 1e6))
-		v4.Append(w.rt4)
-		v6.Append(w.rt6)
+		if o4 == nil {
+			v4.Append(w.rt4)
+			v6.Append(w.rt6)
+		} else {
+			appendTest(v4, o4, w.rt4, w.c4)
+			appendTest(v6, o6, w.rt6, w.c6)
+		}
 		n++
 	}
 	if r.err != nil || n == 0 {
@@ -226,6 +261,19 @@ func (r *Reader) Next() bool {
 	r.rec = r.bld.NewRecord()
 	return true
 }
+
+// appendTest appends one test's duration, null when it failed, and outcome.
+func appendTest(d *array.Float64Builder, o *array.StringBuilder, rt float64, c outcome.Code) {
+	if c.Failed() {
+		d.AppendNull()
+	} else {
+		d.Append(rt)
+	}
+	o.Append(c.String())
+}
+
+// failureCodes are the outcomes of a failed test.
+var failureCodes = outcome.Failures()
 
 // nextProbe pairs the next probe's tests into r.rows; false at the end or
 // on error (r.err).
@@ -266,6 +314,14 @@ func (r *Reader) nextProbe() bool {
 	r.stats.Kept += int64(len(ts)) - u4 - u6
 	r.stats.skip(ReasonUnpairedV4, u4)
 	r.stats.skip(ReasonUnpairedV6, u6)
+	if r.opts.KeepFailures {
+		for fam := range r.pairer.failed {
+			for _, c := range failureCodes {
+				ingest.Tally(&r.stats.Failed, ingest.FailureReason(4+2*fam, c), r.pairer.failed[fam][c])
+			}
+			clear(r.pairer.failed[fam][:])
+		}
+	}
 	return true
 }
 
@@ -357,7 +413,7 @@ func (r *Reader) readResult() bool {
 				return r.fail(err)
 			}
 		}
-		bad, rerr := parseResult(raw, r.opts.Anchors, &r.p)
+		bad, rerr := parseResult(raw, r.opts.Anchors, r.opts.KeepFailures, &r.p)
 		if rerr != nil {
 			bad = append(bad, rerr)
 		}

@@ -9,11 +9,22 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/afsel/afsel/outcome"
 )
 
 // Skip reasons. Result-level reasons count whole results; the others count
 // test entries (a result can hold several). Malformed results are counted
 // under "bad: ..." keys (see RowError).
+//
+// With Options.KeepFailures a failed test (non_200 or error below) is not
+// skipped but kept with its outcome, so it counts under not_anchor,
+// unpaired_v4 or unpaired_v6 like a working test, or in Kept. Only a failed
+// test that names no destination (a result-level err or dnserr without
+// entries, an entry without dst_addr or addr such as a dnserr entry) is
+// still skipped under error or non_200: it belongs to no anchor. A status
+// 200 without a response time is skipped under no_rt in both modes: the
+// test worked but has no duration, and it is no network failure either.
 const (
 	ReasonNonHTTP    = "non_http_type" // result whose type is not "http" (result-level)
 	ReasonNoTests    = "no_tests"      // HTTP result with an empty or missing result list (result-level)
@@ -66,10 +77,11 @@ type fastResult struct {
 // test is one kept HTTP test.
 type test struct {
 	probe, anchor int64
-	t             int64 // Unix seconds
-	rt            float64
-	seq           int64 // input order
+	t             int64   // Unix seconds
+	rt            float64 // 0 when the test failed
+	seq           int64   // input order
 	af            int8
+	code          outcome.Code // OK unless Options.KeepFailures kept a failed test
 }
 
 // parsed is what one result contributes: kept tests and skip counts.
@@ -92,11 +104,20 @@ const (
 	iNotAnchor
 )
 
-// parseResult decodes one result. A malformed result (or entry) is returned
-// as a RowError with Reason and Field set; the caller adds the location.
-// Bad entries of an otherwise good result are returned in bad, one per
-// entry.
-func parseResult(data []byte, anchors *Anchors, p *parsed) (bad []*RowError, err *RowError) {
+// resultErr is what a result says of all its entries: its err and whether
+// it has a dnserr.
+type resultErr struct {
+	err json.RawMessage
+	dns bool
+}
+
+func (r resultErr) present() bool { return r.dns || isPresent(r.err) }
+
+// parseResult decodes one result, keeping failed tests when failures is
+// set. A malformed result (or entry) is returned as a RowError with Reason
+// and Field set; the caller adds the location. Bad entries of an otherwise
+// good result are returned in bad, one per entry.
+func parseResult(data []byte, anchors *Anchors, failures bool, p *parsed) (bad []*RowError, err *RowError) {
 	*p = parsed{tests: p.tests[:0]}
 	var f fastResult
 	if json.Unmarshal(data, &f) == nil && f.Type != nil && f.PrbID != nil && f.Timestamp != nil && len(f.Result) > 0 {
@@ -108,9 +129,9 @@ func parseResult(data []byte, anchors *Anchors, p *parsed) (bad []*RowError, err
 			return nil, &RowError{Field: "timestamp", Reason: "out of range", Value: strconv.FormatInt(*f.Timestamp, 10)}
 		}
 		p.http, p.probe, p.t = true, *f.PrbID, *f.Timestamp
-		resultErr := isPresent(f.Err) || isPresent(f.DNSErr)
+		re := resultErr{f.Err, isPresent(f.DNSErr)}
 		for i := range f.Result {
-			if e := p.entry(&f.Result[i], resultErr, anchors); e != nil {
+			if e := p.entry(&f.Result[i], re, anchors, failures); e != nil {
 				bad = append(bad, e)
 			}
 		}
@@ -134,13 +155,13 @@ func parseResult(data []byte, anchors *Anchors, p *parsed) (bad []*RowError, err
 		return nil, &RowError{Field: "timestamp", Reason: "out of range", Value: strconv.FormatInt(*r.Timestamp, 10)}
 	}
 	p.http, p.probe, p.t = true, *r.PrbID, *r.Timestamp
-	resultErr := isPresent(r.Err) || isPresent(r.DNSErr)
+	re := resultErr{r.Err, isPresent(r.DNSErr)}
 
 	var entries []rawEntry
 	res := bytes.TrimSpace(r.Result)
 	switch {
 	case !isPresent(res):
-		if resultErr {
+		if re.present() {
 			p.skipped[iError]++
 		} else {
 			p.skipped[iNoTests]++
@@ -188,7 +209,7 @@ func parseResult(data []byte, anchors *Anchors, p *parsed) (bad []*RowError, err
 		return nil, &RowError{Field: "result", Reason: "not a list or string", Value: shorten(string(res))}
 	}
 	if len(entries) == 0 && len(bad) == 0 {
-		if resultErr {
+		if re.present() {
 			p.skipped[iError]++
 		} else {
 			p.skipped[iNoTests]++
@@ -196,24 +217,33 @@ func parseResult(data []byte, anchors *Anchors, p *parsed) (bad []*RowError, err
 		return nil, nil
 	}
 	for i := range entries {
-		if e := p.entry(&entries[i], resultErr, anchors); e != nil {
+		if e := p.entry(&entries[i], re, anchors, failures); e != nil {
 			bad = append(bad, e)
 		}
 	}
 	return bad, nil
 }
 
-// entry classifies one request and keeps it as a test if it qualifies.
-func (p *parsed) entry(e *rawEntry, resultErr bool, anchors *Anchors) *RowError {
+// entry classifies one request and keeps it as a test if it qualifies: a
+// working test always, a failed one (with its outcome) when failures is
+// set.
+func (p *parsed) entry(e *rawEntry, re resultErr, anchors *Anchors, failures bool) *RowError {
+	reason := -1
 	switch {
-	case resultErr || isPresent(e.Err) || e.Res == nil:
-		p.skipped[iError]++
-		return nil
+	case re.present() || isPresent(e.Err) || e.Res == nil:
+		reason = iError
 	case *e.Res != 200:
-		p.skipped[iNon200]++
-		return nil
+		reason = iNon200
 	case e.RT == nil:
-		p.skipped[iNoRT]++
+		reason = iNoRT
+	}
+	code := outcome.OK
+	switch {
+	case reason < 0:
+	case failures && reason != iNoRT:
+		code = classify(e, re)
+	default:
+		p.skipped[reason]++
 		return nil
 	}
 	dst := e.DstAddr
@@ -221,6 +251,12 @@ func (p *parsed) entry(e *rawEntry, resultErr bool, anchors *Anchors) *RowError 
 		dst = e.Addr
 	}
 	if dst == nil {
+		if code.Failed() {
+			// A failed test without a destination belongs to no anchor
+			// (the firmware writes none after a dnserr).
+			p.skipped[reason]++
+			return nil
+		}
 		return &RowError{Field: "result.dst_addr", Reason: "missing"}
 	}
 	ip, err := netip.ParseAddr(*dst)
@@ -243,8 +279,14 @@ func (p *parsed) entry(e *rawEntry, resultErr bool, anchors *Anchors) *RowError 
 	if af != 4 && af != 6 {
 		return &RowError{Field: "result.af", Reason: "not 4 or 6", Value: strconv.FormatInt(af, 10)}
 	}
-	if math.IsNaN(*e.RT) || math.IsInf(*e.RT, 0) || *e.RT < 0 {
-		return &RowError{Field: "result.rt", Reason: "negative or not finite", Value: strconv.FormatFloat(*e.RT, 'g', -1, 64)}
+	var rt float64
+	if !code.Failed() {
+		// A failed test's duration is not kept (a 503 has one), so it is
+		// not checked either.
+		if math.IsNaN(*e.RT) || math.IsInf(*e.RT, 0) || *e.RT < 0 {
+			return &RowError{Field: "result.rt", Reason: "negative or not finite", Value: strconv.FormatFloat(*e.RT, 'g', -1, 64)}
+		}
+		rt = *e.RT
 	}
 	ids := anchors.Lookup(int(af), ip)
 	if len(ids) == 0 {
@@ -252,9 +294,41 @@ func (p *parsed) entry(e *rawEntry, resultErr bool, anchors *Anchors) *RowError 
 		return nil
 	}
 	for _, id := range ids {
-		p.tests = append(p.tests, test{probe: p.probe, anchor: id, t: p.t, rt: *e.RT, af: int8(af)})
+		p.tests = append(p.tests, test{probe: p.probe, anchor: id, t: p.t, rt: rt, af: int8(af), code: code})
 	}
 	return nil
+}
+
+// classify is the outcome of a failed request: the entry's err, else the
+// result's, its status, and the result's dnserr.
+func classify(e *rawEntry, re resultErr) outcome.Code {
+	status := -1
+	switch {
+	case e.Res == nil, *e.Res < 0: // absent, or negative: no status
+	case *e.Res > math.MaxInt32:
+		status = math.MaxInt32
+	default:
+		status = int(*e.Res)
+	}
+	msg := errText(e.Err)
+	if msg == "" {
+		msg = errText(re.err)
+	}
+	return outcome.Classify(status, msg, re.dns)
+}
+
+// errText is the text of an err field, "" when it is absent or null. An err
+// that is not a string, or an empty string, is given as its JSON text so
+// that it still counts as an error.
+func errText(m json.RawMessage) string {
+	if !isPresent(m) {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(m, &s) != nil || strings.TrimSpace(s) == "" {
+		return string(bytes.TrimSpace(m))
+	}
+	return s
 }
 
 // familySuffix reads the family from an old-firmware mode or method such
