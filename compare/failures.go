@@ -100,6 +100,12 @@ func (q *Requests) addBinned(o policy.Outcome, k int, ns uint64) {
 	q.Hist[k]++
 }
 
+func (q *Requests) addSum(ns uint64) {
+	var carry uint64
+	q.sumNs[0], carry = bits.Add64(q.sumNs[0], ns, 0)
+	q.sumNs[1] += carry
+}
+
 func (q *Requests) merge(o *Requests) {
 	q.N += o.N
 	q.Failed += o.Failed
@@ -198,17 +204,6 @@ func newFailureResult(labels []string) *FailureResult {
 	return r
 }
 
-func (r *FailureResult) merge(o *FailureResult) {
-	for z := range r.Pairs {
-		r.Pairs[z] += o.Pairs[z]
-	}
-	for j := range r.Requests {
-		for z := range r.Requests[j] {
-			r.Requests[j][z].merge(&o.Requests[j][z])
-		}
-	}
-}
-
 func zoneIndex(z stats.Zone) int {
 	for i, fz := range FailureZones {
 		if fz == z {
@@ -256,12 +251,13 @@ func (w *Worker) Failures(ctx context.Context, p *pairs.Probe, rp []replay.Pair)
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		all, zone := len(FailureZones)-1, -1
-		w.fail.Pairs[all]++
+		// A worker counts each pair in one slot: its zone, or the last
+		// slot when unclassified; TakeFailures adds every slot to "all".
+		zone := len(FailureZones) - 1
 		if rp[i].Eligible {
 			zone = zoneIndex(rp[i].Class.Zone)
-			w.fail.Pairs[zone]++
 		}
+		w.fail.Pairs[zone]++
 		for j, sp := range w.pc.Specs {
 			st := w.strats[j]
 			if st == nil {
@@ -271,12 +267,14 @@ func (w *Worker) Failures(ctx context.Context, p *pairs.Probe, rp []replay.Pair)
 			if sp.Randomized() {
 				runs = w.cfg.Runs
 			}
-			qa := &w.fail.Requests[j][all]
-			var qz *Requests
-			if zone >= 0 {
-				qz = &w.fail.Requests[j][zone]
+			q := &w.fail.Requests[j][zone]
+			if q.Hist == nil {
+				q.Hist = make([]int64, numBins)
 			}
+			hist := q.Hist[:numBins]
+			var n, failed, slow, conns, v4 int64
 			for run := range runs {
+				var sumNs uint64 // a run of a pair fits: 2^64 ns is 584 years
 				var src policy.Source
 				if sp.Randomized() {
 					h1, h2 := runSeed(w.cfg.Seed, s.Probe, s.Anchor, run, sp.String()+" with failures")
@@ -293,13 +291,27 @@ func (w *Worker) Failures(ctx context.Context, p *pairs.Probe, rp []replay.Pair)
 					if k <= w.cfg.Train {
 						continue
 					}
-					b, ns := binOf(o), uint64(math.Round(o.Latency*1e6))
-					qa.addBinned(o, b, ns)
-					if qz != nil {
-						qz.addBinned(o, b, ns)
+					n++
+					conns += int64(o.Conns)
+					v4 += int64(o.V4Conns())
+					sumNs += uint64(math.Round(o.Latency * 1e6))
+					switch {
+					case o.Failed:
+						failed++
+						hist[failedBin]++
+						continue
+					case o.Latency > SlowMs:
+						slow++
 					}
+					hist[bin(o.Latency)]++
 				}
+				q.addSum(sumNs)
 			}
+			q.N += n
+			q.Failed += failed
+			q.Slow += slow
+			q.Conns += conns
+			q.V4Conns += v4
 			w.failSteps[j] += int64(runs * s.Len())
 		}
 	}
@@ -309,8 +321,22 @@ func (w *Worker) Failures(ctx context.Context, p *pairs.Probe, rp []replay.Pair)
 // TakeFailures merges what the worker played since its last call into dst
 // and adds its rounds per policy to steps (rounds x runs).
 func (w *Worker) TakeFailures(dst *FailureResult, steps []int64) {
-	if w.fail != nil {
-		dst.merge(w.fail)
+	if f := w.fail; f != nil {
+		all := len(FailureZones) - 1
+		for z := range f.Pairs {
+			if z != all {
+				dst.Pairs[z] += f.Pairs[z]
+			}
+			dst.Pairs[all] += f.Pairs[z]
+		}
+		for j := range f.Requests {
+			for z := range f.Requests[j] {
+				if z != all {
+					dst.Requests[j][z].merge(&f.Requests[j][z])
+				}
+				dst.Requests[j][all].merge(&f.Requests[j][z])
+			}
+		}
 		w.fail = nil
 	}
 	for j, s := range w.failSteps {
