@@ -169,12 +169,6 @@ func FailureBuilders(b *array.RecordBuilder) (o4, o6 *array.StringBuilder) {
 	return b.Field(IdxV4Outcome).(*array.StringBuilder), b.Field(IdxV6Outcome).(*array.StringBuilder)
 }
 
-// IsFailureReason reports whether a drop reason is FailureReason's: a row
-// left out because a test failed, not because it was malformed.
-func IsFailureReason(reason string) bool {
-	return strings.HasPrefix(reason, ColV4Outcome+": ") || strings.HasPrefix(reason, ColV6Outcome+": ")
-}
-
 // SplitFailures splits s's drops into the rows left out for a failed test
 // and the others (malformed rows).
 func (s Stats) SplitFailures() (failed, malformed Stats) {
