@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -37,28 +38,34 @@ func PolicyFailures(rows []figures.Row) (*Figure, error) {
 	floor := math.Pow(10, math.Floor(math.Log10(yMin)))
 	const xLo, xHi = 1.0, 1e6
 	p := newPlot("Time per request with failures counted", "time to a response (ms, log scale)", "share of requests not answered by then (log scale)")
-	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
-	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
+	// The y axis is log10 of the share on a linear scale: gonum's log
+	// scale on y pads the panel's top by the height of its labels.
+	p.X.Scale = plot.LogScale{}
+	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
 	p.X.Min, p.X.Max = xLo, xHi
-	p.Y.Min, p.Y.Max = floor, 1
-	fig := &Figure{Name: "policies_failures", Cols: 2, Height: 5.25 * vg.Inch,
+	p.Y.Min, p.Y.Max = math.Log10(floor), 0
+	var yt []plot.Tick
+	for e := 0.0; e >= p.Y.Min; e-- {
+		yt = append(yt, plot.Tick{Value: e, Label: strconv.FormatFloat(math.Pow(10, e), 'g', -1, 64)})
+	}
+	p.Y.Tick.Marker = plot.ConstantTicks(yt)
+	logY := func(y float64) float64 { return math.Log10(max(y, floor)) }
+	fig := &Figure{Name: "policies_failures", Cols: 1, Height: 6.75 * vg.Inch,
 		Title: fmt.Sprintf("Time per request with failures counted: %d policies", len(policies))}
-	leg := plot.New()
-	leg.HideAxes()
-	leg.Title.Text = "Policies"
-	leg.Title.TextStyle.Font.Size = vg.Points(13)
-	leg.Legend.TextStyle.Font.Size = vg.Points(11)
-	leg.Legend.Top, leg.Legend.Left = true, true
-	leg.Legend.XOffs, leg.Legend.YOffs = vg.Points(12), -vg.Points(4)
-	leg.Legend.ThumbnailWidth = vg.Points(36)
+	// The legend goes bottom left, where no curve passes: every request
+	// takes some milliseconds, so the curves stay at 1 there.
+	p.Legend.Top, p.Legend.Left = false, true
+	p.Legend.XOffs, p.Legend.YOffs = vg.Points(6), vg.Points(6)
+	p.Legend.TextStyle.Font.Size = vg.Points(9.5)
+	p.Legend.ThumbnailWidth = vg.Points(30)
 	for i, pol := range policies {
-		xy := plotter.XYs{{X: xLo, Y: 1}}
+		xy := plotter.XYs{{X: xLo, Y: 0}}
 		for _, q := range curves[pol] {
 			if q.x <= xLo {
-				xy[0].Y = max(q.y, floor)
+				xy[0].Y = logY(q.y)
 				continue
 			}
-			xy = append(xy, plotter.XY{X: min(q.x, xHi), Y: max(q.y, floor)})
+			xy = append(xy, plotter.XY{X: min(q.x, xHi), Y: logY(q.y)})
 		}
 		xy = append(xy, plotter.XY{X: xHi, Y: xy[len(xy)-1].Y}) // failures: never answered
 		l, err := plotter.NewLine(xy)
@@ -69,11 +76,9 @@ func PolicyFailures(rows []figures.Row) (*Figure, error) {
 		l.Width = vg.Points(1.6)
 		l.Color, l.Dashes = policyPalette[i%len(policyPalette)], dashes[(i/len(policyPalette))%len(dashes)]
 		addLines(p, l)
-		e := orEmpty(nil)
-		e.Color, e.Dashes, e.Width = l.Color, l.Dashes, vg.Points(2.4)
-		leg.Legend.Add(pol, e)
+		p.Legend.Add(pol, l)
 		fig.Legend = append(fig.Legend, pol)
 	}
-	fig.Panels = []*plot.Plot{p, leg}
+	fig.Panels = []*plot.Plot{p}
 	return fig, nil
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/afsel/afsel/compare"
 	"github.com/afsel/afsel/failures"
@@ -10,7 +11,7 @@ import (
 
 const failuresIntro = "Failed tests were kept (--failures): Tables 1 and 2, the replay and the figures above use only the rows whose two tests worked, as the authors' query keeps them. Counts over the pairs with at least the eligibility threshold of paired tests (failures.csv); a probe's rate is over all its tests. Intervals are Wilson 95% score intervals."
 
-const failurePoliciesIntro = "Every round replayed, failures included (policies_failures.csv): a client waits the OS connect timeout on a silent failure (connect or read timeout) and learns of the others at once; Happy Eyeballs clients fall back to the other family, single-address clients (fixed families, EXP3 steering by DNS) fail. Times are pooled over the requests of all pairs (and runs); the mean counts a failed request at the time the client gave up; p50 and p99 (histogram bins 1.1% wide) count it as never answered (inf when more than 1% fail)."
+const failurePoliciesIntro = "Every round replayed, failures included (policies_failures.csv): a client waits the OS connect timeout on a silent failure (connect or read timeout) and learns of the others at once; Happy Eyeballs clients fall back to the other family, single-address clients (fixed families, EXP3 steering by DNS) fail. Times are pooled over the requests of all pairs (and runs); the mean counts a failed request at the time the client gave up; p50 and p99 (histogram bins 1.1% wide) count it as never answered: a p99 shows \"fails\" when more than 1% of the requests fail."
 
 // FailureLine is one line of the failures table.
 type FailureLine struct {
@@ -51,7 +52,7 @@ func FailurePolicyTables(rows []compare.FailureRow) []PolicyZone {
 			}
 			pz.Pairs = int(r.Pairs)
 			pz.Lines = append(pz.Lines, PolicyLine{Policy: r.Policy, Medians: []string{
-				fmtOr(r.MeanMs, "%.1f"), fmtOr(r.P50Ms, "%.1f"), fmtOr(r.P99Ms, "%.0f"),
+				fmtOr(r.MeanMs, "%.1f"), msOrFails(r.P50Ms, "%.1f"), msOrFails(r.P99Ms, "%.0f"),
 				fmtOr(100*r.FailedShare, "%.3f"), fmtOr(100*r.SlowShare, "%.3f"),
 				fmtOr(r.Conns, "%.3f"), fmtOr(r.V4Conns, "%.3f")}})
 		}
@@ -60,4 +61,13 @@ func FailurePolicyTables(rows []compare.FailureRow) []PolicyZone {
 		}
 	}
 	return out
+}
+
+// msOrFails formats a quantile of the times to a response: "fails" when it
+// falls among the failed requests (+Inf).
+func msOrFails(x float64, f string) string {
+	if math.IsInf(x, 1) {
+		return "fails"
+	}
+	return fmtOr(x, f)
 }

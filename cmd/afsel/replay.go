@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/afsel/afsel/compare"
@@ -36,7 +37,11 @@ func printFailures(w io.Writer, res *pipeline.Result) {
 		if r.Zone != 0 {
 			continue
 		}
-		fmt.Fprintf(w, "%-34s %10.1f %10.0f %9.3f %9.3f %7.3f %8.3f\n", r.Policy, r.MeanMs, r.P99Ms, 100*r.FailedShare, 100*r.SlowShare, r.Conns, r.V4Conns)
+		p99 := fmt.Sprintf("%.0f", r.P99Ms)
+		if math.IsInf(r.P99Ms, 1) {
+			p99 = "fails" // more than 1% of the requests fail
+		}
+		fmt.Fprintf(w, "%-34s %10.1f %10s %9.3f %9.3f %7.3f %8.3f\n", r.Policy, r.MeanMs, p99, 100*r.FailedShare, 100*r.SlowShare, r.Conns, r.V4Conns)
 	}
 }
 
