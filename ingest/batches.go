@@ -7,6 +7,8 @@ import (
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
+
+	"github.com/afsel/afsel/outcome"
 )
 
 // batches is the state every reader shares and the arrow RecordReader
@@ -19,6 +21,7 @@ type batches struct {
 	err    error
 	stats  Stats
 	bld    *array.RecordBuilder // released at zero, if set
+	codes  [2][]outcome.Code    // the outcomes of a batch being checked
 	closer io.Closer            // closed at zero, if set (the reader's file)
 	free   func()               // run at zero before closer, if set
 }

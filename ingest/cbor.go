@@ -73,6 +73,10 @@ func init() {
 // differ in length, or a NaN, infinite or negative duration, may be skipped
 // with Options.SkipBadRows (a bad entry counts its longer list's length as
 // dropped rows); CBOR that cannot be decoded always stops the reader.
+//
+// paths.cbor has no place for outcomes: its tests are those that worked,
+// and its batches never have outcome columns, whatever
+// Options.KeepFailures says.
 type CBORReader struct {
 	batches
 	opts  Options
@@ -296,7 +300,8 @@ func (c *CBORReader) checkDuration(v float64, name string) *RowError {
 
 // CBORWriter writes a paths.cbor file the way the authors' simulator reads
 // it with Python's cbor.load: a definite-length CBOR array of CBORPair
-// entries, ids as CBOR integers, durations as float64. Entries go to a
+// entries, ids as CBOR integers, durations as float64. It has no place for
+// outcomes: write only tests that worked. Entries go to a
 // spool file beside path until Commit, which writes the array head (its
 // length known only then) and the entries to path atomically.
 type CBORWriter struct {

@@ -12,6 +12,8 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
+
+	"github.com/afsel/afsel/outcome"
 )
 
 // DefaultBatchSize is the number of rows per record batch.
@@ -48,13 +50,21 @@ func (o Options) withDefaults() Options {
 // (prb_id,anchor_id,start_time,v4_duration,v6_duration[,v4_v6_ratio]) as
 // record batches of Schema. Columns are found by header name, so their order
 // may vary and extra columns (v4_v6_ratio) are ignored.
+//
+// A header with the outcome columns v4_outcome and v6_outcome (outcome.Code
+// names) makes the rows those of FailuresSchema: read as such with
+// Options.KeepFailures, else without the rows with a failed test. A failed
+// test's duration may be empty (null). A header with one of the two is an
+// error.
 type CSVReader struct {
 	batches
-	opts    Options
-	r       *csvRecords
-	cols    [5]int // input column of each schema column
-	nfields int
-	done    bool
+	opts     Options
+	r        *csvRecords
+	cols     [7]int // input column of each schema column
+	outcomes bool   // the header has the outcome columns
+	keep     bool   // batches keep them (FailuresSchema)
+	nfields  int
+	done     bool
 }
 
 // NewCSVReader reads the header of r and returns a reader of its rows.
@@ -93,25 +103,26 @@ func NewCSVReader(r io.Reader, opts Options) (*CSVReader, error) {
 	}
 	header = slices.Clone(header)
 	c := &CSVReader{opts: opts, r: cr, nfields: len(header)}
-	for i, name := range []string{ColProbe, ColAnchor, ColStartTime, ColV4, ColV6} {
-		c.cols[i] = -1
-		for j, h := range header {
-			if h == name {
-				c.cols[i] = j
-				break
-			}
-		}
+	c.outcomes = slices.Contains(header, ColV4Outcome) || slices.Contains(header, ColV6Outcome)
+	c.keep = c.outcomes && opts.KeepFailures
+	schema := Schema
+	if c.outcomes {
+		schema = FailuresSchema
+	}
+	for i, f := range schema.Fields() {
+		c.cols[i] = slices.Index(header, f.Name)
 		if c.cols[i] < 0 {
-			return nil, &RowError{File: opts.Name, Line: 1, Field: name, Reason: "missing header column"}
+			return nil, &RowError{File: opts.Name, Line: 1, Field: f.Name, Reason: "missing header column"}
 		}
 	}
 	c.start()
-	c.bld = array.NewRecordBuilder(opts.Allocator, Schema)
+	c.bld = array.NewRecordBuilder(opts.Allocator, c.Schema())
 	return c, nil
 }
 
-// Schema returns the ingest schema.
-func (c *CSVReader) Schema() *arrow.Schema { return Schema }
+// Schema returns FailuresSchema for input with outcome columns read with
+// Options.KeepFailures, else Schema.
+func (c *CSVReader) Schema() *arrow.Schema { return batchSchema(c.keep, false) }
 
 // Next reads the next batch. It returns false at the end of input or on error.
 func (c *CSVReader) Next() bool {
@@ -125,6 +136,10 @@ func (c *CSVReader) Next() bool {
 	ts.Reserve(c.opts.BatchSize)
 	v4.Reserve(c.opts.BatchSize)
 	v6.Reserve(c.opts.BatchSize)
+	var o4, o6 *array.StringBuilder
+	if c.keep {
+		o4, o6 = FailureBuilders(c.bld)
+	}
 
 	n := 0
 	for n < c.opts.BatchSize {
@@ -165,11 +180,28 @@ func (c *CSVReader) Next() bool {
 			}
 			continue
 		}
+		if c.outcomes && !c.keep {
+			// Left out as the columnar readers leave it out, and not
+			// counted in the batch: its batches are those of the input
+			// without the row.
+			if reason := failureDrop(row.c4, row.c6); reason != "" {
+				c.stats.RowsRead++
+				c.stats.drop(reason, 1)
+				continue
+			}
+		}
 		probe.UnsafeAppend(row.probe)
 		anchor.UnsafeAppend(row.anchor)
 		ts.UnsafeAppend(arrow.Timestamp(row.ts))
-		v4.UnsafeAppend(row.v4)
-		v6.UnsafeAppend(row.v6)
+		if c.keep {
+			appendParsed(v4, row.v4, row.null4)
+			appendParsed(v6, row.v6, row.null6)
+			o4.Append(row.c4.String())
+			o6.Append(row.c6.String())
+		} else {
+			v4.UnsafeAppend(row.v4)
+			v6.UnsafeAppend(row.v6)
+		}
 		c.stats.RowsRead++
 		c.stats.RowsKept++
 		n++
@@ -201,6 +233,19 @@ type csvRow struct {
 	probe, anchor int64
 	ts            int64
 	v4, v6        float64
+	// Of input with outcome columns: the outcomes, and whether a failed
+	// test's duration is null (empty).
+	c4, c6       outcome.Code
+	null4, null6 bool
+}
+
+// appendParsed appends a duration, null or not, to b, reserved.
+func appendParsed(b *array.Float64Builder, v float64, null bool) {
+	if null {
+		b.UnsafeAppendBoolToBitmap(false)
+	} else {
+		b.UnsafeAppend(v)
+	}
 }
 
 func (c *CSVReader) parse(f []string) (csvRow, *RowError) {
@@ -221,13 +266,47 @@ func (c *CSVReader) parse(f []string) (csvRow, *RowError) {
 		return row, c.rowErr(IdxStartTime, ColStartTime, "unparsable timestamp", s)
 	}
 	row.ts = t
-	if row.v4, err = c.parseDuration(f, IdxV4, ColV4); err != nil {
+	if !c.outcomes {
+		if row.v4, err = c.parseDuration(f, IdxV4, ColV4); err != nil {
+			return row, err
+		}
+		row.v6, err = c.parseDuration(f, IdxV6, ColV6)
 		return row, err
 	}
-	if row.v6, err = c.parseDuration(f, IdxV6, ColV6); err != nil {
+	// In the order of the columnar formats' checks (columns.check).
+	if row.c4, err = c.parseOutcome(f, IdxV4Outcome, ColV4Outcome); err != nil {
 		return row, err
 	}
-	return row, nil
+	if row.c6, err = c.parseOutcome(f, IdxV6Outcome, ColV6Outcome); err != nil {
+		return row, err
+	}
+	if row.v4, row.null4, err = c.parseTest(f, IdxV4, ColV4, row.c4); err != nil {
+		return row, err
+	}
+	row.v6, row.null6, err = c.parseTest(f, IdxV6, ColV6, row.c6)
+	return row, err
+}
+
+func (c *CSVReader) parseOutcome(f []string, idx int, name string) (outcome.Code, *RowError) {
+	s := f[c.cols[idx]]
+	if s == "" {
+		return 0, c.rowErr(idx, name, "empty", "")
+	}
+	code, _, ok := parseOutcome(s)
+	if !ok {
+		return 0, c.rowErr(idx, name, reasonUnknownOutcome, s)
+	}
+	return code, nil
+}
+
+// parseTest parses the duration of a test of outcome code: empty (null)
+// only if the test failed (checkTest).
+func (c *CSVReader) parseTest(f []string, idx int, name string, code outcome.Code) (float64, bool, *RowError) {
+	if f[c.cols[idx]] == "" && code.Failed() {
+		return 0, true, nil
+	}
+	v, err := c.parseDuration(f, idx, name)
+	return v, false, err
 }
 
 func (c *CSVReader) rowErr(idx int, field, reason, value string) *RowError {

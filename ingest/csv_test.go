@@ -508,6 +508,46 @@ func FuzzCSVReader(f *testing.F) {
 	})
 }
 
+// FuzzCSVReaderFailures feeds arbitrary bytes after a header with outcome
+// columns, read with and without KeepFailures, skipping bad rows or not:
+// every row kept passes the rule of every format, and the rows read
+// without KeepFailures are those kept whose tests both worked, in batches
+// of BatchSize rows kept.
+func FuzzCSVReaderFailures(f *testing.F) {
+	for _, s := range []string{
+		"340,6696,2023-06-01 00:03:46.332507 UTC,113.660974,104.783884,1.08,ok,ok\n",
+		"340,6696,2023-06-01 00:03:46 UTC,113.66,,,ok,connect_timeout\n341,1,2023-06-01T00:00:00Z,,,,dns_error,read_timeout\n",
+		"1,2,2023-06-01 00:03:46 UTC,5,6,,http_error,OK\n1,2,2023-06-01 00:03:46 UTC,,6,,ok,ok\n",
+		"1,2,2023-06-01 00:03:46 UTC,5,6,,timeout,ok\n1,2,2023-06-01 00:03:46 UTC,-5,6,,other,ok\n",
+		"1,2,2023-06-01 00:03:46 UTC,5,6,,,ok\n\n1,2,2023-06-01 00:03:46 UTC,NaN,6,,connect_failed,ok\n",
+		"\"1\",\"2\",\"2023-06-01 00:03:46 UTC\",\"1\",\"\",\"\",\" Ok \",\"other\"\n",
+		"",
+	} {
+		f.Add([]byte(s), uint8(2), false)
+		f.Add([]byte(s), uint8(5), true)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, batch uint8, skip bool) {
+		text := ingest.CSVFailuresHeader + "\n" + string(data)
+		opts := ingest.Options{BatchSize: int(batch%8) + 1, SkipBadRows: skip}
+		fuzzRead(t, func(o ingest.Options) (ingest.Reader, error) {
+			return ingest.NewCSVReader(strings.NewReader(text), o)
+		}, opts)
+		_, batches, _, err := readCSV(t, text, opts)
+		for i, n := range batches {
+			if n < 1 || n > opts.BatchSize || (n < opts.BatchSize && i != len(batches)-1 && err == nil) {
+				t.Errorf("batch sizes %v with BatchSize %d", batches, opts.BatchSize)
+				break
+			}
+		}
+		if err != nil {
+			var re *ingest.RowError
+			if skip || !errors.As(err, &re) || re.Line < 2 || re.Reason == "" {
+				t.Errorf("error %v (%T), skipping %v", err, err, skip)
+			}
+		}
+	})
+}
+
 func ExampleNewCSVReader() {
 	const text = `prb_id,anchor_id,start_time,v4_duration,v6_duration,v4_v6_ratio
 340,6696,2023-06-01 00:03:46.332507 UTC,113.660974,104.783884,1.084718085082626
@@ -566,6 +606,35 @@ func BenchmarkCSVReader(b *testing.B) {
 					rows += r.Record().NumRows()
 				}
 				if r.Err() != nil || rows != int64(n) {
+					b.Fatalf("%d rows, err %v", rows, r.Err())
+				}
+				r.Release()
+			}
+		})
+	}
+}
+
+// BenchmarkCSVReaderFailures is BenchmarkCSVReader of the golden CSV with
+// outcome columns (goldenFailuresText), failed tests kept or left out.
+func BenchmarkCSVReaderFailures(b *testing.B) {
+	in := goldenFailuresText(b)
+	for _, keep := range []bool{false, true} {
+		b.Run(fmt.Sprintf("keep=%v", keep), func(b *testing.B) {
+			want := int64(goldenRows)
+			if !keep {
+				want -= goldenFailed
+			}
+			b.SetBytes(int64(len(in)))
+			for b.Loop() {
+				r, err := ingest.NewCSVReader(bytes.NewReader(in), ingest.Options{KeepFailures: keep})
+				if err != nil {
+					b.Fatal(err)
+				}
+				var rows int64
+				for r.Next() {
+					rows += r.Record().NumRows()
+				}
+				if r.Err() != nil || rows != want {
 					b.Fatalf("%d rows, err %v", rows, r.Err())
 				}
 				r.Release()

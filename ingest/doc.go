@@ -1,6 +1,12 @@
 // Package ingest reads paired IPv4/IPv6 HTTP tests into Arrow record batches
 // of one schema (Schema) and writes them back out.
 //
+// Input may also say how each test ended, in outcome columns (CSV, Parquet
+// and Arrow IPC; not CBOR): rows with a failed test are then left out and
+// counted by FailureReason, as the authors' query left them out, unless
+// Options.KeepFailures asks for batches of FailuresSchema, which writers
+// write back with their outcomes.
+//
 // It owns the input formats: the authors' CSV export of the BigQuery query
 // (plain, gzip, bzip2), Parquet (afsel's or a BigQuery export), Arrow IPC
 // files and streams, and the simulator's paths.cbor (no times:

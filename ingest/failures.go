@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -13,25 +14,80 @@ import (
 // RowOutcomes returns the outcomes of row i of a FailuresSchema batch's
 // outcome columns, or what is wrong with them: a null or unknown outcome.
 func RowOutcomes(o4, o6 *array.String, i int) (c4, c6 outcome.Code, e *RowError) {
-	for k, col := range []*array.String{o4, o6} {
-		name := ColV4Outcome
-		if k == 1 {
-			name = ColV6Outcome
-		}
-		if col.IsNull(i) {
-			return 0, 0, &RowError{Field: name, Reason: "null"}
-		}
-		c, err := outcome.Parse(col.Value(i))
-		if err != nil {
-			return 0, 0, &RowError{Field: name, Reason: "unknown outcome", Value: col.Value(i)}
-		}
-		if k == 0 {
-			c4 = c
-		} else {
-			c6 = c
-		}
+	if c4, e = outcomeAt(o4, i, ColV4Outcome); e != nil {
+		return 0, 0, e
+	}
+	if c6, e = outcomeAt(o6, i, ColV6Outcome); e != nil {
+		return 0, 0, e
 	}
 	return c4, c6, nil
+}
+
+// stringValues is a column of strings: utf8 or large_utf8.
+type stringValues interface {
+	arrow.Array
+	Value(int) string
+}
+
+// outcomeAt returns the outcome of row i of the column field, or what is
+// wrong with it: null, or no outcome.Code name.
+func outcomeAt(col stringValues, i int, field string) (outcome.Code, *RowError) {
+	if col.IsNull(i) {
+		return 0, &RowError{Field: field, Reason: reasonNull}
+	}
+	c, _, ok := parseOutcome(col.Value(i))
+	if !ok {
+		return 0, &RowError{Field: field, Reason: reasonUnknownOutcome, Value: shorten(col.Value(i))}
+	}
+	return c, nil
+}
+
+// codeByName maps each outcome.Code's name to the code: the names as
+// afsel writes them, looked up before outcome.Parse's lenient reading.
+var codeByName = func() map[string]outcome.Code {
+	m := make(map[string]outcome.Code)
+	for _, c := range outcome.Codes() {
+		m[c.String()] = c
+	}
+	return m
+}()
+
+// parseOutcome reads an outcome as a file holds it (outcome.Parse: case
+// and surrounding space do not matter). canonical reports that s is
+// written as afsel writes the code.
+func parseOutcome(s string) (c outcome.Code, canonical, ok bool) {
+	if c, ok := codeByName[s]; ok {
+		return c, true, true
+	}
+	c, err := outcome.Parse(s)
+	return c, false, err == nil
+}
+
+// failureDrop is the reason a row whose tests had outcomes c4 and c6 is
+// left out when failures are not kept: FailureReason of its first failed
+// family, v4 before v6; "" when both tests worked. Every reader and
+// DropFailures count by it.
+func failureDrop(c4, c6 outcome.Code) string {
+	switch {
+	case c4.Failed():
+		return FailureReason(4, c4)
+	case c6.Failed():
+		return FailureReason(6, c6)
+	}
+	return ""
+}
+
+// IsFailureReason reports whether reason, a key of Stats.Dropped, counts
+// rows left out because a test failed (FailureReason) rather than
+// malformed rows.
+func IsFailureReason(reason string) bool {
+	for _, col := range []string{ColV4Outcome, ColV6Outcome} {
+		if name, ok := strings.CutPrefix(reason, col+": "); ok {
+			c, known := codeByName[name]
+			return known && c.Failed()
+		}
+	}
+	return false
 }
 
 // DropFailures returns a batch of Schema with the rows of rec, a checked
@@ -53,15 +109,12 @@ func DropFailures(mem memory.Allocator, rec arrow.Record, dropped *map[string]in
 		if e != nil {
 			return nil, fmt.Errorf("row %d of a batch: %w", i+1, e)
 		}
-		switch {
-		case c4.Failed():
-			Tally(dropped, FailureReason(4, c4), 1)
-		case c6.Failed():
-			Tally(dropped, FailureReason(6, c6), 1)
-		default:
-			keep[i] = true
-			kept++
+		if reason := failureDrop(c4, c6); reason != "" {
+			Tally(dropped, reason, 1)
+			continue
 		}
+		keep[i] = true
+		kept++
 	}
 	if kept == 0 {
 		return nil, nil

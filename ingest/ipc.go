@@ -16,21 +16,26 @@ import (
 	"github.com/afsel/afsel/internal/atomicfile"
 )
 
-// IPCReader streams the batches of an Arrow IPC file of the ingest schema.
+// IPCReader streams the batches of an Arrow IPC file of the ingest schema:
+// Schema's five fields, or FailuresSchema's seven, whose outcome columns
+// may also be large_utf8 or dictionary-encoded (see checkInputSchema).
 // Its rows are checked as every format's are (a null, a NaN, an infinite
 // or a negative duration is a bad row, whose RowError names the 1-based row
 // of the file), and bad rows counted and skipped with Options.SkipBadRows.
+// A file with outcome columns is read as FailuresSchema with
+// Options.KeepFailures, else without its rows with a failed test.
 type IPCReader struct {
-	r    *ipc.FileReader
-	opts Options
-	i    int
-	row  int64 // rows of the file consumed
+	r        *ipc.FileReader
+	opts     Options
+	outcomes bool // the file has outcome columns
+	i        int
+	row      int64 // rows of the file consumed
 	batches
 }
 
 func openIPC(f *os.File, opts Options) (*IPCReader, error) {
 	opts = opts.withDefaults()
-	r, err := openArrow(opts.Name, func() (*ipc.FileReader, error) {
+	r, outcomes, err := openArrow(opts.Name, func() (*ipc.FileReader, error) {
 		if err := checkFileFooter(f); err != nil {
 			return nil, err
 		}
@@ -39,15 +44,18 @@ func openIPC(f *os.File, opts Options) (*IPCReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	ir := &IPCReader{r: r, opts: opts}
+	ir := &IPCReader{r: r, opts: opts, outcomes: outcomes}
 	ir.start()
 	ir.free = func() { r.Close() }
 	ir.closer = f
 	return ir, nil
 }
 
-// Schema returns the ingest schema.
-func (r *IPCReader) Schema() *arrow.Schema { return Schema }
+// Schema returns FailuresSchema for a file with outcome columns read with
+// Options.KeepFailures, else Schema.
+func (r *IPCReader) Schema() *arrow.Schema {
+	return batchSchema(r.outcomes && r.opts.KeepFailures, false)
+}
 
 // Next moves to the next batch; batches whose rows were all skipped are
 // passed over.
@@ -61,23 +69,27 @@ func (r *IPCReader) Next() bool {
 		}
 		r.i++
 		return in, nil
-	}, schemaColumns, r.opts, &r.row)
+	}, arrowColumns, r.opts, &r.row)
 }
 
 // openArrow opens an Arrow IPC reader with open, turning its panics into
-// errors, and checks its schema (release closes it if wrong).
-func openArrow[R interface{ Schema() *arrow.Schema }](name string, open func() (R, error), release func(R)) (R, error) {
-	var r R
+// errors, and checks its schema (release closes it if wrong), reporting
+// whether it has outcome columns.
+func openArrow[R interface{ Schema() *arrow.Schema }](name string, open func() (R, error), release func(R)) (R, bool, error) {
+	var (
+		r        R
+		outcomes bool
+	)
 	err := recovered(func() (err error) { r, err = open(); return err })
 	if err == nil {
-		if err = CheckSchema(r.Schema()); err != nil {
+		if outcomes, err = checkInputSchema(r.Schema()); err != nil {
 			release(r)
 		}
 	}
 	if err != nil {
-		return r, fmt.Errorf("read %s: %w", name, err)
+		return r, false, fmt.Errorf("read %s: %w", name, err)
 	}
-	return r, nil
+	return r, outcomes, nil
 }
 
 // batchError is the error of an unreadable batch i of the Arrow file name.
@@ -91,18 +103,19 @@ func batchError(name string, i int, err error) error {
 // pyarrow's RecordBatchStreamWriter and `afsel ingest file -o x.arrows`
 // write) of the ingest schema.
 //
-// Its rows are checked as IPCReader's are.
+// Its schema and rows are checked as IPCReader's are.
 type IPCStreamReader struct {
-	r    *ipc.Reader
-	opts Options
-	n    int   // batches read
-	row  int64 // rows consumed
+	r        *ipc.Reader
+	opts     Options
+	outcomes bool  // the stream has outcome columns
+	n        int   // batches read
+	row      int64 // rows consumed
 	batches
 }
 
 func openIPCStream(r io.Reader, f io.Closer, opts Options) (*IPCStreamReader, error) {
 	opts = opts.withDefaults()
-	ir, err := openArrow(opts.Name, func() (*ipc.Reader, error) {
+	ir, outcomes, err := openArrow(opts.Name, func() (*ipc.Reader, error) {
 		if br, ok := r.(*bufio.Reader); ok {
 			if err := checkStreamSchema(br); err != nil {
 				return nil, err
@@ -117,15 +130,18 @@ func openIPCStream(r io.Reader, f io.Closer, opts Options) (*IPCStreamReader, er
 	if err != nil {
 		return nil, err
 	}
-	sr := &IPCStreamReader{r: ir, opts: opts}
+	sr := &IPCStreamReader{r: ir, opts: opts, outcomes: outcomes}
 	sr.start()
 	sr.free = ir.Release
 	sr.closer = f
 	return sr, nil
 }
 
-// Schema returns the ingest schema.
-func (r *IPCStreamReader) Schema() *arrow.Schema { return Schema }
+// Schema returns FailuresSchema for a stream with outcome columns read
+// with Options.KeepFailures, else Schema.
+func (r *IPCStreamReader) Schema() *arrow.Schema {
+	return batchSchema(r.outcomes && r.opts.KeepFailures, false)
+}
 
 // Next moves to the next batch; batches whose rows were all skipped are
 // passed over.
@@ -142,7 +158,7 @@ func (r *IPCStreamReader) Next() bool {
 		in := r.r.Record()
 		in.Retain()
 		return in, nil
-	}, schemaColumns, r.opts, &r.row)
+	}, arrowColumns, r.opts, &r.row)
 }
 
 // WriteIPC copies every batch of src to an Arrow IPC file at path, written
@@ -187,9 +203,10 @@ func writeIPC(ctx context.Context, path string, src array.RecordReader, stream b
 
 // copyRecords creates a writer with newWriter and hands it every batch of
 // src, checking ctx between batches and after the last. The output schema
-// is Schema, or UntimedSchema when the first batch has no start times, or
-// src.Schema() when that is not an ingest schema; batches are conformed to
-// it. The caller closes the writer.
+// is Schema, or FailuresSchema when src.Schema() has outcome columns, their
+// untimed variants (UntimedSchema) when the first batch has no start
+// times, or src.Schema() when that is not an ingest schema; batches are
+// conformed to it. The caller closes the writer.
 func copyRecords(ctx context.Context, path string, src array.RecordReader, newWriter func(*arrow.Schema) (recordWriter, error)) (int64, recordWriter, error) {
 	var (
 		rows   int64
@@ -198,11 +215,12 @@ func copyRecords(ctx context.Context, path string, src array.RecordReader, newWr
 	)
 	start := func(rec arrow.Record) error {
 		schema = src.Schema()
-		if CheckSchema(schema) == nil {
-			schema = Schema
-			if rec != nil && rec.NumRows() > 0 && int64(rec.Column(IdxStartTime).NullN()) == rec.NumRows() {
-				schema = UntimedSchema
-			}
+		untimed := rec != nil && rec.NumRows() > 0 && int64(rec.Column(IdxStartTime).NullN()) == rec.NumRows()
+		switch {
+		case CheckSchema(schema) == nil:
+			schema = batchSchema(false, untimed)
+		case HasOutcomes(schema):
+			schema = batchSchema(true, untimed)
 		}
 		var err error
 		w, err = newWriter(schema)

@@ -9,11 +9,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync/atomic"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+
+	"github.com/afsel/afsel/outcome"
 )
 
 // Format is an input file format.
@@ -48,8 +52,9 @@ func ParseFormat(s string) (Format, error) {
 	return "", fmt.Errorf("unknown format %q: want one of %s", s, strings.Join(names, ", "))
 }
 
-// Reader is a stream of ingest-schema batches with the counts of what was
-// read and dropped.
+// Reader is a stream of ingest-schema batches (Schema, or FailuresSchema
+// for input with outcome columns read with Options.KeepFailures) with the
+// counts of what was read and dropped.
 type Reader interface {
 	array.RecordReader
 	// Stats returns the row counts so far; final once Next has returned false.
@@ -262,6 +267,14 @@ func open(f *os.File, format Format, by string, opts Options) (Reader, error) {
 // up over the files. The first file is opened by OpenFiles, so an error in
 // it is reported at once; errors in later files come from Next/Err and name
 // the file.
+//
+// Files may mix the five-column schema and the one with outcome columns.
+// Without Options.KeepFailures every batch is of Schema (files with
+// outcomes lose their rows with a failed test). With it, when some file
+// has outcome columns, every batch is of FailuresSchema: the rows of the
+// files without them get outcome ok, as the authors' query kept only tests
+// that worked; to know it, OpenFiles opens each file's header or schema
+// once beforehand.
 type Concat struct {
 	srcs []Source
 	opts Options
@@ -270,6 +283,10 @@ type Concat struct {
 	done Stats // of the files before cur
 	refs atomic.Int64
 	err  error
+	// outcomes: every batch has outcome columns (FailuresSchema); rec is
+	// cur's batch given them, if it had none.
+	outcomes bool
+	rec      arrow.Record
 }
 
 // OpenFiles opens paths, in the order given, as one Concat reader. opts.Name
@@ -294,14 +311,42 @@ func OpenSources(srcs []Source, opts Options) (*Concat, error) {
 		return nil, err
 	}
 	c := &Concat{srcs: srcs, opts: opts, cur: first}
+	c.outcomes = opts.KeepFailures && anyOutcomes(first, srcs[1:], opts)
 	c.refs.Store(1)
 	return c, nil
 }
 
-// Schema returns the first file's schema (Schema, or UntimedSchema for
-// CBOR); each batch carries its own.
+// anyOutcomes reports whether the reader first or a file of rest is read
+// with outcome columns. A file that does not open is left for Next to
+// report in its turn.
+func anyOutcomes(first Reader, rest []Source, opts Options) bool {
+	if HasOutcomes(first.Schema()) {
+		return true
+	}
+	for _, s := range rest {
+		r, err := openSource(s, s.DisplayName(), opts)
+		if err != nil {
+			continue
+		}
+		has := HasOutcomes(r.Schema())
+		r.Release()
+		if has {
+			return true
+		}
+	}
+	return false
+}
+
+// Schema returns FailuresSchema when every batch has outcome columns (see
+// Concat), else the first file's schema: Schema, or UntimedSchema for
+// CBOR. Each batch carries its own schema, which may differ from this one
+// in its start_time's nullability: a batch of input without times (CBOR)
+// is of UntimedSchema, or its variant with outcome columns.
 func (c *Concat) Schema() *arrow.Schema {
-	if c.cur != nil {
+	switch {
+	case c.outcomes:
+		return FailuresSchema
+	case c.cur != nil:
 		return c.cur.Schema()
 	}
 	return Schema
@@ -309,8 +354,12 @@ func (c *Concat) Schema() *arrow.Schema {
 
 // Next moves to the next batch, opening the next file when one ends.
 func (c *Concat) Next() bool {
+	c.dropRecord()
 	for c.err == nil && c.cur != nil {
 		if c.cur.Next() {
+			if rec := c.cur.Record(); c.outcomes && !HasOutcomes(rec.Schema()) {
+				c.rec = withOKOutcomes(c.opts.Allocator, rec)
+			}
 			return true
 		}
 		if err := c.cur.Err(); err != nil {
@@ -336,10 +385,40 @@ func (c *Concat) Next() bool {
 
 // Record returns the current batch, valid until Next or Release.
 func (c *Concat) Record() arrow.Record {
-	if c.cur == nil {
+	switch {
+	case c.rec != nil:
+		return c.rec
+	case c.cur == nil:
 		return nil
 	}
 	return c.cur.Record()
+}
+
+func (c *Concat) dropRecord() {
+	if c.rec != nil {
+		c.rec.Release()
+		c.rec = nil
+	}
+}
+
+// withOKOutcomes returns rec, a batch without outcome columns, with them:
+// every test worked.
+func withOKOutcomes(mem memory.Allocator, rec arrow.Record) arrow.Record {
+	if mem == nil {
+		mem = memory.DefaultAllocator
+	}
+	n := int(rec.NumRows())
+	b := array.NewStringBuilder(mem)
+	defer b.Release()
+	b.Reserve(n)
+	for range n {
+		b.Append(outcome.OK.String())
+	}
+	ok := b.NewStringArray()
+	defer ok.Release()
+	untimed := n > 0 && rec.Column(IdxStartTime).NullN() == n
+	cols := append(slices.Clone(rec.Columns()), ok, ok)
+	return array.NewRecord(batchSchema(true, untimed), cols, int64(n))
 }
 
 // Err returns the first error met.
@@ -364,6 +443,7 @@ func (c *Concat) Release() {
 	if c.refs.Add(-1) != 0 {
 		return
 	}
+	c.dropRecord()
 	if c.cur != nil {
 		c.cur.Release()
 		c.cur = nil

@@ -462,3 +462,9 @@ func BenchmarkOpenArrow(b *testing.B) {
 		readGolden(b, path)
 	}
 }
+
+// BenchmarkOpenArrowFailures is BenchmarkOpenArrow of the golden data with
+// outcome columns (goldenFailuresText), failed tests kept or left out.
+func BenchmarkOpenArrowFailures(b *testing.B) {
+	benchReadFailures(b, goldenFailuresFile(b, "golden-failures.arrow"))
+}

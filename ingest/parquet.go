@@ -37,14 +37,20 @@ const ParquetRowGroupRows = 1 << 20
 // which every start_time is null is passed on without times, with
 // UntimedSchema (files written from CBOR input); any other null start_time
 // is a bad row.
+//
+// A file with the outcome columns v4_outcome and v6_outcome (strings:
+// utf8, large_utf8 or dictionary-encoded) is read as FailuresSchema with
+// Options.KeepFailures, else without its rows with a failed test; a failed
+// test's duration may be null. A file with one of the two is an error.
 type ParquetReader struct {
-	f    *os.File
-	pf   *file.Reader
-	rr   pqarrow.RecordReader
-	opts Options
-	cols [5]int // column of the file's record batches for each schema column
-	unit arrow.TimeUnit
-	row  int64 // rows of the file consumed
+	f        *os.File
+	pf       *file.Reader
+	rr       pqarrow.RecordReader
+	opts     Options
+	cols     [7]int // column of the file's record batches for each schema column
+	outcomes bool   // the file has outcome columns
+	unit     arrow.TimeUnit
+	row      int64 // rows of the file consumed
 	batches
 }
 
@@ -98,18 +104,25 @@ func (r *ParquetReader) init() error {
 	if err != nil {
 		return err
 	}
+	schema := Schema
+	if len(sc.FieldIndices(ColV4Outcome)) > 0 || len(sc.FieldIndices(ColV6Outcome)) > 0 {
+		schema, r.outcomes = FailuresSchema, true
+	}
 	leaves := make([]int, 0, len(r.cols))
-	for i, want := range Schema.Fields() {
+	for i, want := range schema.Fields() {
 		idx := sc.FieldIndices(want.Name)
 		if len(idx) != 1 {
 			return fmt.Errorf("want one column %s, found %d (columns: %s)", want.Name, len(idx), fieldNames(sc))
 		}
 		got := sc.Field(idx[0]).Type
 		ok := arrow.TypeEqual(got, want.Type)
-		if i == IdxStartTime {
+		switch {
+		case i == IdxStartTime:
 			if ts, isTS := got.(*arrow.TimestampType); isTS {
 				ok, r.unit = true, ts.Unit
 			}
+		case i >= IdxV4Outcome:
+			ok = outcomeType(got)
 		}
 		if !ok {
 			return fmt.Errorf("column %s is %s, want %s", want.Name, got, want.Type)
@@ -124,7 +137,7 @@ func (r *ParquetReader) init() error {
 	if err != nil {
 		return err
 	}
-	for i, f := range Schema.Fields() {
+	for i, f := range schema.Fields() {
 		idx := rr.Schema().FieldIndices(f.Name)
 		if len(idx) != 1 {
 			rr.Release()
@@ -136,8 +149,11 @@ func (r *ParquetReader) init() error {
 	return nil
 }
 
-// Schema returns the ingest schema.
-func (r *ParquetReader) Schema() *arrow.Schema { return Schema }
+// Schema returns FailuresSchema for a file with outcome columns read with
+// Options.KeepFailures, else Schema.
+func (r *ParquetReader) Schema() *arrow.Schema {
+	return batchSchema(r.outcomes && r.opts.KeepFailures, false)
+}
 
 // Next reads the next batch; batches whose rows were all skipped are
 // passed over.
@@ -157,7 +173,7 @@ func (r *ParquetReader) Next() bool {
 
 // columns are the schema's columns of in, a batch of the file.
 func (r *ParquetReader) columns(in arrow.Record) columns {
-	return columns{
+	c := columns{
 		probe:  in.Column(r.cols[IdxProbe]).(*array.Int64),
 		anchor: in.Column(r.cols[IdxAnchor]).(*array.Int64),
 		ts:     in.Column(r.cols[IdxStartTime]).(*array.Timestamp),
@@ -165,6 +181,10 @@ func (r *ParquetReader) columns(in arrow.Record) columns {
 		v6:     in.Column(r.cols[IdxV6]).(*array.Float64),
 		unit:   r.unit,
 	}
+	if r.outcomes {
+		c.o4, c.o6 = in.Column(r.cols[IdxV4Outcome]), in.Column(r.cols[IdxV6Outcome])
+	}
+	return c
 }
 
 // toMicros converts a timestamp in unit to microseconds, flooring.
@@ -187,9 +207,10 @@ func toMicros(v int64, unit arrow.TimeUnit) int64 {
 // WriteParquet copies every batch of src to a Parquet file at path, written
 // atomically: on error or cancellation nothing is left at path. Row groups
 // hold ParquetRowGroupRows rows (the last fewer), columns are zstd
-// compressed (the ids dictionary-encoded too), and the Arrow schema is stored so
-// start_time reads back as timestamp[us, UTC]. It returns the number of
-// rows written. A row group is buffered in memory before it is written.
+// compressed (the ids and any outcome columns dictionary-encoded too), and
+// the Arrow schema is stored so start_time reads back as timestamp[us,
+// UTC]. It returns the number of rows written. A row group is buffered in
+// memory before it is written.
 func WriteParquet(ctx context.Context, path string, src array.RecordReader) (int64, error) {
 	out, err := atomicfile.Create(path)
 	if err != nil {

@@ -301,6 +301,12 @@ func BenchmarkParquetRead(b *testing.B) {
 	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "rows/s")
 }
 
+// BenchmarkParquetReadFailures is BenchmarkParquetRead of the golden data
+// with outcome columns (goldenFailuresText), failed tests kept or left out.
+func BenchmarkParquetReadFailures(b *testing.B) {
+	benchReadFailures(b, goldenFailuresFile(b, "golden-failures.parquet"))
+}
+
 // BenchmarkParquetWrite writes the golden data (read from an Arrow file)
 // to Parquet.
 func BenchmarkParquetWrite(b *testing.B) {

@@ -65,6 +65,66 @@ var FailuresSchema = arrow.NewSchema([]arrow.Field{
 	{Name: ColV6Outcome, Type: arrow.BinaryTypes.String},
 }, nil)
 
+// untimedFailuresSchema is FailuresSchema with a nullable start_time, as
+// UntimedSchema is Schema's: batches of input with outcome columns but no
+// times, which readers treat as they treat such input without outcomes.
+var untimedFailuresSchema = func() *arrow.Schema {
+	f := FailuresSchema.Fields()
+	f[IdxStartTime].Nullable = true
+	return arrow.NewSchema(f, nil)
+}()
+
+// batchSchema is the schema of a reader's batches: FailuresSchema when the
+// batch has outcome columns, else Schema; their untimed variants when no
+// row has a start_time.
+func batchSchema(outcomes, untimed bool) *arrow.Schema {
+	switch {
+	case outcomes && untimed:
+		return untimedFailuresSchema
+	case outcomes:
+		return FailuresSchema
+	case untimed:
+		return UntimedSchema
+	}
+	return Schema
+}
+
+// outcomeType reports whether a reader takes an outcome column of type t:
+// utf8, large_utf8, or a dictionary of either (as pyarrow writes a
+// categorical). Batches always hold utf8.
+func outcomeType(t arrow.DataType) bool {
+	if d, ok := t.(*arrow.DictionaryType); ok {
+		t = d.ValueType
+	}
+	return t.ID() == arrow.STRING || t.ID() == arrow.LARGE_STRING
+}
+
+// checkInputSchema checks s, the schema of an input that states one (Arrow
+// IPC), and reports whether it has outcome columns: it must be Schema's
+// five fields or FailuresSchema's seven, names and types in order
+// (nullability and metadata are ignored; an outcome column may be of any
+// outcomeType).
+func checkInputSchema(s *arrow.Schema) (outcomes bool, err error) {
+	switch s.NumFields() {
+	case Schema.NumFields():
+		return false, CheckSchema(s)
+	case FailuresSchema.NumFields():
+		for i, want := range FailuresSchema.Fields() {
+			got := s.Field(i)
+			ok := arrow.TypeEqual(got.Type, want.Type)
+			if i >= IdxV4Outcome {
+				ok = outcomeType(got.Type)
+			}
+			if got.Name != want.Name || !ok {
+				return false, fmt.Errorf("schema field %d is %s %s, want %s %s", i, got.Name, got.Type, want.Name, want.Type)
+			}
+		}
+		return true, nil
+	}
+	return false, fmt.Errorf("schema has %d fields, want %d (%s) or, with outcomes, %d (%s)",
+		s.NumFields(), Schema.NumFields(), fieldNames(Schema), FailuresSchema.NumFields(), fieldNames(FailuresSchema))
+}
+
 // HasOutcomes reports whether s is FailuresSchema (or another schema with
 // its seven fields): batches that carry outcome columns.
 func HasOutcomes(s *arrow.Schema) bool { return CheckFailuresSchema(s) == nil }

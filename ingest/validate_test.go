@@ -167,6 +167,27 @@ func FuzzArrowReader(f *testing.F) {
 		f.Add(b, true)
 		f.Add(b, false)
 	}
+	// Inputs with outcome columns, bad rows among them.
+	for i, name := range []string{"f.arrow", "f.arrows"} {
+		rows := append(failureRows()[:4],
+			frow{1, 2, 3, 4, 5, false, false, "ok", "bogus"},
+			frow{1, 2, 3, 0, 5, true, false, "ok", "ok"},
+			frow{1, 2, 3, -1, 5, false, false, "other", "ok"})
+		schema := nullableFailures
+		if i == 1 {
+			schema = failuresSchemaOf(ingest.TimestampType, &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int8, ValueType: arrow.BinaryTypes.String})
+		}
+		rec := buildFailures(f, memory.DefaultAllocator, schema, rows)
+		path := filepath.Join(dir, name)
+		writeRawFailures(f, path, rec)
+		rec.Release()
+		b, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b, true)
+		f.Add(b, false)
+	}
 	f.Fuzz(func(t *testing.T, data []byte, skip bool) {
 		path := filepath.Join(t.TempDir(), "t.arrow")
 		if err := os.WriteFile(path, data, 0o644); err != nil {
@@ -188,5 +209,7 @@ func FuzzArrowReader(f *testing.F) {
 				t.Errorf("kept a bad duration: %+v", row)
 			}
 		}
+		// With and without KeepFailures, for input with outcome columns.
+		fuzzOpen(t, path, ingest.Options{SkipBadRows: skip})
 	})
 }
