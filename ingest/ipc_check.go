@@ -29,6 +29,7 @@ var errMetadata = errors.New("damaged metadata")
 const (
 	slotMessageHeaderType = 6  // Message.header_type
 	slotMessageHeader     = 8  // Message.header
+	slotMessageBodyLength = 10 // Message.bodyLength
 	slotSchemaFields      = 6  // Schema.fields
 	slotSchemaMetadata    = 8  // Schema.custom_metadata
 	slotFieldTypeType     = 8  // Field.type_type
@@ -133,6 +134,29 @@ func checkStreamSchema(br *bufio.Reader) error {
 	var s flatbuffers.Table
 	m.Union(&s, o)
 	return checkSchemaTable(&s)
+}
+
+// checkMessageBody checks that the body of the IPC message at the start of
+// b, whole in memory (a Parquet file's stored schema), fits in b: Arrow's
+// reader allocates what its length says, with an allocator not ours.
+func checkMessageBody(b []byte) error {
+	if len(b) < 8 {
+		return nil // too short: Arrow's reader says so
+	}
+	start, n := 4, int64(binary.LittleEndian.Uint32(b))
+	if n == 0xffffffff {
+		start, n = 8, int64(binary.LittleEndian.Uint32(b[4:]))
+	}
+	if n > int64(len(b)-start) {
+		return fmt.Errorf("%w: a message of %d bytes in %d", errMetadata, n, len(b))
+	}
+	m := root(b[start : start+int(n)])
+	if o := flatbuffers.UOffsetT(m.Offset(slotMessageBodyLength)); o != 0 {
+		if body := m.GetInt64(m.Pos + o); body < 0 || body > int64(len(b)-start)-n {
+			return fmt.Errorf("%w: a message body of %d bytes in %d", errMetadata, body, len(b))
+		}
+	}
+	return nil
 }
 
 // checkFileFooter checks the footer of the IPC file f: its schema and its

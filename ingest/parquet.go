@@ -1,7 +1,10 @@
 package ingest
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +15,9 @@ import (
 	"github.com/apache/arrow/go/v15/parquet"
 	"github.com/apache/arrow/go/v15/parquet/compress"
 	"github.com/apache/arrow/go/v15/parquet/file"
+	"github.com/apache/arrow/go/v15/parquet/metadata"
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+	"github.com/apache/thrift/lib/go/thrift"
 
 	"github.com/afsel/afsel/internal/atomicfile"
 )
@@ -74,12 +79,20 @@ func OpenParquet(path string, opts Options) (*ParquetReader, error) {
 
 func openParquet(f *os.File, opts Options) (*ParquetReader, error) {
 	opts = opts.withDefaults()
-	pf, err := file.NewParquetReader(f, file.WithReadProps(parquet.NewReaderProperties(opts.Allocator)))
+	// Buffers are bounded by the file's size and panics are errors, as in
+	// Arrow IPC input (recovered): a damaged file makes Arrow's Parquet
+	// reader panic or allocate what the damage says.
+	opts.Allocator = fileAllocator(f, opts.Allocator)
+	var pf *file.Reader
+	err := recovered(func() (err error) {
+		pf, err = file.NewParquetReader(f, file.WithReadProps(parquet.NewReaderProperties(opts.Allocator)))
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", opts.Name, err)
 	}
 	r := &ParquetReader{f: f, pf: pf, opts: opts}
-	if err := r.init(); err != nil {
+	if err := recovered(r.init); err != nil {
 		pf.Close()
 		return nil, fmt.Errorf("read %s: %w", opts.Name, err)
 	}
@@ -96,6 +109,9 @@ func openParquet(f *os.File, opts Options) (*ParquetReader, error) {
 }
 
 func (r *ParquetReader) init() error {
+	if err := checkStoredSchema(r.pf); err != nil {
+		return err
+	}
 	fr, err := pqarrow.NewFileReader(r.pf, pqarrow.ArrowReadProperties{BatchSize: int64(r.opts.BatchSize)}, r.opts.Allocator)
 	if err != nil {
 		return err
@@ -133,6 +149,9 @@ func (r *ParquetReader) init() error {
 		}
 		leaves = append(leaves, leaf)
 	}
+	if err := checkColumnChunks(r.f, r.pf, leaves); err != nil {
+		return err
+	}
 	rr, err := fr.GetRecordReader(context.Background(), leaves, nil)
 	if err != nil {
 		return err
@@ -149,6 +168,144 @@ func (r *ParquetReader) init() error {
 	return nil
 }
 
+// checkStoredSchema checks the Arrow schema a Parquet file may store (an
+// IPC schema message in base64 under ARROW:schema), decoded as pqarrow
+// decodes it, before pqarrow reads it: Arrow's IPC reader would allocate
+// what a damaged one says (checkStreamSchema).
+func checkStoredSchema(pf *file.Reader) error {
+	kv := pf.MetaData().KeyValueMetadata()
+	if kv == nil {
+		return nil
+	}
+	s := kv.FindValue("ARROW:schema")
+	if s == nil {
+		return nil
+	}
+	var (
+		b   []byte
+		err error
+	)
+	if len(*s)%4 == 0 {
+		b, err = base64.StdEncoding.DecodeString(*s)
+	}
+	if len(b) == 0 || err != nil {
+		b, err = base64.RawStdEncoding.DecodeString(*s)
+	}
+	if err != nil {
+		return nil // pqarrow says so
+	}
+	if err := checkStreamSchema(bufio.NewReaderSize(bytes.NewReader(b), len(b)+16)); err != nil {
+		return err
+	}
+	return checkMessageBody(b)
+}
+
+// checkColumnChunks checks the chunks of the columns leaves of every row
+// group before pqarrow reads them: each must lie within the file f (it
+// reads the first row group's in goroutines of its own, where a damaged
+// length makes a panic no recover catches), and so must each page, whose
+// compressed size pqarrow allocates before reading it.
+func checkColumnChunks(f *os.File, pf *file.Reader, leaves []int) error {
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	size := st.Size()
+	// Old parquet-mr writers left the dictionary page's header out of a
+	// chunk's size (PARQUET-816): pqarrow reads that much more.
+	old := pf.MetaData().WriterVersion().LessThan(metadata.Parquet816FixedVersion)
+	for g := 0; g < pf.NumRowGroups(); g++ {
+		rg := pf.MetaData().RowGroup(g)
+		for _, leaf := range leaves {
+			col, err := rg.ColumnChunk(leaf)
+			if err != nil {
+				return err
+			}
+			// Where pqarrow starts reading (RowGroupReader.GetColumnPageReader).
+			start := col.DataPageOffset()
+			if col.HasDictionaryPage() && col.DictionaryPageOffset() > 0 && start > col.DictionaryPageOffset() {
+				start = col.DictionaryPageOffset()
+			}
+			n := col.TotalCompressedSize()
+			if start < 0 || n < 0 || start > size || n > size-start {
+				return fmt.Errorf("%w: row group %d's column %d is %d bytes at %d, in a file of %d", errMetadata, g, leaf, n, start, size)
+			}
+			if old {
+				n += min(parquet816Padding, size-start-n)
+			}
+			if err := checkPages(f, start, start+n); err != nil {
+				return fmt.Errorf("row group %d's column %d: %w", g, leaf, err)
+			}
+		}
+	}
+	return nil
+}
+
+// maxPageHeader bounds a page header, as pqarrow's reader does;
+// parquet816Padding is pqarrow's allowance for a dictionary page's header.
+const (
+	maxPageHeader     = 16 << 20
+	parquet816Padding = 100
+)
+
+// checkPages checks that every page of the column chunk from start to end
+// of f, its header and its compressed bytes, lies within the chunk.
+func checkPages(f *os.File, start, end int64) error {
+	buf := make([]byte, 4<<10)
+	for off := start; off < end; {
+		window := min(int64(len(buf)), end-off)
+		k, err := f.ReadAt(buf[:window], off)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		head, body, err := pageHeader(buf[:k])
+		if err != nil {
+			if int64(k) == end-off || len(buf) >= maxPageHeader {
+				return nil // no whole header: pqarrow says what is wrong
+			}
+			buf = make([]byte, 2*len(buf)) // a header larger than the window
+			continue
+		}
+		if body < 0 || int64(body) > end-off-int64(head) {
+			return fmt.Errorf("%w: a page of %d bytes at %d, past the column's end at %d", errMetadata, body, off, end)
+		}
+		off += int64(head) + int64(body)
+	}
+	return nil
+}
+
+// pageHeader reads the page header at the start of b (Parquet's thrift
+// PageHeader, compact protocol) and returns its length and the page's
+// compressed size (field 3), or an error if b holds no whole header.
+func pageHeader(b []byte) (head int, body int32, err error) {
+	const compressedPageSize = 3
+	ctx := context.Background()
+	buf := &thrift.TMemoryBuffer{Buffer: bytes.NewBuffer(b)}
+	p := thrift.NewTCompactProtocolConf(buf, nil)
+	if _, err := p.ReadStructBegin(ctx); err != nil {
+		return 0, 0, err
+	}
+	for {
+		_, typ, id, err := p.ReadFieldBegin(ctx)
+		switch {
+		case err != nil:
+			return 0, 0, err
+		case typ == thrift.STOP:
+			return len(b) - buf.Len(), body, p.ReadStructEnd(ctx)
+		case id == compressedPageSize && typ == thrift.I32:
+			body, err = p.ReadI32(ctx)
+		default:
+			err = thrift.SkipDefaultDepth(ctx, p, typ)
+		}
+		if err != nil {
+			return 0, 0, err
+		}
+		if err := p.ReadFieldEnd(ctx); err != nil {
+			return 0, 0, err
+		}
+	}
+}
+
 // Schema returns FailuresSchema for a file with outcome columns read with
 // Options.KeepFailures, else Schema.
 func (r *ParquetReader) Schema() *arrow.Schema {
@@ -159,7 +316,11 @@ func (r *ParquetReader) Schema() *arrow.Schema {
 // passed over.
 func (r *ParquetReader) Next() bool {
 	return r.nextChecked(func() (arrow.Record, error) {
-		if !r.rr.Next() {
+		var more bool
+		if err := recovered(func() error { more = r.rr.Next(); return nil }); err != nil {
+			return nil, fmt.Errorf("read %s: %w", r.opts.Name, err)
+		}
+		if !more {
 			if err := r.rr.Err(); err != nil && !errors.Is(err, io.EOF) {
 				return nil, fmt.Errorf("read %s: %w", r.opts.Name, err)
 			}

@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -281,6 +282,55 @@ func TestParquetNoLeaks(t *testing.T) {
 		{"bq skipped", bq, ingest.Options{BatchSize: 700, SkipBadRows: true}, 0, 5000 - 52},
 	}
 	runLeakCases(t, tests)
+}
+
+// FuzzParquetReader reads arbitrary bytes as a Parquet file, with and
+// without KeepFailures, skipping bad rows or not: never a panic, every row
+// kept passes the checks, the counts add up, and the rows read without
+// KeepFailures are those kept whose tests both worked. The seeds are
+// uncompressed and plainly encoded, so that mutations reach the values.
+func FuzzParquetReader(f *testing.F) {
+	dir := f.TempDir()
+	plain := buildFailures(f, memory.DefaultAllocator, nullableFailures, failureRows())
+	defer plain.Release()
+	five := array.NewRecord(arrow.NewSchema(nullableFailures.Fields()[:5], nil), plain.Columns()[:5], plain.NumRows())
+	defer five.Release()
+	bad := buildFailures(f, memory.DefaultAllocator, nullableFailures, append(failureRows()[:3],
+		frow{1, 2, 3, 4, 5, false, false, "ok", "bogus"},
+		frow{1, 2, 3, 0, 5, true, false, "ok", "ok"},
+		frow{1, 2, 3, -1, 5, false, false, "other", "ok"}))
+	defer bad.Release()
+	for i, rec := range []arrow.Record{five, plain, bad} {
+		path := filepath.Join(dir, fmt.Sprint(i))
+		out, err := os.Create(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Uncompressed), parquet.WithDictionaryDefault(false))
+		w, err := pqarrow.NewFileWriter(rec.Schema(), out, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+		if err != nil {
+			f.Fatal(err)
+		}
+		if err := w.Write(rec); err != nil {
+			f.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			f.Fatal(err)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b, false)
+		f.Add(b, true)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, skip bool) {
+		path := filepath.Join(t.TempDir(), "t.parquet")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		fuzzOpen(t, path, ingest.Options{SkipBadRows: skip, BatchSize: 3})
+	})
 }
 
 // BenchmarkParquetRead reads the golden data from a Parquet file written
