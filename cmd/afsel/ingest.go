@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -22,6 +23,7 @@ func newIngestCmd(e *env) *cobra.Command {
 type ingestFileOptions struct {
 	out         string
 	skipBadRows bool
+	failures    bool // keep rows with a failed test (ingest.Options.KeepFailures)
 }
 
 func newIngestFileCmd(e *env) *cobra.Command {
@@ -47,7 +49,15 @@ output's name says:
                            entry per pair, tests in time order, no times
 Several inputs (or a quoted glob) are read one after another as one stream.
 Inputs without times (CBOR) keep no start_time in any output. The output is
-written atomically.`,
+written atomically.
+
+Inputs may say how each test ended, in the columns v4_outcome and v6_outcome
+(ok, connect_timeout, connect_failed, dns_error, read_timeout, http_error,
+other). Rows with a failed test are then left out, and counted, as the
+authors' query left them out, unless --failures keeps them: the output then
+has the two outcome columns too (a failed test's duration may be empty), and
+inputs without them read as tests that worked. CBOR has no place for
+outcomes.`,
 		Example: `  afsel ingest file data.csv.gz -o tests.arrow
   afsel ingest file 'export-*.parquet' -o tests.parquet
   afsel ingest file data.csv.gz -o paths.cbor
@@ -61,17 +71,28 @@ written atomically.`,
 			if err != nil {
 				return usagef("-o: %v", err)
 			}
+			if o.failures && format == ingest.FormatCBOR {
+				return usagef("--failures: %s has no place for outcomes: write .arrow, .arrows, .parquet or .csv", o.out)
+			}
 			in.patterns, in.skipBadRows = args, o.skipBadRows
 			if err := in.expand("INPUT"); err != nil {
 				return err
 			}
 			start := time.Now()
-			rows, st, err := writeTests(cmd.Context(), o.out, format, in)
+			write := writeTests
+			if o.failures {
+				write = writeFailures
+			}
+			rows, st, err := write(cmd.Context(), o.out, format, in)
 			if err != nil {
 				return err
 			}
-			if d := st.DroppedTotal(); d > 0 {
-				e.log.Warn("skipped malformed rows", "rows", d, "reasons", st.DroppedText())
+			failed, malformed := splitDrops(st)
+			if d := malformed.DroppedTotal(); d > 0 {
+				e.log.Warn("skipped malformed rows", "rows", d, "reasons", malformed.DroppedText())
+			}
+			if d := failed.DroppedTotal(); d > 0 {
+				e.log.Info("left out rows with a failed test (--failures keeps them)", "rows", d, "reasons", failed.DroppedText())
 			}
 			e.log.Info("ingest done", "rows", rows, "file", filepath.Clean(o.out), "format", format, "elapsed", time.Since(start).Round(time.Millisecond))
 			fmt.Fprintln(e.stdout, o.out)
@@ -80,6 +101,33 @@ written atomically.`,
 	}
 	cmd.Flags().StringVarP(&o.out, "output", "o", "", "output file: "+ingest.OutputNames)
 	cmd.Flags().BoolVar(&o.skipBadRows, "skip-bad-rows", false, "skip malformed rows, counting them by reason, instead of failing")
+	cmd.Flags().BoolVar(&o.failures, "failures", false, "keep rows with a failed test; input with outcome columns is otherwise read without them")
 	cmd.Flags().StringVar(&in.format, "format", "", "input format, overriding the file names: "+formatNames())
 	return cmd
+}
+
+// writeFailures is writeTests keeping rows with a failed test: their
+// outcomes go to the output (not CBOR, which has no place for them).
+func writeFailures(ctx context.Context, out string, _ ingest.Format, in *inputFlags) (int64, ingest.Stats, error) {
+	tuneGC(inputBytes(in.files))
+	src, err := ingest.OpenFiles(in.files, ingest.Format(in.format), ingest.Options{SkipBadRows: in.skipBadRows, KeepFailures: true})
+	if err != nil {
+		return 0, ingest.Stats{}, err
+	}
+	defer src.Release()
+	rows, err := ingest.WriteFile(ctx, out, src)
+	return rows, src.Stats(), err
+}
+
+// splitDrops splits the drops of st into rows left out for a failed test
+// and malformed rows.
+func splitDrops(st ingest.Stats) (failed, malformed ingest.Stats) {
+	for reason, n := range st.Dropped {
+		if ingest.IsFailureReason(reason) {
+			ingest.Tally(&failed.Dropped, reason, n)
+		} else {
+			ingest.Tally(&malformed.Dropped, reason, n)
+		}
+	}
+	return failed, malformed
 }
