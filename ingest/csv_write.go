@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 
 	"github.com/afsel/afsel/internal/atomicfile"
+	"github.com/afsel/afsel/outcome"
 )
 
 // CSVHeader is the header line of the authors' CSV layout, as WriteCSV
@@ -67,67 +68,17 @@ func WriteCSVFile(ctx context.Context, path string, src array.RecordReader) (int
 // ratio unless both tests worked.
 func WriteCSV(ctx context.Context, w io.Writer, src array.RecordReader) (int64, error) {
 	outcomes := HasOutcomes(src.Schema())
+	head := CSVFailuresHeader
 	if !outcomes {
 		if err := CheckSchema(src.Schema()); err != nil {
 			return 0, err
 		}
-	}
-	head := CSVHeader
-	if outcomes {
-		head = CSVFailuresHeader
+		head = CSVHeader
 	}
 	bw := bufio.NewWriterSize(w, 1<<16)
 	if _, err := bw.WriteString(head + "\n"); err != nil {
 		return 0, err
 	}
-	if outcomes {
-		return writeCSVFailures(ctx, bw, src)
-	}
-	var (
-		rows int64
-		line []byte
-	)
-	for src.Next() {
-		if err := ctx.Err(); err != nil {
-			return rows, err
-		}
-		rec := src.Record()
-		probe := rec.Column(IdxProbe).(*array.Int64).Int64Values()
-		anchor := rec.Column(IdxAnchor).(*array.Int64).Int64Values()
-		times := rec.Column(IdxStartTime).(*array.Timestamp).TimestampValues()
-		v4 := rec.Column(IdxV4).(*array.Float64).Float64Values()
-		v6 := rec.Column(IdxV6).(*array.Float64).Float64Values()
-		for i := range probe {
-			line = strconv.AppendInt(line[:0], probe[i], 10)
-			line = append(line, ',')
-			line = strconv.AppendInt(line, anchor[i], 10)
-			line = append(line, ',')
-			line = time.UnixMicro(int64(times[i])).UTC().AppendFormat(line, "2006-01-02 15:04:05.000000 UTC")
-			line = append(line, ',')
-			line = strconv.AppendFloat(line, v4[i], 'f', -1, 64)
-			line = append(line, ',')
-			line = strconv.AppendFloat(line, v6[i], 'f', -1, 64)
-			line = append(line, ',')
-			line = strconv.AppendFloat(line, v4[i]/v6[i], 'f', -1, 64)
-			line = append(line, '\n')
-			if _, err := bw.Write(line); err != nil {
-				return rows, err
-			}
-		}
-		rows += int64(len(probe))
-	}
-	if err := src.Err(); err != nil {
-		return rows, err
-	}
-	if err := ctx.Err(); err != nil {
-		return rows, err
-	}
-	return rows, bw.Flush()
-}
-
-// writeCSVFailures writes the rows of src, of FailuresSchema, to bw after
-// the header (WriteCSV).
-func writeCSVFailures(ctx context.Context, bw *bufio.Writer, src array.RecordReader) (int64, error) {
 	var (
 		rows int64
 		line []byte
@@ -143,22 +94,27 @@ func writeCSVFailures(ctx context.Context, bw *bufio.Writer, src array.RecordRea
 			return rows, err
 		}
 		rec := src.Record()
-		if err := CheckFailuresSchema(rec.Schema()); err != nil {
-			return rows, err
+		var o4, o6 *array.String
+		if outcomes {
+			if err := CheckFailuresSchema(rec.Schema()); err != nil {
+				return rows, err
+			}
+			o4, o6 = rec.Column(IdxV4Outcome).(*array.String), rec.Column(IdxV6Outcome).(*array.String)
 		}
 		probe := rec.Column(IdxProbe).(*array.Int64).Int64Values()
 		anchor := rec.Column(IdxAnchor).(*array.Int64).Int64Values()
 		times := rec.Column(IdxStartTime).(*array.Timestamp).TimestampValues()
 		v4 := rec.Column(IdxV4).(*array.Float64)
 		v6 := rec.Column(IdxV6).(*array.Float64)
-		o4 := rec.Column(IdxV4Outcome).(*array.String)
-		o6 := rec.Column(IdxV6Outcome).(*array.String)
 		for i := range probe {
-			// Outcomes are written by their names, never as given: a
-			// stray text would break the line.
-			c4, c6, e := RowOutcomes(o4, o6, i)
-			if e != nil {
-				return rows, fmt.Errorf("row %d: %w", rows+int64(i)+1, e)
+			var c4, c6 outcome.Code // OK without outcome columns
+			if outcomes {
+				// Outcomes are written by their names, never as given:
+				// a stray text would break the line.
+				var e *RowError
+				if c4, c6, e = RowOutcomes(o4, o6, i); e != nil {
+					return rows, fmt.Errorf("row %d: %w", rows+int64(i)+1, e)
+				}
 			}
 			line = strconv.AppendInt(line[:0], probe[i], 10)
 			line = append(line, ',')
@@ -174,10 +130,12 @@ func writeCSVFailures(ctx context.Context, bw *bufio.Writer, src array.RecordRea
 			if !c4.Failed() && !c6.Failed() && v4.IsValid(i) && v6.IsValid(i) {
 				line = strconv.AppendFloat(line, v4.Value(i)/v6.Value(i), 'f', -1, 64)
 			}
-			line = append(line, ',')
-			line = append(line, c4.String()...)
-			line = append(line, ',')
-			line = append(line, c6.String()...)
+			if outcomes {
+				line = append(line, ',')
+				line = append(line, c4.String()...)
+				line = append(line, ',')
+				line = append(line, c6.String()...)
+			}
 			line = append(line, '\n')
 			if _, err := bw.Write(line); err != nil {
 				return rows, err

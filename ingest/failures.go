@@ -23,13 +23,6 @@ func RowOutcomes(o4, o6 *array.String, i int) (c4, c6 outcome.Code, e *RowError)
 	return c4, c6, nil
 }
 
-// Reasons of a bad outcome, in every format (CSV says "empty" for null, as
-// it does of every field).
-const (
-	reasonNull           = "null"
-	reasonUnknownOutcome = "unknown outcome"
-)
-
 // stringValues is a column of strings: utf8 or large_utf8.
 type stringValues interface {
 	arrow.Array

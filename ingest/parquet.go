@@ -368,9 +368,10 @@ func toMicros(v int64, unit arrow.TimeUnit) int64 {
 // WriteParquet copies every batch of src to a Parquet file at path, written
 // atomically: on error or cancellation nothing is left at path. Row groups
 // hold ParquetRowGroupRows rows (the last fewer), columns are zstd
-// compressed (the ids and any outcome columns dictionary-encoded too), and the Arrow schema is stored so
-// start_time reads back as timestamp[us, UTC]. It returns the number of
-// rows written. A row group is buffered in memory before it is written.
+// compressed (the ids and any outcome columns dictionary-encoded too), and
+// the Arrow schema is stored so start_time reads back as timestamp[us,
+// UTC]. It returns the number of rows written. A row group is buffered in
+// memory before it is written.
 func WriteParquet(ctx context.Context, path string, src array.RecordReader) (int64, error) {
 	out, err := atomicfile.Create(path)
 	if err != nil {

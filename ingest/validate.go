@@ -41,6 +41,13 @@ func arrowColumns(rec arrow.Record) columns {
 	return c
 }
 
+// Reasons of a bad value that every format gives (but CSV, which says
+// "empty" for null, as of every field).
+const (
+	reasonNull           = "null"
+	reasonUnknownOutcome = "unknown outcome"
+)
+
 // codeBad is no outcome: it marks a row's null or unknown outcome until
 // check says which.
 const codeBad outcome.Code = 255
