@@ -27,7 +27,7 @@ func FailureLines(rows []failures.Row) []FailureLine {
 		lo, hi := failures.Wilson(r.Count, r.Total)
 		share := "—"
 		if r.Total > 0 {
-			share = fmt.Sprintf("%.2f%% (%.2f–%.2f%%)", 100*r.Share(), 100*lo, 100*hi)
+			share = fmt.Sprintf("%.3g%% (%.3g–%.3g%%)", 100*r.Share(), 100*lo, 100*hi)
 		}
 		out = append(out, FailureLine{Scope: r.Scope, Measure: r.Measure, Count: r.Count, Total: r.Total, Share: share})
 	}

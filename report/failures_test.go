@@ -42,7 +42,7 @@ func TestReportFailures(t *testing.T) {
 				continue
 			}
 			fails := map[string]string{"html": "<td>fails</td>", "md": "| fails |"}[name]
-			for _, want := range []string{"1.50% (0.91–2.46%)", "all pairs (7 pairs)", "51.2", fails, "1.200", "0.500"} {
+			for _, want := range []string{"1.5% (0.911–2.46%)", "all pairs (7 pairs)", "51.2", fails, "1.200", "0.500"} {
 				if !strings.Contains(s, want) {
 					t.Errorf("%s: no %q", name, want)
 				}
