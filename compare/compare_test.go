@@ -458,17 +458,7 @@ func TestReadSummaryErrors(t *testing.T) {
 // core and reports steps (rounds x runs) per second.
 func BenchmarkProbe(b *testing.B) {
 	probes := goldentest.Probes(b)
-	eng, err := replay.NewEngine(replay.DefaultConfig())
-	if err != nil {
-		b.Fatal(err)
-	}
-	w := eng.NewWorker()
-	res := make([][]replay.Pair, len(probes))
-	for i := range probes {
-		if res[i], _, err = w.Probe(context.Background(), &probes[i], nil); err != nil {
-			b.Fatal(err)
-		}
-	}
+	eng, res := replayed(b, probes)
 	for _, spec := range mustSpecs(b, "v6,best,he,race,rttcache,exp3,exp3raw,exp3ix,exp3s,ucb1,swucb,ducb,ts") {
 		b.Run(spec.Kind, func(b *testing.B) {
 			c, err := New(eng, Config{Specs: []policy.Spec{spec}})
