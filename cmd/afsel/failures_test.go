@@ -53,4 +53,20 @@ func TestReproduceFailures(t *testing.T) {
 	if err != nil || !bytes.Contains(report, []byte("<h2>Clients with failures counted</h2>")) {
 		t.Errorf("report.html lacks the failures (%v)", err)
 	}
+
+	// The figures command redraws them from the CSVs alone.
+	png := filepath.Join(with, "figures", "policies_failures.png")
+	if err := os.Remove(png); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, "figures", "--input", with, "-q"); code != 0 {
+		t.Fatalf("figures: exit %d: %s", code, stderr)
+	}
+	if fi, err := os.Stat(png); err != nil || fi.Size() == 0 {
+		t.Errorf("figures did not redraw %s: %v", png, err)
+	}
+	report, err = os.ReadFile(filepath.Join(with, "figures", "report.md"))
+	if err != nil || !bytes.Contains(report, []byte("## Failures")) || !bytes.Contains(report, []byte("## Clients with failures counted")) {
+		t.Errorf("redrawn report.md lacks the failures (%v)", err)
+	}
 }
