@@ -44,6 +44,9 @@ type Config struct {
 
 // Validate reports whether c is usable.
 func (c Config) Validate() error {
+	if c.Timeout < 0 || c.Timeout > MaxTimeout {
+		return fmt.Errorf("compare: connect timeout %v: want a duration in (0, %v] (0: the default)", c.Timeout, MaxTimeout)
+	}
 	if c.Labels != nil && len(c.Labels) != len(c.Specs) {
 		return fmt.Errorf("compare: %d labels for %d policies", len(c.Labels), len(c.Specs))
 	}

@@ -16,6 +16,9 @@ import (
 // when Config.Timeout is 0: Windows' 21 s, the shortest Huston measured.
 const DefaultTimeout = policy.TimeoutWindows
 
+// MaxTimeout bounds Config.Timeout, as policies bound theirs.
+const MaxTimeout = time.Hour
+
 // SlowMs is the time above which a served request counts as slow.
 const SlowMs = 1000
 
@@ -26,14 +29,14 @@ var FailureZones = []stats.Zone{stats.ZoneV4, stats.ZoneNone, stats.ZoneV6, 0}
 
 // Histogram bins: bin 0 holds 0 ms (and anything below 2^minExp ms);
 // then subBins bins an octave, read off the float's exponent and top
-// mantissa bits (1.1% wide), up to 2^maxExp ms (longer times in the last
+// mantissa bits (0.8% to 1.6% wide), up to 2^maxExp ms (longer times in the last
 // of them); bin failedBin holds the failed requests, which never get a
 // response: they are the slowest of all.
 const (
 	subBits   = 6
 	subBins   = 1 << subBits
 	minExp    = -10 // 2^-10 ms, about 1 us
-	maxExp    = 21  // 2^21 ms, about 35 minutes
+	maxExp    = 23  // 2^23 ms, 2.3 hours: two silent failures at the longest timeout, an hour
 	timeBins  = 1 + (maxExp-minExp)*subBins
 	failedBin = timeBins
 	numBins   = timeBins + 1
@@ -155,7 +158,7 @@ func (q *Requests) ConnsPerRequest() float64 { return q.ratio(q.Conns) }
 func (q *Requests) V4ConnsPerRequest() float64 { return q.ratio(q.V4Conns) }
 
 // Quantile is the upper edge of the histogram bin holding the p-quantile
-// of the times to a response (bins are 1.1% wide), +Inf when
+// of the times to a response (bins are at most 1.6% wide), +Inf when
 // it falls among the failed requests, NaN without requests.
 func (q *Requests) Quantile(p float64) float64 {
 	if q.N == 0 {

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/afsel/afsel/internal/goldentest"
 	"github.com/afsel/afsel/outcome"
@@ -178,10 +179,12 @@ func TestFailuresUnclassified(t *testing.T) {
 
 func TestQuantileBins(t *testing.T) {
 	var q Requests
-	for _, ms := range []float64{0, 1, 10, 100, 1000, 21000} {
+	// The longest time a client can wait: two silent failures at the
+	// longest timeout, an hour each, then IPv4.
+	for _, ms := range []float64{0, 1, 10, 100, 1000, 21000, 7.2e6 + 40} {
 		q.add(policyOutcome(ms))
 	}
-	for _, tt := range []struct{ p, lo, hi float64 }{{0.1, 0, 0}, {0.5, 10, 10.24}, {1, 21000, 21000 * 1.024}} {
+	for _, tt := range []struct{ p, lo, hi float64 }{{0.1, 0, 0}, {0.5, 100, 100 * 1.016}, {0.8, 21000, 21000 * 1.016}, {1, 7.2e6 + 40, (7.2e6 + 40) * 1.016}} {
 		if got := q.Quantile(tt.p); got < tt.lo || got > tt.hi {
 			t.Errorf("Quantile(%v) = %v, want in [%v, %v]", tt.p, got, tt.lo, tt.hi)
 		}
@@ -266,4 +269,17 @@ func replayed(b *testing.B, probes []pairs.Probe) (*replay.Engine, [][]replay.Pa
 		}
 	}
 	return eng, res
+}
+
+func TestConfigTimeout(t *testing.T) {
+	for _, d := range []time.Duration{-time.Second, time.Hour + 1} {
+		if err := (Config{Timeout: d}).Validate(); err == nil {
+			t.Errorf("timeout %v accepted", d)
+		}
+	}
+	for _, d := range []time.Duration{0, time.Millisecond, time.Hour} {
+		if err := (Config{Timeout: d}).Validate(); err != nil {
+			t.Errorf("timeout %v: %v", d, err)
+		}
+	}
 }

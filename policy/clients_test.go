@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"math"
 	"testing"
 
 	"github.com/afsel/afsel/bandit"
@@ -168,6 +169,33 @@ func TestHistoryAvoidsFailedFamily(t *testing.T) {
 		st.Play(Round{V4: 40, V6: 30, Out6: outcome.ConnectFailed, Timeout: 21000})
 		if o := st.Play(Both(40, 30)); o.Arm != 0 || o.Conns != 1 {
 			t.Errorf("%s after an IPv6 failure: %+v, want IPv4 first alone", spec, o)
+		}
+	}
+}
+
+// TestHistoryFirst: the order of families by their estimates, including
+// the states failures make.
+func TestHistoryFirst(t *testing.T) {
+	inf, nan := math.Inf(1), math.NaN()
+	for _, tt := range []struct {
+		est  [2]float64
+		want int
+	}{
+		{[2]float64{nan, nan}, 1},
+		{[2]float64{10, nan}, 0},
+		{[2]float64{nan, 10}, 1},
+		{[2]float64{10, 20}, 0},
+		{[2]float64{20, 10}, 1},
+		{[2]float64{10, 10}, 1},
+		{[2]float64{nan, inf}, 0}, // failed IPv6 after untried IPv4
+		{[2]float64{inf, nan}, 1}, // failed IPv4 after untried IPv6
+		{[2]float64{inf, inf}, 1},
+		{[2]float64{inf, 10}, 1},
+		{[2]float64{10, inf}, 0},
+	} {
+		h := history{est: tt.est}
+		if got := h.first(); got != tt.want {
+			t.Errorf("first(%v) = %d, want %d", tt.est, got, tt.want)
 		}
 	}
 }

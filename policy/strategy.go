@@ -36,7 +36,8 @@ type Round struct {
 	Out4, Out6 outcome.Code // outcome.OK unless the test failed
 	// Timeout is how long, in ms, a client waits on a silent failure
 	// (outcome.Code.Silent) before giving it up: its OS's connect timeout.
-	// Strategies with a timeout of their own (os, steer) use theirs.
+	// Strategies with a timeout of their own (os, steer) use theirs. A
+	// round with a failure needs it (0 would make silence free).
 	Timeout float64
 }
 
@@ -262,7 +263,7 @@ func (h *history) first() int {
 	switch e := h.est; {
 	case e[0] < e[1]: // NaN (unknown) compares false
 		return 0
-	case math.IsNaN(e[1]) && !math.IsNaN(e[0]):
+	case math.IsNaN(e[1]) && !math.IsNaN(e[0]) && !math.IsInf(e[0], 1):
 		return 0
 	case math.IsInf(e[1], 1) && math.IsNaN(e[0]):
 		return 0

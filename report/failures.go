@@ -11,7 +11,7 @@ import (
 
 const failuresIntro = "Failed tests were kept (--failures): Tables 1 and 2, the replay and the figures above use only the rows whose two tests worked, as the authors' query keeps them. Counts over the pairs with at least the eligibility threshold of paired tests (failures.csv); a probe's rate is over all its tests. Intervals are Wilson 95% score intervals."
 
-const failurePoliciesIntro = "Every round replayed, failures included (policies_failures.csv): a client waits the OS connect timeout on a silent failure (connect or read timeout) and learns of the others at once; Happy Eyeballs clients fall back to the other family, single-address clients (fixed families, EXP3 steering by DNS) fail. Times are pooled over the requests of all pairs (and runs); the mean counts a failed request at the time the client gave up; p50 and p99 (histogram bins 1.1% wide) count it as never answered: a p99 shows \"fails\" when more than 1% of the requests fail."
+const failurePoliciesIntro = "Every round replayed, failures included (policies_failures.csv): a client waits the OS connect timeout on a silent failure (connect or read timeout) and learns of the others at once; Happy Eyeballs clients fall back to the other family, single-address clients (fixed families, EXP3 steering by DNS) fail. Times are pooled over the requests of all pairs (and runs); the mean counts a failed request at the time the client gave up; p50 and p99 (histogram bins at most 1.6% wide) count it as never answered: a p99 shows \"fails\" when more than 1% of the requests fail."
 
 // FailureLine is one line of the failures table.
 type FailureLine struct {

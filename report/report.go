@@ -351,7 +351,7 @@ figcaption { font-weight: 600; margin-bottom: 0.4em; }
 <tr><th>scope</th><th>measure</th><th>count</th><th>of</th><th>share (95% interval)</th></tr>
 {{range .Failures}}<tr><td>{{.Scope}}</td><td>{{.Measure}}</td><td>{{.Count}}</td><td>{{.Total}}</td><td>{{.Share}}</td></tr>
 {{end}}</table>
-{{end}}
+{{end -}}
 {{if .FailurePolicies}}
 <h2>Clients with failures counted</h2>
 <p>{{failurePoliciesIntro}}</p>
@@ -362,7 +362,7 @@ figcaption { font-weight: 600; margin-bottom: 0.4em; }
 {{range .Lines}}<tr><td>{{.Policy}}</td>{{range .Medians}}<td>{{.}}</td>{{end}}</tr>
 {{end}}</table>
 {{end}}</div>
-{{end}}
+{{end -}}
 {{range .SVG}}
 <h2>{{.Title}}</h2>
 <figure id="{{.Name}}">
