@@ -1066,3 +1066,41 @@ func goldenFailuresFile(b *testing.B, name string) string {
 	}
 	return path
 }
+
+// TestFailuresDamagedDictionary: an outcome's dictionary index past the
+// dictionary, which Arrow does not check, is an error naming the file and
+// the rows, not a panic (FuzzArrowReader found it).
+func TestFailuresDamagedDictionary(t *testing.T) {
+	dict := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int8, ValueType: arrow.BinaryTypes.String}
+	schema := failuresSchemaOf(ingest.TimestampType, dict)
+	good := buildFailures(t, memory.DefaultAllocator, schema, failureRows()[:2])
+	defer good.Release()
+	ib := array.NewInt8Builder(memory.DefaultAllocator)
+	defer ib.Release()
+	ib.AppendValues([]int8{0, 5}, nil)
+	indices := ib.NewArray()
+	defer indices.Release()
+	values := good.Column(ingest.IdxV4Outcome).(*array.Dictionary).Dictionary()
+	bad := array.NewDictionaryArray(dict, indices, values)
+	defer bad.Release()
+	cols := append(good.Columns()[:ingest.IdxV6Outcome:ingest.IdxV6Outcome], bad)
+	rec := array.NewRecord(schema, cols, 2)
+	defer rec.Release()
+	for _, name := range []string{"d.arrow", "d.arrows"} {
+		path := filepath.Join(t.TempDir(), name)
+		writeRawFailures(t, path, rec)
+		for _, keep := range []bool{false, true} {
+			r, err := ingest.Open(path, ingest.Options{KeepFailures: keep, SkipBadRows: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for r.Next() {
+			}
+			err = r.Err()
+			r.Release()
+			if err == nil || !strings.Contains(err.Error(), path+": rows 1 to 2: damaged outcome column: dictionary index 5 of 1 values") {
+				t.Errorf("%s, KeepFailures %v: error %v", name, keep, err)
+			}
+		}
+	}
+}

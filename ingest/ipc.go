@@ -125,7 +125,11 @@ func openIPCStream(r io.Reader, f io.Closer, opts Options) (*IPCStreamReader, er
 		if f, ok := f.(*os.File); ok {
 			alloc = fileAllocator(f, alloc)
 		}
-		return ipc.NewReader(r, ipc.WithAllocator(alloc))
+		msgs := ipc.NewMessageReader(r, ipc.WithAllocator(alloc))
+		if br, ok := r.(*bufio.Reader); ok {
+			msgs = checkedMessages{msgs, br}
+		}
+		return ipc.NewReaderFromMessageReader(msgs, ipc.WithAllocator(alloc))
 	}, (*ipc.Reader).Release)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 
 	flatbuffers "github.com/google/flatbuffers/go"
 
+	"github.com/apache/arrow/go/v15/arrow/ipc"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 )
 
@@ -134,6 +135,32 @@ func checkStreamSchema(br *bufio.Reader) error {
 	var s flatbuffers.Table
 	m.Union(&s, o)
 	return checkSchemaTable(&s)
+}
+
+// maxMessageMetadata bounds the metadata of an IPC stream's message: an
+// ingest schema's, or a batch's of it, takes some hundred bytes.
+const maxMessageMetadata = 16 << 20
+
+// checkedMessages is Arrow's reader of the IPC stream messages in br,
+// checking each message's metadata length before it reads the message:
+// it makes a Go slice of what the length says (2 GB in a damaged stream),
+// not from the stream's allocator.
+type checkedMessages struct {
+	ipc.MessageReader
+	br *bufio.Reader
+}
+
+func (m checkedMessages) Message() (*ipc.Message, error) {
+	if head, err := m.br.Peek(8); err == nil { // else Arrow's reader says what is wrong
+		n := binary.LittleEndian.Uint32(head)
+		if n == 0xffffffff { // the continuation marker
+			n = binary.LittleEndian.Uint32(head[4:])
+		}
+		if int32(n) > maxMessageMetadata {
+			return nil, fmt.Errorf("%w: a message of %d bytes", errMetadata, n)
+		}
+	}
+	return m.MessageReader.Message()
 }
 
 // checkMessageBody checks that the body of the IPC message at the start of

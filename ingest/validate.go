@@ -63,36 +63,56 @@ type outcomes struct {
 }
 
 // readOutcomes reads the n rows of c's outcome columns, into buffers kept
-// in b between batches. Release the result.
-func (b *batches) readOutcomes(c columns, n int, mem memory.Allocator) *outcomes {
-	o := &outcomes{s4: utf8(mem, c.o4), s6: utf8(mem, c.o6), canonical: true}
+// in b between batches. Release the result. A damaged Arrow IPC input's
+// string offsets or dictionary indices, which Arrow does not check, are an
+// error: once every value is read, the columns are sound for whoever
+// reads them next.
+func (b *batches) readOutcomes(c columns, n int, mem memory.Allocator) (o *outcomes, err error) {
+	o = &outcomes{canonical: true}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("damaged outcome column (%v)", p)
+		}
+		if err != nil {
+			o.release()
+			o = nil
+		}
+	}()
+	if o.s4, err = utf8(mem, c.o4); err != nil {
+		return o, err
+	}
+	if o.s6, err = utf8(mem, c.o6); err != nil {
+		return o, err
+	}
 	b.codes[0], b.codes[1] = grow(b.codes[0], n), grow(b.codes[1], n)
 	o.c4, o.c6 = b.codes[0], b.codes[1]
-	for k, s := range []*array.String{o.s4, o.s6} {
-		dst := o.c4
-		if k == 1 {
-			dst = o.c6
-		}
+	for _, col := range []struct {
+		s   *array.String
+		dst []outcome.Code
+	}{{o.s4, o.c4}, {o.s6, o.c6}} {
 		for i := range n {
-			if s.IsNull(i) {
-				dst[i], o.bad = codeBad, true
+			if col.s.IsNull(i) {
+				col.dst[i], o.bad = codeBad, true
 				continue
 			}
-			code, canonical, ok := parseOutcome(s.Value(i))
+			code, canonical, ok := parseOutcome(col.s.Value(i))
 			if !ok {
 				code, o.bad = codeBad, true
 			}
-			dst[i] = code
+			col.dst[i] = code
 			o.canonical = o.canonical && canonical
 			o.failed = o.failed || ok && code.Failed()
 		}
 	}
-	return o
+	return o, nil
 }
 
 func (o *outcomes) release() {
-	o.s4.Release()
-	o.s6.Release()
+	for _, s := range []*array.String{o.s4, o.s6} {
+		if s != nil {
+			s.Release()
+		}
+	}
 }
 
 func grow(s []outcome.Code, n int) []outcome.Code {
@@ -104,10 +124,10 @@ func grow(s []outcome.Code, n int) []outcome.Code {
 
 // utf8 returns a, an outcome column of an outcomeType, as utf8: a itself,
 // retained, or a copy of a large_utf8 or dictionary column. Release it.
-func utf8(mem memory.Allocator, a arrow.Array) *array.String {
+func utf8(mem memory.Allocator, a arrow.Array) (*array.String, error) {
 	if s, ok := a.(*array.String); ok {
 		s.Retain()
-		return s
+		return s, nil
 	}
 	values, index := a, func(i int) int { return i }
 	if d, ok := a.(*array.Dictionary); ok {
@@ -118,13 +138,20 @@ func utf8(mem memory.Allocator, a arrow.Array) *array.String {
 	defer b.Release()
 	b.Reserve(a.Len())
 	for i := range a.Len() {
-		if a.IsNull(i) || vs.IsNull(index(i)) {
+		if a.IsNull(i) {
 			b.AppendNull()
-		} else {
-			b.Append(vs.Value(index(i)))
+			continue
+		}
+		switch j := index(i); {
+		case j < 0 || j >= vs.Len():
+			return nil, fmt.Errorf("damaged outcome column: dictionary index %d of %d values", j, vs.Len())
+		case vs.IsNull(j):
+			b.AppendNull()
+		default:
+			b.Append(vs.Value(j))
 		}
 	}
-	return b.NewStringArray()
+	return b.NewStringArray(), nil
 }
 
 // check returns what is wrong with row i, without its location, by the
@@ -214,7 +241,10 @@ func (b *batches) checkBatch(c columns, n int, opts Options, row *int64) (arrow.
 	untimed := n > 0 && c.ts.NullN() == n
 	var o *outcomes
 	if c.o4 != nil {
-		o = b.readOutcomes(c, n, opts.Allocator)
+		var err error
+		if o, err = b.readOutcomes(c, n, opts.Allocator); err != nil {
+			return nil, fmt.Errorf("read %s: rows %d to %d: %w", opts.Name, *row+1, *row+int64(n), err)
+		}
 		defer o.release()
 	}
 	keep := o != nil && opts.KeepFailures // the batch keeps its outcomes
