@@ -107,3 +107,16 @@ func classifyErr(err string) Code {
 	}
 	return Other
 }
+
+// Measured is the outcome of a test classified c whose duration is present
+// or not: a test that says it worked (OK) but measured no duration is
+// Other, a failure of the measurement rather than of the network. Readers
+// that keep failed tests apply it, so that such a test counts the same
+// whatever the source (a raw result without rt, a BigQuery row without
+// http_duration).
+func Measured(c Code, hasDuration bool) Code {
+	if c == OK && !hasDuration {
+		return Other
+	}
+	return c
+}

@@ -70,3 +70,15 @@ func TestSilent(t *testing.T) {
 		}
 	}
 }
+
+func TestMeasured(t *testing.T) {
+	for _, tt := range []struct {
+		c    Code
+		dur  bool
+		want Code
+	}{{OK, true, OK}, {OK, false, Other}, {ConnectTimeout, false, ConnectTimeout}, {HTTPError, true, HTTPError}} {
+		if got := Measured(tt.c, tt.dur); got != tt.want {
+			t.Errorf("Measured(%v, %v) = %v, want %v", tt.c, tt.dur, got, tt.want)
+		}
+	}
+}

@@ -156,8 +156,8 @@ func TestKeepFailures(t *testing.T) {
 			false, nil, counts{atlas.ReasonError: 1, atlas.ReasonUnpairedV6: 1}, nil},
 		{"failed entry without a destination", []string{`{"prb_id":1,"timestamp":1685577600,"type":"http","result":[{"af":4,"res":503,"rt":3}]}`, v6(1, t0, 20)},
 			false, nil, counts{atlas.ReasonNon200: 1, atlas.ReasonUnpairedV6: 1}, nil},
-		{"200 without rt: still skipped", []string{`{"prb_id":1,"timestamp":1685577600,"type":"http","result":[{"af":4,"dst_addr":"193.0.23.112","res":200}]}`, v6(1, t0, 20)},
-			false, nil, counts{atlas.ReasonNoRT: 1, atlas.ReasonUnpairedV6: 1}, nil},
+		{"200 without rt: kept as other (outcome.Measured)", []string{`{"prb_id":1,"timestamp":1685577600,"type":"http","result":[{"af":4,"dst_addr":"193.0.23.112","res":200}]}`, v6(1, t0, 20)},
+			false, []frow{fr(1, a1, t0, 0, oth, 20, ok)}, nil, counts{fail4(oth): 1}},
 		{"no status, no err", []string{`{"prb_id":1,"timestamp":1685577600,"type":"http","result":[{"af":4,"dst_addr":"193.0.23.112","rt":10}]}`, v6(1, t0, 20)},
 			false, []frow{fr(1, a1, t0, 0, oth, 20, ok)}, nil, counts{fail4(oth): 1}},
 		{"an err beside status 200 decides", []string{`{"prb_id":1,"timestamp":1685577600,"type":"http","result":[{"af":4,"dst_addr":"193.0.23.112","res":200,"rt":10,"err":"timeout reading body"}]}`, v6(1, t0, 20)},
@@ -284,9 +284,9 @@ func TestKeepFailuresRandom(t *testing.T) {
 		if len(got) == len(def) || st.FailedTotal() == 0 {
 			t.Errorf("sorted=%v: no failed rows (%d rows)", sorted, len(got))
 		}
-		// Failed tests leave non_200 and error for rows or the other
-		// reasons; no_rt is the same.
-		if st.Skipped[atlas.ReasonNon200]+st.Skipped[atlas.ReasonError] != 0 || st.Skipped[atlas.ReasonNoRT] != dst.Skipped[atlas.ReasonNoRT] {
+		// Failed tests, and tests of status 200 without rt, leave
+		// non_200, error and no_rt for rows or the other reasons.
+		if st.Skipped[atlas.ReasonNon200]+st.Skipped[atlas.ReasonError]+st.Skipped[atlas.ReasonNoRT] != 0 {
 			t.Errorf("sorted=%v: skipped %v, without KeepFailures %v", sorted, st.Skipped, dst.Skipped)
 		}
 		if st.Kept+st.SkippedTotal() != dst.Kept+dst.SkippedTotal() {

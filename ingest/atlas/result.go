@@ -23,8 +23,9 @@ import (
 // test that names no destination (a result-level err or dnserr without
 // entries, an entry without dst_addr or addr such as a dnserr entry) is
 // still skipped under error or non_200: it belongs to no anchor. A status
-// 200 without a response time is skipped under no_rt in both modes: the
-// test worked but has no duration, and it is no network failure either.
+// 200 without a response time is skipped under no_rt by default; with
+// KeepFailures it is kept as outcome.Other (outcome.Measured), as the
+// BigQuery reader keeps it.
 const (
 	ReasonNonHTTP    = "non_http_type" // result whose type is not "http" (result-level)
 	ReasonNoTests    = "no_tests"      // HTTP result with an empty or missing result list (result-level)
@@ -240,7 +241,9 @@ func (p *parsed) entry(e *rawEntry, re resultErr, anchors *Anchors, failures boo
 	code := outcome.OK
 	switch {
 	case reason < 0:
-	case failures && reason != iNoRT:
+	case failures && reason == iNoRT:
+		code = outcome.Measured(outcome.OK, false)
+	case failures:
 		code = classify(e, re)
 	default:
 		p.skipped[reason]++

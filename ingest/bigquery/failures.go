@@ -59,10 +59,7 @@ func (t test) outcome() (outcome.Code, bool) {
 	if t.status < 0 || t.status > math.MaxInt32 {
 		status = -1
 	}
-	c := outcome.Classify(status, t.err, t.dnsErr != "")
-	if c == outcome.OK && !t.hasDur {
-		c = outcome.Other
-	}
+	c := outcome.Measured(outcome.Classify(status, t.err, t.dnsErr != ""), t.hasDur)
 	return c, c == outcome.OK
 }
 
