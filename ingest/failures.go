@@ -56,6 +56,9 @@ var codeByName = func() map[string]outcome.Code {
 // and surrounding space do not matter). canonical reports that s is
 // written as afsel writes the code.
 func parseOutcome(s string) (c outcome.Code, canonical, ok bool) {
+	if s == "ok" { // most tests work: a third of a map lookup's time
+		return outcome.OK, true, true
+	}
 	if c, ok := codeByName[s]; ok {
 		return c, true, true
 	}

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -364,8 +365,18 @@ func (b *batches) nextChecked(read func() (arrow.Record, error), cols func(arrow
 		if in == nil {
 			return false
 		}
-		rec, err := b.checkBatch(cols(in), int(in.NumRows()), opts, row)
+		// Arrow checks little of a damaged IPC batch: its arrays may
+		// panic when read (a null count of a missing bitmap).
+		first, n := *row+1, in.NumRows()
+		var rec arrow.Record
+		err = recovered(func() (err error) {
+			rec, err = b.checkBatch(cols(in), int(n), opts, row)
+			return err
+		})
 		in.Release()
+		if errors.Is(err, errMetadata) {
+			err = fmt.Errorf("read %s: rows %d to %d: %w", opts.Name, first, first+n-1, err)
+		}
 		if err != nil {
 			b.err = err
 			return false
