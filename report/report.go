@@ -309,6 +309,7 @@ figcaption { margin-top: 0.4em; max-width: 60em; color: #444; font-size: 0.95em;
 .banner { background: #fde8e8; border: 2px solid #c0392b; padding: 0.5em 0.8em; font-size: 1.05em; }
 #replay td:first-child, .policies caption { white-space: nowrap; }
 .kv td { text-align: left; font-family: ui-monospace, monospace; font-size: 0.85em; }
+.kv td:first-child { white-space: nowrap; } .kv td:last-child { overflow-wrap: anywhere; }
 .runs { display: flex; gap: 2em; flex-wrap: wrap; align-items: flex-start; }
 </style>
 </head>
