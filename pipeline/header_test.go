@@ -35,8 +35,8 @@ func readReport(t *testing.T, dir string) (htm, md string) {
 	return string(h), string(m)
 }
 
-// TestReportHeader: the report of a run, and the report redrawn from its
-// directory, name the run's input and date in their title, and show the
+// TestReportHeader: the report of a run, and the reports redrawn from its
+// directory (with its manifest, and with its summary.json alone), name the run's input and date in their title, and show the
 // synthetic-data banner (not a note) exactly when the input is synthetic.
 func TestReportHeader(t *testing.T) {
 	for _, synthetic := range []bool{false, true} {
@@ -51,8 +51,18 @@ func TestReportHeader(t *testing.T) {
 				pipeline.Output{Dir: redrawn, Command: "figures"}, nil); err != nil {
 				t.Fatal(err)
 			}
+			// A directory of an older afsel, with a summary.json and no
+			// manifest.
+			if err := os.Remove(filepath.Join(dir, pipeline.ManifestFile)); err != nil {
+				t.Fatal(err)
+			}
+			older := filepath.Join(dir, "older")
+			if _, err := pipeline.Redraw(context.Background(), pipeline.RedrawInput{Dir: dir}, pipeline.FiguresConfig{Points: 100},
+				pipeline.Output{Dir: older, Command: "figures"}, nil); err != nil {
+				t.Fatal(err)
+			}
 			after := time.Now().UTC().Format(time.DateOnly)
-			for _, d := range []string{filepath.Join(dir, pipeline.FiguresDir), redrawn} {
+			for _, d := range []string{filepath.Join(dir, pipeline.FiguresDir), redrawn, older} {
 				htm, md := readReport(t, d)
 				title := "afsel report: some/tests.csv.gz, run of " + before
 				if !strings.Contains(htm, "<title>"+title+"</title>") && !strings.Contains(htm, "<title>afsel report: some/tests.csv.gz, run of "+after+"</title>") {
