@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -34,10 +35,7 @@ type figurePhase struct {
 // computing Figure 1 from the spill and then the report, in the background.
 func (r *Result) figures(ctx context.Context, sum *Summary, mon *Monitor) (*figurePhase, error) {
 	points := r.Config.Figures.Points
-	fin := report.Inputs{Table1: sum.Table1, Table2: sum.Table2, Sim: r.Replay}
-	if sum.Input.Synthetic {
-		fin.Notes = append(fin.Notes, SyntheticNote)
-	}
+	fin := report.Inputs{Table1: sum.Table1, Table2: sum.Table2, Sim: r.Replay, Header: reportHeader(sum.Input, r.start)}
 	if p := r.PoliciesFailures; p != nil {
 		fin.Failures = failures.Table(r.FailurePairs, r.Config.Tables.MinTests)
 		fin.PolicyFailures, fin.FailureCDF = p.Rows(), p.CDFRows()
@@ -181,4 +179,33 @@ func logPasses(pass rankstat.Pass, log *slog.Logger, passes *atomic.Int64) ranks
 		}(time.Now())
 		return pass(ctx, visit)
 	}
+}
+
+// reportHeader is the report's header of a run on in that started at
+// start: the input's name, the run's date, and the synthetic-data banner
+// when the input is synthetic.
+func reportHeader(in InputInfo, start time.Time) report.Header {
+	h := report.Header{Input: inputName(in), Date: start}
+	if in.Synthetic {
+		h.Synthetic = SyntheticNote
+	}
+	return h
+}
+
+// inputName names the input in the report's title: its path, or its files'
+// (the first few, then how many more).
+func inputName(in InputInfo) string {
+	if in.Path != "" || len(in.Files) == 0 {
+		return in.Path
+	}
+	const shown = 3
+	var names []string
+	for _, f := range in.Files[:min(len(in.Files), shown)] {
+		names = append(names, f.Path)
+	}
+	s := strings.Join(names, ", ")
+	if n := len(in.Files) - shown; n > 0 {
+		s += fmt.Sprintf(" and %d more files", n)
+	}
+	return s
 }

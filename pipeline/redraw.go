@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -143,9 +144,17 @@ func Redraw(ctx context.Context, in RedrawInput, cfg FiguresConfig, out Output, 
 		Failures: runs.failures, PolicyFailures: runs.policyFailures, FailureCDF: runs.failureCDF}
 	fin.Parameters = []report.KV{{Key: "input", Value: in.Dir}, {Key: "points", Value: strconv.Itoa(cfg.Points)}}
 	digest := ""
+	// The header names the runs' input (which they share; a figures run
+	// recorded there names the directory instead); its date is this run's,
+	// the figures' (the runs record none).
+	fin.Header = report.Header{Input: "the runs in " + in.Dir, Date: start}
 	switch {
 	case len(runs.manifest.Runs) > 0:
+		header := false
 		for _, r := range runs.manifest.Runs {
+			if !header && (r.Tables != nil || r.Replay != nil) {
+				fin.Header, header = reportHeader(r.Input, start), true
+			}
 			var b strings.Builder
 			if err := WriteJSON(&b, r); err != nil {
 				return nil, err
@@ -161,6 +170,7 @@ func Redraw(ctx context.Context, in RedrawInput, cfg FiguresConfig, out Output, 
 		fin.Summaries = append(fin.Summaries, report.NamedSummary{Name: runs.summary.Command + " (summary.json)", Summary: *runs.summary})
 		fin.Notes = append(fin.Notes, fmt.Sprintf("%s has no %s (written by an older afsel): its summary.json is from afsel %s alone, so the parameters of the other command's run are not shown.", in.Dir, ManifestFile, runs.summary.Command))
 		digest = runs.summary.Get("input.sha256")
+		fin.Header = reportHeader(summaryInput(runs.summary), start)
 	default:
 		fin.Notes = append(fin.Notes, "no summary.json in "+in.Dir+": run parameters and input digests unknown.")
 	}
@@ -227,6 +237,17 @@ func Redraw(ctx context.Context, in RedrawInput, cfg FiguresConfig, out Output, 
 		}
 	}
 	return rep.Coverage, nil
+}
+
+// summaryInput is the input that a summary.json read back (report.Summary)
+// describes: the fields the report's header shows.
+func summaryInput(s *report.Summary) InputInfo {
+	in := InputInfo{Path: s.Get("input.path"), Synthetic: s.Get("input.synthetic") == "true"}
+	if f := s.Get("input.files"); f != "" {
+		// An unreadable list leaves the header without the files.
+		_ = json.Unmarshal([]byte(f), &in.Files)
+	}
+	return in
 }
 
 // dataFigures reads the paired tests in.Data for Figures 1 and 2: Figure 1

@@ -15,6 +15,9 @@ import (
 // was obtained: read back from the CSVs of `afsel tables` and `afsel replay`,
 // or handed over in memory by `afsel reproduce`.
 type Inputs struct {
+	// Header is the report's title and header: the input, the run's date
+	// and whether the input is synthetic, all from the run.
+	Header         Header
 	Table1, Table2 []tables.Row
 	// Sim is the replay's pairs, required (Figure 4 and per-probe
 	// coverage); their metrics are optional (gains in the replay summary).
@@ -104,7 +107,7 @@ func Draw(in Inputs, points int) (*Drawn, error) {
 // figures figs in display order and the coverage cov.
 func New(in Inputs, figs []*render.Figure, cov *figures.Coverage) *Report {
 	return &Report{
-		Table1: in.Table1, Table2: in.Table2, Fig1: in.Fig1, Coverage: cov, Replay: ReplaySummary(in.Sim),
+		Header: in.Header, Table1: in.Table1, Table2: in.Table2, Fig1: in.Fig1, Coverage: cov, Replay: ReplaySummary(in.Sim),
 		Figures: figs, Summaries: in.Summaries, Parameters: in.Parameters, Notes: in.Notes,
 		Policies: PolicyTables(in.Policies),
 		Failures: FailureLines(in.Failures), FailurePolicies: FailurePolicyTables(in.PolicyFailures),

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/afsel/afsel/stats"
 	"github.com/afsel/afsel/tables"
@@ -15,9 +16,11 @@ var update = flag.Bool("update", false, "rewrite the golden reports in testdata"
 
 // TestGoldenReport: a report's HTML and Markdown, byte for byte, so that a
 // section added for other runs (policies, failures) changes nothing where
-// it is empty.
+// it is empty. The header's date is the run's UTC day.
 func TestGoldenReport(t *testing.T) {
 	r := &Report{
+		Header: Header{Input: "data/2023_06*.csv.gz", Date: time.Date(2023, 6, 9, 1, 30, 0, 0, time.FixedZone("CEST", 2*60*60)),
+			Synthetic: "The input is generated."},
 		Table1:     []tables.Row{{Category: "IPv4 is better", Count: 3, Share: 0.3}, {Category: "total", Count: 10, Share: 1}},
 		Table2:     []tables.Row{{Category: "A", Count: 1, Share: 0.1}},
 		Replay:     []ReplayRow{{Zone: stats.ZoneV4, Pairs: 3, Q1: 0.8, Median: 0.9, Q3: 0.95, Static: 0.9, Probe: 0.85, EXP3Gain: 1.5, StaticGain: 2}},

@@ -67,6 +67,7 @@ func ReplaySummary(sim []replay.Pair) []ReplayRow {
 // Report is everything report.html and report.md show. Any part may be
 // missing (nil or empty); Notes explain why.
 type Report struct {
+	Header         Header // the title, the input, the run's date, a synthetic-data banner
 	Table1, Table2 []tables.Row
 	Fig1           *figures.Fig1
 	Coverage       *figures.Coverage
@@ -121,8 +122,8 @@ type reportView struct {
 }
 
 type svgView struct {
-	Name, Title string
-	SVG         template.HTML
+	Name, Title, Caption string
+	SVG                  template.HTML
 }
 
 func (r *Report) view(inline bool) (*reportView, error) {
@@ -132,7 +133,7 @@ func (r *Report) view(inline bool) (*reportView, error) {
 		v.CovFam, v.CovFamNone = pct(r.Coverage.MedianFamily), pct(r.Coverage.MedianFamilyNone)
 	}
 	for _, f := range r.Figures {
-		s := svgView{Name: f.Name, Title: f.Title}
+		s := svgView{Name: f.Name, Title: f.Title, Caption: Caption(f.Name)}
 		if inline {
 			svg, err := f.InlineSVG()
 			if err != nil {
@@ -153,6 +154,10 @@ var funcs = template.FuncMap{
 	"failuresIntro":        func() string { return failuresIntro },
 	"failurePoliciesIntro": func() string { return failurePoliciesIntro },
 }
+
+// mdEscape escapes the characters that Markdown would read as markup in
+// text that is not ours (a path, a note).
+var mdEscape = strings.NewReplacer(`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`).Replace
 
 // pct formats a share as a percentage.
 func pct(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
@@ -183,7 +188,10 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		return err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "# afsel figures report\n\n")
+	fmt.Fprintf(&b, "# %s\n\n", mdEscape(r.Header.Title()))
+	if s := r.Header.Synthetic; s != "" {
+		fmt.Fprintf(&b, "> **Synthetic data.** %s\n\n", mdEscape(s))
+	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "> %s\n\n", n)
 	}
@@ -261,6 +269,9 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	}
 	for _, f := range v.SVG {
 		fmt.Fprintf(&b, "## %s\n\n![%s](%s.png)\n\n", f.Title, f.Name, f.Name)
+		if f.Caption != "" {
+			fmt.Fprintf(&b, "%s\n\n", mdEscape(f.Caption))
+		}
 	}
 	kv := func(title string, fields []KV) {
 		fmt.Fprintf(&b, "## %s\n\n| key | value |\n| --- | --- |\n", title)
@@ -283,7 +294,7 @@ var htmlTmpl = template.Must(template.New("report").Funcs(funcs).Parse(`<!DOCTYP
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>afsel figures report</title>
+<title>{{.Header.Title}}</title>
 <style>
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 1240px; margin: 1.5em auto; padding: 0 1em; color: #222; line-height: 1.4; }
 h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.8em; border-bottom: 1px solid #ddd; }
@@ -294,13 +305,19 @@ th { background: #f3f3f3; }
 .tables { display: flex; gap: 2.5em; flex-wrap: wrap; }
 .note { background: #fff6d6; border-left: 4px solid #e0b000; padding: 0.4em 0.8em; }
 figure { margin: 1em 0; } figure svg { width: 100%; height: auto; }
-figcaption { font-weight: 600; margin-bottom: 0.4em; }
+figcaption { margin-top: 0.4em; max-width: 60em; color: #444; font-size: 0.95em; }
+.banner { background: #fde8e8; border: 2px solid #c0392b; padding: 0.5em 0.8em; font-size: 1.05em; }
+#replay td:first-child, .policies caption { white-space: nowrap; }
 .kv td { text-align: left; font-family: ui-monospace, monospace; font-size: 0.85em; }
+.kv td:first-child { white-space: nowrap; } .kv td:last-child { overflow-wrap: anywhere; }
 .runs { display: flex; gap: 2em; flex-wrap: wrap; align-items: flex-start; }
 </style>
 </head>
 <body>
-<h1>afsel figures report</h1>
+<header>
+<h1>{{.Header.Title}}</h1>
+{{with .Header.Synthetic}}<p class="banner" role="note"><strong>Synthetic data.</strong> {{.}}</p>
+{{end}}</header>
 {{range .Notes}}<p class="note">{{.}}</p>
 {{end}}
 <h2>Tables beside the paper</h2>
@@ -367,7 +384,8 @@ figcaption { font-weight: 600; margin-bottom: 0.4em; }
 <h2>{{.Title}}</h2>
 <figure id="{{.Name}}">
 {{.SVG}}
-</figure>
+{{with .Caption}}<figcaption>{{.}}</figcaption>
+{{end}}</figure>
 {{end}}
 <h2>Run parameters and inputs</h2>
 <div class="runs">
