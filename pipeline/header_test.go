@@ -84,3 +84,35 @@ func TestReportHeader(t *testing.T) {
 		})
 	}
 }
+
+// TestRedrawnReportDate: a report redrawn from a run's files shows the
+// run's date, from the started time its summary records.
+func TestRedrawnReportDate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	if err := write(t, named(t, "some/tests.csv.gz", false), pipeline.Stages{Tables: true, Replay: true}, dir, "tables", false); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{pipeline.ManifestFile, pipeline.SummaryFile} {
+		p := filepath.Join(dir, name)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		day := time.Now().UTC().Format(time.DateOnly)
+		if !strings.Contains(string(b), `"started": "`+day) {
+			t.Fatalf("%s records no start today: %s", name, b)
+		}
+		b = []byte(strings.ReplaceAll(string(b), `"started": "`+day, `"started": "2023-06-08`))
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := pipeline.Redraw(context.Background(), pipeline.RedrawInput{Dir: dir}, pipeline.FiguresConfig{Points: 100},
+		pipeline.Output{Dir: filepath.Join(dir, pipeline.FiguresDir), Command: "figures"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	htm, _ := readReport(t, filepath.Join(dir, pipeline.FiguresDir))
+	if want := "<title>afsel report: some/tests.csv.gz, run of 2023-06-08</title>"; !strings.Contains(htm, want) {
+		t.Errorf("report.html lacks %q", want)
+	}
+}

@@ -145,15 +145,15 @@ func Redraw(ctx context.Context, in RedrawInput, cfg FiguresConfig, out Output, 
 	fin.Parameters = []report.KV{{Key: "input", Value: in.Dir}, {Key: "points", Value: strconv.Itoa(cfg.Points)}}
 	digest := ""
 	// The header names the runs' input (which they share; a figures run
-	// recorded there names the directory instead); its date is this run's,
-	// the figures' (the runs record none).
+	// recorded there names the directory instead) and the first such run's
+	// date (this run's when the runs record none).
 	fin.Header = report.Header{Input: "the runs in " + in.Dir, Date: start}
 	switch {
 	case len(runs.manifest.Runs) > 0:
 		header := false
 		for _, r := range runs.manifest.Runs {
 			if !header && (r.Tables != nil || r.Replay != nil) {
-				fin.Header, header = reportHeader(r.Input, start), true
+				fin.Header, header = reportHeader(r.Input, startedOr(r.Started, start)), true
 			}
 			var b strings.Builder
 			if err := WriteJSON(&b, r); err != nil {
@@ -170,7 +170,7 @@ func Redraw(ctx context.Context, in RedrawInput, cfg FiguresConfig, out Output, 
 		fin.Summaries = append(fin.Summaries, report.NamedSummary{Name: runs.summary.Command + " (summary.json)", Summary: *runs.summary})
 		fin.Notes = append(fin.Notes, fmt.Sprintf("%s has no %s (written by an older afsel): its summary.json is from afsel %s alone, so the parameters of the other command's run are not shown.", in.Dir, ManifestFile, runs.summary.Command))
 		digest = runs.summary.Get("input.sha256")
-		fin.Header = reportHeader(summaryInput(runs.summary), start)
+		fin.Header = reportHeader(summaryInput(runs.summary), startedOr(runs.summary.Get("started"), start))
 	default:
 		fin.Notes = append(fin.Notes, "no summary.json in "+in.Dir+": run parameters and input digests unknown.")
 	}
@@ -303,9 +303,7 @@ func dataFigures(ctx context.Context, in RedrawInput, cfg FiguresConfig, runs *r
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", in.Data, err)
 	}
-	if d := dropped.DroppedTotal(); d > 0 {
-		mon.log().Warn("skipped malformed rows", "rows", d, "reasons", dropped.DroppedText())
-	}
+	logDropped(mon, dropped)
 	rr, err := open()
 	if err != nil {
 		return nil, nil, err
@@ -334,4 +332,13 @@ type statsReader struct {
 func (r *statsReader) Release() {
 	*r.stats = r.Reader.Stats()
 	r.Reader.Release()
+}
+
+// startedOr is the time a summary's started field records, or def when it
+// records none (older afsel) or cannot be read.
+func startedOr(started string, def time.Time) time.Time {
+	if t, err := time.Parse(time.RFC3339, started); err == nil {
+		return t
+	}
+	return def
 }

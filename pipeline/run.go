@@ -314,13 +314,7 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 		res.Close()
 		return nil, err
 	}
-	failed, malformed := rows.SplitFailures()
-	if d := malformed.DroppedTotal(); d > 0 {
-		mon.log().Warn("skipped malformed rows", "rows", d, "reasons", malformed.DroppedText())
-	}
-	if d := failed.DroppedTotal(); d > 0 {
-		mon.log().Info("left out rows with a failed test, as the authors' query does (--failures keeps them)", "rows", d, "reasons", failed.DroppedText())
-	}
+	logDropped(mon, rows)
 	if res.spill != nil {
 		if err := res.spill.Finish(); err != nil {
 			res.Close()
@@ -416,4 +410,17 @@ func nearestDir(dir string) string {
 		dir = filepath.Dir(dir)
 	}
 	return dir
+}
+
+// logDropped logs the rows a reader left out: malformed ones as a warning,
+// those with a failed test as information (the authors' query leaves them
+// out too).
+func logDropped(mon *Monitor, rows ingest.Stats) {
+	failed, malformed := rows.SplitFailures()
+	if d := malformed.DroppedTotal(); d > 0 {
+		mon.log().Warn("skipped malformed rows", "rows", d, "reasons", malformed.DroppedText())
+	}
+	if d := failed.DroppedTotal(); d > 0 {
+		mon.log().Info("left out rows with a failed test, as the authors' query does (--failures keeps them)", "rows", d, "reasons", failed.DroppedText())
+	}
 }

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"encoding/json"
 	"io"
+	"time"
 
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/replay"
@@ -34,9 +35,12 @@ type Summary struct {
 	Table2   []tables.Row `json:"table2,omitempty"`
 	// NoFamily counts eligible pairs whose probe has no majority family
 	// (with the replay).
-	NoFamily        *int     `json:"eligible_pairs_without_probe_family,omitempty"`
-	Steps           int64    `json:"exp3_steps,omitempty"`
-	StepsPerSec     float64  `json:"exp3_steps_per_second,omitempty"`
+	NoFamily    *int    `json:"eligible_pairs_without_probe_family,omitempty"`
+	Steps       int64   `json:"exp3_steps,omitempty"`
+	StepsPerSec float64 `json:"exp3_steps_per_second,omitempty"`
+	// Started is when the run started, RFC 3339 in UTC: the date a report
+	// redrawn from the run's files shows.
+	Started         string   `json:"started,omitempty"`
 	AnalysisSeconds float64  `json:"analysis_seconds"`
 	Elapsed         float64  `json:"elapsed_seconds"`
 	Files           []string `json:"files"`
@@ -69,6 +73,7 @@ func (r *Result) summary(p Output) *Summary {
 		Command: p.Command, Version: p.Version, Input: r.Input, Profile: r.Config.Profile,
 		Rows: r.Rows, Probes: r.Group.Probes, Pairs: r.Group.Pairs,
 		Eligible: r.Eligible(), AnalysisSeconds: r.Analysis.Seconds(),
+		Started: r.start.UTC().Format(time.RFC3339),
 	}
 	s.Ineligible = s.Pairs - s.Eligible
 	if r.Stages.Tables {
