@@ -265,7 +265,7 @@ func ChoosePair(ps []tables.Pair, want *pairs.Key) (k pairs.Key, ok bool) {
 type Fig2 struct {
 	Pair     pairs.Key
 	Zone     stats.Zone // global classification (0: not known)
-	Time     []int64    // start times, µs since the Unix epoch
+	Time     []int64    // start times, µs since the Unix epoch; nil when the input has none (CBOR)
 	V4, V6   []float64  // ms
 	Segments []changepoint.Segment
 }

@@ -20,12 +20,15 @@ var ErrBadInput = csvtable.ErrBadInput
 // times, as package pairs sorts).
 type PairSeries struct {
 	pairs.Key
-	Time   []int64 // microseconds since the Unix epoch
+	Time   []int64 // microseconds since the Unix epoch; nil when the input has no times
 	V4, V6 []float64
 }
 
 // ReadPair reads every batch of src (the ingest schema) and returns the
-// series of pair, in time order. The batches are not retained.
+// series of pair, in time order. The batches are not retained. Batches
+// without times (every start_time null: ingest.UntimedSchema, from CBOR)
+// leave Time nil and the series in input order, as package pairs does; a
+// pair with tests in both kinds of batch is an error.
 func ReadPair(ctx context.Context, src array.RecordReader, pair pairs.Key) (PairSeries, error) {
 	s := PairSeries{Key: pair}
 	for src.Next() {
@@ -38,12 +41,20 @@ func ReadPair(ctx context.Context, src array.RecordReader, pair pairs.Key) (Pair
 		}
 		probe := rec.Column(ingest.IdxProbe).(*array.Int64).Int64Values()
 		anchor := rec.Column(ingest.IdxAnchor).(*array.Int64).Int64Values()
-		tm := rec.Column(ingest.IdxStartTime).(*array.Timestamp).TimestampValues()
+		tcol := rec.Column(ingest.IdxStartTime).(*array.Timestamp)
+		// A null start_time reads as 0, the Unix epoch: not a time.
+		untimed := rec.NumRows() > 0 && tcol.NullN() == int(rec.NumRows())
+		if n := tcol.NullN(); n > 0 && !untimed {
+			return s, fmt.Errorf("figures: start_time has %d nulls in a batch of %d rows: %w", n, rec.NumRows(), ingest.ErrBadRow)
+		}
+		tm := tcol.TimestampValues()
 		v4 := rec.Column(ingest.IdxV4).(*array.Float64).Float64Values()
 		v6 := rec.Column(ingest.IdxV6).(*array.Float64).Float64Values()
 		for i := range probe {
 			if probe[i] == pair.Probe && anchor[i] == pair.Anchor {
-				s.Time = append(s.Time, int64(tm[i]))
+				if !untimed {
+					s.Time = append(s.Time, int64(tm[i]))
+				}
 				s.V4 = append(s.V4, v4[i])
 				s.V6 = append(s.V6, v6[i])
 			}
@@ -52,7 +63,14 @@ func ReadPair(ctx context.Context, src array.RecordReader, pair pairs.Key) (Pair
 	if err := src.Err(); err != nil {
 		return s, err
 	}
-	s.sortByTime()
+	switch len(s.Time) {
+	case 0:
+		s.Time = nil
+	case len(s.V4):
+		s.sortByTime()
+	default:
+		return s, fmt.Errorf("figures: pair %v: %d of %d paired tests have a start_time; want all or none: %w", pair, len(s.Time), len(s.V4), ingest.ErrBadRow)
+	}
 	return s, nil
 }
 

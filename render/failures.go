@@ -74,7 +74,7 @@ func PolicyFailures(rows []figures.Row) (*Figure, error) {
 		}
 		l.StepStyle = plotter.PostStep
 		l.Width = vg.Points(1.6)
-		l.Color, l.Dashes = policyPalette[i%len(policyPalette)], dashes[(i/len(policyPalette))%len(dashes)]
+		l.Color, l.Dashes = seriesStyle(i)
 		addLines(p, l)
 		p.Legend.Add(pol, l)
 		fig.Legend = append(fig.Legend, pol)

@@ -2,9 +2,7 @@ package render
 
 import (
 	"fmt"
-	"image/color"
 	"math"
-	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -28,15 +26,6 @@ func PolicyMetricLabel(m string) string {
 		return l
 	}
 	return m
-}
-
-// policyPalette is ColorBrewer Dark2 (8 colours); past 8 policies the dash
-// changes.
-var policyPalette = []color.Color{
-	color.RGBA{0x1b, 0x9e, 0x77, 0xff}, color.RGBA{0xd9, 0x5f, 0x02, 0xff},
-	color.RGBA{0x75, 0x70, 0xb3, 0xff}, color.RGBA{0xe7, 0x29, 0x8a, 0xff},
-	color.RGBA{0x66, 0xa6, 0x1e, 0xff}, color.RGBA{0xe6, 0xab, 0x02, 0xff},
-	color.RGBA{0xa6, 0x76, 0x1d, 0xff}, color.RGBA{0x66, 0x66, 0x66, 0xff},
 }
 
 // firstSeen returns the distinct values of key over rows, in order of first
@@ -87,11 +76,8 @@ func Policies(rows []figures.Row, points int) (*Figure, error) {
 	nrows := (nPanels + cols - 1) / cols
 	fig := &Figure{Name: "policies", Cols: cols, Height: vg.Length(nrows) * 4.25 * vg.Inch,
 		Title: fmt.Sprintf("Policy comparison: CDFs over pairs of %d policies", len(policies))}
-	style := func(i int) (color.Color, []vg.Length) {
-		return policyPalette[i%len(policyPalette)], dashes[(i/len(policyPalette))%len(dashes)]
-	}
 	for _, m := range metrics {
-		p := newPlot(PolicyMetricLabel(m), PolicyMetricLabel(m), "CDF over pairs")
+		p := newPanel(PolicyMetricLabel(m), PolicyMetricLabel(m), "CDF over pairs")
 		cdfAxis(p)
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for _, pol := range policies {
@@ -115,10 +101,11 @@ func Policies(rows []figures.Row, points int) (*Figure, error) {
 		} else if lo < hi {
 			pad := 0.02 * (hi - lo)
 			p.X.Min, p.X.Max = lo-pad, hi+pad
-			p.X.Tick.Marker = plainTicks{}
+			p.X.Tick.Marker = denseTicks{Min: 4}
 		} else {
 			lo, hi = math.NaN(), math.NaN()
 		}
+		cut, top := false, math.Inf(-1)
 		for i, pol := range policies {
 			e := curves[[2]string{m, pol}]
 			if e == nil {
@@ -131,46 +118,39 @@ func Policies(rows []figures.Row, points int) (*Figure, error) {
 			if l == nil {
 				continue
 			}
-			l.Color, l.Dashes = style(i)
-			addLines(p, l)
+			l.Color, l.Dashes = seriesStyle(i)
+			p.addLines(l)
+			if p.cutCurve(*e, l, math.NaN(), hi) {
+				cut, top = true, math.Max(top, e.X[len(e.X)-1])
+			}
 		}
-		fig.Panels = append(fig.Panels, p)
+		p.addCuts()
+		if cut {
+			p.X.Label.Text += fmt.Sprintf("\n► axis cut: all CDFs ≥ 0.95; max %s", num(top))
+		}
+		fig.add(p)
 	}
-	// The legend panel, then blank panels to fill the grid.
-	leg := plot.New()
+	// The legend, in a panel of its own; then blank panels to fill the grid.
+	leg := &panel{Plot: plot.New()}
 	leg.HideAxes()
 	leg.Title.Text = "Policies"
 	leg.Title.TextStyle.Font.Size = vg.Points(13)
-	leg.Legend.TextStyle.Font.Size = vg.Points(12)
-	leg.Legend.Top, leg.Legend.Left = true, true
-	leg.Legend.XOffs, leg.Legend.YOffs = vg.Points(12), -vg.Points(4)
-	leg.Legend.ThumbnailWidth = vg.Points(36)
+	leg.legend.Legend = plot.NewLegend()
+	leg.legend.TextStyle.Font.Size = vg.Points(12)
+	leg.legend.ThumbnailWidth = vg.Points(36)
+	leg.legend.corners = []corner{{top: true, left: true}}
 	for i, pol := range policies {
 		l := orEmpty(nil)
-		l.Color, l.Dashes = style(i)
+		l.Color, l.Dashes = seriesStyle(i)
 		l.Width = vg.Points(2.4)
-		leg.Legend.Add(pol, l)
+		leg.addLegend(pol, l)
 		fig.Legend = append(fig.Legend, pol)
 	}
-	fig.Panels = append(fig.Panels, leg)
+	fig.add(leg)
 	for len(fig.Panels)%cols != 0 {
 		b := plot.New()
 		b.HideAxes()
 		fig.Panels = append(fig.Panels, b)
 	}
 	return fig, nil
-}
-
-// plainTicks are gonum's default ticks labelled without trailing zeros
-// ("250", not "250.00").
-type plainTicks struct{}
-
-func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
-	ts := plot.DefaultTicks{}.Ticks(lo, hi)
-	for i := range ts {
-		if ts[i].Label != "" {
-			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'g', 6, 64)
-		}
-	}
-	return ts
 }

@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"strconv"
 	"sync"
 
 	"gonum.org/v1/plot"
@@ -26,35 +27,6 @@ const (
 	WidthPx = 1200
 )
 
-// Colours: the artefacts' palette (ColorBrewer Dark2), one per zone or
-// best_path group, and light tints for segment backgrounds.
-var (
-	palette = []color.Color{
-		color.RGBA{0x1b, 0x9e, 0x77, 0xff}, // v4 / zone 1
-		color.RGBA{0xd9, 0x5f, 0x02, 0xff}, // v6 / zone 3
-		color.RGBA{0x75, 0x70, 0xb3, 0xff}, // none / zone 2
-	}
-	grey   = color.Gray{0xa0}
-	dashes = [][]vg.Length{nil, {vg.Points(6), vg.Points(3)}, {vg.Points(6), vg.Points(2), vg.Points(1.5), vg.Points(2)}}
-)
-
-// zoneColor is the colour of a zone: v4 (1), v6 (3), none (2), matching the
-// gain panels' best_path colours.
-func zoneColor(z stats.Zone) color.Color {
-	switch z {
-	case stats.ZoneV4:
-		return palette[0]
-	case stats.ZoneV6:
-		return palette[1]
-	}
-	return palette[2]
-}
-
-func tint(c color.Color, a uint8) color.Color {
-	r, g, b, _ := c.RGBA()
-	return color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), a}
-}
-
 // Figure is a figure ready to render: one or more panels side by side.
 type Figure struct {
 	Name  string // file stem: fig1, fig2, fig4, coverage
@@ -62,7 +34,11 @@ type Figure struct {
 	// Height is a whole number of PNG pixels (a multiple of 0.75 pt at
 	// DPI 96), so that the PNG is laid out as the SVG.
 	Height vg.Length
+	// Panels are drawn in order. A panel made by newPanel is in panels,
+	// which holds its data and its legend; others (newPlot) draw their own
+	// legends.
 	Panels []*plot.Plot
+	panels map[*plot.Plot]*panel
 	// Cols is the number of panel columns (0: all panels in one row); the
 	// panels fill the rows left to right.
 	Cols int
@@ -93,38 +69,126 @@ func (f *Figure) Files() []File {
 // HeightPx is the PNG height in pixels.
 func (f *Figure) HeightPx() int { return int(math.Round(f.Height.Points() / 72 * DPI)) }
 
-// draw lays the panels out on c, in equal columns. With opaque false the
-// panels' white backgrounds are left out: the PNG canvas is white already,
-// and filling each panel with white again cost the rasteriser a fifth of its
-// time.
-func (f *Figure) draw(c vg.CanvasSizer, opaque bool) {
-	dc := draw.New(c)
+// add appends panels to the figure.
+func (f *Figure) add(ps ...*panel) {
+	if f.panels == nil {
+		f.panels = map[*plot.Plot]*panel{}
+	}
+	for _, p := range ps {
+		f.Panels = append(f.Panels, p.Plot)
+		f.panels[p.Plot] = p
+	}
+}
+
+// panel returns the panel of p: the one added, or a panel without data
+// or legend of its own for a plot that draws its own legend.
+func (f *Figure) panel(p *plot.Plot) *panel {
+	if pn := f.panels[p]; pn != nil {
+		return pn
+	}
+	return &panel{Plot: p}
+}
+
+// layout is where a figure's parts go on a canvas.
+type layout struct {
+	grid   [][]*panel
+	tiles  [][]draw.Canvas   // the canvas of each panel of grid
+	inside map[*panel]corner // the legends drawn in a corner of their panel
+	below  legendRow         // the legends drawn below the panels
+	row    draw.Canvas       // where below goes
+}
+
+// layout lays the panels out on dc in equal columns, and puts each legend
+// in the first of its corners where it covers no data, or else below the
+// panels (which then shrink, so the corners are tried again).
+func (f *Figure) layout(dc draw.Canvas) layout {
 	cols := f.Cols
 	if cols <= 0 || cols > len(f.Panels) {
 		cols = len(f.Panels)
 	}
-	panels := f.Panels
-	if !opaque {
-		// Shallow copies: the SVG may be drawn from the same panels at the
-		// same time.
-		panels = make([]*plot.Plot, len(f.Panels))
-		for i, p := range f.Panels {
-			q := *p
-			q.BackgroundColor = nil
-			panels[i] = &q
+	all := make([]*panel, len(f.Panels))
+	for i, p := range f.Panels {
+		all[i] = f.panel(p)
+	}
+	var l layout
+	for i := 0; i < len(all); i += cols {
+		l.grid = append(l.grid, all[i:min(i+cols, len(all))])
+	}
+	plots := make([][]*plot.Plot, len(l.grid))
+	for j, row := range l.grid {
+		for _, p := range row {
+			plots[j] = append(plots[j], p.Plot)
 		}
 	}
-	var grid [][]*plot.Plot
-	for i := 0; i < len(panels); i += cols {
-		grid = append(grid, panels[i:min(i+cols, len(panels))])
+	t := draw.Tiles{Rows: len(l.grid), Cols: cols, PadX: vg.Points(18), PadY: vg.Points(18), PadTop: vg.Points(6), PadBottom: vg.Points(6), PadLeft: vg.Points(6), PadRight: vg.Points(12)}
+	below := map[*panel]bool{}
+	for _, p := range all {
+		if len(p.legend.entries) > 0 && len(p.legend.corners) == 0 {
+			below[p] = true
+		}
 	}
-	t := draw.Tiles{Rows: len(grid), Cols: cols, PadX: vg.Points(18), PadY: vg.Points(18), PadTop: vg.Points(6), PadBottom: vg.Points(6), PadLeft: vg.Points(6), PadRight: vg.Points(12)}
-	cs := plot.Align(grid, t, dc)
-	for j, row := range grid {
+	for {
+		l.below = legendRow{}
+		for _, p := range all {
+			if below[p] {
+				if l.below.entries == nil {
+					l.below.style = p.legend.Legend
+				}
+				l.below.entries = append(l.below.entries, p.legend.entries...)
+			}
+		}
+		h := l.below.height(dc.Max.X - dc.Min.X - t.PadLeft - t.PadRight)
+		l.row = draw.Crop(dc, t.PadLeft, -t.PadRight, 0, -(dc.Max.Y - dc.Min.Y - h))
+		l.tiles = plot.Align(plots, t, draw.Crop(dc, 0, 0, h, 0))
+		l.inside = map[*panel]corner{}
+		moved := false
+		for j, row := range l.grid {
+			for i, p := range row {
+				if len(p.legend.entries) == 0 || below[p] {
+					continue
+				}
+				dc := p.DataCanvas(l.tiles[j][i])
+				placed := false
+				for _, k := range p.legend.corners {
+					if p.clear(dc, p.legend.box(dc, k)) {
+						l.inside[p], placed = k, true
+						break
+					}
+				}
+				if !placed {
+					below[p], moved = true, true
+				}
+			}
+		}
+		if !moved {
+			return l
+		}
+	}
+}
+
+// draw draws the figure on c. With opaque false the panels' white
+// backgrounds are left out: the PNG canvas is white already, and filling
+// each panel with white again cost the rasteriser a fifth of its time.
+func (f *Figure) draw(c vg.CanvasSizer, opaque bool) {
+	dc := draw.New(c)
+	l := f.layout(dc)
+	for j, row := range l.grid {
 		for i, p := range row {
-			p.Draw(cs[j][i])
+			q := p.Plot
+			if !opaque {
+				// A shallow copy: the SVG may be drawn from the same
+				// panels at the same time.
+				cp := *p.Plot
+				cp.BackgroundColor = nil
+				q = &cp
+			}
+			q.Draw(l.tiles[j][i])
+			if k, ok := l.inside[p]; ok {
+				p.legend.draw(q.DataCanvas(l.tiles[j][i]), k)
+			}
 		}
 	}
+	l.below.draw(l.row)
 }
 
 // WriteSVG writes the figure as SVG.
@@ -168,51 +232,20 @@ func (f *Figure) InlineSVG() (string, error) {
 	return string(b), nil
 }
 
-// newPlot returns a panel with the house style: title, axis labels, grid,
-// legend top-left inside the data area.
-func newPlot(title, x, y string) *plot.Plot {
-	p := plot.New()
-	p.Title.Text = title
-	p.Title.TextStyle.Font.Size = vg.Points(13)
-	p.X.Label.Text = x
-	p.Y.Label.Text = y
-	for _, a := range []*plot.Axis{&p.X, &p.Y} {
-		a.Label.TextStyle.Font.Size = vg.Points(12)
-		a.Tick.Label.Font.Size = vg.Points(10.5)
-	}
-	p.Legend.TextStyle.Font.Size = vg.Points(10)
-	p.Legend.Top = true
-	p.Legend.Left = false
-	p.Legend.XOffs = -vg.Points(4)
-	p.Legend.YOffs = -vg.Points(4)
-	p.Legend.ThumbnailWidth = vg.Points(24)
-	g := plotter.NewGrid()
-	g.Vertical.Color, g.Horizontal.Color = color.Gray{0xdd}, color.Gray{0xdd}
-	p.Add(g)
-	return p
-}
+// cdfTicks label a CDF's axis in quarters.
+var cdfTicks = plot.ConstantTicks([]plot.Tick{{Value: 0, Label: "0"}, {Value: 0.25, Label: "0.25"}, {Value: 0.5, Label: "0.5"}, {Value: 0.75, Label: "0.75"}, {Value: 1, Label: "1"}})
 
 // cdfAxis sets the y axis of a CDF panel.
-func cdfAxis(p *plot.Plot) {
+func cdfAxis(p *panel) {
 	p.Y.Min, p.Y.Max = 0, 1
-	p.Y.Tick.Marker = plot.ConstantTicks([]plot.Tick{{Value: 0, Label: "0"}, {Value: 0.25, Label: "0.25"}, {Value: 0.5, Label: "0.5"}, {Value: 0.75, Label: "0.75"}, {Value: 1, Label: "1"}})
+	p.Y.Tick.Marker = cdfTicks
 }
 
 // shareAxis sets an x axis of shares, padded so that steps at 0 and 1 stay
 // visible.
-func shareAxis(p *plot.Plot) {
+func shareAxis(p *panel) {
 	p.X.Min, p.X.Max = -0.02, 1.02
-	p.X.Tick.Marker = plot.ConstantTicks([]plot.Tick{{Value: 0, Label: "0"}, {Value: 0.25, Label: "0.25"}, {Value: 0.5, Label: "0.5"}, {Value: 0.75, Label: "0.75"}, {Value: 1, Label: "1"}})
-}
-
-// addLines adds lines to p. plotter.Line gives the layout a glyph box for
-// each of its points, and the layout asks for them several times a
-// drawing; only the outermost can move the axes' padding, so only those
-// are given.
-func addLines(p *plot.Plot, lines ...*plotter.Line) {
-	for _, l := range lines {
-		p.Add(&outerBoxes{Line: l})
-	}
+	p.X.Tick.Marker = cdfTicks
 }
 
 // outerBoxes is a line whose glyph boxes are those of its points that are
@@ -326,186 +359,193 @@ func vline(x, y0, y1 float64, c color.Color, dash []vg.Length) (*plotter.Line, e
 // pct formats a share as a percentage.
 func pct(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
 
+// num formats a value for a note: whole from 100 up, else 3 significant
+// digits.
+func num(x float64) string {
+	if math.Abs(x) >= 100 {
+		return strconv.FormatFloat(x, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(x, 'g', 3, 64)
+}
+
+// cutMarks mark where curves leave an axis cut short: at the curve's last
+// point on the axis, a triangle in its colour pointing out of the axis.
+// They are not glyph boxes: the axes' padding stays as the lines make it.
+type cutMarks []cutMark
+
+type cutMark struct {
+	at    plotter.XY
+	right bool // pointing right (the curve continues past the maximum)
+	color color.Color
+}
+
+// Plot implements plot.Plotter.
+func (m cutMarks) Plot(c draw.Canvas, p *plot.Plot) {
+	tx, ty := p.Transforms(&c)
+	const w, h = vg.Length(6), vg.Length(4)
+	for _, k := range m {
+		x, y := tx(k.at.X), ty(k.at.Y)
+		tip := x + w
+		if !k.right {
+			tip = x - w
+		}
+		c.FillPolygon(k.color, []vg.Point{{X: x, Y: y - h}, {X: tip, Y: y}, {X: x, Y: y + h}})
+	}
+}
+
+// cutCurve marks curve e, drawn as l and cut to [lo, hi] (NaN: not cut),
+// where the sample reaches past the cut, and returns whether it does. The
+// marks are drawn once added to p (addCuts).
+func (p *panel) cutCurve(e figures.ECDF, l *plotter.Line, lo, hi float64) bool {
+	if len(e.X) == 0 {
+		return false
+	}
+	n := len(p.cuts)
+	if e.X[0] < lo {
+		p.cuts = append(p.cuts, cutMark{at: plotter.XY{X: lo, Y: e.At(lo)}, color: l.Color})
+	}
+	if e.X[len(e.X)-1] > hi {
+		p.cuts = append(p.cuts, cutMark{at: plotter.XY{X: hi, Y: e.At(hi)}, right: true, color: l.Color})
+	}
+	for _, k := range p.cuts[n:] {
+		p.shapes = append(p.shapes, shape{xy: plotter.XYs{k.at}})
+	}
+	return len(p.cuts) > n
+}
+
+// addCuts adds the marks of cutCurve to the plot, above the lines.
+func (p *panel) addCuts() {
+	if len(p.cuts) > 0 {
+		p.Add(p.cuts)
+	}
+}
+
 // Figure1 draws Figure 1: the RCT CDFs of both families and the CDF of
 // the v4/v6 ratio on a log axis with ±10% marks.
 func Figure1(f *figures.Fig1, points int) (*Figure, error) {
 	fig := &Figure{Name: "fig1", Height: 5 * vg.Inch,
 		Title: fmt.Sprintf("Figure 1: request completion times, %d of %d paired tests kept by the 5th–95th percentile filter", f.RowsAfter, f.RowsBefore)}
-	rct := newPlot("RCT of paired tests (5th–95th percentile filter)", "HTTP request completion time (ms)", "CDF")
+	rct := newPanel("RCT of paired tests (5th–95th percentile filter)", "HTTP request completion time (ms)", "CDF")
 	cdfAxis(rct)
-	rct.Legend.Top, rct.Legend.Left = false, false
-	rct.Legend.YOffs = vg.Points(4)
-	for i, s := range []struct {
+	rct.X.Tick.Marker = denseTicks{Min: 5}
+	for _, s := range []struct {
 		name string
 		e    figures.ECDF
-	}{{"IPv4", f.V4}, {"IPv6", f.V6}} {
+		c    color.Color
+	}{{"IPv4", f.V4, Palette.V4}, {"IPv6", f.V6, Palette.V6}} {
 		l, err := stepLine(s.e, points, math.NaN(), math.NaN())
 		if err != nil {
 			return nil, err
 		}
 		l = orEmpty(l)
-		l.Color = palette[i]
-		addLines(rct, l)
-		rct.Legend.Add(s.name, l)
+		l.Color = s.c
+		rct.addLines(l)
+		rct.addLegend(s.name, l)
 		fig.Legend = append(fig.Legend, s.name)
 	}
 
 	const lo, hi = 0.5, 2.0
-	ratio := newPlot("Ratio of IPv4 to IPv6 RCT", "IPv4 RCT / IPv6 RCT (log scale; left: IPv4 faster by, right: IPv6 faster by)", "CDF")
+	ratio := newPanel("Ratio of IPv4 to IPv6 RCT", "", "CDF")
 	cdfAxis(ratio)
-	ratio.Legend.Left, ratio.Legend.Top = false, false
-	ratio.Legend.YOffs = vg.Points(4)
 	ratio.X.Scale = plot.LogScale{}
 	ratio.X.Min, ratio.X.Max = lo, hi
-	var ticks []plot.Tick
-	for _, r := range []float64{2, 1.6, 4.0 / 3, 1.1} {
-		ticks = append(ticks, plot.Tick{Value: 1 / r, Label: fmt.Sprintf("%.0f%%", (r-1)*100)})
-	}
-	ticks = append(ticks, plot.Tick{Value: 1, Label: "1"})
-	for _, r := range []float64{1.1, 4.0 / 3, 1.6, 2} {
-		ticks = append(ticks, plot.Tick{Value: r, Label: fmt.Sprintf("%.0f%%", (r-1)*100)})
-	}
-	ratio.X.Tick.Marker = plot.ConstantTicks(ticks)
+	ratio.X.Tick.Marker = ratioTicks()
 	one, err := vline(1, 0, 1, grey, nil)
 	if err != nil {
 		return nil, err
 	}
-	addLines(ratio, one)
+	ratio.addLines(one)
 	l, err := stepLine(f.Ratio, points, lo, hi)
 	if err != nil {
 		return nil, err
 	}
 	l = orEmpty(l)
-	l.Color = palette[2]
-	addLines(ratio, l)
-	ratio.Legend.Add("IPv4/IPv6 ratio", l)
-	fig.Legend = append(fig.Legend, "IPv4/IPv6 ratio")
+	l.Color = Palette.Series[0]
+	ratio.addLines(l)
+	// The label is short: gonum pads a log axis for a label as if it were
+	// centred at the arithmetic mean of the range, right of the middle.
+	ratio.X.Label.Text = "IPv4 RCT / IPv6 RCT (log scale)"
+	if ratio.cutCurve(f.Ratio, l, lo, hi) {
+		ratio.X.Label.Text += fmt.Sprintf("\n◄ ► axis cut at 2× either way; ratios from %s to %s",
+			num(f.Ratio.X[0]), num(f.Ratio.X[len(f.Ratio.X)-1]))
+	}
+	ratio.addCuts()
+	const ratioName = "IPv4/IPv6 RCT ratio"
+	ratio.addLegend(ratioName, l)
+	fig.Legend = append(fig.Legend, ratioName)
 	for _, m := range []struct {
 		x     float64
 		label string
 		c     color.Color
 	}{
-		{figures.RatioLow, "ratio < 1/1.1 (IPv4 >10% faster): " + pct(f.ShareV4Faster), palette[0]},
-		{figures.RatioHigh, "ratio > 1.1 (IPv6 >10% faster): " + pct(f.ShareV6Faster), palette[1]},
+		{figures.RatioLow, "IPv4 >10% faster: " + pct(f.ShareV4Faster), Palette.V4},
+		{figures.RatioHigh, "IPv6 >10% faster: " + pct(f.ShareV6Faster), Palette.V6},
 	} {
 		v, err := vline(m.x, 0, 1, m.c, dashes[1])
 		if err != nil {
 			return nil, err
 		}
 		v.Width = vg.Points(1.3)
-		addLines(ratio, v)
-		ratio.Legend.Add(m.label, v)
+		ratio.addLines(v)
+		ratio.addLegend(m.label, v)
 		fig.Legend = append(fig.Legend, m.label)
 	}
-	fig.Panels = []*plot.Plot{rct, ratio}
+	fig.add(rct, ratio)
 	return fig, nil
 }
 
-// Figure2 draws Figure 2: the pair's two series over the paired test
-// index, on the segments' zones as background bands.
-func Figure2(f *figures.Fig2) (*Figure, error) {
-	fig := &Figure{Name: "fig2", Height: 5 * vg.Inch}
-	title := fmt.Sprintf("Probe %d → anchor %d: %d paired tests, %d segments", f.Pair.Probe, f.Pair.Anchor, len(f.V4), len(f.Segments))
-	if f.Zone != 0 {
-		title += ", pair: " + f.Zone.String()
+// ratioTicks label the v4/v6 ratio by which family is faster and by how
+// much: "IPv4 2× faster" at 1/2, "equal" at 1, "IPv6 2× faster" at 2 (the
+// ratio's own values, or percentages, read the same on both sides).
+func ratioTicks() plot.ConstantTicks {
+	ticks := []plot.Tick{{Value: 1, Label: "equal"}}
+	for _, r := range []struct {
+		f     float64
+		label string
+	}{{1.5, "1.5×"}, {2, "2×"}} {
+		ticks = append(ticks,
+			plot.Tick{Value: 1 / r.f, Label: "IPv4 " + r.label + "\nfaster"},
+			plot.Tick{Value: r.f, Label: "IPv6 " + r.label + "\nfaster"})
 	}
-	fig.Title = "Figure 2: " + title
-	title += " (y axis up to the 99th percentile)"
-	// The y range covers the 99th percentile of both series, so that a few
-	// outliers do not flatten the plot, with headroom for the legend.
-	all := append(append([]float64(nil), f.V4...), f.V6...)
-	stats.SortFloats(all)
-	ylo := math.Max(0, all[0]*0.9)
-	yhi := ylo + (stats.Quantile(all, 0.99)*1.05-ylo)*1.35
-	p := newPlot(title, "paired test (index in time order)", "HTTP request completion time (ms)")
-	p.Y.Min, p.Y.Max = ylo, yhi
-	seen := map[stats.Zone]bool{}
-	for _, g := range f.Segments {
-		poly, err := plotter.NewPolygon(plotter.XYs{{X: float64(g.Start), Y: p.Y.Min}, {X: float64(g.End), Y: p.Y.Min}, {X: float64(g.End), Y: p.Y.Max}, {X: float64(g.Start), Y: p.Y.Max}})
-		if err != nil {
-			return nil, err
-		}
-		poly.Color = tint(zoneColor(g.Zone), 0x30)
-		poly.LineStyle.Width = 0
-		p.Add(poly)
-		b, err := vline(float64(g.Start), p.Y.Min, p.Y.Max, color.Gray{0xb0}, dashes[1])
-		if err != nil {
-			return nil, err
-		}
-		addLines(p, b)
-		if !seen[g.Zone] {
-			seen[g.Zone] = true
-		}
+	for _, r := range []float64{1.1, 1.2, 1.25, 1.3, 1.4, 1.6, 1.7, 1.8, 1.9} {
+		ticks = append(ticks, plot.Tick{Value: 1 / r}, plot.Tick{Value: r})
 	}
-	for i, s := range []struct {
-		name string
-		v    []float64
-	}{{"IPv4", f.V4}, {"IPv6", f.V6}} {
-		xy := make(plotter.XYs, len(s.v))
-		for k, v := range s.v {
-			xy[k] = plotter.XY{X: float64(k), Y: v}
-		}
-		l, err := plotter.NewLine(xy)
-		if err != nil {
-			return nil, err
-		}
-		l.Color, l.Width = []color.Color{color.RGBA{0x1f, 0x4e, 0x9a, 0xff}, color.RGBA{0xc0, 0x20, 0x20, 0xff}}[i], vg.Points(1.1)
-		addLines(p, l)
-		p.Legend.Add(s.name, l)
-		fig.Legend = append(fig.Legend, s.name)
-	}
-	for _, z := range []stats.Zone{stats.ZoneV4, stats.ZoneNone, stats.ZoneV6} {
-		if !seen[z] {
-			continue
-		}
-		poly, err := plotter.NewPolygon(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 0}, {X: 1, Y: 1}})
-		if err != nil {
-			return nil, err
-		}
-		poly.Color = tint(zoneColor(z), 0x60)
-		poly.LineStyle.Width = 0
-		label := "segment: " + z.String()
-		p.Legend.Add(label, poly)
-		fig.Legend = append(fig.Legend, label)
-	}
-	// Add widened the axes to every value: restore the clipped range.
-	p.Y.Min, p.Y.Max, p.X.Min, p.X.Max = ylo, yhi, 0, float64(len(f.V4))
-	fig.Panels = []*plot.Plot{p}
-	return fig, nil
+	return ticks
 }
 
-// Figure4 draws Figure 4's three panels: colour is the zone (first
-// panel) or the pair's best_path (the others), dash the strategy.
+// Figure4 draws Figure 4's three panels: colour is the zone (first panel)
+// or the pair's best path (the others: the same pairs), dash the strategy,
+// and one legend for the three below them.
 func Figure4(f *figures.Fig4, points int) (*Figure, error) {
-	fig := &Figure{Name: "fig4", Height: 5.5 * vg.Inch,
+	fig := &Figure{Name: "fig4", Height: 5.75 * vg.Inch,
 		Title: fmt.Sprintf("Figure 4: EXP3 against fixed choices over %d eligible pairs", f.Pairs)}
+	// Zones in the order of figures.ZoneNames and of the choice panel's
+	// groups; the gain panels' groups (figures.Groups) are v4, v6, none.
+	zones := []stats.Zone{stats.ZoneV4, stats.ZoneNone, stats.ZoneV6}
+	gainGroup := map[stats.Zone]int{stats.ZoneV4: 0, stats.ZoneV6: 1, stats.ZoneNone: 2}
+	strategyDash := [][]vg.Length{dashes[0], dashes[1], dashes[3]}
 	panels := []struct {
 		name, title, x string
-		groups         []string
 		xmax           float64
+		unit           string
 	}{
-		{"choice", "Share of lowest-RCT choices, per zone", "share of rounds with the lowest RCT choice", figures.ZoneNames, math.NaN()},
-		{"gain", "Expected gain per request, per best path", "absolute expected gain per request (ms)", []string{"best path v4", "best path v6", "best path none"}, 125},
-		{"relative", "Gain relative to median RCT, per best path", "expected gain per request / median RCT", []string{"best path v4", "best path v6", "best path none"}, 0.5},
+		{"choice", "Share of lowest-RCT choices, per zone", "share of rounds with the lowest RCT choice", math.NaN(), ""},
+		{"gain", "Expected gain per request, per zone (best path)", "absolute expected gain per request (ms)", 125, " ms"},
+		{"relative", "Gain relative to median RCT, per zone (best path)", "expected gain per request / median RCT", 0.5, ""},
 	}
-	for pi, pn := range panels {
-		p := newPlot(pn.title, pn.x, "CDF")
+	for _, pn := range panels {
+		p := newPanel(pn.title, pn.x, "CDF")
 		cdfAxis(p)
-		p.Legend.Top, p.Legend.Left = true, pi == 0
-		if pi == 0 {
-			p.Legend.XOffs = vg.Points(4)
-		} else {
-			p.Legend.Top = false
-			p.Legend.YOffs = vg.Points(4)
-		}
 		lo, hi := math.NaN(), pn.xmax
 		if !math.IsNaN(hi) {
 			lo = 0
 			p.X.Min, p.X.Max = 0, hi
+			p.X.Tick.Marker = denseTicks{Min: 4}
 		} else {
 			shareAxis(p)
 		}
 		curves := f.Panel(pn.name)
+		cut, top := false, math.Inf(-1)
 		for i, c := range curves {
 			g, s := i/len(figures.Strategies), i%len(figures.Strategies)
 			if c.E.N == 0 {
@@ -518,35 +558,41 @@ func Figure4(f *figures.Fig4, points int) (*Figure, error) {
 			if l == nil {
 				continue
 			}
-			l.Color = zoneColor([]stats.Zone{stats.ZoneV4, stats.ZoneNone, stats.ZoneV6}[g])
+			z := zones[g]
 			if pn.name != "choice" {
-				l.Color = palette[g]
+				z = []stats.Zone{stats.ZoneV4, stats.ZoneV6, stats.ZoneNone}[g]
 			}
-			l.Dashes = dashes[s]
-			addLines(p, l)
-		}
-		// Legend: one entry per colour (with its pairs), one per dash.
-		for g, name := range pn.groups {
-			n := curves[g*len(figures.Strategies)].E.N
-			z := []stats.Zone{stats.ZoneV4, stats.ZoneNone, stats.ZoneV6}[g]
-			c := zoneColor(z)
-			if pn.name != "choice" {
-				c = palette[g]
+			l.Color, l.Dashes = zoneColor(z), strategyDash[s]
+			p.addLines(l)
+			if p.cutCurve(c.E, l, lo, hi) {
+				cut, top = true, math.Max(top, c.E.X[len(c.E.X)-1])
 			}
-			label := fmt.Sprintf("%s (%d pairs)", name, n)
-			p.Legend.Add(label, swatch(c))
-			fig.Legend = append(fig.Legend, label)
 		}
-		for s, name := range figures.Strategies {
-			l, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 0}})
-			if err != nil {
-				return nil, err
-			}
-			l.Color, l.Dashes, l.Width = color.Black, dashes[s], vg.Points(1.6)
-			p.Legend.Add(name, l)
-			fig.Legend = append(fig.Legend, name)
+		p.addCuts()
+		if cut {
+			p.X.Label.Text += fmt.Sprintf("\n► axis cut at %s%s; CDFs reach 1 by %s%s", num(hi), pn.unit, num(top), pn.unit)
 		}
-		fig.Panels = append(fig.Panels, p)
+		fig.add(p)
+	}
+	// The legend, below the panels: a colour per zone with its pairs (the
+	// gain panel's EXP3 curves count every eligible pair), a dash per
+	// strategy.
+	key := fig.panels[fig.Panels[0]]
+	key.legend.corners = nil
+	gain := f.Panel("gain")
+	for g, z := range zones {
+		label := figures.ZoneNames[g]
+		if k := gainGroup[z] * len(figures.Strategies); k < len(gain) {
+			label += fmt.Sprintf(" (%d pairs)", gain[k].E.N)
+		}
+		key.addLegend(label, swatch(zoneColor(z)))
+		fig.Legend = append(fig.Legend, label)
+	}
+	for s, name := range figures.Strategies {
+		l := orEmpty(nil)
+		l.Color, l.Dashes, l.Width = color.Black, strategyDash[s], vg.Points(1.6)
+		key.addLegend(name, l)
+		fig.Legend = append(fig.Legend, name)
 	}
 	return fig, nil
 }
@@ -563,11 +609,10 @@ func swatch(c color.Color) plot.Thumbnailer {
 func Coverage(c *figures.Coverage, points int) (*Figure, error) {
 	fig := &Figure{Name: "coverage", Height: 4.5 * vg.Inch,
 		Title: fmt.Sprintf("Per-probe coverage over %d probes with eligible pairs", len(c.Probes))}
-	p := newPlot("Share of a probe's eligible pairs served by its winning family", "share of the probe's eligible pairs", "CDF over probes")
+	p := newPanel("Share of a probe's eligible pairs served by its winning family", "share of the probe's eligible pairs", "CDF over probes")
 	cdfAxis(p)
 	shareAxis(p)
-	p.Legend.Left, p.Legend.Top = true, true
-	p.Legend.XOffs = vg.Points(4)
+	p.legend.corners = []corner{{top: true, left: true}, {top: false, left: false}, {top: true, left: false}, {top: false, left: true}}
 	for i, s := range []struct {
 		label string
 		e     figures.ECDF
@@ -581,20 +626,21 @@ func Coverage(c *figures.Coverage, points int) (*Figure, error) {
 			return nil, err
 		}
 		l = orEmpty(l)
-		l.Color = palette[i]
-		addLines(p, l)
+		// Not families: colours of the other series (black, orange).
+		l.Color = Palette.Series[i]
+		p.addLines(l)
 		label := fmt.Sprintf("%s (median %s)", s.label, pct(s.med))
-		p.Legend.Add(label, l)
+		p.addLegend(label, l)
 		fig.Legend = append(fig.Legend, label)
 		if math.IsNaN(s.med) {
 			continue
 		}
-		m, err := vline(s.med, 0, 0.5, palette[i], dashes[1])
+		m, err := vline(s.med, 0, 0.5, Palette.Series[i], dashes[1])
 		if err != nil {
 			return nil, err
 		}
-		addLines(p, m)
+		p.addLines(m)
 	}
-	fig.Panels = []*plot.Plot{p}
+	fig.add(p)
 	return fig, nil
 }
