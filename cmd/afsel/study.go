@@ -61,7 +61,11 @@ func (o *studyOptions) addStudyFlags(f *pflag.FlagSet, outDefault string) {
 	f.Float64Var(&c.Stats.Trim, "trim", c.Stats.Trim, "fraction trimmed from each end of each family before the test")
 	f.IntVar(&c.MinTests, "min-tests", c.MinTests, "paired tests a pair needs to be eligible")
 	f.IntVar(&o.cfg.Workers, "workers", 0, "worker goroutines (default: all cores)")
+	f.BoolVar(&o.cfg.Labels, "labels", false, labelsHelp)
 }
+
+// labelsHelp describes --labels.
+const labelsHelp = `add label columns after the artefacts' columns, which stay as they are: zone_label ("IPv4 is better", "None is better", "IPv6 is better", "all", "ineligible") beside each zone code, and in flows.csv zone and zone_label, which tell "none better" from "ineligible" where best_path is empty for both`
 
 // addFailureFlags binds --failures and --connect-timeout.
 func (o *studyOptions) addFailureFlags(f *pflag.FlagSet) {
