@@ -84,7 +84,7 @@ func TestLabels(t *testing.T) {
 	if count["ineligible"] != 156 || count["None is better"] != 236 || len(count) != 2 {
 		t.Errorf("pairs with an empty best_path by zone_label: %v", count)
 	}
-	if code, _, stderr := run(t, "figures", "--input", dir, "--points", "50", "-q"); code != 0 {
+	if code, _, stderr := run(t, "figures", "--dir", dir, "--points", "50", "-q"); code != 0 {
 		t.Fatalf("figures on labelled files: exit %d: %s", code, stderr)
 	}
 }

@@ -111,7 +111,7 @@ The output is written atomically.`,
 	f := cmd.Flags()
 	f.IntVar(&o.pairs, "pairs", def.Pairs, "number of (probe, anchor) pairs")
 	f.Uint64Var(&o.seed, "seed", def.Seed, "random seed; the output is a function of it")
-	f.StringVarP(&o.out, "output", "o", "", "output file: .arrow, .arrows, .parquet, .csv or .csv.gz")
+	addOutFlag(f, &o.out, "", "output file: .arrow, .arrows, .parquet, .csv or .csv.gz")
 	f.StringVar(&o.start, "start", def.Start.Format(time.DateOnly), "start of the campaign: YYYY-MM-DD or RFC 3339, UTC")
 	f.IntVar(&o.days, "days", def.Days, "length of the campaign in days")
 	f.BoolVar(&o.paperScale, "paper-scale", false, fmt.Sprintf("generate the paper's size: %d pairs, about 1.57e8 rows (tests every 24m23s)", synth.PaperPairs))
