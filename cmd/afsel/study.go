@@ -15,6 +15,7 @@ import (
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/pipeline"
+	"github.com/afsel/afsel/replay"
 )
 
 // studyOptions are the options of the commands that run the pipeline
@@ -94,8 +95,22 @@ func (o *studyOptions) addEXP3Flags(f flagSet) {
 	c := &o.cfg.Replay
 	f.IntVar(&c.Runs, "runs", c.Runs, "EXP3 runs per pair (the median is reported)")
 	f.StringVar(&c.Seed, "seed", c.Seed, "Python random.Random string seed of every (pair, gamma)")
-	f.IntVar(&c.Train, "train", c.Train, "rounds 0..train are not scored; scores divide by N - train")
+	f.IntVar(&c.Train, "train", c.Train, trainHelp())
 	f.Float64Var(&c.MaxWeight, "max-weight", c.MaxWeight, "EXP3 weight sum after rescaling (weights floored at 1)")
+}
+
+// trainHelp describes --train, whose value is the index of the last
+// round left unscored, as in the artefacts' code.
+func trainHelp() string {
+	n := replay.DefaultConfig().Train
+	return fmt.Sprintf("rounds 0 to N are not scored (the first N+1: %d for %d); a score divides by the rounds - N", n+1, n)
+}
+
+// trainText says which rounds the replay leaves unscored by default, for
+// help texts.
+func trainText() string {
+	n := replay.DefaultConfig().Train
+	return fmt.Sprintf("Rounds 0 to --train are not scored (%d: the first %d rounds); a score\ndivides by N - %d.", n, n+1, n)
 }
 
 // resolve starts the config from --profile under the flags set explicitly,
