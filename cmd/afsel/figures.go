@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -90,6 +91,9 @@ func (o *figuresOptions) resolve() error {
 		if _, err := pairs.ParseKey(o.pair); err != nil {
 			return usagef("--pair: %v", err)
 		}
+	}
+	if fi, err := os.Stat(o.data); err == nil && fi.IsDir() {
+		return usagef("--data %s is a directory: give the one file of paired tests the runs read", o.data)
 	}
 	if o.out == "" {
 		o.out = filepath.Join(o.dir, "figures")

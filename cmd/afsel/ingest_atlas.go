@@ -77,6 +77,11 @@ as it ends and memory holds one probe; an unsorted input is then an error.`,
 			case ingest.DetectFormat(o.out) != ingest.FormatArrow || strings.HasSuffix(strings.ToLower(o.out), ".gz") || strings.HasSuffix(strings.ToLower(o.out), ".bz2"):
 				return usagef("-o %s: only Arrow IPC output (.arrow) is supported", o.out)
 			}
+			for _, p := range args {
+				if err := notDir("RESULTS", p, "*.bz2"); err != nil {
+					return err
+				}
+			}
 			start := time.Now()
 			anchors, err := atlas.LoadAnchors(o.anchors)
 			if err != nil {

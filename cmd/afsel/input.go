@@ -84,8 +84,8 @@ func (f *inputFlags) expand(flag string) error {
 			matches = m
 		}
 		for _, m := range matches {
-			if fi, err := os.Stat(m); err == nil && fi.IsDir() {
-				return usagef("%s %s is a directory: give its files, e.g. %s '%s'", flag, m, flag, filepath.Join(m, "*.csv.gz"))
+			if err := notDir(flag, m, "*.csv.gz"); err != nil {
+				return err
 			}
 			if !seen[filepath.Clean(m)] {
 				seen[filepath.Clean(m)] = true
@@ -94,6 +94,21 @@ func (f *inputFlags) expand(flag string) error {
 		}
 	}
 	return nil
+}
+
+// notDir is a usage error if path, given as flag (a flag's name, or the
+// name of an argument in capitals), is a directory: it suggests a glob of
+// its files, their names matching pattern.
+func notDir(flag, path, pattern string) error {
+	fi, err := os.Stat(path)
+	if err != nil || !fi.IsDir() {
+		return nil
+	}
+	glob := "'" + filepath.Join(path, pattern) + "'"
+	if strings.HasPrefix(flag, "-") {
+		glob = flag + " " + glob
+	}
+	return usagef("%s %s is a directory: give its files, e.g. %s", flag, path, glob)
 }
 
 // open opens the input files as one stream.
