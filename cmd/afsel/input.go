@@ -123,7 +123,7 @@ func (f *inputFlags) open() (ingest.Reader, error) {
 	if f.read != nil {
 		f.read.Store(0)
 	}
-	tuneGC(inputBytes(f.files))
+	tuneGC(inputBytes(f.paths()))
 	return ingest.OpenSources(srcs, ingest.Options{SkipBadRows: f.skipBadRows, KeepFailures: f.keepFailures, BytesRead: f.read})
 }
 

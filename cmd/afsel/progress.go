@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -10,8 +11,6 @@ import (
 
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"golang.org/x/term"
-
-	"github.com/afsel/afsel/pipeline"
 )
 
 // progress prints a status line on stderr every few hundred milliseconds, but
@@ -159,18 +158,13 @@ func formatETA(d time.Duration) string {
 	return fmt.Sprintf("%dh%02dm", m/60, m%60)
 }
 
-// inputSize is the total size of the files at paths, 0 (unknown) when one
-// is standard input or not a regular file (a pipe).
+// inputSize is the total size of the files at paths (inputBytes), 0
+// (unknown) when one is standard input or not a regular file (a pipe).
 func inputSize(paths []string) int64 {
-	var n int64
-	for _, p := range paths {
-		fi, err := os.Stat(p)
-		if p == pipeline.Stdin || err != nil || !fi.Mode().IsRegular() {
-			return 0
-		}
-		n += fi.Size()
+	if n := inputBytes(paths); n != math.MaxInt64 {
+		return n
 	}
-	return n
+	return 0
 }
 
 // countingReader counts the bytes read through it into n.
