@@ -21,18 +21,53 @@ func (m Metrics) values() [5]float64 {
 	return [5]float64{m.BestChoice, m.MeanMs, m.GainV6, m.Regret, m.Conns}
 }
 
+// ZoneLabelColumn and SegmentZoneLabelColumn are the columns
+// WriteOptions.Labels appends: the label of the zone column, and in
+// policies_segments.csv that of segment_zone.
+const (
+	ZoneLabelColumn        = "zone_label"
+	SegmentZoneLabelColumn = "segment_zone_label"
+)
+
+// WriteOptions are the options of the CSV writers. The zero value writes
+// the columns without labels.
+type WriteOptions struct {
+	// Labels appends label columns after the others (whose bytes stay the
+	// same): zone_label to policies_pairs.csv and policies.csv,
+	// zone_label and segment_zone_label to policies_segments.csv. A label
+	// is the zone's stats.Zone.Label ("IPv4 is better", "None is better",
+	// "IPv6 is better", or "all" for policies.csv's rows over every zone).
+	Labels bool
+}
+
+func writeOptions(opt []WriteOptions) WriteOptions {
+	if len(opt) > 0 {
+		return opt[0]
+	}
+	return WriteOptions{}
+}
+
 // WritePairs writes policies_pairs.csv: prb_id,anchor_id,zone,
 // probe_family,policy, then MetricNames; one row per eligible pair
 // and policy. Empty values are undefined (per-probe best without a family).
-func WritePairs(w io.Writer, r *Result) error {
+// With opt's Labels, zone_label follows.
+func WritePairs(w io.Writer, r *Result, opt ...WriteOptions) error {
+	o := writeOptions(opt)
 	cw := csv.NewWriter(w)
-	cw.Write(append([]string{"prb_id", "anchor_id", "zone", "probe_family", "policy"}, MetricNames...))
+	head := append([]string{"prb_id", "anchor_id", "zone", "probe_family", "policy"}, MetricNames...)
+	if o.Labels {
+		head = append(head, ZoneLabelColumn)
+	}
+	cw.Write(head)
 	for i := range r.Pairs {
 		p := &r.Pairs[i]
 		for j, l := range r.Labels {
 			rec := []string{strconv.FormatInt(p.Probe, 10), strconv.FormatInt(p.Anchor, 10), strconv.Itoa(int(p.Zone)), string(p.Family), l}
 			for _, v := range p.Metrics[j].values() {
 				rec = append(rec, csvtable.FormatFloat(v))
+			}
+			if o.Labels {
+				rec = append(rec, p.Zone.Label())
 			}
 			cw.Write(rec)
 		}
@@ -98,17 +133,27 @@ var summaryColumns = []string{"zone", "policy", "metric", "pairs", "q1", "median
 const zoneAll = "all"
 
 // WriteSummary writes policies.csv: zone,policy,metric,pairs,q1,
-// median,q3,mean with zone 1, 2, 3 or "all"; empty values: no pairs.
-func WriteSummary(w io.Writer, r *Result) error {
+// median,q3,mean with zone 1, 2, 3 or "all"; empty values: no pairs. With
+// opt's Labels, zone_label follows.
+func WriteSummary(w io.Writer, r *Result, opt ...WriteOptions) error {
+	o := writeOptions(opt)
 	cw := csv.NewWriter(w)
-	cw.Write(summaryColumns)
+	if o.Labels {
+		cw.Write(append(slices.Clip(summaryColumns), ZoneLabelColumn))
+	} else {
+		cw.Write(summaryColumns)
+	}
 	for _, row := range Summary(r) {
 		zone := zoneAll
 		if row.Zone != 0 {
 			zone = strconv.Itoa(int(row.Zone))
 		}
-		cw.Write([]string{zone, row.Policy, row.Metric, strconv.Itoa(row.Pairs),
-			csvtable.FormatFloat(row.Q1), csvtable.FormatFloat(row.Median), csvtable.FormatFloat(row.Q3), csvtable.FormatFloat(row.Mean)})
+		rec := []string{zone, row.Policy, row.Metric, strconv.Itoa(row.Pairs),
+			csvtable.FormatFloat(row.Q1), csvtable.FormatFloat(row.Median), csvtable.FormatFloat(row.Q3), csvtable.FormatFloat(row.Mean)}
+		if o.Labels {
+			rec = append(rec, row.Zone.Label())
+		}
+		cw.Write(rec)
 	}
 	cw.Flush()
 	return cw.Error()
@@ -118,17 +163,18 @@ func WriteSummary(w io.Writer, r *Result) error {
 // not policies.csv as WriteSummary writes it.
 var ErrFormat = errors.New("not a policies.csv")
 
-// ReadSummary reads policies.csv as WriteSummary writes it, rows in file
-// order; empty values read as NaN.
+// ReadSummary reads policies.csv as WriteSummary writes it, with or without
+// zone_label (which must then agree with zone), rows in file order; empty
+// values read as NaN.
 func ReadSummary(r io.Reader) ([]SummaryRow, error) {
 	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = len(summaryColumns)
 	head, err := cr.Read()
 	if err != nil {
 		return nil, fmt.Errorf("compare: policies.csv header: %w", err)
 	}
-	if !slices.Equal(head, summaryColumns) {
-		return nil, fmt.Errorf("compare: %w: header %q, want %q", ErrFormat, head, summaryColumns)
+	labels := slices.Equal(head, append(slices.Clip(summaryColumns), ZoneLabelColumn))
+	if !labels && !slices.Equal(head, summaryColumns) {
+		return nil, fmt.Errorf("compare: policies.csv header: %w: %q, want %q (and zone_label)", ErrFormat, head, summaryColumns)
 	}
 	var rows []SummaryRow
 	for line := 2; ; line++ {
@@ -140,6 +186,9 @@ func ReadSummary(r io.Reader) ([]SummaryRow, error) {
 			return nil, fmt.Errorf("compare: policies.csv: %w", err)
 		}
 		row, err := parseSummaryRow(rec)
+		if err == nil && labels && rec[len(summaryColumns)] != row.Zone.Label() {
+			err = fmt.Errorf("zone_label %q: want %q for zone %s", rec[len(summaryColumns)], row.Zone.Label(), rec[0])
+		}
 		if err != nil {
 			return nil, fmt.Errorf("compare: policies.csv line %d: %w: %v", line, ErrFormat, err)
 		}
@@ -177,10 +226,16 @@ func parseSummaryRow(rec []string) (SummaryRow, error) {
 // Table 2's groups A and C: prb_id,anchor_id,group,zone,policy,segment,
 // start,end,segment_zone,best_choice,recover_rounds. recover_rounds is
 // empty when not applicable and "inf" when the policy did not recover
-// within the regime up to the next change of zone (median run).
-func WriteSegments(w io.Writer, r *Result) error {
+// within the regime up to the next change of zone (median run). With opt's
+// Labels, zone_label and segment_zone_label follow.
+func WriteSegments(w io.Writer, r *Result, opt ...WriteOptions) error {
+	o := writeOptions(opt)
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"prb_id", "anchor_id", "group", "zone", "policy", "segment", "start", "end", "segment_zone", "best_choice", "recover_rounds"})
+	head := []string{"prb_id", "anchor_id", "group", "zone", "policy", "segment", "start", "end", "segment_zone", "best_choice", "recover_rounds"}
+	if o.Labels {
+		head = append(head, ZoneLabelColumn, SegmentZoneLabelColumn)
+	}
+	cw.Write(head)
 	for i := range r.Pairs {
 		p := &r.Pairs[i]
 		if p.Group == "" {
@@ -193,9 +248,13 @@ func WriteSegments(w io.Writer, r *Result) error {
 				if !math.IsInf(m.Recover, 1) {
 					rec = csvtable.FormatFloat(m.Recover)
 				}
-				cw.Write([]string{strconv.FormatInt(p.Probe, 10), strconv.FormatInt(p.Anchor, 10), p.Group,
+				row := []string{strconv.FormatInt(p.Probe, 10), strconv.FormatInt(p.Anchor, 10), p.Group,
 					strconv.Itoa(int(p.Zone)), l, strconv.Itoa(k), strconv.Itoa(sg.Start), strconv.Itoa(sg.End),
-					strconv.Itoa(int(sg.Zone)), csvtable.FormatFloat(m.BestChoice), rec})
+					strconv.Itoa(int(sg.Zone)), csvtable.FormatFloat(m.BestChoice), rec}
+				if o.Labels {
+					row = append(row, p.Zone.Label(), sg.Zone.Label())
+				}
+				cw.Write(row)
 			}
 		}
 	}

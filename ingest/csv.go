@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -31,6 +32,11 @@ type Options struct {
 	// counted by FailureReason, and batches are of Schema.
 	KeepFailures bool
 	Allocator    memory.Allocator // defaults to memory.DefaultAllocator
+	// BytesRead, when set, counts the bytes read from the input files as
+	// they are stored (compressed, if they are), for a progress meter
+	// that compares it with their sizes: a file read whole adds its size
+	// (Arrow IPC files and Parquet, read at offsets, about that).
+	BytesRead *atomic.Int64
 }
 
 func (o Options) withDefaults() Options {

@@ -33,13 +33,15 @@ type IPCReader struct {
 	batches
 }
 
-func openIPC(f *os.File, opts Options) (*IPCReader, error) {
+// openIPC opens the Arrow IPC file f, read through in (f, or f's reads
+// counted).
+func openIPC(f *os.File, in input, opts Options) (*IPCReader, error) {
 	opts = opts.withDefaults()
 	r, outcomes, err := openArrow(opts.Name, func() (*ipc.FileReader, error) {
 		if err := checkFileFooter(f); err != nil {
 			return nil, err
 		}
-		return ipc.NewFileReader(f, ipc.WithAllocator(fileAllocator(f, opts.Allocator)))
+		return ipc.NewFileReader(in, ipc.WithAllocator(fileAllocator(f, opts.Allocator)))
 	}, func(r *ipc.FileReader) { r.Close() })
 	if err != nil {
 		return nil, err

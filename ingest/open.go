@@ -190,7 +190,14 @@ func sniff(head []byte) content {
 }
 
 func open(f *os.File, format Format, by string, opts Options) (Reader, error) {
-	br := bufio.NewReaderSize(f, 1<<20)
+	in := counted(f, opts.BytesRead)
+	br := bufio.NewReaderSize(in, 1<<20)
+	// The readers at offsets read the file from its start again.
+	uncount := func() {
+		if opts.BytesRead != nil {
+			opts.BytesRead.Add(-int64(br.Buffered()))
+		}
+	}
 	head, err := br.Peek(8)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("read %s: %w", opts.Name, err)
@@ -204,7 +211,8 @@ func open(f *os.File, format Format, by string, opts Options) (Reader, error) {
 	case FormatArrow, FormatArrowStream:
 		switch {
 		case kind == contentArrowFile && format == FormatArrow:
-			return openIPC(f, opts)
+			uncount()
+			return openIPC(f, in, opts)
 		case kind == contentArrowStream:
 			return openIPCStream(br, f, opts)
 		case kind == contentArrowFile:
@@ -215,7 +223,8 @@ func open(f *os.File, format Format, by string, opts Options) (Reader, error) {
 		if kind != contentParquet {
 			return nil, fmt.Errorf("%s: not a Parquet file (no PAR1 magic; content is %s)", opts.Name, kind)
 		}
-		return openParquet(f, opts)
+		uncount()
+		return openParquet(f, in, opts)
 	case FormatCSV, FormatCBOR:
 	default:
 		return nil, fmt.Errorf("%s: unknown format %q", opts.Name, format)
@@ -323,6 +332,7 @@ func anyOutcomes(first Reader, rest []Source, opts Options) bool {
 	if HasOutcomes(first.Schema()) {
 		return true
 	}
+	opts.BytesRead = nil // the files are read again
 	for _, s := range rest {
 		r, err := openSource(s, s.DisplayName(), opts)
 		if err != nil {

@@ -69,7 +69,7 @@ func OpenParquet(path string, opts Options) (*ParquetReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := openParquet(f, opts)
+	r, err := openParquet(f, counted(f, opts.BytesRead), opts)
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -77,7 +77,9 @@ func OpenParquet(path string, opts Options) (*ParquetReader, error) {
 	return r, nil
 }
 
-func openParquet(f *os.File, opts Options) (*ParquetReader, error) {
+// openParquet opens the Parquet file f, read through in (f, or f's reads
+// counted).
+func openParquet(f *os.File, in input, opts Options) (*ParquetReader, error) {
 	opts = opts.withDefaults()
 	// Buffers are bounded by the file's size and panics are errors, as in
 	// Arrow IPC input (recovered): a damaged file makes Arrow's Parquet
@@ -85,7 +87,7 @@ func openParquet(f *os.File, opts Options) (*ParquetReader, error) {
 	opts.Allocator = fileAllocator(f, opts.Allocator)
 	var pf *file.Reader
 	err := recovered(func() (err error) {
-		pf, err = file.NewParquetReader(f, file.WithReadProps(parquet.NewReaderProperties(opts.Allocator)))
+		pf, err = file.NewParquetReader(in, file.WithReadProps(parquet.NewReaderProperties(opts.Allocator)))
 		return err
 	})
 	if err != nil {

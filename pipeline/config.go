@@ -52,6 +52,10 @@ type Config struct {
 	// Workers is the number of probes analysed at once; <= 0 means
 	// GOMAXPROCS. Outputs do not depend on it.
 	Workers int `json:"-"`
+	// Labels adds label columns to the CSV files with zone codes (tables,
+	// replay and compare WriteOptions.Labels), after the artefacts'
+	// columns, which stay byte for byte as without it.
+	Labels bool `json:"labels,omitempty"`
 	// TempDir is where Figure 1's spill file goes when it outgrows memory
 	// (the output directory's file system: a temporary directory may be a
 	// small in-memory one). Empty means os.TempDir().

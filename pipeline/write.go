@@ -39,33 +39,37 @@ const SummaryFile = "summary.json"
 // dataFiles are the tables' and the replay's files of the stages run.
 func (r *Result) dataFiles() []outFile {
 	var files []outFile
+	labels := r.Config.Labels
 	if r.Stages.Tables {
 		rows1, rows2 := tables.Rows1(r.Table1), tables.Rows2(r.Table2)
+		to := tables.WriteOptions{Labels: labels}
 		files = append(files,
 			outFile{"table1.csv", func(w io.Writer) error { return tables.WriteTable(w, rows1) }},
 			outFile{"table2.csv", func(w io.Writer) error { return tables.WriteTable(w, rows2) }},
-			outFile{"flows.csv", func(w io.Writer) error { return tables.WriteFlows(w, r.Tables) }},
-			outFile{"change_points.csv", func(w io.Writer) error { return tables.WriteChangePoints(w, r.Tables) }},
+			outFile{"flows.csv", func(w io.Writer) error { return tables.WriteFlows(w, r.Tables, to) }},
+			outFile{"change_points.csv", func(w io.Writer) error { return tables.WriteChangePoints(w, r.Tables, to) }},
 		)
 	}
 	if r.Stages.Replay {
 		gammas := r.Config.Replay.Gammas
+		ro := replay.WriteOptions{Labels: labels}
 		if r.Stages.Sweep {
 			for g, gamma := range gammas {
 				files = append(files, outFile{"simulation_gamma=" + strconv.FormatFloat(gamma, 'g', -1, 64) + ".csv",
-					func(w io.Writer) error { return replay.WriteSimulation(w, r.Replay, g) }})
+					func(w io.Writer) error { return replay.WriteSimulation(w, r.Replay, g, ro) }})
 			}
-			files = append(files, outFile{"sweep.csv", func(w io.Writer) error { return replay.WriteSweep(w, r.Replay, gammas) }})
+			files = append(files, outFile{"sweep.csv", func(w io.Writer) error { return replay.WriteSweep(w, r.Replay, gammas, ro) }})
 		} else {
-			files = append(files, outFile{"simulation.csv", func(w io.Writer) error { return replay.WriteSimulation(w, r.Replay, 0) }})
+			files = append(files, outFile{"simulation.csv", func(w io.Writer) error { return replay.WriteSimulation(w, r.Replay, 0, ro) }})
 		}
-		files = append(files, outFile{"replay_metrics.csv", func(w io.Writer) error { return replay.WriteMetrics(w, r.Replay, gammas) }})
+		files = append(files, outFile{"replay_metrics.csv", func(w io.Writer) error { return replay.WriteMetrics(w, r.Replay, gammas, ro) }})
 	}
 	if p := r.Policies; p != nil {
+		co := compare.WriteOptions{Labels: labels}
 		files = append(files,
-			outFile{"policies_pairs.csv", func(w io.Writer) error { return compare.WritePairs(w, p) }},
-			outFile{"policies.csv", func(w io.Writer) error { return compare.WriteSummary(w, p) }},
-			outFile{"policies_segments.csv", func(w io.Writer) error { return compare.WriteSegments(w, p) }},
+			outFile{"policies_pairs.csv", func(w io.Writer) error { return compare.WritePairs(w, p, co) }},
+			outFile{"policies.csv", func(w io.Writer) error { return compare.WriteSummary(w, p, co) }},
+			outFile{"policies_segments.csv", func(w io.Writer) error { return compare.WriteSegments(w, p, co) }},
 			outFile{"policies_cdf.csv", func(w io.Writer) error { return compare.WriteCDF(w, p) }},
 		)
 	}

@@ -13,7 +13,8 @@ import (
 // ErrBadInput is wrapped by every error about the content of a file read.
 var ErrBadInput = csvtable.ErrBadInput
 
-// ReadSimulation reads simulation.csv as WriteSimulation writes it, or the
+// ReadSimulation reads simulation.csv as WriteSimulation writes it (with
+// or without zone_label, which it ignores: zone says the same), or the
 // artefacts' ripe_simulation.csv (pandas' index column first, zone as
 // 1.0/2.0/3.0, empty fields for NaN), keeping the row order. Each pair has
 // the fields the file holds: ineligible pairs (empty zone) only Probe and
@@ -44,7 +45,8 @@ func ReadSimulation(r io.Reader) ([]Pair, error) {
 	})
 }
 
-// ReadMetrics reads replay_metrics.csv as WriteMetrics writes it into ps,
+// ReadMetrics reads replay_metrics.csv as WriteMetrics writes it (with or
+// without zone_label) into ps,
 // the eligible pairs of simulation.csv of the same run (ReadSimulation), and
 // returns its gammas in order. A pair's rows are its gammas in order, the
 // first the gamma of simulation.csv: they set its Family, StaticGain,

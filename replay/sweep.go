@@ -54,22 +54,31 @@ func Sweep(ps []Pair, gammas []float64) []SweepRow {
 	return rows
 }
 
+// SweepColumns is the header of sweep.csv.
+var SweepColumns = []string{"gamma", "zone", "pairs", "q1_best_choice", "median_best_choice", "q3_best_choice", "mean_gain_ms", "median_gain_ms"}
+
 // WriteSweep writes sweep.csv: gamma,zone,pairs,q1_best_choice,
 // median_best_choice,q3_best_choice,mean_gain_ms,median_gain_ms with zone 1,
-// 2, 3 or "all". Empty values are undefined (no pairs).
-func WriteSweep(w io.Writer, ps []Pair, gammas []float64) error {
+// 2, 3 or "all". Empty values are undefined (no pairs). With opt's Labels,
+// zone_label follows.
+func WriteSweep(w io.Writer, ps []Pair, gammas []float64, opt ...WriteOptions) error {
+	o := writeOptions(opt)
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"gamma", "zone", "pairs", "q1_best_choice", "median_best_choice", "q3_best_choice", "mean_gain_ms", "median_gain_ms"})
+	cw.Write(o.header(SweepColumns))
 	for _, r := range Sweep(ps, gammas) {
 		zone := "all"
 		if r.Zone != 0 {
 			zone = strconv.Itoa(int(r.Zone))
 		}
-		cw.Write([]string{
+		rec := []string{
 			csvtable.FormatFloat(r.Gamma), zone, strconv.Itoa(r.Pairs),
 			csvtable.FormatFloat(r.Q1), csvtable.FormatFloat(r.Median), csvtable.FormatFloat(r.Q3),
 			csvtable.FormatFloat(r.MeanGain), csvtable.FormatFloat(r.MedianGain),
-		})
+		}
+		if o.Labels {
+			rec = append(rec, r.Zone.Label())
+		}
+		cw.Write(rec)
 	}
 	cw.Flush()
 	return cw.Error()

@@ -15,16 +15,20 @@ import (
 // ErrBadInput is wrapped by every error about the content of a file read.
 var ErrBadInput = csvtable.ErrBadInput
 
-// ReadFlows reads flows.csv as WriteFlows writes it, or the artefacts'
-// ripe_flows.csv, keeping the row order. Each pair has the fields the file
-// holds: Probe, Anchor, Class.Gain and Class.Median (NaN where the
-// artefacts leave them empty), and Class.Zone from best_path: ZoneV4,
-// ZoneV6, or 0 when empty (none better, or ineligible: the file does not
-// tell them apart).
+// ReadFlows reads flows.csv as WriteFlows writes it, with or without the
+// label columns, or the artefacts' ripe_flows.csv, keeping the row order.
+// Each pair has the fields the file holds: Probe, Anchor, Class.Gain and
+// Class.Median (NaN where the artefacts leave them empty), and Class.Zone
+// from best_path: ZoneV4, ZoneV6, or 0 when empty (none better, or
+// ineligible: the artefacts' columns do not tell them apart). A file with
+// the column zone (WriteOptions.Labels) tells them apart: Class.Zone is
+// then ZoneNone where neither family is better, and Eligible is set.
 func ReadFlows(r io.Reader) ([]Pair, error) {
+	zoneCol := FlowsLabelColumns[0]
 	return csvtable.ReadPairs(r, FlowsColumns, func(t *csvtable.Table, i int, k pairs.Key, p *Pair) error {
 		p.Probe, p.Anchor = k.Probe, k.Anchor
-		switch bp := t.Str(i, FlowsColumns[2]); bp {
+		bp := t.Str(i, FlowsColumns[2])
+		switch bp {
 		case "":
 		case "v4":
 			p.Class.Zone = stats.ZoneV4
@@ -33,6 +37,21 @@ func ReadFlows(r io.Reader) ([]Pair, error) {
 		default:
 			return fmt.Errorf("%w: row %d: best_path %q: want v4, v6 or empty", ErrBadInput, i+2, bp)
 		}
+		if t.Has(zoneCol) {
+			if z := t.Str(i, zoneCol); z != "" {
+				n, err := strconv.Atoi(z)
+				switch zone := stats.Zone(n); {
+				case err != nil || zone < stats.ZoneV4 || zone > stats.ZoneV6:
+					return fmt.Errorf("%w: row %d: zone %q: want 1, 2, 3 or empty", ErrBadInput, i+2, z)
+				case zone.BestPath() != bp:
+					return fmt.Errorf("%w: row %d: zone %d but best_path %q", ErrBadInput, i+2, zone, bp)
+				default:
+					p.Eligible, p.Class.Zone = true, zone
+				}
+			} else if bp != "" {
+				return fmt.Errorf("%w: row %d: best_path %q but no zone", ErrBadInput, i+2, bp)
+			}
+		}
 		return t.Floats(i, FlowsColumns[3:], &p.Class.Gain, &p.Class.Median)
 	})
 }
@@ -40,7 +59,7 @@ func ReadFlows(r io.Reader) ([]Pair, error) {
 var intRE = regexp.MustCompile(`-?\d+`)
 
 // ReadChangePoints reads change_points.csv as WriteChangePoints writes it
-// (segments as [[s,e,z],...]) or the artefacts' ripe_change_points.csv
+// (segments as [[s,e,z],...]; segment_labels, if there, is ignored) or the artefacts' ripe_change_points.csv
 // (segments as [(s, e, z), ...], True/False), keeping the row order. Each
 // pair has the fields the file holds: Probe, Anchor, Segments and Mixed.
 func ReadChangePoints(r io.Reader) ([]Pair, error) {

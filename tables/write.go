@@ -3,6 +3,7 @@ package tables
 import (
 	"encoding/csv"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/afsel/afsel/internal/csvtable"
@@ -18,18 +19,72 @@ var (
 	TableColumns        = []string{"category", "count", "share"}
 )
 
+// The label columns WriteOptions.Labels appends: to flows.csv the pair's
+// zone code (1, 2, 3; empty when ineligible) and its label; to
+// change_points.csv the labels of the segments' zones, as a JSON array.
+var (
+	FlowsLabelColumns        = []string{"zone", "zone_label"}
+	ChangePointsLabelColumns = []string{"segment_labels"}
+)
+
+// IneligibleLabel is the zone_label of a pair with fewer than MinTests
+// paired tests, which has no zone.
+const IneligibleLabel = "ineligible"
+
+// WriteOptions are the options of the per-pair writers. The zero value
+// writes the artefacts' columns and nothing else.
+type WriteOptions struct {
+	// Labels appends label columns after the artefacts' columns (whose
+	// bytes stay the same): FlowsLabelColumns, ChangePointsLabelColumns.
+	// A label is a zone's stats.Zone.String ("IPv4 is better", "None is
+	// better", "IPv6 is better") or IneligibleLabel.
+	Labels bool
+}
+
+func writeOptions(opt []WriteOptions) WriteOptions {
+	if len(opt) > 0 {
+		return opt[0]
+	}
+	return WriteOptions{}
+}
+
+// ZoneLabel is the zone_label of a pair: its zone's String, or
+// IneligibleLabel.
+func ZoneLabel(p *Pair) string {
+	if !p.Eligible {
+		return IneligibleLabel
+	}
+	return p.Class.Zone.String()
+}
+
 // WriteFlows writes flows.csv: prb_id,anchor_id,best_path,avg_expected_gain,
 // median_duration, one row per pair (the artefacts' ripe_flows.csv without
-// pandas' index column). Ineligible pairs have an empty best_path and 0 values.
-func WriteFlows(w io.Writer, ps []Pair) error {
+// pandas' index column). Ineligible pairs have an empty best_path and 0
+// values, as pairs where neither family is better do; with opt's Labels
+// the columns zone and zone_label tell them apart.
+func WriteFlows(w io.Writer, ps []Pair, opt ...WriteOptions) error {
+	o := writeOptions(opt)
 	cw := csv.NewWriter(w)
-	cw.Write(FlowsColumns)
+	cols := FlowsColumns
+	if o.Labels {
+		cols = append(slices.Clip(cols), FlowsLabelColumns...)
+	}
+	cw.Write(cols)
+	rec := make([]string, len(cols))
 	for i := range ps {
 		p := &ps[i]
-		cw.Write([]string{
+		rec = append(rec[:0],
 			strconv.FormatInt(p.Probe, 10), strconv.FormatInt(p.Anchor, 10),
 			p.Class.Zone.BestPath(), csvtable.FormatFloat(p.Class.Gain), csvtable.FormatFloat(p.Class.Median),
-		})
+		)
+		if o.Labels {
+			zone := ""
+			if p.Eligible {
+				zone = strconv.Itoa(int(p.Class.Zone))
+			}
+			rec = append(rec, zone, ZoneLabel(p))
+		}
+		cw.Write(rec)
 	}
 	cw.Flush()
 	return cw.Error()
@@ -37,17 +92,27 @@ func WriteFlows(w io.Writer, ps []Pair) error {
 
 // WriteChangePoints writes change_points.csv: prb_id,anchor_id,segments,
 // mixed_zones with segments a JSON array of [start,end,zone], one row per
-// pair (ineligible pairs: [] and false).
-func WriteChangePoints(w io.Writer, ps []Pair) error {
+// pair (ineligible pairs: [] and false). With opt's Labels, the column
+// segment_labels holds the segments' zone labels as a JSON array of
+// strings.
+func WriteChangePoints(w io.Writer, ps []Pair, opt ...WriteOptions) error {
+	o := writeOptions(opt)
 	cw := csv.NewWriter(w)
-	cw.Write(ChangePointsColumns)
-	var buf []byte
+	cols := ChangePointsColumns
+	if o.Labels {
+		cols = append(slices.Clip(cols), ChangePointsLabelColumns...)
+	}
+	cw.Write(cols)
+	var buf, labels []byte
+	rec := make([]string, len(cols))
 	for i := range ps {
 		p := &ps[i]
 		buf = append(buf[:0], '[')
+		labels = append(labels[:0], '[')
 		for k, s := range p.Segments {
 			if k > 0 {
 				buf = append(buf, ',')
+				labels = append(labels, ',')
 			}
 			buf = append(buf, '[')
 			buf = strconv.AppendInt(buf, int64(s.Start), 10)
@@ -56,12 +121,18 @@ func WriteChangePoints(w io.Writer, ps []Pair) error {
 			buf = append(buf, ',')
 			buf = strconv.AppendInt(buf, int64(s.Zone), 10)
 			buf = append(buf, ']')
+			labels = strconv.AppendQuote(labels, s.Zone.String())
 		}
 		buf = append(buf, ']')
-		cw.Write([]string{
+		labels = append(labels, ']')
+		rec = append(rec[:0],
 			strconv.FormatInt(p.Probe, 10), strconv.FormatInt(p.Anchor, 10),
 			string(buf), strconv.FormatBool(p.Mixed),
-		})
+		)
+		if o.Labels {
+			rec = append(rec, string(labels))
+		}
+		cw.Write(rec)
 	}
 	cw.Flush()
 	return cw.Error()

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -15,7 +16,7 @@ import (
 )
 
 type figuresOptions struct {
-	input  string
+	dir    string // --dir (--input, hidden, was its name)
 	data   string
 	out    string
 	points int
@@ -27,19 +28,20 @@ type figuresOptions struct {
 func newFiguresCmd(e *env) *cobra.Command {
 	o := &figuresOptions{}
 	cmd := &cobra.Command{
-		Use:   "figures --input DIR [--data FILE] [--out DIR/figures]",
+		Use:   "figures --dir DIR [--data FILE] [--out DIR/figures]",
 		Short: "Draw the paper's figures and a report from the tables and replay outputs",
 		Long: `Compute the data behind the paper's Figures 1, 2 and 4 and the per-probe
 coverage (paper §3(2)), draw them, and write a self-contained report.
 
-DIR must hold the outputs of 'afsel tables' (table1.csv, table2.csv,
+DIR (--dir; --input, its former name, still works) is the output directory
+of the runs. It must hold the outputs of 'afsel tables' (table1.csv, table2.csv,
 flows.csv, change_points.csv) and 'afsel replay' (simulation.csv,
 replay_metrics.csv) run on the same input; policies.csv and
 policies_cdf.csv (afsel replay --policies), when present, add a policy
 comparison (figure policies and a table per zone). The report shows the
 summary of every run DIR's manifest.json records. --data is the paired tests
-both ran on (any format 'afsel tables' reads); without it Figures 1 and 2 are
-skipped.
+both ran on: one file, in any format 'afsel tables' reads (- is standard
+input, copied first); without it Figures 1 and 2 are skipped.
 
 Writes to --out (default DIR/figures), atomically:
   fig1.csv fig2.csv fig4.csv coverage.csv   figure,panel,series,x,y (ECDFs
@@ -51,11 +53,13 @@ Writes to --out (default DIR/figures), atomically:
                                             replay summary, run parameters
   report.md                                 the same as Markdown
 
-Figure 1 reads --data a few times rather than holding it, in bounded memory.`,
+Figure 1 reads --data rather than holding it: four or five times (more when
+many durations tie), in about 150 MB however large it is; Figure 2 reads it
+once more for its pair.`,
 		Example: `  afsel tables --input data.csv.gz --out out/
   afsel replay --input data.csv.gz --out out/
-  afsel figures --input out/ --data data.csv.gz
-  afsel figures --input out/ --data data.csv.gz --pair 1004:6404 --points 500`,
+  afsel figures --dir out/ --data data.csv.gz
+  afsel figures --dir out/ --data data.csv.gz --pair 1004:6404 --points 500`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.resolve(); err != nil {
@@ -65,9 +69,10 @@ Figure 1 reads --data a few times rather than holding it, in bounded memory.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.input, "input", "i", "", "directory with the outputs of afsel tables and afsel replay")
-	f.StringVar(&o.data, "data", "", "paired tests (any format tables reads) for Figures 1 and 2; skipped when absent")
-	f.StringVarP(&o.out, "out", "o", "", "output directory (default DIR/figures)")
+	f.StringVarP(&o.dir, "dir", "d", "", "directory with the outputs of afsel tables and afsel replay (or reproduce)")
+	addAlias(f, "input", "i", "dir")
+	f.StringVar(&o.data, "data", "", "paired tests, one file in any format tables reads, for Figures 1 and 2; skipped when absent")
+	addOutFlag(f, &o.out, "", "output directory (default DIR/figures)")
 	f.IntVar(&o.points, "points", figures.DefaultPoints, "bound on the points of each CDF in the CSV and plots (error at most 1/points)")
 	f.BoolVar(&o.skip, "skip-bad-rows", false, "skip malformed rows of --data, as tables and replay do with the same flag")
 	f.StringVar(&o.pair, "pair", "", "Figure 2's pair as PRB:ANCHOR (default: the first with 4+ segments and mixed zones)")
@@ -77,8 +82,8 @@ Figure 1 reads --data a few times rather than holding it, in bounded memory.`,
 
 func (o *figuresOptions) resolve() error {
 	switch {
-	case o.input == "":
-		return usagef("--input is required")
+	case o.dir == "":
+		return usagef("--dir DIR is required: the output directory of tables and replay")
 	case o.points < 1:
 		return usagef("--points %d: want at least 1", o.points)
 	}
@@ -87,8 +92,11 @@ func (o *figuresOptions) resolve() error {
 			return usagef("--pair: %v", err)
 		}
 	}
+	if fi, err := os.Stat(o.data); err == nil && fi.IsDir() {
+		return usagef("--data %s is a directory: give the one file of paired tests the runs read", o.data)
+	}
 	if o.out == "" {
-		o.out = filepath.Join(o.input, "figures")
+		o.out = filepath.Join(o.dir, "figures")
 	}
 	return nil
 }
@@ -100,7 +108,7 @@ func runFigures(cmd *cobra.Command, e *env, o *figuresOptions) error {
 		k, _ := pairs.ParseKey(o.pair)
 		cfg.Pair = &k
 	}
-	in := pipeline.RedrawInput{Dir: o.input, Data: o.data, Options: ingest.Options{SkipBadRows: o.skip}}
+	in := pipeline.RedrawInput{Dir: o.dir, Data: o.data, Options: ingest.Options{SkipBadRows: o.skip}}
 	out := pipeline.Output{Dir: o.out, Command: "figures", Version: buildVersion(), Force: o.force}
 	e.addTempDir(filepath.Dir(filepath.Clean(o.out)))
 	cov, err := pipeline.Redraw(cmd.Context(), in, cfg, out, &pipeline.Monitor{Log: e.log})

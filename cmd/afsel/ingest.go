@@ -1,9 +1,10 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -21,9 +22,8 @@ func newIngestCmd(e *env) *cobra.Command {
 }
 
 type ingestFileOptions struct {
-	out         string
-	skipBadRows bool
-	failures    bool // keep rows with a failed test (ingest.Options.KeepFailures)
+	out      string
+	failures bool // keep rows with a failed test (ingest.Options.KeepFailures)
 }
 
 func newIngestFileCmd(e *env) *cobra.Command {
@@ -47,9 +47,13 @@ output's name says:
   .cbor                    the simulator's paths.cbor: an array of
                            [prb_id, anchor_id, [v4 ms...], [v6 ms...]], one
                            entry per pair, tests in time order, no times
-Several inputs (or a quoted glob) are read one after another as one stream.
-Inputs without times (CBOR) keep no start_time in any output. The output is
-written atomically.
+The inputs are the arguments, or --input as the other commands take it
+(both may be given). Several inputs (or a quoted glob) are read one after
+another as one stream; - is standard input (CSV unless --format says
+otherwise), copied beside the output first. Inputs without times (CBOR)
+keep no start_time in any output. The output is written atomically. On a
+terminal a status line shows the bytes read of the inputs' size, the rate
+and the time left.
 
 Inputs may say how each test ended, in the columns v4_outcome and v6_outcome
 (ok, connect_timeout, connect_failed, dns_error, read_timeout, http_error,
@@ -61,9 +65,12 @@ outcomes.`,
 		Example: `  afsel ingest file data.csv.gz -o tests.arrow
   afsel ingest file 'export-*.parquet' -o tests.parquet
   afsel ingest file data.csv.gz -o paths.cbor
+  zcat data.csv.gz | afsel ingest file - -o tests.arrow
   afsel tables --input tests.arrow --out out/`,
-		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args)+len(in.patterns) == 0 {
+				return usagef("an INPUT (or --input) is required")
+			}
 			if o.out == "" {
 				return usagef("-o OUTPUT is required")
 			}
@@ -74,16 +81,27 @@ outcomes.`,
 			if o.failures && format == ingest.FormatCBOR {
 				return usagef("--failures: %s has no place for outcomes: write .arrow, .arrows, .parquet or .csv", o.out)
 			}
-			in.patterns, in.skipBadRows = args, o.skipBadRows
-			if err := in.expand("INPUT"); err != nil {
+			flag := "--input"
+			if len(args) > 0 {
+				flag = "INPUT"
+			}
+			in.patterns = append(slices.Clip(args), in.patterns...)
+			if err := in.expand(flag); err != nil {
 				return err
 			}
+			in.keepFailures = o.failures
 			start := time.Now()
-			write := writeTests
-			if o.failures {
-				write = writeFailures
+			remove, err := in.copyStdin(e, filepath.Dir(filepath.Clean(o.out)))
+			if err != nil {
+				return err
 			}
-			rows, st, err := write(cmd.Context(), o.out, format, in)
+			defer remove()
+			var read, rows atomic.Int64
+			in.read = &read
+			total := inputSize(in.paths())
+			bar := e.startProgress(func(el time.Duration) string { return ingestLine("ingest file", read.Load(), total, el, rows.Load()) })
+			n, st, err := writeTests(cmd.Context(), o.out, format, in, &rows)
+			bar.Stop()
 			if err != nil {
 				return err
 			}
@@ -94,29 +112,27 @@ outcomes.`,
 			if d := failed.DroppedTotal(); d > 0 {
 				e.log.Info("left out rows with a failed test (--failures keeps them)", "rows", d, "reasons", failed.DroppedText())
 			}
-			e.log.Info("ingest done", "rows", rows, "file", filepath.Clean(o.out), "format", format, "elapsed", time.Since(start).Round(time.Millisecond))
+			e.log.Info("ingest done", "rows", n, "file", filepath.Clean(o.out), "format", format, "elapsed", time.Since(start).Round(time.Millisecond))
 			fmt.Fprintln(e.stdout, o.out)
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&o.out, "output", "o", "", "output file: "+ingest.OutputNames)
-	cmd.Flags().BoolVar(&o.skipBadRows, "skip-bad-rows", false, "skip malformed rows, counting them by reason, instead of failing")
-	cmd.Flags().BoolVar(&o.failures, "failures", false, "keep rows with a failed test; input with outcome columns is otherwise read without them")
-	cmd.Flags().StringVar(&in.format, "format", "", "input format, overriding the file names: "+formatNames())
+	f := cmd.Flags()
+	in.addFlags(f)
+	addOutFlag(f, &o.out, "", "output file: "+ingest.OutputNames)
+	f.BoolVar(&o.failures, "failures", false, "keep rows with a failed test; input with outcome columns is otherwise read without them")
 	return cmd
 }
 
-// writeFailures is writeTests keeping rows with a failed test: their
-// outcomes go to the output (not CBOR, which has no place for them).
-func writeFailures(ctx context.Context, out string, _ ingest.Format, in *inputFlags) (int64, ingest.Stats, error) {
-	tuneGC(inputBytes(in.files))
-	src, err := ingest.OpenFiles(in.files, ingest.Format(in.format), ingest.Options{SkipBadRows: in.skipBadRows, KeepFailures: true})
-	if err != nil {
-		return 0, ingest.Stats{}, err
+// ingestLine is the progress line of a conversion: the input read (done
+// bytes of total, 0: unknown) in elapsed, and the rows written once there
+// are any.
+func ingestLine(name string, done, total int64, elapsed time.Duration, rows int64) string {
+	line := name + ": " + meterLine(done, total, elapsed)
+	if rows > 0 {
+		line += "; " + formatCount(rows) + " rows written"
 	}
-	defer src.Release()
-	rows, err := ingest.WriteFile(ctx, out, src)
-	return rows, src.Stats(), err
+	return line
 }
 
 // splitDrops splits the drops of st into rows left out for a failed test

@@ -2,16 +2,20 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/ingest/atlas"
+	"github.com/afsel/afsel/pipeline"
 )
 
 type ingestAtlasOptions struct {
@@ -73,13 +77,19 @@ as it ends and memory holds one probe; an unsorted input is then an error.`,
 			case ingest.DetectFormat(o.out) != ingest.FormatArrow || strings.HasSuffix(strings.ToLower(o.out), ".gz") || strings.HasSuffix(strings.ToLower(o.out), ".bz2"):
 				return usagef("-o %s: only Arrow IPC output (.arrow) is supported", o.out)
 			}
+			for _, p := range args {
+				if err := notDir("RESULTS", p, "*.bz2"); err != nil {
+					return err
+				}
+			}
 			start := time.Now()
 			anchors, err := atlas.LoadAnchors(o.anchors)
 			if err != nil {
 				return err
 			}
 			e.log.Debug("anchors", "file", o.anchors, "anchors", anchors.Len())
-			src, err := atlas.Open(cmd.Context(), args, atlas.Options{
+			var read, written atomic.Int64
+			src, err := atlas.NewReader(cmd.Context(), resultInputs(args, &read), atlas.Options{
 				Anchors:       anchors,
 				Dedup:         o.dedup,
 				SkipBadRows:   o.skipBadRows,
@@ -90,7 +100,12 @@ as it ends and memory holds one probe; an unsorted input is then an error.`,
 				return err
 			}
 			defer src.Release()
-			rows, err := ingest.WriteIPC(cmd.Context(), o.out, src)
+			total := inputSize(args)
+			bar := e.startProgress(func(el time.Duration) string {
+				return ingestLine("ingest atlas", read.Load(), total, el, written.Load())
+			})
+			rows, err := ingest.WriteIPC(cmd.Context(), o.out, rowCounter{src, &written})
+			bar.Stop()
 			if err != nil {
 				return err
 			}
@@ -121,10 +136,38 @@ as it ends and memory holds one probe; an unsorted input is then an error.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.anchors, "anchors", "", "RIPE Atlas probe archive or list (JSON, plain, .gz or .bz2); only is_anchor probes count (required)")
-	f.StringVarP(&o.out, "output", "o", "", "output Arrow IPC file (.arrow)")
+	addOutFlag(f, &o.out, "", "output Arrow IPC file (.arrow)")
 	f.BoolVar(&o.dedup, "dedup", false, "keep only the closest IPv6 test per IPv4 test (ties: the earliest); off reproduces the query's join")
 	f.BoolVar(&o.skipBadRows, "skip-bad-rows", false, "skip malformed results, counting them by reason, instead of failing")
 	f.BoolVar(&o.sortedByProbe, "sorted-by-probe", false, "the results are sorted by prb_id: pair each probe as it ends, holding one probe in memory")
 	f.BoolVar(&o.failures, "failures", false, "keep failed tests, with their outcome, in the output's outcome columns")
 	return cmd
+}
+
+// resultInputs are the result files at paths, - standard input, their
+// bytes counted into read as they are read.
+func resultInputs(paths []string, read *atomic.Int64) []atlas.Input {
+	in := make([]atlas.Input, len(paths))
+	for i, p := range paths {
+		in[i] = atlas.Input{Name: p, Open: func() (io.ReadCloser, error) {
+			if p == pipeline.Stdin {
+				return readCloser{countingReader{os.Stdin, read}, io.NopCloser(nil)}, nil
+			}
+			f, err := os.Open(p)
+			if err != nil {
+				return nil, err
+			}
+			return readCloser{countingReader{f, read}, f}, nil
+		}}
+		if p == pipeline.Stdin {
+			in[i].Name = "standard input"
+		}
+	}
+	return in
+}
+
+// readCloser reads from one reader and closes another.
+type readCloser struct {
+	io.Reader
+	io.Closer
 }

@@ -196,3 +196,23 @@ func TestIngestAtlasFailuresGolden(t *testing.T) {
 		t.Errorf("tests skipped:\n%s", stderr)
 	}
 }
+
+// TestIngestAtlasStdin: - reads the results from standard input.
+func TestIngestAtlasStdin(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		w.Write([]byte(`{"prb_id":1,"timestamp":1,"type":"http","result":[]}` + "\n" + `{"prb_id":2,"timestamp":1,"type":"ping","result":[]}` + "\n"))
+		w.Close()
+	}()
+	stdin := os.Stdin
+	os.Stdin = r
+	defer func() { os.Stdin = stdin; r.Close() }()
+	out := filepath.Join(t.TempDir(), "t.arrow")
+	code, _, stderr := run(t, "ingest", "atlas", "--anchors", atlasAnchors, "-", "-o", out)
+	if code != 0 || !strings.Contains(stderr, "results=2") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}

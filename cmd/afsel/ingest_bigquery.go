@@ -182,7 +182,7 @@ memory is short.
 	f := cmd.Flags()
 	f.StringVar(&o.project, "project", "", "Google Cloud project that runs and pays for the query (required)")
 	f.StringVar(&o.location, "location", "", "job location, e.g. EU or US; empty lets BigQuery choose from the tables")
-	f.StringVarP(&o.out, "output", "o", "", "output Arrow IPC file (.arrow)")
+	addOutFlag(f, &o.out, "", "output Arrow IPC file (.arrow)")
 	f.BoolVar(&o.dryRun, "dry-run", false, "print the bytes the query would process and the estimated cost; run nothing")
 	f.StringVar(&o.maxBytesBilled, "max-bytes-billed", "200GiB", "fail the query, without cost, if it would bill more (bytes, or with KiB/MiB/GiB/TiB); 0 for no cap")
 	f.StringVar(&o.credentials, "credentials", "", "credentials JSON file (service account key, authorized user or external account) instead of Application Default Credentials")

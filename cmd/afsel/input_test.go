@@ -122,6 +122,9 @@ func TestInputErrors(t *testing.T) {
 		{"format mismatch", []string{"tables", "--input", pq, "--format", "csv", "--out", dir}, exitError, []string{"a.parquet: content is a Parquet file but the format asked for is csv"}},
 		{"name mismatch", []string{"replay", "--input", csv, "--format", "arrow", "--out", dir}, exitError, []string{"a.csv: not an Arrow IPC file or stream"}},
 		{"directory", []string{"tables", "--input", dir, "--out", filepath.Join(dir, "o")}, exitUsage, []string{"is a directory: give its files, e.g. --input '" + filepath.Join(dir, "*.csv.gz") + "'"}},
+		{"ingest directory", []string{"ingest", "file", dir, "-o", filepath.Join(dir, "x.arrow")}, exitUsage, []string{"INPUT " + dir + " is a directory: give its files, e.g. '" + filepath.Join(dir, "*.csv.gz") + "'"}},
+		{"atlas directory", []string{"ingest", "atlas", "--anchors", atlasAnchors, dir, "-o", filepath.Join(dir, "x.arrow")}, exitUsage, []string{"RESULTS " + dir + " is a directory: give its files, e.g. '" + filepath.Join(dir, "*.bz2") + "'"}},
+		{"figures data directory", []string{"figures", "--dir", dir, "--data", dir}, exitUsage, []string{"--data " + dir + " is a directory: give the one file"}},
 		{"ingest no match", []string{"ingest", "file", filepath.Join(dir, "x*.csv"), "-o", filepath.Join(dir, "x.arrow")}, exitUsage, []string{"matches no file"}},
 		// CSV is an output too (TestIngestOutputs); an unknown name is not.
 		{"ingest unknown output", []string{"ingest", "file", csv, "-o", filepath.Join(dir, "x.txt")}, exitUsage, []string{"x.txt: unknown output format", ".csv.gz or .cbor"}},
@@ -137,6 +140,9 @@ func TestInputErrors(t *testing.T) {
 				if !strings.Contains(stderr, c) {
 					t.Errorf("stderr %q lacks %q", stderr, c)
 				}
+			}
+			if strings.Count(stderr, "is a directory") > 1 {
+				t.Errorf("stderr says it twice: %q", stderr)
 			}
 		})
 	}

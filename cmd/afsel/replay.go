@@ -74,8 +74,9 @@ func newReplayCmd(e *env) *cobra.Command {
 		Long: `Replay the artefacts' simulation: for every eligible pair, EXP3 picks IPv4 or
 IPv6 round by round over the recorded durations (reward 1 when the chosen
 family is no slower than the other family's last observed duration), 100 runs
-sharing one Python random.Random("test") stream, rounds 0 to --train (30:
-31 rounds) unscored. The outputs are bit-identical to the artefacts' ripe_simulation.csv.
+sharing one Python random.Random("test") stream. The outputs are
+bit-identical to the artefacts' ripe_simulation.csv.
+` + trainText() + `
 
 Writes to DIR, atomically:
   simulation.csv      prb_id,anchor_id,zone,avg_expected_gain,median_duration,

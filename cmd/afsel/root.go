@@ -62,8 +62,17 @@ type env struct {
 	cpuProfile     string
 	stopProfile    func() error
 
-	mu       sync.Mutex
-	tempDirs []string // where runs keep temporary files (RemoveTemp)
+	mu        sync.Mutex
+	tempDirs  []string // where runs keep temporary files (RemoveTemp)
+	tempFiles []string // temporary files of the command's own
+}
+
+// addTempFile records a temporary file of the command's, which an exit on
+// an interrupt removes.
+func (e *env) addTempFile(path string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.tempFiles = append(e.tempFiles, path)
 }
 
 // addTempDir records that a run keeps its temporary files in dir.
@@ -80,6 +89,9 @@ func (e *env) removeTemp() {
 	defer e.mu.Unlock()
 	for _, d := range e.tempDirs {
 		pipeline.RemoveTemp(d)
+	}
+	for _, f := range e.tempFiles {
+		os.Remove(f)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,6 +15,7 @@ import (
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/pipeline"
+	"github.com/afsel/afsel/replay"
 )
 
 // studyOptions are the options of the commands that run the pipeline
@@ -28,6 +30,13 @@ type studyOptions struct {
 	force   bool
 	// failures is --failures, of reproduce and replay.
 	failures bool
+
+	// The reading of the input files, for the progress line: bytes read
+	// (ingest.Options.BytesRead) since the reading began (at readStart,
+	// in Unix nanoseconds), and the readings begun (a second one when the
+	// input is not sorted by probe).
+	read, readStart atomic.Int64
+	readings        atomic.Int32
 }
 
 func newStudyOptions() *studyOptions { return &studyOptions{cfg: pipeline.Artefacts()} }
@@ -52,7 +61,7 @@ type flagSet interface {
 // --out, --profile, eligibility and classification, --workers.
 func (o *studyOptions) addStudyFlags(f *pflag.FlagSet, outDefault string) {
 	o.input.addFlags(f)
-	f.StringVarP(&o.out, "out", "o", outDefault, "output directory (created if missing)")
+	addOutFlag(f, &o.out, outDefault, "output directory (created if missing)")
 	f.BoolVar(&o.force, "force", false, "replace the outputs of runs on another input found in the output directory (refused otherwise)")
 	f.StringVar(&o.profile, "profile", pipeline.ProfileArtefacts, profileHelp()+"; flags set explicitly win")
 	c := &o.cfg.Tables
@@ -61,7 +70,11 @@ func (o *studyOptions) addStudyFlags(f *pflag.FlagSet, outDefault string) {
 	f.Float64Var(&c.Stats.Trim, "trim", c.Stats.Trim, "fraction trimmed from each end of each family before the test")
 	f.IntVar(&c.MinTests, "min-tests", c.MinTests, "paired tests a pair needs to be eligible")
 	f.IntVar(&o.cfg.Workers, "workers", 0, "worker goroutines (default: all cores)")
+	f.BoolVar(&o.cfg.Labels, "labels", false, labelsHelp)
 }
+
+// labelsHelp describes --labels.
+const labelsHelp = `add label columns after the artefacts' columns, which stay as they are: zone_label ("IPv4 is better", "None is better", "IPv6 is better", "all", "ineligible") beside each zone code, and in flows.csv zone and zone_label, which tell "none better" from "ineligible" where best_path is empty for both`
 
 // addFailureFlags binds --failures and --connect-timeout.
 func (o *studyOptions) addFailureFlags(f *pflag.FlagSet) {
@@ -82,8 +95,22 @@ func (o *studyOptions) addEXP3Flags(f flagSet) {
 	c := &o.cfg.Replay
 	f.IntVar(&c.Runs, "runs", c.Runs, "EXP3 runs per pair (the median is reported)")
 	f.StringVar(&c.Seed, "seed", c.Seed, "Python random.Random string seed of every (pair, gamma)")
-	f.IntVar(&c.Train, "train", c.Train, "rounds 0..train are not scored; scores divide by N - train")
+	f.IntVar(&c.Train, "train", c.Train, trainHelp())
 	f.Float64Var(&c.MaxWeight, "max-weight", c.MaxWeight, "EXP3 weight sum after rescaling (weights floored at 1)")
+}
+
+// trainHelp describes --train, whose value is the index of the last
+// round left unscored, as in the artefacts' code.
+func trainHelp() string {
+	n := replay.DefaultConfig().Train
+	return fmt.Sprintf("rounds 0 to N are not scored (the first N+1: %d for %d); a score divides by the rounds - N", n+1, n)
+}
+
+// trainText says which rounds the replay leaves unscored by default, for
+// help texts.
+func trainText() string {
+	n := replay.DefaultConfig().Train
+	return fmt.Sprintf("Rounds 0 to --train are not scored (%d: the first %d rounds); a score\ndivides by N - %d.", n, n+1, n)
 }
 
 // resolve starts the config from --profile under the flags set explicitly,
@@ -186,9 +213,15 @@ func runStudy(cmd *cobra.Command, e *env, o *studyOptions, s pipeline.Stages) (*
 		observeMonitor(mon)
 	}
 	name := cmd.Name()
+	total := inputSize(o.input.files)
 	bar := e.startProgress(func(el time.Duration) string {
-		n := mon.Analysis.Pairs.Load()
-		return fmt.Sprintf("%s: %d probes, %d pairs, %.0f pairs/s", name, mon.Analysis.Probes.Load(), n, float64(n)/el.Seconds())
+		st := analysisState{Name: name, Metered: len(o.input.files) > 0, Total: total, Elapsed: el,
+			Reading: o.readings.Load(), Probes: mon.Analysis.Probes.Load(), Pairs: mon.Analysis.Pairs.Load()}
+		if st.Metered && st.Reading > 0 {
+			st.Done = o.read.Load()
+			st.Elapsed = time.Since(time.Unix(0, o.readStart.Load()))
+		}
+		return st.line()
 	})
 	e.addTempDir(o.cfg.TempDir)
 	res, err := pipeline.Run(cmd.Context(), in, o.cfg, s, mon)
@@ -212,6 +245,37 @@ func runStudy(cmd *cobra.Command, e *env, o *studyOptions, s pipeline.Stages) (*
 	e.log.Info(name+" done", "pairs", sum.Pairs, "eligible", sum.Eligible, "steps", sum.Steps,
 		"elapsed", time.Duration(sum.Elapsed*float64(time.Second)).Round(time.Millisecond))
 	return res, sum, nil
+}
+
+// analysisState is what the progress line shows of the analysis.
+type analysisState struct {
+	Name string
+	// Metered: the input files' bytes are counted, Done of Total (0:
+	// unknown, for standard input or a pipe), in Elapsed since the
+	// reading began; else Elapsed is since the run began.
+	Metered     bool
+	Done, Total int64
+	Elapsed     time.Duration
+	// Reading is the reading of the input under way: 0 before the first
+	// (a piped input is copied then), 2 when an input not sorted by probe
+	// is read again to be grouped in memory.
+	Reading       int32
+	Probes, Pairs int64
+}
+
+// line is the progress line of the analysis, e.g. "tables: 1.2 GB of 6.2 GB
+// (19%), 85 MB/s, ETA 59s; 3200 probes, 45000 pairs".
+func (s analysisState) line() string {
+	counts := fmt.Sprintf("%d probes, %d pairs", s.Probes, s.Pairs)
+	switch {
+	case !s.Metered:
+		return fmt.Sprintf("%s: %s, %.0f pairs/s", s.Name, counts, float64(s.Pairs)/s.Elapsed.Seconds())
+	case s.Reading == 0:
+		return s.Name + ": preparing the input"
+	case s.Reading > 1:
+		return fmt.Sprintf("%s: second reading, the input is not sorted by probe: %s; %s", s.Name, meterLine(s.Done, s.Total, s.Elapsed), counts)
+	}
+	return fmt.Sprintf("%s: %s; %s", s.Name, meterLine(s.Done, s.Total, s.Elapsed), counts)
 }
 
 // writeLine is the progress line while the files are written.
@@ -246,10 +310,13 @@ func (o *studyOptions) studyInput() pipeline.Input {
 		}
 		return in
 	}
-	in := pipeline.FileInput(o.input.files, ingest.Format(o.input.format), ingest.Options{SkipBadRows: o.input.skipBadRows})
+	in := pipeline.FileInput(o.input.files, ingest.Format(o.input.format), ingest.Options{SkipBadRows: o.input.skipBadRows, BytesRead: &o.read})
 	open := in.Open
 	in.Open = func() (ingest.Reader, error) {
 		tuneGC(inputBytes(o.input.files))
+		o.read.Store(0)
+		o.readStart.Store(time.Now().UnixNano())
+		o.readings.Add(1)
 		return open()
 	}
 	return in

@@ -111,13 +111,23 @@ The output is written atomically.`,
 	f := cmd.Flags()
 	f.IntVar(&o.pairs, "pairs", def.Pairs, "number of (probe, anchor) pairs")
 	f.Uint64Var(&o.seed, "seed", def.Seed, "random seed; the output is a function of it")
-	f.StringVarP(&o.out, "output", "o", "", "output file: .arrow, .arrows, .parquet, .csv or .csv.gz")
+	addOutFlag(f, &o.out, "", "output file: .arrow, .arrows, .parquet, .csv or .csv.gz")
 	f.StringVar(&o.start, "start", def.Start.Format(time.DateOnly), "start of the campaign: YYYY-MM-DD or RFC 3339, UTC")
 	f.IntVar(&o.days, "days", def.Days, "length of the campaign in days")
-	f.BoolVar(&o.paperScale, "paper-scale", false, fmt.Sprintf("generate the paper's size: %d pairs, about 1.57e8 rows (tests every 24m23s)", synth.PaperPairs))
+	f.BoolVar(&o.paperScale, "paper-scale", false, paperScaleHelp())
 	f.IntVar(&o.workers, "workers", 0, "generating goroutines (0: all cores); does not change the output")
 	f.BoolVar(&o.failures, "failures", false, "make some tests fail (0.2% of IPv4, 1.5% of IPv6): adds v4_outcome and v6_outcome columns, a failed test's duration empty")
 	return cmd
+}
+
+// paperScaleRows is the number of rows --paper-scale generates with
+// --seed 1 (counted); the paper's data set has synth.PaperRows.
+const paperScaleRows = 155_098_174
+
+// paperScaleHelp describes --paper-scale.
+func paperScaleHelp() string {
+	return fmt.Sprintf("generate the paper's size: %d pairs, about %dM rows (%d with --seed 1; the paper's data set has %.1fM), tests every %v",
+		synth.PaperPairs, paperScaleRows/1_000_000, paperScaleRows, float64(synth.PaperRows)/1e6, synth.PaperInterval)
 }
 
 func parseStart(s string) (time.Time, error) {

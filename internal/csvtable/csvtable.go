@@ -53,6 +53,13 @@ func Read(r io.Reader, want ...string) (*Table, error) {
 	return t, nil
 }
 
+// Has reports whether the header names column name (for optional columns,
+// which Read was not asked for).
+func (t *Table) Has(name string) bool {
+	_, ok := t.col[name]
+	return ok
+}
+
 // Len is the number of rows after the header.
 func (t *Table) Len() int { return len(t.rows) }
 
