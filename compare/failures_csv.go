@@ -56,14 +56,23 @@ func (r *FailureResult) played(j int) bool {
 	return false
 }
 
-// WriteFailures writes policies_failures.csv.
-func WriteFailures(w io.Writer, r *FailureResult) error {
+// WriteFailures writes policies_failures.csv; with opts' Labels, a last
+// column zone_label ("all" for zone 0, all pairs).
+func WriteFailures(w io.Writer, r *FailureResult, opts ...WriteOptions) error {
+	labels := len(opts) > 0 && opts[0].Labels
 	cw := csv.NewWriter(w)
-	cw.Write(FailureColumns)
+	header := FailureColumns
+	if labels {
+		header = append(header[:len(header):len(header)], "zone_label")
+	}
+	cw.Write(header)
 	for _, row := range r.Rows() {
 		rec := []string{strconv.Itoa(int(row.Zone)), row.Policy, strconv.FormatInt(row.Pairs, 10), strconv.FormatInt(row.Requests, 10)}
 		for _, v := range []float64{row.MeanMs, row.P50Ms, row.P99Ms, row.FailedShare, row.SlowShare, row.Conns, row.V4Conns} {
 			rec = append(rec, csvtable.FormatFloat(v))
+		}
+		if labels {
+			rec = append(rec, row.Zone.Label())
 		}
 		cw.Write(rec)
 	}

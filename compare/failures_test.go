@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -281,5 +282,27 @@ func TestConfigTimeout(t *testing.T) {
 		if err := (Config{Timeout: d}).Validate(); err != nil {
 			t.Errorf("timeout %v: %v", d, err)
 		}
+	}
+}
+
+// TestWriteFailuresLabels: --labels adds zone_label last; the reader reads
+// both forms to the same rows.
+func TestWriteFailuresLabels(t *testing.T) {
+	res := playFailures(t, []pairs.Probe{failingProbe(1, 200, 100, 110, 7)}, []int{0}, Config{Specs: mustSpecs(t, "v6")})
+	var plain, labelled bytes.Buffer
+	if err := WriteFailures(&plain, res); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFailures(&labelled, res, WriteOptions{Labels: true}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(labelled.String()), "\n")
+	if !strings.HasSuffix(lines[0], ",zone_label") || !strings.HasSuffix(lines[len(lines)-1], ",all") || !strings.Contains(labelled.String(), ",IPv6 is better\n") {
+		t.Errorf("labelled:\n%s", labelled.String())
+	}
+	a, errA := ReadFailures(bytes.NewReader(plain.Bytes()))
+	b, errB := ReadFailures(bytes.NewReader(labelled.Bytes()))
+	if errA != nil || errB != nil || len(a) != len(b) || a[len(a)-1] != b[len(b)-1] {
+		t.Errorf("read back: %v %v, %d and %d rows", errA, errB, len(a), len(b))
 	}
 }

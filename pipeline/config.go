@@ -105,7 +105,8 @@ func Artefacts() Config {
 }
 
 // Paper is the profile of the paper's prose where it differs from the
-// code: a 98% confidence interval and 60 training rounds.
+// code: a 98% confidence interval and 60 training rounds, counted as the
+// code counts its 30 (Train 60: rounds 0 to 60 unscored).
 func Paper() Config {
 	c := Artefacts()
 	c.Profile = ProfilePaper
@@ -121,7 +122,7 @@ var Profiles = []struct {
 	Help   string
 }{
 	{ProfileArtefacts, Artefacts, "the authors' code"},
-	{ProfilePaper, Paper, "the paper's prose: 98% CI, 60 training rounds"},
+	{ProfilePaper, Paper, "the paper's prose: 98% CI, 60 training rounds (--train 60, counted as the code counts its 30)"},
 }
 
 // ErrProfile is wrapped by Profile's error for an unknown name.

@@ -78,7 +78,9 @@ func (r *Result) dataFiles() []outFile {
 		files = append(files,
 			outFile{"failures.csv", func(w io.Writer) error { return failures.WriteTable(w, table) }},
 			outFile{"failures_pairs.csv", func(w io.Writer) error { return failures.WritePairs(w, r.FailurePairs) }},
-			outFile{"policies_failures.csv", func(w io.Writer) error { return compare.WriteFailures(w, p) }},
+			outFile{"policies_failures.csv", func(w io.Writer) error {
+				return compare.WriteFailures(w, p, compare.WriteOptions{Labels: labels})
+			}},
 			outFile{"policies_failures_cdf.csv", func(w io.Writer) error { return compare.WriteFailureCDF(w, p) }},
 		)
 	}
