@@ -139,6 +139,14 @@ func Policies(rows []figures.Row, points int) (*Figure, error) {
 	leg.legend.TextStyle.Font.Size = vg.Points(12)
 	leg.legend.ThumbnailWidth = vg.Points(36)
 	leg.legend.corners = []corner{{top: true, left: true}}
+	// Long names (every parameter spelled out) shrink the text, down to
+	// 8 pt, rather than run past the panel's edge.
+	room := Width/vg.Length(cols) - leg.legend.ThumbnailWidth - vg.Points(72)
+	for _, pol := range policies {
+		if w := leg.legend.TextStyle.Width(pol); w > room {
+			leg.legend.TextStyle.Font.Size = max(vg.Points(8), leg.legend.TextStyle.Font.Size*room/w)
+		}
+	}
 	for i, pol := range policies {
 		l := orEmpty(nil)
 		l.Color, l.Dashes = seriesStyle(i)

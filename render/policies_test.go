@@ -5,8 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"image/png"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
 
 	"github.com/afsel/afsel/figures"
 )
@@ -81,5 +88,49 @@ func TestRenderPolicies(t *testing.T) {
 	}
 	if _, err := Policies(nil, 100); !errors.Is(err, figures.ErrBadInput) {
 		t.Errorf("no rows: %v", err)
+	}
+}
+
+// TestPoliciesLegendFits: a policy named with every parameter spelled out
+// shrinks the legend's text to fit its panel instead of running past the
+// figure's edge; short names keep 12 pt.
+func TestPoliciesLegendFits(t *testing.T) {
+	long := "huston:delay=300ms,factor=2,alpha=0.125,and=more,parameters=here"
+	size := func(rows []figures.Row, name string) float64 {
+		fig, err := Policies(rows, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var svg bytes.Buffer
+		if err := fig.WriteSVG(&svg); err != nil {
+			t.Fatal(err)
+		}
+		m := regexp.MustCompile(`font-size:([0-9.]+)px">` + regexp.QuoteMeta(name) + `<`).FindSubmatch(svg.Bytes())
+		if m == nil {
+			t.Fatalf("no legend text %q", name)
+		}
+		v, err := strconv.ParseFloat(string(m[1]), 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	rows := policyRows(2)
+	if got := size(rows, "policy0:k=0"); got != 12 {
+		t.Errorf("short names: legend at %v pt, want 12", got)
+	}
+	for i := range rows {
+		if rows[i].Series == "policy1:k=1" {
+			rows[i].Series = long
+		}
+	}
+	got := size(rows, long)
+	if got >= 12 || got < 8 {
+		t.Errorf("long name: legend at %v pt, want less than 12 and at least 8", got)
+	}
+	// The text's width at that size fits a panel's third of the figure.
+	sty := text.Style{Font: font.From(plot.DefaultFont, vg.Points(got)), Handler: plot.DefaultTextHandler}
+	if w := sty.Width(long); w > Width/3-vg.Points(36) {
+		t.Errorf("long name is %v wide at %v pt; a panel is %v", w, got, Width/3)
 	}
 }
