@@ -226,21 +226,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	}
 	if len(r.Policies) > 0 {
 		b.WriteString("## Policy comparison\n\nMedians over the pairs of each zone (policies.csv of afsel replay --policies).\n\n")
-		for _, z := range r.Policies {
-			fmt.Fprintf(&b, "### %s (%d pairs)\n\n| policy |", z.Zone, z.Pairs)
-			for _, m := range z.Metrics {
-				fmt.Fprintf(&b, " %s |", m)
-			}
-			b.WriteString("\n| --- |" + strings.Repeat(" ---: |", len(z.Metrics)) + "\n")
-			for _, l := range z.Lines {
-				fmt.Fprintf(&b, "| %s |", strings.ReplaceAll(l.Policy, "|", `\|`))
-				for _, m := range l.Medians {
-					fmt.Fprintf(&b, " %s |", m)
-				}
-				b.WriteString("\n")
-			}
-			b.WriteString("\n")
-		}
+		writeZoneTablesMD(&b, r.Policies)
 	}
 	if len(r.Failures) > 0 {
 		b.WriteString("## Failures\n\n" + failuresIntro + "\n\n| scope | measure | count | of | share (95% interval) |\n| --- | --- | ---: | ---: | ---: |\n")
@@ -251,21 +237,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	}
 	if len(r.FailurePolicies) > 0 {
 		b.WriteString("## Clients with failures counted\n\n" + failurePoliciesIntro + "\n\n")
-		for _, z := range r.FailurePolicies {
-			fmt.Fprintf(&b, "### %s (%d pairs)\n\n| policy |", z.Zone, z.Pairs)
-			for _, m := range z.Metrics {
-				fmt.Fprintf(&b, " %s |", m)
-			}
-			b.WriteString("\n| --- |" + strings.Repeat(" ---: |", len(z.Metrics)) + "\n")
-			for _, l := range z.Lines {
-				fmt.Fprintf(&b, "| %s |", strings.ReplaceAll(l.Policy, "|", `\|`))
-				for _, m := range l.Medians {
-					fmt.Fprintf(&b, " %s |", m)
-				}
-				b.WriteString("\n")
-			}
-			b.WriteString("\n")
-		}
+		writeZoneTablesMD(&b, r.FailurePolicies)
 	}
 	for _, f := range v.SVG {
 		fmt.Fprintf(&b, "## %s\n\n![%s](%s.png)\n\n", f.Title, f.Name, f.Name)
@@ -400,3 +372,23 @@ figcaption { margin-top: 0.4em; max-width: 60em; color: #444; font-size: 0.95em;
 </body>
 </html>
 `))
+
+// writeZoneTablesMD writes one Markdown table per zone: a row per policy,
+// a column per metric.
+func writeZoneTablesMD(b *strings.Builder, zones []PolicyZone) {
+	for _, z := range zones {
+		fmt.Fprintf(b, "### %s (%d pairs)\n\n| policy |", z.Zone, z.Pairs)
+		for _, m := range z.Metrics {
+			fmt.Fprintf(b, " %s |", m)
+		}
+		b.WriteString("\n| --- |" + strings.Repeat(" ---: |", len(z.Metrics)) + "\n")
+		for _, l := range z.Lines {
+			fmt.Fprintf(b, "| %s |", strings.ReplaceAll(l.Policy, "|", `\|`))
+			for _, m := range l.Medians {
+				fmt.Fprintf(b, " %s |", m)
+			}
+			b.WriteString("\n")
+		}
+		b.WriteString("\n")
+	}
+}

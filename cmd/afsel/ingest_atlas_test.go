@@ -4,11 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/apache/arrow/go/v15/arrow/array"
-	"github.com/apache/arrow/go/v15/arrow/ipc"
 
 	"github.com/afsel/afsel/ingest"
 )
@@ -123,33 +121,20 @@ func TestIngestAtlasFailures(t *testing.T) {
 		{1685581200, "(null)", "70.25", "http_error", "ok"},
 		{1685584800, "80", "71", "ok", "ok"},
 	}
+	rows, schema := readArrowRows(t, out)
+	if err := ingest.CheckFailuresSchema(schema); err != nil {
+		t.Fatal(err)
+	}
 	var got []outRow
-	f, err := os.Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := ipc.NewFileReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	if err := ingest.CheckFailuresSchema(r.Schema()); err != nil {
-		t.Fatal(err)
-	}
-	for i := range r.NumRecords() {
-		rec, err := r.Record(i)
-		if err != nil {
-			t.Fatal(err)
+	for _, x := range rows {
+		var d [2]string
+		for k := range 2 {
+			d[k] = strconv.FormatFloat(x.d[k], 'g', -1, 64)
+			if x.null[k] {
+				d[k] = "(null)"
+			}
 		}
-		ts := rec.Column(ingest.IdxStartTime).(*array.Timestamp)
-		v4 := rec.Column(ingest.IdxV4).(*array.Float64)
-		v6 := rec.Column(ingest.IdxV6).(*array.Float64)
-		o4 := rec.Column(ingest.IdxV4Outcome).(*array.String)
-		o6 := rec.Column(ingest.IdxV6Outcome).(*array.String)
-		for j := range int(rec.NumRows()) {
-			got = append(got, outRow{int64(ts.Value(j)) / 1e6, v4.ValueStr(j), v6.ValueStr(j), o4.Value(j), o6.Value(j)})
-		}
+		got = append(got, outRow{x.key[2] / 1e6, d[0], d[1], x.out[0], x.out[1]})
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("rows\n%v\nwant\n%v", got, want)
@@ -161,18 +146,8 @@ func TestIngestAtlasFailures(t *testing.T) {
 	if code != 0 || !strings.Contains(stderr, "rows=1") || strings.Contains(stderr, "tests_failed") {
 		t.Errorf("without --failures: exit %d: %s", code, stderr)
 	}
-	g, err := os.Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
-	r2, err := ipc.NewFileReader(g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r2.Close()
-	if err := ingest.CheckSchema(r2.Schema()); err != nil {
-		t.Errorf("without --failures: %v", err)
+	if _, schema := readArrowRows(t, out); ingest.CheckSchema(schema) != nil {
+		t.Errorf("without --failures: %v", ingest.CheckSchema(schema))
 	}
 }
 
