@@ -262,7 +262,16 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	return err
 }
 
-var htmlTmpl = template.Must(template.New("report").Funcs(funcs).Parse(`<!DOCTYPE html>
+// zonesTmpl is one table per zone: a row per policy, a column per metric.
+const zonesTmpl = `{{define "zones"}}<div class="tables">
+{{range .}}<table class="policies">
+<caption>{{.Zone}} ({{.Pairs}} pairs)</caption>
+<tr><th>policy</th>{{range .Metrics}}<th>{{.}}</th>{{end}}</tr>
+{{range .Lines}}<tr><td>{{.Policy}}</td>{{range .Medians}}<td>{{.}}</td>{{end}}</tr>
+{{end}}</table>
+{{end}}</div>{{end}}`
+
+var htmlTmpl = template.Must(template.Must(template.New("report").Funcs(funcs).Parse(zonesTmpl)).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -325,13 +334,7 @@ figcaption { margin-top: 0.4em; max-width: 60em; color: #444; font-size: 0.95em;
 {{if .Policies}}
 <h2>Policy comparison</h2>
 <p>Medians over the pairs of each zone (policies.csv of afsel replay --policies).</p>
-<div class="tables">
-{{range .Policies}}<table class="policies">
-<caption>{{.Zone}} ({{.Pairs}} pairs)</caption>
-<tr><th>policy</th>{{range .Metrics}}<th>{{.}}</th>{{end}}</tr>
-{{range .Lines}}<tr><td>{{.Policy}}</td>{{range .Medians}}<td>{{.}}</td>{{end}}</tr>
-{{end}}</table>
-{{end}}</div>
+{{template "zones" .Policies}}
 {{end}}
 {{if .Failures}}
 <h2>Failures</h2>
@@ -344,13 +347,7 @@ figcaption { margin-top: 0.4em; max-width: 60em; color: #444; font-size: 0.95em;
 {{if .FailurePolicies}}
 <h2>Clients with failures counted</h2>
 <p>{{failurePoliciesIntro}}</p>
-<div class="tables">
-{{range .FailurePolicies}}<table class="policies">
-<caption>{{.Zone}} ({{.Pairs}} pairs)</caption>
-<tr><th>policy</th>{{range .Metrics}}<th>{{.}}</th>{{end}}</tr>
-{{range .Lines}}<tr><td>{{.Policy}}</td>{{range .Medians}}<td>{{.}}</td>{{end}}</tr>
-{{end}}</table>
-{{end}}</div>
+{{template "zones" .FailurePolicies}}
 {{end -}}
 {{range .SVG}}
 <h2>{{.Title}}</h2>
