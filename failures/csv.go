@@ -10,6 +10,7 @@ import (
 
 	"github.com/afsel/afsel/internal/csvtable"
 	"github.com/afsel/afsel/outcome"
+	"github.com/afsel/afsel/stats"
 )
 
 // PairColumns are the columns of failures_pairs.csv.
@@ -38,7 +39,7 @@ func WritePairs(w io.Writer, ps []Pair) error {
 	for i := range ps {
 		p := &ps[i]
 		for f := range 2 {
-			lo, hi := Wilson(p.Failed[f], p.Tests[f])
+			lo, hi := stats.Wilson(p.Failed[f], p.Tests[f])
 			rec := []string{strconv.FormatInt(p.Probe, 10), strconv.FormatInt(p.Anchor, 10), fam[f],
 				strconv.FormatInt(p.Tests[f], 10), strconv.FormatInt(p.Failed[f], 10),
 				csvtable.FormatFloat(p.Rate(f)), csvtable.FormatFloat(lo), csvtable.FormatFloat(hi)}
@@ -60,7 +61,7 @@ func WriteTable(w io.Writer, rows []Row) error {
 	cw := csv.NewWriter(w)
 	cw.Write(TableColumns)
 	for _, r := range rows {
-		lo, hi := Wilson(r.Count, r.Total)
+		lo, hi := stats.Wilson(r.Count, r.Total)
 		cw.Write([]string{r.Scope, r.Measure, strconv.FormatInt(r.Count, 10), strconv.FormatInt(r.Total, 10),
 			csvtable.FormatFloat(r.Share()), csvtable.FormatFloat(lo), csvtable.FormatFloat(hi)})
 	}

@@ -24,7 +24,7 @@ type FailureLine struct {
 func FailureLines(rows []failures.Row) []FailureLine {
 	var out []FailureLine
 	for _, r := range rows {
-		lo, hi := failures.Wilson(r.Count, r.Total)
+		lo, hi := stats.Wilson(r.Count, r.Total)
 		share := "—"
 		if r.Total > 0 {
 			share = fmt.Sprintf("%.3g%% (%.3g–%.3g%%)", 100*r.Share(), 100*lo, 100*hi)

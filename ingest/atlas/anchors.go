@@ -24,6 +24,9 @@ type anchorRecord struct {
 	AddressV4 *string `json:"address_v4"`
 	AddressV6 *string `json:"address_v6"`
 	IsAnchor  bool    `json:"is_anchor"`
+	ASNv4     *int64  `json:"asn_v4"`
+	ASNv6     *int64  `json:"asn_v6"`
+	Country   *string `json:"country_code"`
 }
 
 // LoadAnchors reads the anchor list at path (see ReadAnchors); it may be
@@ -46,29 +49,7 @@ func LoadAnchors(path string) (*Anchors, error) {
 // When two anchor records share an address, a test to it belongs to both,
 // as in the query's join.
 func ReadAnchors(r io.Reader, name string) (*Anchors, error) {
-	text, stop, err := decompress(r)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
-	defer stop()
-	data, err := io.ReadAll(text)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
-	var recs []anchorRecord
-	switch t := bytes.TrimLeft(data, " \t\r\n"); {
-	case len(t) > 0 && t[0] == '[':
-		err = json.Unmarshal(t, &recs)
-	case len(t) > 0 && t[0] == '{':
-		var wrap struct {
-			Objects []anchorRecord `json:"objects"`
-			Results []anchorRecord `json:"results"`
-		}
-		err = json.Unmarshal(t, &wrap)
-		recs = append(wrap.Objects, wrap.Results...)
-	default:
-		err = fmt.Errorf("not a JSON object or array")
-	}
+	recs, err := readRecords(r, name)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: anchors: %w", name, err)
 	}
@@ -103,6 +84,81 @@ func ReadAnchors(r io.Reader, name string) (*Anchors, error) {
 		}
 	}
 	return a, nil
+}
+
+// readRecords reads the probe records of a probe list (see ReadAnchors for
+// its forms).
+func readRecords(r io.Reader, name string) ([]anchorRecord, error) {
+	text, stop, err := decompress(r)
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+	data, err := io.ReadAll(text)
+	if err != nil {
+		return nil, err
+	}
+	var recs []anchorRecord
+	switch t := bytes.TrimLeft(data, " \t\r\n"); {
+	case len(t) > 0 && t[0] == '[':
+		err = json.Unmarshal(t, &recs)
+	case len(t) > 0 && t[0] == '{':
+		var wrap struct {
+			Objects []anchorRecord `json:"objects"`
+			Results []anchorRecord `json:"results"`
+		}
+		err = json.Unmarshal(t, &wrap)
+		recs = append(wrap.Objects, wrap.Results...)
+	default:
+		err = fmt.Errorf("not a JSON object or array")
+	}
+	return recs, err
+}
+
+// Probe is what a probe archive says of a probe's networks: the origin AS
+// of its IPv4 and IPv6 addresses (0: unknown) and its country (ISO 3166
+// alpha-2; "": unknown).
+type Probe struct {
+	ID           int64
+	ASNv4, ASNv6 int64
+	Country      string
+}
+
+// LoadProbes reads the probes of the probe list at path (see ReadProbes).
+func LoadProbes(path string) (map[int64]Probe, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ReadProbes(f, path)
+}
+
+// ReadProbes reads every probe of a probe list, in the forms ReadAnchors
+// reads, anchors or not, by id. name is used in errors.
+func ReadProbes(r io.Reader, name string) (map[int64]Probe, error) {
+	recs, err := readRecords(r, name)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: probes: %w", name, err)
+	}
+	probes := make(map[int64]Probe, len(recs))
+	for i, rec := range recs {
+		if rec.ID == nil {
+			return nil, fmt.Errorf("read %s: probes: record %d has no id", name, i)
+		}
+		p := Probe{ID: *rec.ID}
+		if rec.ASNv4 != nil {
+			p.ASNv4 = *rec.ASNv4
+		}
+		if rec.ASNv6 != nil {
+			p.ASNv6 = *rec.ASNv6
+		}
+		if rec.Country != nil {
+			p.Country = *rec.Country
+		}
+		probes[p.ID] = p
+	}
+	return probes, nil
 }
 
 // norm is the canonical form of an address of family af: IPv4-mapped IPv6
