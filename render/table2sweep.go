@@ -32,7 +32,8 @@ var table2Groups = []struct{ name, legend string }{
 // jump) of the rows a panel, in the order first seen, with the share of
 // the eligible pairs in each of groups A to D (one line each, a mark at
 // each penalty swept) against the penalty, on a log scale when every
-// penalty is positive and they span a factor of 10 or more.
+// penalty is positive and they span a factor of 10 or more. The points of
+// the artefacts' parameters (changepoint.DefaultConfig) are ringed.
 func Table2Sweep(rows []tables.SweepRow) (*Figure, error) {
 	type key struct{ minSize, jump int }
 	var keys []key
@@ -72,7 +73,20 @@ func Table2Sweep(rows []tables.SweepRow) (*Figure, error) {
 	fig := &Figure{Name: "table2_sweep", Cols: cols, Height: vg.Length(nrows) * 4.5 * vg.Inch,
 		Title: fmt.Sprintf("Table 2 against the PELT penalty (the artefacts': min_size %d, jump %d, penalty %g)", d.MinSize, d.Jump, d.Penalty)}
 	for _, k := range keys {
-		p := newPanel(fmt.Sprintf("min_size %d, jump %d", k.minSize, k.jump), xLabel, "share of eligible pairs")
+		title := fmt.Sprintf("min_size %d, jump %d", k.minSize, k.jump)
+		// The artefacts' parameters, ringed.
+		var ringed plotter.XYs
+		if k.minSize == d.MinSize && k.jump == d.Jump && slices.Contains(pens, d.Penalty) {
+			title += fmt.Sprintf(" (ringed: penalty %g, the artefacts')", d.Penalty)
+			for _, g := range table2Groups {
+				for _, xy := range shares[k][g.name] {
+					if xy.X == d.Penalty {
+						ringed = append(ringed, xy)
+					}
+				}
+			}
+		}
+		p := newPanel(title, xLabel, "share of eligible pairs")
 		if logX {
 			p.X.Scale = plot.LogScale{}
 			p.X.Min, p.X.Max = lo/1.15, hi*1.15
@@ -104,6 +118,14 @@ func Table2Sweep(rows []tables.SweepRow) (*Figure, error) {
 			p.Plot.Add(s)
 			p.addLegend(g.legend, l, s)
 			fig.Legend = append(fig.Legend, g.legend)
+		}
+		if len(ringed) > 0 {
+			r, err := plotter.NewScatter(ringed)
+			if err != nil {
+				return nil, fmt.Errorf("render: Table 2 sweep: %w", err)
+			}
+			r.GlyphStyle = draw.GlyphStyle{Color: OkabeItoBlack, Radius: vg.Points(6), Shape: draw.RingGlyph{}}
+			p.Plot.Add(r)
 		}
 		fig.add(p)
 	}

@@ -3,7 +3,9 @@ package render
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"image/png"
+	"strings"
 	"testing"
 
 	"github.com/afsel/afsel/changepoint"
@@ -59,6 +61,22 @@ func TestTable2Sweep(t *testing.T) {
 						t.Errorf("panel %q: a line of %d points", p.Title.Text, len(s.xy))
 					}
 				}
+			}
+			// Only the panel of the artefacts' min_size and jump rings
+			// their penalty (every case sweeps it).
+			d := changepoint.DefaultConfig()
+			want := fmt.Sprintf("min_size %d, jump %d (ringed: penalty %g, the artefacts')", d.MinSize, d.Jump, d.Penalty)
+			ringed := 0
+			for _, p := range fig.Panels {
+				if strings.Contains(p.Title.Text, "ringed") {
+					ringed++
+					if p.Title.Text != want {
+						t.Errorf("panel title %q, want %q", p.Title.Text, want)
+					}
+				}
+			}
+			if ringed != 1 {
+				t.Errorf("%d panels ring the artefacts' penalty, want 1", ringed)
 			}
 			var b bytes.Buffer
 			if err := fig.WritePNG(&b); err != nil {
