@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -111,5 +112,38 @@ func TestPeltSweepEqualsTables(t *testing.T) {
 		if sum.Eligible != 644 || len(sum.Table1) != 4 {
 			t.Errorf("summary: %d eligible, Table 1 %v", sum.Eligible, sum.Table1)
 		}
+	}
+}
+
+func ExamplePeltGrid() {
+	for _, c := range pipeline.PeltGrid([]int{30}, []int{1, 5}, []float64{2, 5}) {
+		fmt.Printf("min_size %d, jump %d, penalty %g\n", c.MinSize, c.Jump, c.Penalty)
+	}
+	// Output:
+	// min_size 30, jump 1, penalty 2
+	// min_size 30, jump 1, penalty 5
+	// min_size 30, jump 5, penalty 2
+	// min_size 30, jump 5, penalty 5
+}
+
+// BenchmarkPeltSweep times the sweep over the golden set (800 pairs) for
+// grids of 1, 6 and 12 combinations (jump 5, then jumps 1 and 5).
+func BenchmarkPeltSweep(b *testing.B) {
+	pens := []float64{1, 2, 5, 10, 20, 50}
+	for _, g := range []struct {
+		name string
+		grid []changepoint.Config
+	}{
+		{"combinations=1", pipeline.PeltGrid([]int{30}, []int{5}, []float64{5})},
+		{"combinations=6", pipeline.PeltGrid([]int{30}, []int{5}, pens)},
+		{"combinations=12", pipeline.PeltGrid([]int{30}, []int{1, 5}, pens)},
+	} {
+		b.Run(g.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := pipeline.RunPeltSweep(context.Background(), golden(), pipeline.Artefacts(), g.grid, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
