@@ -4,7 +4,14 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/afsel/afsel/changepoint"
+	"github.com/afsel/afsel/tables"
 
 	"github.com/afsel/afsel/compare"
 	"github.com/afsel/afsel/pipeline"
@@ -133,19 +140,48 @@ policies_failures_cdf.csv (see 'afsel reproduce --help').`,
 
 func newSweepCmd(e *env) *cobra.Command {
 	o := &replayOptions{studyOptions: newStudyOptions()}
+	var ps peltSweepFlags
 	stages := pipeline.Stages{Replay: true, Sweep: true}
 	cmd := &cobra.Command{
 		Use:   "sweep --input FILE --out DIR --gamma G1,G2,...",
-		Short: "Replay at several gammas and summarise per gamma and zone",
+		Short: "Replay at several gammas, or Table 2 at several PELT parameters",
 		Long: `Run the replay once per gamma (each with its own generator seeded as the
 artefacts do, so the gamma 0.1 results equal 'afsel replay') and write:
   sweep.csv                    gamma,zone,pairs,median_best_choice quartiles
                                (q1, median, q3), mean and median EXP3 gain (ms)
   simulation_gamma=G.csv       the replay's simulation.csv for each gamma
-  replay_metrics.csv, summary.json`,
-		Example: `  afsel sweep --input testdata/golden/data.csv.gz --out sweep/ --gamma 0.01,0.02,0.05,0.1,0.2,0.5,1`,
-		Args:    cobra.NoArgs,
+  replay_metrics.csv, summary.json
+
+With any of --pelt-min-size, --pelt-jump and --pelt-penalty (each a
+comma-separated list; the others keep the artefacts' single value), sweep
+the change-point parameters instead, in one pass over the input: each pair
+is classified once (Table 1 does not depend on them) and segmented once per
+combination. Writes:
+  table2_sweep.csv             min_size,jump,penalty,group,count,share: Table 2
+                               (groups A, B, C, D, total, overlap_A_B, as
+                               'afsel tables' writes table2.csv) per combination
+  figures/table2_sweep.svg, .png
+                               the shares of groups A to D against the penalty,
+                               a panel per (min_size, jump)
+  summary.json                 with Table 1
+--gamma and the EXP3 flags do not apply to it.`,
+		Example: `  afsel sweep --input testdata/golden/data.csv.gz --out sweep/ --gamma 0.01,0.02,0.05,0.1,0.2,0.5,1
+  afsel sweep --input testdata/golden/data.csv.gz --out pelt/ --pelt-penalty 1,2,5,10,20,50 --pelt-jump 1,5 --pelt-min-size 30`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if ps.given(cmd) {
+				if cmd.Flags().Changed("gamma") {
+					return usagef("--gamma and --pelt-min-size, --pelt-jump, --pelt-penalty: choose one sweep")
+				}
+				grid, err := ps.grid()
+				if err != nil {
+					return err
+				}
+				if err := o.studyOptions.resolve(cmd, pipeline.Stages{Tables: true}); err != nil {
+					return err
+				}
+				return runPeltSweep(cmd, e, o.studyOptions, grid)
+			}
 			s := stages
 			if err := o.resolve(cmd, &s); err != nil {
 				return err
@@ -155,7 +191,123 @@ artefacts do, so the gamma 0.1 results equal 'afsel replay') and write:
 	}
 	addReplayFlags(cmd, o)
 	cmd.Flags().Float64SliceVar(&o.gammas, "gamma", []float64{0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1}, "EXP3 exploration rates")
+	ps.addFlags(cmd.Flags())
 	return cmd
+}
+
+// peltSweepFlags are sweep's change-point lists.
+type peltSweepFlags struct {
+	minSizes, jumps []int
+	penalties       []float64
+}
+
+// peltSweepNames are the flags of a PELT sweep.
+var peltSweepNames = []string{"pelt-min-size", "pelt-jump", "pelt-penalty"}
+
+func (p *peltSweepFlags) addFlags(f *pflag.FlagSet) {
+	d := changepoint.DefaultConfig()
+	f.IntSliceVar(&p.minSizes, "pelt-min-size", []int{d.MinSize}, "PELT minimum segment lengths to sweep (Table 2 per combination)")
+	f.IntSliceVar(&p.jumps, "pelt-jump", []int{d.Jump}, "PELT grids of candidate change points to sweep (Table 2 per combination)")
+	f.Float64SliceVar(&p.penalties, "pelt-penalty", []float64{d.Penalty}, "PELT penalties per change point to sweep (Table 2 per combination)")
+}
+
+// given reports whether any PELT flag is set: the run is a PELT sweep.
+func (p *peltSweepFlags) given(cmd *cobra.Command) bool {
+	return slices.ContainsFunc(peltSweepNames, cmd.Flags().Changed)
+}
+
+// grid checks the lists, naming the flag, and returns every combination.
+func (p *peltSweepFlags) grid() ([]changepoint.Config, error) {
+	if err := checkList("--pelt-min-size", p.minSizes, func(v int) string {
+		if v < 1 {
+			return "want 1 or more"
+		}
+		return ""
+	}); err != nil {
+		return nil, err
+	}
+	if err := checkList("--pelt-jump", p.jumps, func(v int) string {
+		if v < 1 {
+			return "want 1 or more"
+		}
+		return ""
+	}); err != nil {
+		return nil, err
+	}
+	if err := checkList("--pelt-penalty", p.penalties, func(v float64) string {
+		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+			return "want a finite penalty, 0 or more"
+		}
+		return ""
+	}); err != nil {
+		return nil, err
+	}
+	return pipeline.PeltGrid(p.minSizes, p.jumps, p.penalties), nil
+}
+
+// checkList checks a list flag's values: not empty, each valid (bad
+// returns why not, or ""), none twice.
+func checkList[T comparable](name string, vs []T, bad func(T) string) error {
+	if len(vs) == 0 {
+		return usagef("%s: want at least one value", name)
+	}
+	for i, v := range vs {
+		if why := bad(v); why != "" {
+			return usagef("%s %v: %s", name, v, why)
+		}
+		if slices.Index(vs, v) < i {
+			return usagef("%s: %v given twice", name, v)
+		}
+	}
+	return nil
+}
+
+// runPeltSweep runs the PELT sweep and writes its files into --out.
+func runPeltSweep(cmd *cobra.Command, e *env, o *studyOptions, grid []changepoint.Config) error {
+	in := o.studyInput()
+	mon := &pipeline.Monitor{Log: e.log}
+	if observeMonitor != nil {
+		observeMonitor(mon)
+	}
+	name := cmd.Name()
+	bar := e.startProgress(func(el time.Duration) string {
+		return fmt.Sprintf("%s: %d combinations; %d probes, %d pairs", name, len(grid), mon.Analysis.Probes.Load(), mon.Analysis.Pairs.Load())
+	})
+	e.addTempDir(o.cfg.TempDir)
+	res, err := pipeline.RunPeltSweep(cmd.Context(), in, o.cfg, grid, mon)
+	bar.Stop()
+	if err != nil {
+		return err
+	}
+	bar = e.startProgress(func(time.Duration) string { return writeLine(name, pipeline.Stages{}, mon) })
+	// Its own command name in the manifest: a PELT sweep and a gamma sweep
+	// share no file, so both can stay in one directory.
+	sum, err := res.Write(cmd.Context(), pipeline.Output{Dir: o.out, Command: name + "-pelt", Version: buildVersion(), Force: o.force}, mon)
+	bar.Stop()
+	if err != nil {
+		return err
+	}
+	if sum.Input.Synthetic {
+		fmt.Fprintf(e.stdout, "Input: %s.\n%s Give --input for real data.\n\n", sum.Input.Path, pipeline.SyntheticNote)
+	}
+	printPeltSweep(e.stdout, res)
+	e.log.Info(name+" done", "pairs", sum.Pairs, "eligible", sum.Eligible, "combinations", len(grid),
+		"elapsed", time.Duration(sum.Elapsed*float64(time.Second)).Round(time.Millisecond))
+	return nil
+}
+
+// printPeltSweep prints Table 2's shares per combination.
+func printPeltSweep(w io.Writer, res *pipeline.PeltSweep) {
+	fmt.Fprintf(w, "Table 2 per PELT combination (%d eligible pairs): share of eligible pairs\n", res.Table1.Total())
+	fmt.Fprintf(w, "%8s %5s %8s  %7s %7s %7s %7s %7s\n", "min_size", "jump", "penalty", "A", "B", "C", "D", "A∩B")
+	for i, c := range res.Grid {
+		rows := tables.Rows2(res.Tables2[i])
+		fmt.Fprintf(w, "%8d %5d %8g ", c.MinSize, c.Jump, c.Penalty)
+		for _, r := range []tables.Row{rows[0], rows[1], rows[2], rows[3], rows[5]} {
+			fmt.Fprintf(w, " %6.1f%%", 100*r.Share)
+		}
+		fmt.Fprintln(w)
+	}
 }
 
 func runReplay(cmd *cobra.Command, e *env, o *replayOptions, s pipeline.Stages) error {
