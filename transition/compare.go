@@ -55,9 +55,11 @@ func (e *ParamsError) Error() string {
 
 func (e *ParamsError) Unwrap() error { return ErrParameters }
 
-// DiffParams lists the parameters that differ between a and b, by name. A
-// run that records no parameters differs in every parameter the other
-// records; two that record none do not differ.
+// DiffParams lists the parameters that differ between a and b, by name.
+// A stage's parameters (tables_parameters, replay_parameters) recorded by
+// one run only are not compared (a run of tables alone against one of
+// reproduce); but a run that records no parameters at all differs in
+// every parameter the other records. Two that record none do not differ.
 func DiffParams(a, b *Run) []ParamDiff {
 	names := slices.Sorted(maps.Keys(a.Params))
 	for k := range b.Params {
@@ -66,8 +68,21 @@ func DiffParams(a, b *Run) []ParamDiff {
 		}
 	}
 	slices.Sort(names)
+	stage := func(name string) string { s, _, _ := strings.Cut(name, "."); return s }
+	has := func(r *Run, st string) bool {
+		for k := range r.Params {
+			if stage(k) == st {
+				return true
+			}
+		}
+		return false
+	}
+	both := a.Params != nil && b.Params != nil
 	var d []ParamDiff
 	for _, n := range names {
+		if st := stage(n); both && has(a, st) != has(b, st) {
+			continue
+		}
 		if va, vb := a.Params[n], b.Params[n]; va != vb {
 			d = append(d, ParamDiff{n, va, vb})
 		}

@@ -201,6 +201,11 @@ func TestDiffParameters(t *testing.T) {
 	if _, err := transition.Diff(a, c, false); !errors.Is(err, transition.ErrParameters) || !strings.Contains(err.Error(), "not recorded in B") {
 		t.Errorf("against a run without parameters: %v", err)
 	}
+	// A stage recorded by one run only is not compared.
+	tablesOnly := &transition.Run{Params: map[string]string{"tables_parameters.min_tests": "150"}}
+	if d := transition.DiffParams(a, tablesOnly); len(d) != 0 {
+		t.Errorf("replay run against a tables run: %v", d)
+	}
 	// Two runs recording none compare.
 	if _, err := transition.Diff(c, c, false); err != nil {
 		t.Errorf("two runs without parameters: %v", err)
