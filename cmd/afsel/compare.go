@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -29,8 +30,8 @@ pairs eligible in one run only (new in B, gone from A).
 A run needs simulation.csv (replay, reproduce), or flows.csv written with
 --labels (tables alone, then without the best-choice change). Runs made with
 different parameters (tables_parameters and replay_parameters of their
-manifest.json or summary.json) are refused, naming each differing parameter,
-unless --force.
+manifest.json or summary.json, for each stage both ran) are refused, naming
+each differing parameter, unless --force.
 
 Writes to DIR (default "compare"), atomically:
   transitions.csv          zone_a,zone_a_label,zone_b,zone_b_label,pairs,
@@ -61,6 +62,8 @@ files: it is replaced as a whole.`,
 			if o.out == "" {
 				return usagef("--out: want a directory")
 			}
+			// An interrupted exit removes the staging directory beside DIR.
+			e.addTempDir(filepath.Dir(filepath.Clean(o.out)))
 			res, files, err := transition.Compare(cmd.Context(), transition.Config{A: args[0], B: args[1], Out: o.out, Force: o.force, Version: buildVersion()})
 			if err != nil {
 				return err
@@ -79,7 +82,7 @@ files: it is replaced as a whole.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.out, "out", "o", "compare", "output directory, replaced as a whole (created if missing)")
+	f.StringVarP(&o.out, "out", "o", "compare", "output directory `DIR`, replaced as a whole (created if missing)")
 	f.BoolVar(&o.force, "force", false, "compare runs made with different parameters (refused otherwise)")
 	return cmd
 }
