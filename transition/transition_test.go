@@ -321,3 +321,28 @@ func TestCompareRefusesOutput(t *testing.T) {
 		t.Errorf("%s written after a refusal: %v", out, err)
 	}
 }
+
+func TestDiffDisjoint(t *testing.T) {
+	a := read(t, writeRun(t, weekA[:2], 150))
+	b := read(t, writeRun(t, weekB[4:], 150))
+	res, err := transition.Diff(a, b, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Both != 0 || !math.IsNaN(res.KeptShare) || res.BestChoice.N != 0 || len(res.New) != 2 || len(res.Gone) != 2 {
+		t.Errorf("disjoint runs: %+v", res)
+	}
+	var text, png, svg strings.Builder
+	for name, write := range map[string]func() error{
+		"text": func() error { return res.WriteText(&text) },
+		"png":  func() error { return res.WritePNG(&png) },
+		"svg":  func() error { return res.WriteSVG(&svg) },
+	} {
+		if err := write(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if !strings.Contains(text.String(), "keeping their class: 0 of 0 (—)") || !strings.Contains(text.String(), "not compared (no pair eligible in both)") {
+		t.Errorf("text:\n%s", text.String())
+	}
+}

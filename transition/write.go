@@ -224,8 +224,10 @@ func (r *Result) WriteText(w io.Writer) error {
 	if b := r.BestChoice; b.N > 0 {
 		fmt.Fprintf(ew, "EXP3 best-choice ratio, B - A, over %d pairs: mean %+.4f, quartiles %+.4f / %+.4f / %+.4f (min %+.4f, max %+.4f)\n",
 			b.N, b.Mean, b.Q1, b.Median, b.Q3, b.Min, b.Max)
-	} else {
+	} else if !r.A.BestChoice || !r.B.BestChoice {
 		fmt.Fprintln(ew, "EXP3 best-choice ratio: not compared (a run has no simulation.csv)")
+	} else {
+		fmt.Fprintln(ew, "EXP3 best-choice ratio: not compared (no pair eligible in both)")
 	}
 	fmt.Fprintf(ew, "new pairs (eligible in B only): %d\ngone pairs (eligible in A only): %d\n", len(r.New), len(r.Gone))
 	return ew.err
