@@ -131,6 +131,25 @@ func TestCompareCommand(t *testing.T) {
 		}
 	})
 
+	t.Run("tables alone", func(t *testing.T) {
+		// Tables with --labels (flows.csv tells None from ineligible)
+		// against reproduce on the same data: the identity, without the
+		// best-choice change.
+		ta := filepath.Join(dir, "ta")
+		if code, _, stderr := run(t, "tables", "-q", "--labels", "--input", early, "--out", ta, "--min-tests", "75"); code != 0 {
+			t.Fatalf("tables: exit %d: %s", code, stderr)
+		}
+		code, stdout, stderr := run(t, "compare", ta, a, "-o", filepath.Join(dir, "taa"))
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		for _, s := range []string{"keeping their class: 637 of 637 (100.0%)", "not compared (a run has no simulation.csv)"} {
+			if !strings.Contains(stdout, s) {
+				t.Errorf("stdout lacks %q:\n%s", s, stdout)
+			}
+		}
+	})
+
 	t.Run("usage", func(t *testing.T) {
 		if code, _, stderr := run(t, "compare", a); code != exitUsage || !strings.Contains(stderr, "RUN_A and RUN_B") {
 			t.Errorf("one run: exit %d: %s", code, stderr)
