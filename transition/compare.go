@@ -175,7 +175,8 @@ func zoneIndex(z stats.Zone) int {
 
 // Diff compares run a with run b. Runs with differing parameters
 // (DiffParams) are refused with a *ParamsError unless force is set, when
-// the result records them in Forced.
+// the result records them in Forced. It panics if an eligible pair's zone
+// is not ZoneV4, ZoneNone or ZoneV6 (ReadRun never returns one).
 func Diff(a, b *Run, force bool) (*Result, error) {
 	d := DiffParams(a, b)
 	if len(d) > 0 && !force {

@@ -103,6 +103,17 @@ func TestCompareCommand(t *testing.T) {
 				t.Errorf("%s: %v", name, err)
 			}
 		}
+		tb, err := os.ReadFile(filepath.Join(out, "transitions.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cells []string
+		for _, line := range strings.Split(strings.TrimSpace(string(tb)), "\n")[1:] {
+			cells = append(cells, strings.Split(line, ",")[4])
+		}
+		if got, want := strings.Join(cells, " "), "167 7 4 19 199 20 11 7 179"; got != want {
+			t.Errorf("transitions.csv pairs: %s, want %s", got, want)
+		}
 		nb, err := os.ReadFile(filepath.Join(out, "pairs_new_gone.csv"))
 		if err != nil {
 			t.Fatal(err)
