@@ -8,7 +8,7 @@
 // A run is an output directory of afsel tables, replay or reproduce
 // (ReadRun). Two runs made with different parameters (tables_parameters,
 // replay_parameters of their manifest or summary) are not comparable:
-// Compare refuses them with a *ParamsError naming every differing
+// Diff (and Compare) refuse them with a *ParamsError naming every differing
 // parameter, unless Config.Force is set.
 //
 // Invariants of a Result: the nine cells of Matrix sum to Both; Both +
