@@ -187,7 +187,7 @@ Results go to files or stdout; logs and progress go to stderr.`,
 	root.PersistentFlags().BoolVarP(&e.quiet, "quiet", "q", false, "log only warnings and errors, no progress")
 	root.PersistentFlags().StringVar(&e.cpuProfile, "cpuprofile", "", "write a Go CPU profile of the run to `FILE` (for go tool pprof)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newReproduceCmd(e), newTablesCmd(e), newReplayCmd(e), newSweepCmd(e), newIngestCmd(e), newFiguresCmd(e), newSynthCmd(e), newQueryCmd(e))
+	root.AddCommand(newReproduceCmd(e), newTablesCmd(e), newReplayCmd(e), newSweepCmd(e), newIngestCmd(e), newFiguresCmd(e), newSynthCmd(e), newQueryCmd(e), newCompareCmd(e))
 	return root
 }
 
