@@ -71,6 +71,7 @@ var outputNames = []string{
 	"simulation.csv", "simulation_gamma=*.csv", "sweep.csv", "replay_metrics.csv",
 	"policies_pairs.csv", "policies.csv", "policies_segments.csv", "policies_cdf.csv",
 	"failures.csv", "failures_pairs.csv", "policies_failures.csv", "policies_failures_cdf.csv",
+	"table2_sweep.csv", "table2_sweep.svg", "table2_sweep.png",
 	FiguresDir, SummaryFile, ManifestFile,
 	"fig[124].csv", "fig[124].svg", "fig[124].png", "coverage.csv", "coverage.svg", "coverage.png",
 	"policies.svg", "policies.png", "policies_failures.svg", "policies_failures.png", "report.html", "report.md",
