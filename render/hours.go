@@ -43,10 +43,20 @@ func Hours(rows []hours.Row) (*Figure, error) {
 		if err != nil {
 			return nil, err
 		}
-		fig.add(p)
-		if len(fig.Legend) == 0 {
-			fig.Legend = []string{"median over pairs", "interquartile range over pairs"}
+		if len(fig.Legend) == 0 && most[z] > 0 {
+			// One legend for every panel, below them, in neutral
+			// colours: the panels differ only by their zone's colour.
+			line, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 0}})
+			if err != nil {
+				return nil, err
+			}
+			line.Color, line.Width = Palette.None, vg.Points(2)
+			p.legend.corners = nil
+			p.addLegend("median over pairs (per zone, in its colour)", line)
+			p.addLegend("interquartile range over pairs", swatch(tint(Palette.None, 0x50)))
+			fig.Legend = []string{"median over pairs (per zone, in its colour)", "interquartile range over pairs"}
 		}
+		fig.add(p)
 	}
 	rowsOf := (len(fig.Panels) + fig.Cols - 1) / fig.Cols
 	fig.Height = vg.Length(rowsOf) * 3.75 * vg.Inch
@@ -85,9 +95,11 @@ func hoursPanel(z stats.Zone, rows []hours.Row, most int) (*panel, error) {
 	}
 	zero.Color, zero.Width = grey, vg.Points(1)
 	p.Add(zero)
+	alpha := uint8(0x50)
+	if z == 0 {
+		alpha = 0x30 // black: lighter
+	}
 	var median, q1, q3 plotter.XYs
-	var first *plotter.Line
-	var band *plotter.Polygon
 	flush := func() error {
 		if len(median) == 0 {
 			return nil
@@ -101,7 +113,7 @@ func hoursPanel(z stats.Zone, rows []hours.Row, most int) (*panel, error) {
 		if err != nil {
 			return err
 		}
-		poly.Color = tint(clr, 0x50)
+		poly.Color = tint(clr, alpha)
 		poly.LineStyle.Width = 0
 		p.Add(poly)
 		p.shapes = append(p.shapes, shape{xy: q1}, shape{xy: q3})
@@ -117,9 +129,6 @@ func hoursPanel(z stats.Zone, rows []hours.Row, most int) (*panel, error) {
 		sc.GlyphStyle = draw.GlyphStyle{Color: clr, Radius: vg.Points(2.2), Shape: draw.CircleGlyph{}}
 		p.Add(sc)
 		p.addLines(l)
-		if first == nil {
-			first, band = l, poly
-		}
 		median, q1, q3 = nil, nil, nil
 		return nil
 	}
@@ -138,12 +147,9 @@ func hoursPanel(z stats.Zone, rows []hours.Row, most int) (*panel, error) {
 	if err := flush(); err != nil {
 		return nil, err
 	}
-	if first == nil {
+	if most == 0 {
 		p.Y.Min, p.Y.Max = -1, 1
-		return p, nil
 	}
-	p.addLegend("median over pairs", first)
-	p.addLegend("interquartile range over pairs", band)
 	return p, nil
 }
 

@@ -51,7 +51,7 @@ func TestRenderHours(t *testing.T) {
 	}
 	texts := "|" + strings.Join(svgTexts(t, &svg), "|") + "|"
 	for _, want := range []string{stats.ZoneV4.String() + " (up to 63 pairs an hour)", "all zones (up to 63 pairs an hour)",
-		"hour of day (UTC)", "|0|", "|21|", "median over pairs", "interquartile range over pairs"} {
+		"hour of day (UTC)", "|0|", "|21|", "median over pairs (per zone, in its colour)", "interquartile range over pairs"} {
 		if !strings.Contains(texts, want) {
 			t.Errorf("no %q in the figure's texts %q", want, texts)
 		}
