@@ -184,6 +184,30 @@ func TestCSVRoundTrip(t *testing.T) {
 	}
 }
 
+func TestCSVLabels(t *testing.T) {
+	rows := Summarize([]Pair{diffs(stats.ZoneV6, map[int]float64{5: 2})})
+	var plain, labelled bytes.Buffer
+	if err := WriteCSV(&plain, rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteCSV(&labelled, rows, WriteOptions{Labels: true}); err != nil {
+		t.Fatal(err)
+	}
+	pl, ll := strings.Split(plain.String(), "\n"), strings.Split(labelled.String(), "\n")
+	if len(pl) != len(ll) || ll[0] != pl[0]+","+ZoneLabelColumn {
+		t.Fatalf("headers %q and %q", pl[0], ll[0])
+	}
+	for i, want := range map[int]string{1: stats.ZoneV4.Label(), 2*Hours + 6: stats.ZoneV6.Label(), 3*Hours + 1: "all"} {
+		if ll[i] != pl[i]+","+want {
+			t.Errorf("line %d: %q, want %q with %q", i, ll[i], pl[i], want)
+		}
+	}
+	got, err := ReadCSV(&labelled)
+	if err != nil || len(got) != len(rows) || got[2*Hours+5].Median != 2 {
+		t.Errorf("read back %d rows, %v", len(got), err)
+	}
+}
+
 func TestReadCSVBad(t *testing.T) {
 	head := strings.Join(Columns, ",") + "\n"
 	for _, c := range []struct{ name, in string }{

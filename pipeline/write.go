@@ -52,7 +52,7 @@ func (r *Result) dataFiles() []outFile {
 		)
 	}
 	if h := r.Hours; h != nil {
-		files = append(files, outFile{"hours.csv", func(w io.Writer) error { return hours.WriteCSV(w, h) }})
+		files = append(files, outFile{"hours.csv", func(w io.Writer) error { return hours.WriteCSV(w, h, hours.WriteOptions{Labels: labels}) }})
 	}
 	if r.Stages.Replay {
 		gammas := r.Config.Replay.Gammas

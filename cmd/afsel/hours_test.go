@@ -143,3 +143,19 @@ func TestHoursReproduce(t *testing.T) {
 		}
 	}
 }
+
+// TestHoursLabels: --labels gives hours.csv its zone_label column.
+func TestHoursLabels(t *testing.T) {
+	out := t.TempDir()
+	if code, _, stderr := run(t, "tables", "--input", goldenData, "--out", out, "-q", "--hours", "--labels"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "hours.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(b), "\n")
+	if lines[0] != strings.Join(hours.Columns, ",")+","+hours.ZoneLabelColumn || !strings.HasSuffix(lines[len(lines)-2], ",all") {
+		t.Errorf("header %q, last row %q: want zone_label", lines[0], lines[len(lines)-2])
+	}
+}
