@@ -89,18 +89,18 @@ type Result struct {
 	// Failures is selected.
 	FailurePairs     []failures.Pair
 	PoliciesFailures *compare.FailureResult
-	FailureSteps     []int64 // rounds simulated per policy of the comparison with failures
-	// Hours is the summary by UTC hour of day (hours.Summarize over the
-	// eligible pairs), when Hours is selected and the input has start
-	// times; nil otherwise.
-	Hours    []hours.Row
-	Analysis time.Duration // reading and analysing the input
+	FailureSteps     []int64       // rounds simulated per policy of the comparison with failures
+	Analysis         time.Duration // reading and analysing the input
 	// Coverage is the per-probe coverage of the winning family, set by
 	// Write with the figures.
 	Coverage *figures.Coverage
-	fig2     *figures.PairChooser
-	spill    *rankstat.Spill
-	start    time.Time
+	// Hours is the summary by UTC hour of day (hours.Summarize over the
+	// eligible pairs), when Hours is selected and the input has start
+	// times; nil otherwise.
+	Hours []hours.Row
+	fig2  *figures.PairChooser
+	spill *rankstat.Spill
+	start time.Time
 }
 
 // ErrNoTests is wrapped by Run's error when the input holds no paired test:
