@@ -85,6 +85,7 @@ func hoursPanel(z stats.Zone, rows []hours.Row, most int) (*panel, error) {
 		ticks = append(ticks, t)
 	}
 	p.X.Tick.Marker = plot.ConstantTicks(ticks)
+	p.Y.Tick.Marker = denseTicks{Min: 4}
 	clr := zoneColor(z)
 	if z == 0 {
 		clr = Palette.Series[0]
