@@ -32,6 +32,11 @@ type Stages struct {
 	// comparison plays Config.Compare's policies, or policy.Clients when
 	// there are none.
 	Failures bool
+	// Hours, with Tables, summarises the eligible pairs by UTC hour of day
+	// (package hours): hours.csv, and with Figures figures/hours.svg and
+	// hours.png and the report's section. An input without start times
+	// (CBOR) skips it, with a logged reason.
+	Hours bool
 }
 
 // Config is every parameter of a run. Its JSON form is what summary.json
@@ -174,6 +179,8 @@ func (c Config) Validate(s Stages) error {
 		return errors.New("pipeline: the figures need the tables and the replay")
 	case s.Failures && !s.Replay:
 		return errors.New("pipeline: the failures need the replay")
+	case s.Hours && !s.Tables:
+		return errors.New("pipeline: the hours of day need the tables")
 	case s.Figures && c.Figures.Points < 2:
 		return fmt.Errorf("pipeline: points %d: want at least 2", c.Figures.Points)
 	}

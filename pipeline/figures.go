@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -75,6 +76,22 @@ func (r *Result) figures(ctx context.Context, sum *Summary, mon *Monitor) (*figu
 	}
 	fin.Summaries = []report.NamedSummary{{Name: sum.Command, Summary: s}}
 
+	// The hours of day: their figure, drawn with the others, goes in the
+	// report's own section.
+	var hoursFig *render.Figure
+	if r.Hours != nil {
+		if hoursFig, err = render.Hours(r.Hours); errors.Is(err, render.ErrNoHours) {
+			mon.log().Warn("hours figure skipped: no eligible pair")
+			hoursFig, err = nil, nil
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	withHours := func(rep *report.Report) *report.Report {
+		rep.Hours, rep.HoursFigure = r.Hours, hoursFig
+		return rep
+	}
+
 	// Figure 1 is computed and drawn, and then the report made, while the
 	// other figures are drawn and their files written.
 	var (
@@ -97,7 +114,7 @@ func (r *Result) figures(ctx context.Context, sum *Summary, mon *Monitor) (*figu
 		if <-drawnReady; drawn != nil {
 			in := fin
 			in.Fig1 = f1
-			rep = report.New(in, append([]*render.Figure{fig1}, drawn.Figures...), drawn.Coverage)
+			rep = withHours(report.New(in, append([]*render.Figure{fig1}, drawn.Figures...), drawn.Coverage))
 		}
 	}()
 	drawn, err = report.Draw(fin, points)
@@ -132,7 +149,11 @@ func (r *Result) figures(ctx context.Context, sum *Summary, mon *Monitor) (*figu
 	// other figures'; the report last.
 	csv := append(append([]report.File{fig1Files[0]}, drawn.CSV...), fig1Files[1:]...)
 	fp := &figurePhase{waits: map[string]bool{}, ready: ready}
-	for _, f := range report.FileNames(csv, drawn.Figures, reportFiles) {
+	figs := drawn.Figures
+	if hoursFig != nil {
+		figs = append(slices.Clip(figs), hoursFig)
+	}
+	for _, f := range report.FileNames(csv, figs, reportFiles) {
 		fp.files = append(fp.files, outFile{filepath.Join(FiguresDir, f.Name), f.Write})
 	}
 	for _, f := range append(fig1Files, reportFiles...) {

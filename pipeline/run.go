@@ -15,6 +15,7 @@ import (
 	"github.com/afsel/afsel/compare"
 	"github.com/afsel/afsel/failures"
 	"github.com/afsel/afsel/figures"
+	"github.com/afsel/afsel/hours"
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/internal/rankstat"
 	"github.com/afsel/afsel/pairs"
@@ -93,9 +94,13 @@ type Result struct {
 	// Coverage is the per-probe coverage of the winning family, set by
 	// Write with the figures.
 	Coverage *figures.Coverage
-	fig2     *figures.PairChooser
-	spill    *rankstat.Spill
-	start    time.Time
+	// Hours is the summary by UTC hour of day (hours.Summarize over the
+	// eligible pairs), when Hours is selected and the input has start
+	// times; nil otherwise.
+	Hours []hours.Row
+	fig2  *figures.PairChooser
+	spill *rankstat.Spill
+	start time.Time
 }
 
 // ErrNoTests is wrapped by Run's error when the input holds no paired test:
@@ -145,6 +150,8 @@ type analysis struct {
 	failures []failures.Pair
 	fres     *compare.FailureResult
 	fsteps   []int64
+	// hours are the eligible pairs' differences per hour of day.
+	hours []hours.Pair
 }
 
 // succeeded returns p with only the rows whose two tests worked, leaving
@@ -209,6 +216,9 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 	if s.Figures {
 		res.spill = rankstat.NewSpill(cfg.TempDir, figure1InMemory)
 	}
+	// untimed is set once a series without start times is met: the hours
+	// are then skipped, as a whole.
+	var untimed atomic.Bool
 	var a analysis
 	reset := func() {
 		a = analysis{}
@@ -237,6 +247,10 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 		if fcomp != nil {
 			fw = fcomp.NewWorker()
 		}
+		var ha *hours.Analyzer
+		if s.Hours {
+			ha = &hours.Analyzer{}
+		}
 		return func(p pairs.Probe) error {
 			var full pairs.Probe
 			var fp []failures.Pair
@@ -250,6 +264,7 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 			}
 			var tp []tables.Pair
 			var classes []stats.Result
+			var hps []hours.Pair
 			if an != nil {
 				tp = make([]tables.Pair, len(p.Series))
 				classes = make([]stats.Result, len(p.Series))
@@ -260,6 +275,17 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 						return err
 					}
 					classes[i] = tp[i].Class
+					if ha != nil && tp[i].Eligible && !untimed.Load() {
+						hp, err := ha.Pair(sr, tp[i].Class.Zone)
+						switch {
+						case errors.Is(err, hours.ErrNoTime):
+							untimed.Store(true)
+						case err != nil:
+							return err
+						default:
+							hps = append(hps, hp)
+						}
+					}
 					if s.Figures {
 						res.spill.Add(sr.V4, sr.V6)
 						res.fig2.Offer(&tp[i], sr)
@@ -297,6 +323,7 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 				fw.TakeFailures(a.fres, a.fsteps)
 			}
 			a.tables = append(a.tables, tp...)
+			a.hours = append(a.hours, hps...)
 			a.replay = append(a.replay, rp...)
 			a.steps += steps
 			return nil
@@ -344,6 +371,13 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 		res.Table1, res.Table2 = tables.Summarize(res.Tables)
 		if res.Table1.NaNQuirk > 0 {
 			mon.log().Info("pairs classified through the NaN quirk (constant equal trimmed samples, zone 1 as in the artefacts)", "pairs", res.Table1.NaNQuirk)
+		}
+	}
+	if s.Hours {
+		if untimed.Load() {
+			mon.log().Warn("skipped the hours of day: the input has no start times (CBOR); use an input with start_time")
+		} else {
+			res.Hours = hours.Summarize(a.hours)
 		}
 	}
 	if s.Replay {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/afsel/afsel/compare"
 	"github.com/afsel/afsel/failures"
+	"github.com/afsel/afsel/hours"
 	"github.com/afsel/afsel/internal/atomicfile"
 	"github.com/afsel/afsel/internal/outdir"
 	"github.com/afsel/afsel/replay"
@@ -49,6 +50,9 @@ func (r *Result) dataFiles() []outFile {
 			outFile{"flows.csv", func(w io.Writer) error { return tables.WriteFlows(w, r.Tables, to) }},
 			outFile{"change_points.csv", func(w io.Writer) error { return tables.WriteChangePoints(w, r.Tables, to) }},
 		)
+	}
+	if h := r.Hours; h != nil {
+		files = append(files, outFile{"hours.csv", func(w io.Writer) error { return hours.WriteCSV(w, h, hours.WriteOptions{Labels: labels}) }})
 	}
 	if r.Stages.Replay {
 		gammas := r.Config.Replay.Gammas

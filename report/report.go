@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/afsel/afsel/figures"
+	"github.com/afsel/afsel/hours"
 	"github.com/afsel/afsel/render"
 	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/stats"
@@ -81,6 +82,54 @@ type Report struct {
 	// with failures counted (--failures).
 	Failures        []FailureLine
 	FailurePolicies []PolicyZone
+	// Hours is the summary by UTC hour of day (hours.csv, --hours) and
+	// HoursFigure its figure (nil: none drawn); the section is left out
+	// when Hours is empty.
+	Hours       []hours.Row
+	HoursFigure *render.Figure
+}
+
+// HourLine is one zone of the by-hour section: the most pairs with tests
+// in one hour, and the hours of the lowest and highest median over pairs
+// of median(v4) − median(v6).
+type HourLine struct {
+	Zone              string
+	Pairs             int
+	Low, High         string // ms
+	LowHour, HighHour int
+}
+
+// hoursIntro introduces the by-hour section.
+const hoursIntro = "Per eligible pair, the tests are grouped by the UTC hour of their start time and each hour gets median(v4) − median(v6) in ms (positive: IPv6 faster that hour); per zone of the pair (Table 1), the median and quartiles over the pairs with tests in the hour (hours.csv). The table gives, per zone, the most pairs in one hour and the hours of the lowest and highest median."
+
+// HourLines summarises rows per zone, in hours.Zones' order, leaving out
+// the zones without pairs.
+func HourLines(rows []hours.Row) []HourLine {
+	var out []HourLine
+	for _, z := range hours.Zones {
+		l := HourLine{Zone: z.Label()}
+		var lo, hi float64
+		seen := false
+		for _, r := range rows {
+			if r.Zone != z || r.Pairs == 0 || math.IsNaN(r.Median) {
+				continue
+			}
+			l.Pairs = max(l.Pairs, r.Pairs)
+			if !seen || r.Median < lo {
+				lo, l.LowHour = r.Median, r.Hour
+			}
+			if !seen || r.Median > hi {
+				hi, l.HighHour = r.Median, r.Hour
+			}
+			seen = true
+		}
+		if !seen {
+			continue
+		}
+		l.Low, l.High = fmtOr(lo, "%.1f"), fmtOr(hi, "%.1f")
+		out = append(out, l)
+	}
+	return out
 }
 
 // NamedSummary is a summary.json with where it came from.
@@ -117,6 +166,9 @@ type reportView struct {
 	*Report
 	T1, T2 []TableLine
 	SVG    []svgView
+	// HourLines and HoursSVG are the by-hour section's table and figure.
+	HourLines []HourLine
+	HoursSVG  *svgView
 	CovFam, CovFamNone,
 	PaperFam, PaperFamNone string
 }
@@ -131,6 +183,19 @@ func (r *Report) view(inline bool) (*reportView, error) {
 		PaperFam: fmt.Sprintf("%.0f%%", figures.PaperCoverageFamily), PaperFamNone: fmt.Sprintf("%.0f%%", figures.PaperCoverageFamilyNone)}
 	if r.Coverage != nil {
 		v.CovFam, v.CovFamNone = pct(r.Coverage.MedianFamily), pct(r.Coverage.MedianFamilyNone)
+	}
+	if len(r.Hours) > 0 {
+		v.HourLines = HourLines(r.Hours)
+		if f := r.HoursFigure; f != nil {
+			v.HoursSVG = &svgView{Name: f.Name, Title: f.Title}
+			if inline {
+				svg, err := f.InlineSVG()
+				if err != nil {
+					return nil, err
+				}
+				v.HoursSVG.SVG = template.HTML(svg) // our own renderer's output
+			}
+		}
 	}
 	for _, f := range r.Figures {
 		s := svgView{Name: f.Name, Title: f.Title, Caption: Caption(f.Name)}
@@ -152,6 +217,7 @@ var funcs = template.FuncMap{
 	"f1":  func(x float64) string { return fmtOr(x, "%.1f") },
 
 	"failuresIntro":        func() string { return failuresIntro },
+	"hoursIntro":           func() string { return hoursIntro },
 	"failurePoliciesIntro": func() string { return failurePoliciesIntro },
 }
 
@@ -238,6 +304,16 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	if len(r.FailurePolicies) > 0 {
 		b.WriteString("## Clients with failures counted\n\n" + failurePoliciesIntro + "\n\n")
 		writeZoneTablesMD(&b, r.FailurePolicies)
+	}
+	if len(r.Hours) > 0 {
+		b.WriteString("## By hour of day\n\n" + hoursIntro + "\n\n| zone | most pairs in an hour | lowest median ms (hour UTC) | highest median ms (hour UTC) |\n| --- | ---: | ---: | ---: |\n")
+		for _, l := range v.HourLines {
+			fmt.Fprintf(&b, "| %s | %d | %s (%02d) | %s (%02d) |\n", l.Zone, l.Pairs, l.Low, l.LowHour, l.High, l.HighHour)
+		}
+		b.WriteString("\n")
+		if f := v.HoursSVG; f != nil {
+			fmt.Fprintf(&b, "![%s](%s.png)\n\n", f.Name, f.Name)
+		}
 	}
 	for _, f := range v.SVG {
 		fmt.Fprintf(&b, "## %s\n\n![%s](%s.png)\n\n", f.Title, f.Name, f.Name)
@@ -349,6 +425,18 @@ figcaption { margin-top: 0.4em; max-width: 60em; color: #444; font-size: 0.95em;
 <p>{{failurePoliciesIntro}}</p>
 {{template "zones" .FailurePolicies}}
 {{end -}}
+{{if .Hours}}
+<h2>By hour of day</h2>
+<p>{{hoursIntro}}</p>
+<table id="hours-table">
+<tr><th>zone</th><th>most pairs in an hour</th><th>lowest median ms (hour UTC)</th><th>highest median ms (hour UTC)</th></tr>
+{{range .HourLines}}<tr><td>{{.Zone}}</td><td>{{.Pairs}}</td><td>{{.Low}} ({{printf "%02d" .LowHour}})</td><td>{{.High}} ({{printf "%02d" .HighHour}})</td></tr>
+{{end}}</table>
+{{with .HoursSVG}}<figure id="{{.Name}}">
+{{.SVG}}
+<figcaption>{{.Title}}: per zone, the median over pairs (line) and the interquartile range (band); above 0, IPv6 is faster.</figcaption>
+</figure>
+{{end}}{{end -}}
 {{range .SVG}}
 <h2>{{.Title}}</h2>
 <figure id="{{.Name}}">

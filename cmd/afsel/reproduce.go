@@ -52,7 +52,10 @@ the run also writes
                              request with failures counted, failed and slow
                              (> 1 s) shares, connections and IPv4
                              connections per request
-  policies_failures_cdf.csv  each profile's time-per-request distribution`,
+  policies_failures_cdf.csv  each profile's time-per-request distribution
+
+With --hours, also hours.csv (see 'tables --help'), figures/hours.svg and
+figures/hours.png, and a section "By hour of day" in the report.`,
 		Example: `  go run ./cmd/afsel reproduce
   afsel reproduce --input tests.arrow --out out/
   afsel reproduce --input 'day-*.parquet' --profile paper
@@ -92,5 +95,6 @@ the run also writes
 	o.addEXP3Flags(f)
 	f.IntVar(&o.cfg.Figures.Points, "points", o.cfg.Figures.Points, "points per CDF in the figures' CSVs")
 	f.StringVar(&o.pair, "pair", "", "pair of Figure 2 as PRB:ANCHOR (default: the first with 4+ segments and mixed zones)")
+	f.BoolVar(&stages.Hours, "hours", false, hoursHelp)
 	return cmd
 }

@@ -29,7 +29,10 @@ Writes to DIR, atomically:
   flows.csv          prb_id,anchor_id,best_path,avg_expected_gain,median_duration
   change_points.csv  prb_id,anchor_id,segments,mixed_zones
   summary.json       counts, drops by reason, parameters, input digest
-and prints both tables beside the paper's published shares.
+and prints both tables beside the paper's published shares. With --hours, also
+  hours.csv          zone,hour,pairs,q1_diff_ms,median_diff_ms,q3_diff_ms:
+                     per zone and UTC hour, quartiles over eligible pairs
+                     of median(v4) - median(v6) of the hour's tests
 
 Profiles: "artefacts" (default) reproduces the authors' code; "paper" follows
 the paper's prose (98% confidence interval). Flags set explicitly win.`,
@@ -51,8 +54,12 @@ the paper's prose (98% confidence interval). Flags set explicitly win.`,
 	}
 	o.addStudyFlags(cmd.Flags(), "")
 	o.addPeltFlags(cmd.Flags())
+	cmd.Flags().BoolVar(&stages.Hours, "hours", false, hoursHelp)
 	return cmd
 }
+
+// hoursHelp is the help of --hours, in tables and reproduce.
+const hoursHelp = "also summarise the eligible pairs by UTC hour of day (hours.csv; with the figures, figures/hours.svg/png and a report section); skipped, with a warning, for input without start times"
 
 func printTables(w io.Writer, rows1, rows2 []tables.Row) {
 	print := func(title string, rows []tables.Row, paper map[string]tables.Row) {
