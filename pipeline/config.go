@@ -6,6 +6,7 @@ import (
 
 	"github.com/afsel/afsel/compare"
 	"github.com/afsel/afsel/figures"
+	"github.com/afsel/afsel/ingest/atlas"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/policy"
 	"github.com/afsel/afsel/replay"
@@ -61,6 +62,11 @@ type Config struct {
 	// replay and compare WriteOptions.Labels), after the artefacts'
 	// columns, which stay byte for byte as without it.
 	Labels bool `json:"labels,omitempty"`
+	// Probes describes the probes' networks (atlas.ReadProbes of a probe
+	// archive, named by ProbesArchive): with Tables, networks.csv, and with
+	// Figures the report's section and figure. nil: none.
+	Probes        map[int64]atlas.Probe `json:"-"`
+	ProbesArchive string                `json:"probes_archive,omitempty"`
 	// TempDir is where Figure 1's spill file goes when it outgrows memory
 	// (the output directory's file system: a temporary directory may be a
 	// small in-memory one). Empty means os.TempDir().

@@ -37,6 +37,9 @@ type figurePhase struct {
 func (r *Result) figures(ctx context.Context, sum *Summary, mon *Monitor) (*figurePhase, error) {
 	points := r.Config.Figures.Points
 	fin := report.Inputs{Table1: sum.Table1, Table2: sum.Table2, Sim: r.Replay, Header: reportHeader(sum.Input, r.start)}
+	if r.Config.Probes != nil {
+		fin.Networks = r.networks()
+	}
 	if p := r.PoliciesFailures; p != nil {
 		fin.Failures = failures.Table(r.FailurePairs, r.Config.Tables.MinTests)
 		fin.PolicyFailures, fin.FailureCDF = p.Rows(), p.CDFRows()

@@ -72,6 +72,7 @@ var outputNames = []string{
 	"policies_pairs.csv", "policies.csv", "policies_segments.csv", "policies_cdf.csv",
 	"failures.csv", "failures_pairs.csv", "policies_failures.csv", "policies_failures_cdf.csv",
 	"table2_sweep.csv", "table2_sweep.svg", "table2_sweep.png",
+	"networks.csv", "networks_country.svg", "networks_country.png",
 	FiguresDir, SummaryFile, ManifestFile,
 	"fig[124].csv", "fig[124].svg", "fig[124].png", "coverage.csv", "coverage.svg", "coverage.png",
 	"policies.svg", "policies.png", "policies_failures.svg", "policies_failures.png", "report.html", "report.md",

@@ -22,6 +22,7 @@ import (
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/internal/atomicfile"
 	"github.com/afsel/afsel/internal/outdir"
+	"github.com/afsel/afsel/networks"
 	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/report"
 	"github.com/afsel/afsel/stats"
@@ -53,6 +54,7 @@ type runFiles struct {
 	policyCDF []figures.Row
 	// The failures table and the comparison with failures, of --failures.
 	failures       []failures.Row
+	networks       []networks.Group
 	policyFailures []compare.FailureRow
 	failureCDF     []figures.Row
 }
@@ -79,6 +81,7 @@ func readRunFiles(dir string) (*runFiles, error) {
 		{"policies.csv", false, func(r io.Reader) error { in.policies, err = compare.ReadSummary(r); return err }},
 		{"policies_cdf.csv", false, func(r io.Reader) error { in.policyCDF, err = figures.ReadRows(r); return err }},
 		{"failures.csv", false, func(r io.Reader) error { in.failures, err = failures.ReadTable(r); return err }},
+		{"networks.csv", false, func(r io.Reader) error { in.networks, err = networks.Read(r); return err }},
 		{"policies_failures.csv", false, func(r io.Reader) error { in.policyFailures, err = compare.ReadFailures(r); return err }},
 		{"policies_failures_cdf.csv", false, func(r io.Reader) error { in.failureCDF, err = figures.ReadRows(r); return err }},
 		{SummaryFile, false, func(r io.Reader) error {
@@ -141,7 +144,7 @@ func Redraw(ctx context.Context, in RedrawInput, cfg FiguresConfig, out Output, 
 		return nil, err
 	}
 	fin := report.Inputs{Table1: runs.t1, Table2: runs.t2, Sim: runs.sim, Policies: runs.policies, PolicyCDF: runs.policyCDF,
-		Failures: runs.failures, PolicyFailures: runs.policyFailures, FailureCDF: runs.failureCDF}
+		Failures: runs.failures, PolicyFailures: runs.policyFailures, FailureCDF: runs.failureCDF, Networks: runs.networks}
 	fin.Parameters = []report.KV{{Key: "input", Value: in.Dir}, {Key: "points", Value: strconv.Itoa(cfg.Points)}}
 	digest := ""
 	// The header names the runs' input (which they share; a figures run

@@ -40,7 +40,9 @@ type Summary struct {
 	StepsPerSec float64 `json:"exp3_steps_per_second,omitempty"`
 	// Started is when the run started, RFC 3339 in UTC: the date a report
 	// redrawn from the run's files shows.
-	Started         string   `json:"started,omitempty"`
+	Started string `json:"started,omitempty"`
+	// ProbesArchive names the probe archive of networks.csv (--probes).
+	ProbesArchive   string   `json:"probes_archive,omitempty"`
 	AnalysisSeconds float64  `json:"analysis_seconds"`
 	Elapsed         float64  `json:"elapsed_seconds"`
 	Files           []string `json:"files"`
@@ -73,7 +75,7 @@ func (r *Result) summary(p Output) *Summary {
 		Command: p.Command, Version: p.Version, Input: r.Input, Profile: r.Config.Profile,
 		Rows: r.Rows, Probes: r.Group.Probes, Pairs: r.Group.Pairs,
 		Eligible: r.Eligible(), AnalysisSeconds: r.Analysis.Seconds(),
-		Started: r.start.UTC().Format(time.RFC3339),
+		Started: r.start.UTC().Format(time.RFC3339), ProbesArchive: r.Config.ProbesArchive,
 	}
 	s.Ineligible = s.Pairs - s.Eligible
 	if r.Stages.Tables {

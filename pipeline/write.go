@@ -21,6 +21,7 @@ import (
 	"github.com/afsel/afsel/hours"
 	"github.com/afsel/afsel/internal/atomicfile"
 	"github.com/afsel/afsel/internal/outdir"
+	"github.com/afsel/afsel/networks"
 	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/tables"
 )
@@ -50,6 +51,10 @@ func (r *Result) dataFiles() []outFile {
 			outFile{"flows.csv", func(w io.Writer) error { return tables.WriteFlows(w, r.Tables, to) }},
 			outFile{"change_points.csv", func(w io.Writer) error { return tables.WriteChangePoints(w, r.Tables, to) }},
 		)
+	}
+	if r.Stages.Tables && r.Config.Probes != nil {
+		groups := r.networks()
+		files = append(files, outFile{"networks.csv", func(w io.Writer) error { return networks.Write(w, groups) }})
 	}
 	if h := r.Hours; h != nil {
 		files = append(files, outFile{"hours.csv", func(w io.Writer) error { return hours.WriteCSV(w, h, hours.WriteOptions{Labels: labels}) }})
@@ -205,4 +210,9 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// networks is the study per country and AS of the probes (Config.Probes).
+func (r *Result) networks() []networks.Group {
+	return networks.Summarize(r.Tables, r.Replay, r.Config.Probes)
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/afsel/afsel/compare"
 	"github.com/afsel/afsel/failures"
 	"github.com/afsel/afsel/figures"
+	"github.com/afsel/afsel/networks"
 	"github.com/afsel/afsel/render"
 	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/tables"
@@ -34,6 +35,8 @@ type Inputs struct {
 	Failures       []failures.Row
 	PolicyFailures []compare.FailureRow
 	FailureCDF     []figures.Row
+	// Networks are the groups of networks.csv (--probes); optional.
+	Networks []networks.Group
 }
 
 // File is one output file and how to write it (render's, which writes the
@@ -92,6 +95,11 @@ func Draw(in Inputs, points int) (*Drawn, error) {
 		}
 		d.Figures = append(d.Figures, rp)
 	}
+	if nf, err := NetworksFigure(in.Networks); err != nil {
+		return nil, err
+	} else if nf != nil {
+		d.Figures = append(d.Figures, nf)
+	}
 	if len(in.FailureCDF) > 0 {
 		rf, err := render.PolicyFailures(in.FailureCDF)
 		if err != nil {
@@ -111,6 +119,7 @@ func New(in Inputs, figs []*render.Figure, cov *figures.Coverage) *Report {
 		Figures: figs, Summaries: in.Summaries, Parameters: in.Parameters, Notes: in.Notes,
 		Policies: PolicyTables(in.Policies),
 		Failures: FailureLines(in.Failures), FailurePolicies: FailurePolicyTables(in.PolicyFailures),
+		Networks: NetworkTables(in.Networks),
 	}
 }
 

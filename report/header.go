@@ -72,6 +72,8 @@ var captions = map[string]string{
 	"policies": "One panel per metric of the policy comparison, the CDF over eligible pairs of each policy's per-pair value (the legend is the last panel). " +
 		"Best-choice ratio and gain over always IPv6: further right is better; mean RCT, regret against the per-request best family and connections per request: further left is better (fewer connections cost the network less). " +
 		"Each panel's axis stops where every policy's CDF has reached 0.95, so the longest tails are cut.",
+	"networks_country": "Each bar is one country's eligible pairs (the count in brackets): the share where IPv4 is the better family, where neither is, and where IPv6 is. " +
+		"Compare a country's split with the others' and with Table 1; a small count makes its shares uncertain (networks.csv gives their intervals).",
 	"policies_failures": "For each policy or client profile, with failed tests counted, the share of requests not yet answered after a given time, on log–log axes. " +
 		"A curve that falls earlier answers faster; its late steps are requests delayed by a failed first attempt (a fallback to the other family, or the wait for a connect timeout), " +
 		"and the level it keeps at the right edge is the share of requests never answered.",

@@ -18,6 +18,7 @@ type PolicyLine struct {
 // median of each metric.
 type PolicyZone struct {
 	Zone    string // label: "IPv4 is better", ..., "all"
+	KeyName string // the first column's title; "" is "policy"
 	Pairs   int
 	Metrics []string // labels
 	Lines   []PolicyLine

@@ -82,6 +82,8 @@ type Report struct {
 	// with failures counted (--failures).
 	Failures        []FailureLine
 	FailurePolicies []PolicyZone
+	// Networks are the tables by country and AS (--probes).
+	Networks []PolicyZone
 	// Hours is the summary by UTC hour of day (hours.csv, --hours) and
 	// HoursFigure its figure (nil: none drawn); the section is left out
 	// when Hours is empty.
@@ -219,6 +221,7 @@ var funcs = template.FuncMap{
 	"failuresIntro":        func() string { return failuresIntro },
 	"hoursIntro":           func() string { return hoursIntro },
 	"failurePoliciesIntro": func() string { return failurePoliciesIntro },
+	"networksIntro":        func() string { return networksIntro },
 }
 
 // mdEscape escapes the characters that Markdown would read as markup in
@@ -301,6 +304,10 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		}
 		b.WriteString("\n")
 	}
+	if len(r.Networks) > 0 {
+		b.WriteString("## By network\n\n" + networksIntro + "\n\n")
+		writeZoneTablesMD(&b, r.Networks)
+	}
 	if len(r.FailurePolicies) > 0 {
 		b.WriteString("## Clients with failures counted\n\n" + failurePoliciesIntro + "\n\n")
 		writeZoneTablesMD(&b, r.FailurePolicies)
@@ -342,7 +349,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 const zonesTmpl = `{{define "zones"}}<div class="tables">
 {{range .}}<table class="policies">
 <caption>{{.Zone}} ({{.Pairs}} pairs)</caption>
-<tr><th>policy</th>{{range .Metrics}}<th>{{.}}</th>{{end}}</tr>
+<tr><th>{{or .KeyName "policy"}}</th>{{range .Metrics}}<th>{{.}}</th>{{end}}</tr>
 {{range .Lines}}<tr><td>{{.Policy}}</td>{{range .Medians}}<td>{{.}}</td>{{end}}</tr>
 {{end}}</table>
 {{end}}</div>{{end}}`
@@ -420,6 +427,11 @@ figcaption { margin-top: 0.4em; max-width: 60em; color: #444; font-size: 0.95em;
 {{range .Failures}}<tr><td>{{.Scope}}</td><td>{{.Measure}}</td><td>{{.Count}}</td><td>{{.Total}}</td><td>{{.Share}}</td></tr>
 {{end}}</table>
 {{end -}}
+{{if .Networks}}
+<h2>By network</h2>
+<p>{{networksIntro}}</p>
+{{template "zones" .Networks}}
+{{end -}}
 {{if .FailurePolicies}}
 <h2>Clients with failures counted</h2>
 <p>{{failurePoliciesIntro}}</p>
@@ -462,7 +474,11 @@ figcaption { margin-top: 0.4em; max-width: 60em; color: #444; font-size: 0.95em;
 // a column per metric.
 func writeZoneTablesMD(b *strings.Builder, zones []PolicyZone) {
 	for _, z := range zones {
-		fmt.Fprintf(b, "### %s (%d pairs)\n\n| policy |", z.Zone, z.Pairs)
+		key := z.KeyName
+		if key == "" {
+			key = "policy"
+		}
+		fmt.Fprintf(b, "### %s (%d pairs)\n\n| %s |", z.Zone, z.Pairs, key)
 		for _, m := range z.Metrics {
 			fmt.Fprintf(b, " %s |", m)
 		}

@@ -96,5 +96,6 @@ figures/hours.png, and a section "By hour of day" in the report.`,
 	f.IntVar(&o.cfg.Figures.Points, "points", o.cfg.Figures.Points, "points per CDF in the figures' CSVs")
 	f.StringVar(&o.pair, "pair", "", "pair of Figure 2 as PRB:ANCHOR (default: the first with 4+ segments and mixed zones)")
 	f.BoolVar(&stages.Hours, "hours", false, hoursHelp)
+	f.StringVar(&o.probes, "probes", "", probesHelp)
 	return cmd
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/afsel/afsel/compare"
 	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/ingest/atlas"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/pipeline"
 	"github.com/afsel/afsel/replay"
@@ -30,6 +31,8 @@ type studyOptions struct {
 	force   bool
 	// failures is --failures, of reproduce and replay.
 	failures bool
+	// probes is --probes, of tables and reproduce: a probe archive.
+	probes string
 
 	// The reading of the input files, for the progress line: bytes read
 	// (ingest.Options.BytesRead) since the reading began (at readStart,
@@ -75,6 +78,9 @@ func (o *studyOptions) addStudyFlags(f *pflag.FlagSet, outDefault string) {
 
 // labelsHelp describes --labels.
 const labelsHelp = `add label columns after the artefacts' columns, which stay as they are: zone_label ("IPv4 is better", "None is better", "IPv6 is better", "all", "ineligible") beside each zone code, and in flows.csv zone and zone_label, which tell "none better" from "ineligible" where best_path is empty for both`
+
+// probesHelp is the help of --probes, in tables and reproduce.
+const probesHelp = "RIPE Atlas probe archive (JSON, plain, .gz or .bz2, as 'ingest atlas --anchors' reads): also write Tables 1 and 2 and EXP3's gain per country and origin AS of the probe (networks.csv; with the figures, a report section and figure)"
 
 // addFailureFlags binds --failures and --connect-timeout.
 func (o *studyOptions) addFailureFlags(f *pflag.FlagSet) {
@@ -143,6 +149,13 @@ func (o *studyOptions) resolve(cmd *cobra.Command, s pipeline.Stages) error {
 	}
 	if err := validateStudyFlags(o.cfg); err != nil {
 		return err
+	}
+	if o.probes != "" {
+		probes, err := atlas.LoadProbes(o.probes)
+		if err != nil {
+			return usagef("--probes: %v", err)
+		}
+		o.cfg.Probes, o.cfg.ProbesArchive = probes, o.probes
 	}
 	// Temporary files (Figure 1's spill, a copy of a piped input) go beside
 	// the output directory, on its file system, which exists only once the

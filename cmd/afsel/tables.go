@@ -55,6 +55,7 @@ the paper's prose (98% confidence interval). Flags set explicitly win.`,
 	o.addStudyFlags(cmd.Flags(), "")
 	o.addPeltFlags(cmd.Flags())
 	cmd.Flags().BoolVar(&stages.Hours, "hours", false, hoursHelp)
+	cmd.Flags().StringVar(&o.probes, "probes", "", probesHelp)
 	return cmd
 }
 
