@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -34,6 +35,10 @@ type Input struct {
 	// keepFailures, when set, tells the reader whether to keep rows with a
 	// failed test (ingest.Options.KeepFailures): Run passes Stages.Failures.
 	keepFailures func(bool)
+	// unsorted, when set, returns why the files of a FileInput were
+	// grouped in memory (an *ingest.UnsortedError naming the file, with
+	// the fix), or nil: for Run to tell the user.
+	unsorted func() error
 }
 
 // InputInfo identifies the input in a summary: one file by its path, size
@@ -59,8 +64,16 @@ const Stdin = "-"
 // stdinName names standard input in messages and summaries.
 const stdinName = "standard input"
 
-// FileInput reads paths one after another as one stream, in format (empty:
-// each detected from its name). The path Stdin ("-") is standard input.
+// FileInput reads paths, in format (empty: each detected from its name).
+// The path Stdin ("-") is standard input. One file is read as it is.
+// Several files are merged by prb_id (ingest.Merge): when each is sorted by
+// probe, as afsel and the --ordered query write them, the merge is sorted
+// and streamed, and memory holds one probe's tests of all the files (and a
+// batch of each file) whatever their number; the outputs are those of the
+// files concatenated into one, sorted. When a file is not sorted, the merge
+// stops at its first row out of order, and the files are read again one
+// after another as one stream and grouped in memory, as an unsorted file
+// is.
 //
 // A path that is not a regular file (standard input, a pipe, a process
 // substitution such as <(zcat f.gz)) can be read only once, but a run may
@@ -79,14 +92,35 @@ func FileInput(paths []string, format ingest.Format, opt ingest.Options) Input {
 	}
 	orig := slices.Clone(srcs)
 	var spooled []string
+	// merge is the last merge opened, unsorted why it failed: a second
+	// reading (pairs.Each) after a file out of order reads them one after
+	// another.
+	var merge *ingest.Merge
+	var unsorted error
 	in := Input{
 		Open: func() (ingest.Reader, error) {
+			if merge != nil && errors.Is(merge.Err(), ingest.ErrUnsorted) {
+				unsorted = merge.Err()
+			}
+			merge = nil
+			if len(srcs) > 1 && unsorted == nil {
+				m, err := ingest.OpenMerge(srcs, opt)
+				switch {
+				case err == nil:
+					merge = m
+					return m, nil
+				case !errors.Is(err, ingest.ErrUnsorted):
+					return nil, err
+				}
+				unsorted = err
+			}
 			r, err := ingest.OpenSources(srcs, opt)
 			if err != nil {
 				return nil, err
 			}
 			return r, nil
 		},
+		unsorted:     func() error { return unsorted },
 		Describe:     func() (InputInfo, error) { return describeSources(srcs, string(format)) },
 		keepFailures: func(keep bool) { opt.KeepFailures = keep },
 		prepare: func(dir string) error {
@@ -115,6 +149,7 @@ func FileInput(paths []string, format ingest.Format, opt ingest.Options) Input {
 			}
 			spooled = nil
 			copy(srcs, orig) // the input may be run again
+			merge, unsorted = nil, nil
 		},
 		sources: func() []ingest.Source { return srcs },
 	}
