@@ -85,3 +85,39 @@ func BenchmarkPeltGolden(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPeltLong reports the cost of one long series, a week (336
+// tests every 30 minutes), ten weeks (3,360) and a year (17,500), with
+// µs/series; near-linear growth means the pruning holds (a cost per test
+// about constant: µs/test). The series has level shifts at most 120 tests
+// apart, as paired-test series do, so change points keep coming.
+func BenchmarkPeltLong(b *testing.B) {
+	for _, n := range []int{336, 3360, 17500} {
+		x := benchSeries(n)
+		for _, exact := range []bool{false, true} {
+			name := "fast"
+			if exact {
+				name = "exact"
+			}
+			b.Run(fmt.Sprintf("%s/n=%d", name, n), func(b *testing.B) {
+				p := Pelt{Exact: exact}
+				dst, err := p.Breakpoints(nil, x, DefaultConfig())
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				b.ResetTimer()
+				for b.Loop() {
+					dst, _ = p.Breakpoints(dst, x, DefaultConfig())
+				}
+				us := float64(b.Elapsed().Microseconds()) / float64(b.N)
+				b.ReportMetric(us, "µs/series")
+				b.ReportMetric(us/float64(n), "µs/test")
+				b.ReportMetric(float64(len(dst)), "breakpoints")
+				if st := p.Stats(); st.Fallback > 0 {
+					b.ReportMetric(float64(st.Fallback), "fallbacks")
+				}
+			})
+		}
+	}
+}
