@@ -93,7 +93,7 @@ func BenchmarkPeltGolden(b *testing.B) {
 // 120 tests apart, as paired-test series do, so change points keep coming;
 // the "flat" one is small noise around one level, with no change point,
 // PELT's worst case for pruning: its near ties send it to the exact pass
-// (the "fallbacks" metric), which takes about a minute at 17,500 tests
+// (the "fallbacks" metric), which takes over 30 s a series at 17,500 tests
 // (BENCHMARKS.md).
 func BenchmarkPeltLong(b *testing.B) {
 	for _, n := range []int{336, 3360, 17500} {
