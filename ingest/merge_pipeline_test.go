@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -112,4 +113,33 @@ func TestMergePipeline(t *testing.T) {
 		writeRows(t, paths[1], slices.Concat(p[n:], p[:n]), 8192)
 		check(t, paths, false)
 	})
+}
+
+// TestMergeManyFiles: more than pipeline.MaxMergeFiles files are read one
+// after another, not merged (a merge would hold them all open), and give
+// the same outputs.
+func TestMergeManyFiles(t *testing.T) {
+	rows := goldenRowsOf(t)
+	n := pipeline.MaxMergeFiles + 1
+	dir := t.TempDir()
+	paths := make([]string, n)
+	for i := range paths {
+		paths[i] = filepath.Join(dir, fmt.Sprintf("part-%03d.arrow", i))
+		lo, hi := i*len(rows)/n, (i+1)*len(rows)/n
+		writeRows(t, paths[i], rows[lo:hi], 8192)
+	}
+	want, _, _ := runOutputs(t, pipeline.FileInput([]string{goldenCSV}, "", ingest.Options{}))
+	got, opened, merged := runOutputs(t, pipeline.FileInput(paths, "", ingest.Options{}))
+	if merged {
+		t.Errorf("%d files merged, want them read one after another", n)
+	}
+	// Cut in order, their concatenation is sorted: it streams.
+	if opened != 1 {
+		t.Errorf("opened %d times, want 1", opened)
+	}
+	for name, b := range want {
+		if !bytes.Equal(got[name], b) {
+			t.Errorf("%s differs from the single file's", name)
+		}
+	}
 }
