@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/pairs"
+	"github.com/afsel/afsel/synth"
 )
 
 // goldenRows reads the golden export's rows.
@@ -252,4 +254,85 @@ func TestMergeOneFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkRows(t, got, goldenRowsOf(t))
+}
+
+// TestMergeOutcomes: files with and without outcome columns merge as
+// Concat reads them: with Options.KeepFailures every batch has outcome
+// columns (ok for the file without), else rows with a failed test are left
+// out and counted.
+func TestMergeOutcomes(t *testing.T) {
+	dir := t.TempDir()
+	cfg := synth.DefaultConfig()
+	cfg.Pairs, cfg.Days, cfg.Workers, cfg.BatchRows = 300, 2, 1, 1000
+	var paths []string
+	for i, failures := range []bool{true, false} {
+		cfg.Failures = failures
+		cfg.Start = cfg.Start.AddDate(0, 0, 7*i)
+		src, err := synth.New(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, fmt.Sprintf("week-%d.arrow", i))
+		if _, err := ingest.WriteIPC(context.Background(), path, src); err != nil {
+			t.Fatal(err)
+		}
+		src.Release()
+		paths = append(paths, path)
+	}
+	// rows returns r's rows as text, with their probes, checking that
+	// every batch has outcome columns if outcomes.
+	rows := func(r ingest.Reader, outcomes bool) (probes []int64, text []string) {
+		defer r.Release()
+		for r.Next() {
+			rec := r.Record()
+			if ingest.HasOutcomes(rec.Schema()) != outcomes {
+				t.Fatalf("batch with outcome columns: %v, want %v", !outcomes, outcomes)
+			}
+			for i := range int(rec.NumRows()) {
+				var b strings.Builder
+				for _, c := range rec.Columns() {
+					b.WriteString(c.ValueStr(i) + " ")
+				}
+				probes = append(probes, rec.Column(ingest.IdxProbe).(*array.Int64).Value(i))
+				text = append(text, b.String())
+			}
+		}
+		if err := r.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return probes, text
+	}
+	for _, keep := range []bool{true, false} {
+		t.Run(fmt.Sprintf("KeepFailures=%v", keep), func(t *testing.T) {
+			opts := ingest.Options{KeepFailures: keep}
+			c, err := ingest.OpenSources(sources(paths), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cp, ct := rows(c, keep)
+			idx := make([]int, len(cp))
+			for i := range idx {
+				idx[i] = i
+			}
+			slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(cp[a], cp[b]) })
+			want := make([]string, len(idx))
+			for k, i := range idx {
+				want[k] = ct[i]
+			}
+			m, err := ingest.OpenMerge(sources(paths), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, got := rows(m, keep)
+			if !slices.Equal(got, want) {
+				t.Errorf("merge gives %d rows, not the concatenation's %d sorted by probe", len(got), len(want))
+			}
+			if !reflect.DeepEqual(m.Stats(), c.Stats()) {
+				t.Errorf("merge stats %+v, concatenation's %+v", m.Stats(), c.Stats())
+			}
+			if !keep && m.Stats().DroppedTotal() == 0 {
+				t.Error("no row with a failed test left out")
+			}
+		})
+	}
 }
