@@ -85,3 +85,48 @@ func BenchmarkPeltGolden(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPeltLong reports the cost of one long series, a week (336
+// tests every 30 minutes), ten weeks (3,360) and a year (17,500), with
+// µs/series; near-linear growth means the pruning holds (a cost per test
+// about constant: µs/test). The "steps" series has level shifts at most
+// 120 tests apart, as paired-test series do, so change points keep coming;
+// the "flat" one is small noise around one level, with no change point,
+// PELT's worst case for pruning: its near ties send it to the exact pass
+// (the "fallbacks" metric), which takes over 30 s a series at 17,500 tests
+// (BENCHMARKS.md).
+func BenchmarkPeltLong(b *testing.B) {
+	for _, n := range []int{336, 3360, 17500} {
+		r := rand.New(rand.NewPCG(336, 6))
+		flat := make([]float64, n)
+		for i := range flat {
+			flat[i] = round6(100 + 0.3*r.NormFloat64())
+		}
+		for _, c := range []struct {
+			name  string
+			x     []float64
+			exact bool
+		}{{"steps/fast", benchSeries(n), false}, {"steps/exact", benchSeries(n), true}, {"flat/fast", flat, false}} {
+			x, exact := c.x, c.exact
+			b.Run(fmt.Sprintf("%s/n=%d", c.name, n), func(b *testing.B) {
+				p := Pelt{Exact: exact}
+				dst, err := p.Breakpoints(nil, x, DefaultConfig())
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				b.ResetTimer()
+				for b.Loop() {
+					dst, _ = p.Breakpoints(dst, x, DefaultConfig())
+				}
+				us := float64(b.Elapsed().Microseconds()) / float64(b.N)
+				b.ReportMetric(us, "µs/series")
+				b.ReportMetric(us/float64(n), "µs/test")
+				b.ReportMetric(float64(len(dst)), "breakpoints")
+				if st := p.Stats(); st.Fallback > 0 {
+					b.ReportMetric(float64(st.Fallback), "fallbacks")
+				}
+			})
+		}
+	}
+}

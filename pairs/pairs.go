@@ -2,7 +2,6 @@ package pairs
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -95,8 +94,9 @@ type Probe struct {
 }
 
 // ErrUnsorted is returned by Stream when the input is not sorted by probe.
-// Group the input with InMemory instead.
-var ErrUnsorted = errors.New("input is not sorted by prb_id")
+// Group the input with InMemory instead. It is ingest.ErrUnsorted, which a
+// merge of files one of which is not sorted returns (ingest.Merge).
+var ErrUnsorted = ingest.ErrUnsorted
 
 // Stats counts what grouping produced.
 type Stats struct {
