@@ -342,6 +342,11 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 		return nil, err
 	}
 	logDropped(mon, rows)
+	if in.unsorted != nil {
+		if err := in.unsorted(); err != nil {
+			mon.log().Warn("input files grouped in memory", "reason", err)
+		}
+	}
 	if res.spill != nil {
 		if err := res.spill.Finish(); err != nil {
 			res.Close()

@@ -34,7 +34,7 @@ type inputFlags struct {
 }
 
 // inputHelp describes --input in every command's help.
-const inputHelp = "paired tests: CSV (.csv[.gz|.bz2]), Parquet (.parquet), Arrow IPC file or stream (.arrow, .arrows), simulator CBOR (.cbor); repeat or use a glob (quoted) for several files, read one after another; - is standard input"
+const inputHelp = "paired tests: CSV (.csv[.gz|.bz2]), Parquet (.parquet), Arrow IPC file or stream (.arrow, .arrows), simulator CBOR (.cbor); repeat or use a glob (quoted) for several files: each sorted by prb_id, they are merged by probe as they are read, else read one after another and grouped in memory; - is standard input"
 
 // addFlags binds --input, --format and --skip-bad-rows.
 func (f *inputFlags) addFlags(fs interface {

@@ -82,7 +82,8 @@ func TestMultipleInputs(t *testing.T) {
 		}
 	})
 	t.Run("reversed order", func(t *testing.T) {
-		// Not sorted by probe: grouped in memory, same tables.
+		// The files in the other order: merged by probe all the same (each
+		// is sorted), same tables.
 		checkTables(t, "--input", b, "--input", a)
 	})
 	t.Run("glob", func(t *testing.T) {
