@@ -19,10 +19,12 @@ import (
 	"github.com/afsel/afsel/compare"
 	"github.com/afsel/afsel/failures"
 	"github.com/afsel/afsel/figures"
+	"github.com/afsel/afsel/hours"
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/internal/atomicfile"
 	"github.com/afsel/afsel/internal/outdir"
 	"github.com/afsel/afsel/networks"
+	"github.com/afsel/afsel/render"
 	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/report"
 	"github.com/afsel/afsel/stats"
@@ -55,6 +57,7 @@ type runFiles struct {
 	// The failures table and the comparison with failures, of --failures.
 	failures       []failures.Row
 	networks       []networks.Group
+	hours          []hours.Row
 	policyFailures []compare.FailureRow
 	failureCDF     []figures.Row
 }
@@ -82,6 +85,7 @@ func readRunFiles(dir string) (*runFiles, error) {
 		{"policies_cdf.csv", false, func(r io.Reader) error { in.policyCDF, err = figures.ReadRows(r); return err }},
 		{"failures.csv", false, func(r io.Reader) error { in.failures, err = failures.ReadTable(r); return err }},
 		{"networks.csv", false, func(r io.Reader) error { in.networks, err = networks.Read(r); return err }},
+		{"hours.csv", false, func(r io.Reader) error { in.hours, err = hours.ReadCSV(r); return err }},
 		{"policies_failures.csv", false, func(r io.Reader) error { in.policyFailures, err = compare.ReadFailures(r); return err }},
 		{"policies_failures_cdf.csv", false, func(r io.Reader) error { in.failureCDF, err = figures.ReadRows(r); return err }},
 		{SummaryFile, false, func(r io.Reader) error {
@@ -189,6 +193,21 @@ func Redraw(ctx context.Context, in RedrawInput, cfg FiguresConfig, out Output, 
 	built, rep, err := report.Build(fin, cfg.Points)
 	if err != nil {
 		return nil, err
+	}
+	if runs.hours != nil {
+		// The hours' figure goes in the report's own section, its files
+		// before the report's (the last two).
+		hf, err := render.Hours(runs.hours)
+		switch {
+		case errors.Is(err, render.ErrNoHours):
+			mon.log().Warn("hours figure skipped: no eligible pair")
+		case err != nil:
+			return nil, err
+		default:
+			n := len(built) - 2
+			built = append(built[:n:n], append(hf.Files(), built[n:]...)...)
+		}
+		rep.Hours, rep.HoursFigure = runs.hours, hf
 	}
 	d, err := outdir.Stage(out.Dir)
 	if err != nil {

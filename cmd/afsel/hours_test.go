@@ -159,3 +159,25 @@ func TestHoursLabels(t *testing.T) {
 		t.Errorf("header %q, last row %q: want zone_label", lines[0], lines[len(lines)-2])
 	}
 }
+
+// TestFiguresRedrawsHours: the figures command redraws the hours' figure
+// and report section from hours.csv.
+func TestFiguresRedrawsHours(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := run(t, "tables", "--input", goldenData, "--hours", "--out", out, "-q"); code != 0 {
+		t.Fatalf("tables --hours: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := run(t, "replay", "--input", goldenData, "--runs", "3", "--out", out, "-q"); code != 0 {
+		t.Fatalf("replay: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := run(t, "figures", "--dir", out, "-q"); code != 0 {
+		t.Fatalf("figures: exit %d: %s", code, stderr)
+	}
+	if fi, err := os.Stat(filepath.Join(out, "figures", "hours.png")); err != nil || fi.Size() == 0 {
+		t.Errorf("no hours figure: %v", err)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "figures", "report.md"))
+	if err != nil || !strings.Contains(string(md), "## By hour of day") {
+		t.Errorf("report.md lacks the hours section (%v)", err)
+	}
+}
