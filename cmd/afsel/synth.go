@@ -63,9 +63,11 @@ JSON that --probes reads ({"objects": [{"id": ..., "asn_v4": ...,
 generated probe with a country (40 countries, a few holding most probes, as
 in RIPE Atlas) and origin ASes drawn from a small pool per country, about 3%
 of the probes with an IPv6 tunnel (an IPv6 AS other than the IPv4 one), and
-the anchors of the data, with no addresses. The ASes are private-use
-numbers (64512 and up; tunnel brokers 64496 and up), not real networks. The
-archive is a function of --seed and --pairs; it does not change the data.`,
+the anchors of the data, with no addresses. The ASes are invented, so their
+numbers are private-use ones (64512 and up) and the tunnel brokers'
+documentation ones (64496 to 64499), not real networks. The archive is a
+function of --seed and --pairs (or --paper-scale); it does not change the
+data.`,
 		Example: `  afsel synth -o week.arrow
   afsel synth --pairs 5000 --seed 7 -o week.csv.gz
   afsel synth --paper-scale -o paper.parquet
