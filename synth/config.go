@@ -99,6 +99,9 @@ func (c Config) Validate() error {
 	if err := c.Model.validate(); err != nil {
 		return err
 	}
+	if err := c.Model.validateMeta(); err != nil {
+		return err
+	}
 	if c.Failures {
 		return c.Model.validateFailures()
 	}
@@ -165,6 +168,15 @@ type Model struct {
 	FailMaxRate    float64    // cap of a pair's rate, at most FailBurst/(1+FailBurst)
 	FailBurst      float64    // mean length of a run of failures, in tests, >= 1
 	FailKinds      []FailKind // the kinds of failure and their shares (normalised)
+
+	// Probe metadata (Probes, Archive), drawn from streams of its own: a
+	// probe's country is Countries[c] with weight 1/(c+1)^CountrySkew, its
+	// IPv4 AS one of its country's ASesPerCountry with weight
+	// 1/rank^ASSkew, and its IPv6 AS the IPv4 one but for a share
+	// TunnelShare of the probes, whose IPv6 goes through a tunnel broker.
+	CountrySkew float64 // Zipf exponent over the countries, >= 0 (0: uniform)
+	ASSkew      float64 // Zipf exponent over a country's ASes, >= 0
+	TunnelShare float64 // share of probes with an IPv6 tunnel
 }
 
 // DefaultModel returns the parameters calibrated against the paper's
@@ -217,6 +229,9 @@ func DefaultModel() Model {
 		FailMaxRate:     0.3,
 		FailBurst:       3,
 		FailKinds:       DefaultFailKinds(),
+		CountrySkew:     1,
+		ASSkew:          1.2,
+		TunnelShare:     0.03,
 	}
 }
 

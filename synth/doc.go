@@ -25,6 +25,15 @@
 // their own and replace tests: the rows, and the durations of the tests that
 // worked, are those generated without them.
 //
+// Probes and Archive give the probes' metadata, as a RIPE Atlas probe
+// archive has it: a country (Zipf-like over 40 ISO 3166 codes, so that a
+// few countries hold most probes), an IPv4 origin AS from a small pool per
+// country, and the same AS for IPv6 but for a few % of the probes, whose
+// IPv6 goes through a tunnel broker's AS. The ASes are invented, with
+// private-use and documentation numbers. WriteArchive writes the archive's
+// JSON, which atlas.ReadProbes reads. The metadata is drawn from streams of
+// its own, so the tests are the same with or without it.
+//
 // Generation is deterministic for a seed and independent of the number of
 // workers: each probe draws from its own PCG stream derived from (seed,
 // probe index), so probes are generated in parallel and emitted in order,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/internal/atomicfile"
 	"github.com/afsel/afsel/synth"
 )
 
@@ -20,6 +22,7 @@ type synthOptions struct {
 	paperScale bool
 	workers    int
 	failures   bool
+	probesOut  string
 }
 
 func newSynthCmd(e *env) *cobra.Command {
@@ -52,11 +55,25 @@ format follows the output's name:
   .parquet                 Parquet
   .csv, .csv.gz            the authors' CSV layout (prb_id,anchor_id,
                            start_time,v4_duration,v6_duration,v4_v6_ratio)
-The output is written atomically.`,
+The output is written atomically.
+
+--probes-out FILE also writes a RIPE Atlas probe archive of the data, the
+JSON that --probes reads ({"objects": [{"id": ..., "asn_v4": ...,
+"asn_v6": ..., "country_code": ..., "is_anchor": ...}, ...]}): every
+generated probe with a country (40 countries, a few holding most probes, as
+in RIPE Atlas) and origin ASes drawn from a small pool per country, about 3%
+of the probes with an IPv6 tunnel (an IPv6 AS other than the IPv4 one), and
+the anchors of the data, with no addresses. The ASes are invented, so their
+numbers are private-use ones (64512 and up) and the tunnel brokers'
+documentation ones (64496 to 64499), not real networks. The archive is a
+function of --seed and --pairs (or --paper-scale); it does not change the
+data.`,
 		Example: `  afsel synth -o week.arrow
   afsel synth --pairs 5000 --seed 7 -o week.csv.gz
   afsel synth --paper-scale -o paper.parquet
   afsel synth --failures -o failing.arrow
+  afsel synth --probes-out probes.json -o week.arrow
+  afsel reproduce --input week.arrow --probes probes.json --out run/
   afsel tables --input week.arrow --out out/`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -92,6 +109,10 @@ The output is written atomically.`,
 				return usagef("-o %s: synth writes .arrow, .arrows, .parquet, .csv or .csv.gz (convert to CBOR with ingest file)", o.out)
 			}
 
+			if o.probesOut != "" && filepath.Clean(o.probesOut) == filepath.Clean(o.out) {
+				return usagef("--probes-out %s: the same file as -o", o.probesOut)
+			}
+
 			t0 := time.Now()
 			src, err := synth.New(cmd.Context(), cfg)
 			if err != nil {
@@ -102,6 +123,12 @@ The output is written atomically.`,
 			rows, err := ingest.WriteFile(cmd.Context(), o.out, src)
 			if err != nil {
 				return err
+			}
+			if o.probesOut != "" {
+				if err := atomicfile.WriteFile(o.probesOut, func(w *bufio.Writer) error { return synth.WriteArchive(w, cfg) }); err != nil {
+					return err
+				}
+				e.log.Info("synth probe archive", "file", filepath.Clean(o.probesOut))
 			}
 			e.log.Info("synth done", "pairs", cfg.Pairs, "probes", src.Probes(), "rows", rows, "file", filepath.Clean(o.out), "elapsed", time.Since(t0).Round(time.Millisecond))
 			fmt.Fprintln(e.stdout, o.out)
@@ -116,6 +143,7 @@ The output is written atomically.`,
 	f.IntVar(&o.days, "days", def.Days, "length of the campaign in days")
 	f.BoolVar(&o.paperScale, "paper-scale", false, paperScaleHelp())
 	f.IntVar(&o.workers, "workers", 0, "generating goroutines (0: all cores); does not change the output")
+	f.StringVar(&o.probesOut, "probes-out", "", "also write a RIPE Atlas probe archive of the data (JSON: the probes' countries and ASes, and the anchors), for --probes")
 	f.BoolVar(&o.failures, "failures", false, "make some tests fail (0.2% of IPv4, 1.5% of IPv6): adds v4_outcome and v6_outcome columns, a failed test's duration empty")
 	return cmd
 }

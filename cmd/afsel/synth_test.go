@@ -74,6 +74,7 @@ func TestSynthUsage(t *testing.T) {
 		{"no days", []string{"synth", "--days", "0", "-o", filepath.Join(dir, "x.arrow")}},
 		{"negative pairs", []string{"synth", "--pairs", "-1", "-o", filepath.Join(dir, "x.arrow")}},
 		{"no pairs", []string{"synth", "--pairs", "0", "-o", filepath.Join(dir, "x.arrow")}},
+		{"probes-out is the output", []string{"synth", "-o", filepath.Join(dir, "x.arrow"), "--probes-out", filepath.Join(dir, ".", "x.arrow")}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if code, _, stderr := run(t, c.args...); code != exitUsage {
