@@ -1,8 +1,6 @@
 package synth
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -119,36 +117,34 @@ func probesOf(cfg Config, p *plan) []atlas.Probe {
 	return out
 }
 
-// ArchiveProbe is one record of a probe archive.
-type ArchiveProbe struct {
-	atlas.Probe
-	Anchor bool // an anchor of the data; probes that are also anchors are one record
-}
-
 // Archive returns the records of the probe archive of cfg's data, by
 // ascending id: the generated probes (Probes) and the anchors of the
 // campaign's pool, which also get a country and ASes. An anchor whose id
 // is also a probe's is one record, the probe's, marked as an anchor.
-func Archive(cfg Config) ([]ArchiveProbe, error) {
+func Archive(cfg Config) ([]atlas.Probe, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	p := newPlan(cfg)
 	probes := probesOf(cfg, &p)
 	mm := newMetaModel(&cfg.Model)
-	out := make([]ArchiveProbe, 0, len(probes)+len(p.pool))
+	out := make([]atlas.Probe, 0, len(probes)+len(p.pool))
 	i, j := 0, 0
 	for i < len(probes) || j < len(p.pool) {
 		switch {
 		case j == len(p.pool) || (i < len(probes) && probes[i].ID < p.pool[j]):
-			out = append(out, ArchiveProbe{Probe: probes[i]})
+			out = append(out, probes[i])
 			i++
 		case i == len(probes) || p.pool[j] < probes[i].ID:
 			a := p.pool[j]
-			out = append(out, ArchiveProbe{Probe: mm.probe(stream(cfg.Seed, keyAnchorMeta, uint64(a)), a), Anchor: true})
+			ap := mm.probe(stream(cfg.Seed, keyAnchorMeta, uint64(a)), a)
+			ap.Anchor = true
+			out = append(out, ap)
 			j++
 		default: // the same id
-			out = append(out, ArchiveProbe{Probe: probes[i], Anchor: true})
+			pr := probes[i]
+			pr.Anchor = true
+			out = append(out, pr)
 			i++
 			j++
 		}
@@ -156,42 +152,18 @@ func Archive(cfg Config) ([]ArchiveProbe, error) {
 	return out, nil
 }
 
-// archiveRecord is the JSON of a record of a RIPE Atlas probe archive, as
-// atlas.ReadProbes and atlas.ReadAnchors read it.
-type archiveRecord struct {
-	ID        int64   `json:"id"`
-	ASNv4     int64   `json:"asn_v4"`
-	ASNv6     int64   `json:"asn_v6"`
-	Country   string  `json:"country_code"`
-	IsAnchor  bool    `json:"is_anchor"`
-	AddressV4 *string `json:"address_v4"`
-	AddressV6 *string `json:"address_v6"`
-}
-
-// WriteArchive writes the probe archive of cfg's data (Archive) to w in
-// the JSON layout of a RIPE Atlas probe archive, {"objects": [...]}, one
-// record a line, addresses null. The output is a function of cfg's Seed,
-// Pairs and Model.
+// WriteArchive writes the probe archive of cfg's data (Archive) to w
+// (atlas.WriteProbes). The output is a function of cfg's Seed, Pairs and
+// Model.
 func WriteArchive(w io.Writer, cfg Config) error {
 	recs, err := Archive(cfg)
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriter(w)
-	bw.WriteString("{\"objects\": [\n")
-	for i, r := range recs {
-		b, err := json.Marshal(archiveRecord{ID: r.ID, ASNv4: r.ASNv4, ASNv6: r.ASNv6, Country: r.Country, IsAnchor: r.Anchor})
-		if err != nil {
-			return fmt.Errorf("synth: probe %d: %w", r.ID, err)
-		}
-		bw.Write(b)
-		if i < len(recs)-1 {
-			bw.WriteByte(',')
-		}
-		bw.WriteByte('\n')
+	if err := atlas.WriteProbes(w, recs); err != nil {
+		return fmt.Errorf("synth: %w", err)
 	}
-	bw.WriteString("]}\n")
-	return bw.Flush()
+	return nil
 }
 
 // validateMeta checks the fields of the probe metadata.

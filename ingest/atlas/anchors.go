@@ -1,6 +1,7 @@
 package atlas
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -122,6 +123,7 @@ type Probe struct {
 	ID           int64
 	ASNv4, ASNv6 int64
 	Country      string
+	Anchor       bool // is_anchor
 }
 
 // LoadProbes reads the probes of the probe list at path (see ReadProbes).
@@ -146,7 +148,7 @@ func ReadProbes(r io.Reader, name string) (map[int64]Probe, error) {
 		if rec.ID == nil {
 			return nil, fmt.Errorf("read %s: probes: record %d has no id", name, i)
 		}
-		p := Probe{ID: *rec.ID}
+		p := Probe{ID: *rec.ID, Anchor: rec.IsAnchor}
 		if rec.ASNv4 != nil {
 			p.ASNv4 = *rec.ASNv4
 		}
@@ -159,6 +161,39 @@ func ReadProbes(r io.Reader, name string) (map[int64]Probe, error) {
 		probes[p.ID] = p
 	}
 	return probes, nil
+}
+
+// probeRecord is the JSON of a record WriteProbes writes.
+type probeRecord struct {
+	ID        int64   `json:"id"`
+	ASNv4     int64   `json:"asn_v4"`
+	ASNv6     int64   `json:"asn_v6"`
+	Country   string  `json:"country_code"`
+	IsAnchor  bool    `json:"is_anchor"`
+	AddressV4 *string `json:"address_v4"`
+	AddressV6 *string `json:"address_v6"`
+}
+
+// WriteProbes writes probes as a RIPE Atlas probe archive, the layout
+// ReadProbes and ReadAnchors read: {"objects": [...]}, one record a line,
+// in the order given, addresses null (an archive written so has anchors
+// without addresses: it describes networks, not where tests went).
+func WriteProbes(w io.Writer, probes []Probe) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("{\"objects\": [\n")
+	for i, p := range probes {
+		b, err := json.Marshal(probeRecord{ID: p.ID, ASNv4: p.ASNv4, ASNv6: p.ASNv6, Country: p.Country, IsAnchor: p.Anchor})
+		if err != nil {
+			return fmt.Errorf("probe %d: %w", p.ID, err)
+		}
+		bw.Write(b)
+		if i < len(probes)-1 {
+			bw.WriteByte(',')
+		}
+		bw.WriteByte('\n')
+	}
+	bw.WriteString("]}\n")
+	return bw.Flush()
 }
 
 // norm is the canonical form of an address of family af: IPv4-mapped IPv6
