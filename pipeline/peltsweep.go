@@ -198,9 +198,8 @@ func (r *PeltSweep) SweepRows() []tables.SweepRow { return tables.SweepRows(r.Gr
 
 // Write writes the sweep's files into out.Dir as a whole, as Result.Write
 // does: table2_sweep.csv, the figure figures/table2_sweep.svg and .png,
-// and summary.json with Table 1 (which no change point moves), whose
-// tables_parameters are the classification's (its pelt is Config's, not
-// the grid, which table2_sweep.csv holds). It writes no table1.csv, so
+// and summary.json with Table 1 (which no change point moves) and the grid
+// (pelt_grid; its tables_parameters.pelt is Config's, unused). It writes no table1.csv, so
 // that the files of an 'afsel tables' run in the same directory stay.
 func (r *PeltSweep) Write(ctx context.Context, out Output, mon *Monitor) (*Summary, error) {
 	rows := r.SweepRows()
@@ -228,7 +227,7 @@ func (r *PeltSweep) Write(ctx context.Context, out Output, mon *Monitor) (*Summa
 		Tables: &r.Config.Tables, NaNQuirk: &r.Table1.NaNQuirk, Table1: rows1,
 		Rows: r.Rows, Probes: r.Group.Probes, Pairs: r.Group.Pairs,
 		Eligible: r.Table1.Total(), AnalysisSeconds: r.Analysis.Seconds(),
-		Started: r.start.UTC().Format(time.RFC3339),
+		Started: r.start.UTC().Format(time.RFC3339), PeltGrid: r.Grid,
 	}
 	sum.Ineligible = sum.Pairs - sum.Eligible
 	for _, f := range files {

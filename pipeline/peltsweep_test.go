@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -86,6 +87,9 @@ func TestPeltSweepEqualsTables(t *testing.T) {
 		sum, err := sw.Write(context.Background(), pipeline.Output{Dir: swDir, Command: "sweep-pelt"}, nil)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if !slices.Equal(sum.PeltGrid, sw.Grid) || len(sum.PeltGrid) == 0 {
+			t.Errorf("summary's pelt_grid %v, the sweep's %v", sum.PeltGrid, sw.Grid)
 		}
 		want, err := os.ReadFile(filepath.Join(tabDir, "table2.csv"))
 		if err != nil {

@@ -5,6 +5,8 @@ import (
 	"io"
 	"time"
 
+	"github.com/afsel/afsel/changepoint"
+
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/tables"
@@ -41,6 +43,9 @@ type Summary struct {
 	// Started is when the run started, RFC 3339 in UTC: the date a report
 	// redrawn from the run's files shows.
 	Started string `json:"started,omitempty"`
+	// PeltGrid is the PELT sweep's change-point configurations (its
+	// tables_parameters.pelt are the classification run's, unused).
+	PeltGrid []changepoint.Config `json:"pelt_grid,omitempty"`
 	// ProbesArchive names the probe archive of networks.csv (--probes).
 	ProbesArchive   string   `json:"probes_archive,omitempty"`
 	AnalysisSeconds float64  `json:"analysis_seconds"`
