@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync/atomic"
 	"time"
 
@@ -88,6 +89,9 @@ type Config struct {
 	Progress *Progress
 	// BatchRows is the batch size on the REST path; 0 means 65536.
 	BatchRows int
+	// Log, if not nil, gets notes a user may want, e.g. that a small
+	// result was read over REST.
+	Log *slog.Logger
 }
 
 // Progress is updated atomically while Ingest reads, for a reporter to show.
@@ -133,6 +137,9 @@ func (cfg *Config) withDefaults() {
 	}
 	if cfg.Progress == nil {
 		cfg.Progress = &Progress{}
+	}
+	if cfg.Log == nil {
+		cfg.Log = discardLog
 	}
 }
 
@@ -215,11 +222,12 @@ func Ingest(ctx context.Context, cfg Config, out string) (Result, error) {
 		return res, classify(ctx, "query", err)
 	}
 	res.Accelerated = it.IsAccelerated()
+	var first []bq.Value
+	firstDone := false
 	if !res.Accelerated && !cfg.NoStorageAPI {
-		if err := b.firstErr(); err != nil {
-			return res, fmt.Errorf("%w: %w", ErrNotAccelerated, classify(ctx, "create read session", err))
+		if first, firstDone, err = restFallback(ctx, &cfg, b, it); err != nil {
+			return res, err
 		}
-		return res, fmt.Errorf("%w: the client would page rows over REST (is the BigQuery Storage API enabled in project %s, and may the credentials create read sessions, bigquery.readsessions.create?); ask for the REST path explicitly to use it", ErrNotAccelerated, cfg.Project)
 	}
 	total, bytes, jobID, err := jobTotals(ctx, c, it)
 	if err != nil {
@@ -239,7 +247,9 @@ func Ingest(ctx context.Context, cfg Config, out string) (Result, error) {
 			return res, err
 		}
 	} else {
-		src = newRESTSource(it, &cfg)
+		rs := newRESTSource(it, &cfg)
+		rs.first, rs.done = first, firstDone
+		src = rs
 	}
 	r := &reader{src: src, schema: outputSchema(&cfg), ctx: ctx, total: total, progress: cfg.Progress}
 	r.refs.Store(1)

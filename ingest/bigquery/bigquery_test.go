@@ -383,19 +383,26 @@ func TestREST(t *testing.T) {
 	sortRows(want)
 	for _, series := range []bool{false, true} {
 		f := newFake(t, fx.rows, series, 2, 1000)
-		f.NoPageToken = true // all rows in jobs.query: the client stays on REST
+		// All rows in jobs.query: the client stays on REST, and the result,
+		// whole in its first page, is read from there (TestSmallResult).
+		f.NoPageToken = true
 		dir := t.TempDir()
 		cfg := config(t, f)
-		_, err := bigquery.Ingest(context.Background(), cfg, filepath.Join(dir, "tests.arrow"))
-		if !errors.Is(err, bigquery.ErrNotAccelerated) {
-			t.Fatalf("series %v: err = %v, want ErrNotAccelerated", series, err)
+		out := filepath.Join(dir, "tests.arrow")
+		res, err := bigquery.Ingest(context.Background(), cfg, out)
+		if err != nil {
+			t.Fatalf("series %v: whole result in the first page: %v", series, err)
 		}
-		noFile(t, dir)
+		if res.Accelerated || f.readRowsN.Load() != 0 {
+			t.Errorf("series %v: the Storage Read API was used", series)
+		}
+		if got := readOutput(t, out); checksum(got) != checksum(want) {
+			t.Fatalf("series %v: whole result in the first page: output differs from the fixture", series)
+		}
 
 		f.NoPageToken = false
 		cfg.NoStorageAPI = true
-		out := filepath.Join(dir, "tests.arrow")
-		res, err := bigquery.Ingest(context.Background(), cfg, out)
+		res, err = bigquery.Ingest(context.Background(), cfg, out)
 		if err != nil {
 			t.Fatal(err)
 		}

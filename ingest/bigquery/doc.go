@@ -6,8 +6,12 @@
 // (cloud.google.com/go/bigquery: Client.EnableStorageReadClient and
 // RowIterator.ArrowIterator, whose Next is called directly so that read
 // errors surface). The REST row path (jobs.getQueryResults pages) is used
-// only when asked for (Config.NoStorageAPI); when the client would fall back
-// to it silently, Ingest fails with ErrNotAccelerated instead.
+// when asked for (Config.NoStorageAPI), and for a result that came whole in
+// jobs.query's first page (a short window, say one probe for one day: the
+// client then never tries the Storage Read API, and Config.Log says so at
+// info level). When the client falls back to REST for a larger result (the
+// Storage Read API disabled or refused to the credentials), Ingest fails
+// with ErrNotAccelerated instead, wrapping the refusal when there was one.
 //
 // Reliability, on top of the client's own retries:
 //   - Config.Timeout bounds the whole run (ErrDeadline);

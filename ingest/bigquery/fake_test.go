@@ -186,6 +186,7 @@ type fake struct {
 	AlwaysFail       bool          // ReadRows always fails with Unavailable
 	BatchDelay       time.Duration // sleep before each batch
 	QueryFailOnce    bool          // jobs.query answers 503 once
+	NoDestination    bool          // jobs.get names no destination table: the client cannot create a read session and stays on REST
 
 	mu          sync.Mutex
 	queryReqs   []bqv2.QueryRequest
@@ -432,7 +433,11 @@ func (f *fake) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			q = f.queryReqs[n-1].Query // the client decides on ordering from it
 		}
 		f.mu.Unlock()
-		writeJSON(w, 200, f.job(q))
+		j := f.job(q)
+		if f.NoDestination {
+			j.Configuration.Query.DestinationTable = nil
+		}
+		writeJSON(w, 200, j)
 	case r.Method == "GET" && len(parts) == 4 && parts[2] == "queries": // jobs.getQueryResults
 		resp := &bqv2.GetQueryResultsResponse{
 			JobReference: &bqv2.JobReference{ProjectId: fakeProject, JobId: fakeJob, Location: "EU"},

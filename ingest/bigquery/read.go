@@ -295,6 +295,7 @@ type restSource struct {
 	batch  int
 	idx    []int
 	done   bool
+	first  []bq.Value // a row already read from it (restFallback), to return first
 }
 
 func newRESTSource(it *bq.RowIterator, cfg *Config) *restSource {
@@ -310,7 +311,12 @@ func (s *restSource) next() (arrow.Record, int64, bool, error) {
 	var n int64
 	for b.Field(0).Len() < s.batch {
 		var row []bq.Value
-		err := s.it.Next(&row)
+		var err error
+		if s.first != nil {
+			row, s.first = s.first, nil
+		} else {
+			err = s.it.Next(&row)
+		}
 		if errors.Is(err, iterator.Done) {
 			s.done = true
 			break
