@@ -141,7 +141,7 @@ memory is short.
 			cfg := bigquery.Config{
 				Project: o.project, Location: o.location, Query: q, Series: o.query.series, Failures: o.query.failures,
 				MaxBytesBilled: capBytes, NoStorageAPI: o.noStorageAPI, Timeout: o.timeout,
-				RetryBudget: budget, ClientOptions: opts, Progress: &bigquery.Progress{},
+				RetryBudget: budget, ClientOptions: opts, Progress: &bigquery.Progress{}, Log: e.log,
 			}
 			if capBytes == 0 {
 				cfg.MaxBytesBilled = -1
