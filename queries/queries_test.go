@@ -162,3 +162,47 @@ func TestComments(t *testing.T) {
 		}
 	}
 }
+
+// TestSeriesNulls: ARRAY_AGG fails the whole query on a NULL element, so
+// every aggregated value of the series queries is guarded. The default
+// variant leaves out the paired tests with a NULL duration before grouping,
+// which keeps the arrays aligned; the failures variant turns a NULL
+// duration into NaN and a NULL status or error into -1 or an empty string.
+func TestSeriesNulls(t *testing.T) {
+	for _, tc := range []struct {
+		failures bool
+		want     []string
+	}{
+		{false, []string{"AND v4.http_duration IS NOT NULL\n    AND v6.http_duration IS NOT NULL\n)"}},
+		{true, []string{"IFNULL(v4.http_duration, CAST('NaN' AS FLOAT64)) AS v4_duration", "IFNULL(v6.http_duration, CAST('NaN' AS FLOAT64)) AS v6_duration",
+			"IFNULL(m.http_status, -1) AS status", "IFNULL(m.error, '') AS err", "IFNULL(m.dns_error, '') AS dns_err"}},
+	} {
+		cfg := queries.Config{Kind: queries.Series, Start: start, End: end, Failures: tc.failures}
+		t.Run(cfg.File(), func(t *testing.T) {
+			q, err := queries.Build(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			code := stripComments(q.SQL)
+			for _, w := range tc.want {
+				if !strings.Contains(code, w) {
+					t.Errorf("SQL lacks the guard %q:\n%s", w, code)
+				}
+			}
+			if strings.Contains(code, "IGNORE NULLS") {
+				t.Error("IGNORE NULLS on one array would misalign it with the others")
+			}
+		})
+	}
+}
+
+// stripComments removes the SQL comment lines, those starting with --.
+func stripComments(sql string) string {
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(sql, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "--") {
+			b.WriteString(line)
+		}
+	}
+	return b.String()
+}

@@ -10,6 +10,8 @@
 -- scans the text to decide whether results are ordered, and ordered results
 -- are read from a single stream, which is what the Ordered option wants.
 -- The sorts inside ARRAY_AGG below do not count.
+-- A paired test with a NULL duration is left out: ARRAY_AGG fails the
+-- whole query on a NULL element.
 WITH anchor_addrs AS (
   SELECT DISTINCT prb_id AS anchor_id, 4 AS af, addr_v4 AS addr
   FROM `ripencc-atlas.probes.probes`
@@ -42,6 +44,8 @@ paired AS (
     AND v4.anchor_id = v6.anchor_id
     AND ABS(TIMESTAMP_DIFF(v4.start_time, v6.start_time, MINUTE)) < @pair_minutes
   WHERE v4.af = 4 AND v6.af = 6
+    AND v4.http_duration IS NOT NULL
+    AND v6.http_duration IS NOT NULL
 )
 SELECT
   prb_id,
