@@ -206,3 +206,44 @@ func stripComments(sql string) string {
 	}
 	return b.String()
 }
+
+// TestCommentsForUsers: afsel query prints the comments, so they speak to
+// a user: no notes for developers, and the differences from the authors'
+// query are explained where they occur.
+func TestCommentsForUsers(t *testing.T) {
+	for _, kind := range []queries.Kind{queries.Tests, queries.Series} {
+		for _, failures := range []bool{false, true} {
+			cfg := queries.Config{Kind: kind, Start: start, End: end, Failures: failures}
+			t.Run(cfg.File(), func(t *testing.T) {
+				q, err := queries.Build(cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var comments strings.Builder
+				for _, line := range strings.Split(q.SQL, "\n") {
+					if strings.HasPrefix(strings.TrimSpace(line), "--") {
+						comments.WriteString(line + "\n")
+					}
+				}
+				c := comments.String()
+				for _, dev := range []string{"REFERENCE", "Keep comments", "package queries", "the client", "sort keyword", "validated identifiers"} {
+					if strings.Contains(c, dev) {
+						t.Errorf("comment for developers %q:\n%s", dev, c)
+					}
+				}
+				for _, w := range []string{"-- " + cfg.File() + ":", "What it selects", "@start", "@end", "@pair_minutes", "SELECT DISTINCT"} {
+					if !strings.Contains(c, w) {
+						t.Errorf("comments lack %q:\n%s", w, c)
+					}
+				}
+				if cfg.File() == "paired_tests.sql" {
+					for _, w := range []string{"Pairing rule", "SAFE_DIVIDE", "division by zero", "why the rows are the same"} {
+						if !strings.Contains(c, w) {
+							t.Errorf("comments lack %q:\n%s", w, c)
+						}
+					}
+				}
+			})
+		}
+	}
+}
