@@ -70,7 +70,10 @@ const (
 	// Tests is paired_tests.sql: one row per paired test.
 	Tests Kind = iota
 	// Series is paired_series.sql: one row per (prb_id, anchor_id) with
-	// time-ordered arrays start_time, v4_duration, v6_duration.
+	// time-ordered arrays start_time, v4_duration, v6_duration. A paired
+	// test with a NULL duration is left out before grouping, as ARRAY_AGG
+	// fails the whole query on a NULL element (the failures variant makes
+	// such a duration NaN instead).
 	Series
 )
 

@@ -150,13 +150,15 @@ func TestBuildFailures(t *testing.T) {
 func TestComments(t *testing.T) {
 	for _, kind := range []queries.Kind{queries.Tests, queries.Series} {
 		for _, failures := range []bool{false, true} {
-			q, err := queries.Build(queries.Config{Kind: kind, Start: start, End: end, Failures: failures})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, line := range strings.Split(q.SQL, "\n") {
-				if _, c, ok := strings.Cut(line, "--"); ok && (strings.ContainsAny(c, "()") || strings.Contains(strings.ToUpper(c), "ORDER BY")) {
-					t.Errorf("%s: comment %q", queries.Config{Kind: kind, Failures: failures}.File(), line)
+			for _, ordered := range []bool{false, true} {
+				q, err := queries.Build(queries.Config{Kind: kind, Start: start, End: end, Failures: failures, Ordered: ordered})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, line := range strings.Split(q.SQL, "\n") {
+					if _, c, ok := strings.Cut(line, "--"); ok && (strings.ContainsAny(c, "()") || strings.Contains(strings.ToUpper(c), "ORDER BY")) {
+						t.Errorf("%s, ordered %v: comment %q", queries.Config{Kind: kind, Failures: failures}.File(), ordered, line)
+					}
 				}
 			}
 		}
