@@ -1,15 +1,28 @@
--- paired_series.sql: the pairing of paired_tests.sql, grouped in BigQuery.
--- One row per prb_id, anchor_id with three arrays in test time order:
--- start_time, v4_duration and v6_duration, element i of each being one paired
--- test. Ties in time are broken by the IPv6 test's time and then the values,
--- so the order is total and the arrays line up.
--- Parameters: @start, @end TIMESTAMP with @start <= start_time < @end;
--- @pair_minutes INT64, 2 in the paper.
--- Tables are filled in by package queries from validated identifiers only.
--- Keep comments free of round brackets and of the sort keyword: the client
--- scans the text to decide whether results are ordered, and ordered results
--- are read from a single stream, which is what the Ordered option wants.
--- The sorts inside ARRAY_AGG below do not count.
+-- paired_series.sql: the rows of paired_tests.sql, grouped by probe and
+-- anchor in BigQuery.
+--
+-- What it selects: the same tests and the same pairing rule as
+-- paired_tests.sql: an IPv4 and an IPv6 HTTP test with status 200 of the
+-- same probe and anchor, less than @pair_minutes whole minutes apart, in
+-- the window @start <= start_time < @end.
+--
+-- Columns: one row per prb_id and anchor_id, with three arrays,
+-- start_time, the IPv4 test's, v4_duration and v6_duration in
+-- milliseconds. Element i of each array is one paired test. The arrays run
+-- in time: by start_time, ties broken by the IPv6 test's time and then by
+-- the durations, so their order is fixed and the three line up.
+--
+-- A paired test where either duration is NULL is left out before grouping:
+-- an array cannot hold NULL, and one such element would make the whole
+-- query fail. Leaving the paired test out keeps the arrays aligned.
+-- A test with status 200 and no duration is not a measurement.
+--
+-- Parameters: @start and @end, TIMESTAMP; @pair_minutes, INT64, 2 in the
+-- paper. Their values are listed after the query.
+--
+-- SELECT DISTINCT in anchor_addrs lists each anchor address once, as in
+-- paired_tests.sql, where the difference from the authors' query is
+-- explained.
 {{template "tests_cte" .}}
 ),
 paired AS (
@@ -26,6 +39,8 @@ paired AS (
     AND v4.anchor_id = v6.anchor_id
     AND ABS(TIMESTAMP_DIFF(v4.start_time, v6.start_time, MINUTE)) < @pair_minutes
   WHERE v4.af = 4 AND v6.af = 6
+    AND v4.http_duration IS NOT NULL
+    AND v6.http_duration IS NOT NULL
 )
 SELECT
   prb_id,

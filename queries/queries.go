@@ -11,6 +11,26 @@ import (
 	"time"
 )
 
+// files are the SQL templates. Their leading comments are printed by afsel
+// query and read by users: they say what the query selects, the pairing rule
+// and the parameters, and how it differs from the authors' query (REFERENCE
+// section 1, mpiraux/ccr23-artefacts e2e_latency/query.sql). Notes for
+// developers go here, not there:
+//
+//   - The comments hold no round brackets and no ORDER BY keyword
+//     (TestComments). The BigQuery client scans the SQL text, comments
+//     included, for a top-level ORDER BY to decide whether the results are
+//     ordered, and reads ordered results from a single stream, which is
+//     what Config.Ordered wants and nothing else should trigger. A bracket
+//     in a comment would upset its count of nesting; the keyword in a
+//     comment would read as a sort. The sorts inside ARRAY_AGG do not
+//     count: they are within brackets.
+//   - Tables are filled in by Build from identifiers that match TableRE
+//     only; values are query parameters.
+//   - testdata holds each rendered query; testdata/code the same without
+//     comment lines, rewritten only with -update-code, so a change to the
+//     comments alone leaves it as it is.
+//
 //go:embed *.sql
 var files embed.FS
 
@@ -50,7 +70,10 @@ const (
 	// Tests is paired_tests.sql: one row per paired test.
 	Tests Kind = iota
 	// Series is paired_series.sql: one row per (prb_id, anchor_id) with
-	// time-ordered arrays start_time, v4_duration, v6_duration.
+	// time-ordered arrays start_time, v4_duration, v6_duration. A paired
+	// test with a NULL duration is left out before grouping, as ARRAY_AGG
+	// fails the whole query on a NULL element (the failures variant makes
+	// such a duration NaN instead).
 	Series
 )
 

@@ -150,15 +150,102 @@ func TestBuildFailures(t *testing.T) {
 func TestComments(t *testing.T) {
 	for _, kind := range []queries.Kind{queries.Tests, queries.Series} {
 		for _, failures := range []bool{false, true} {
-			q, err := queries.Build(queries.Config{Kind: kind, Start: start, End: end, Failures: failures})
+			for _, ordered := range []bool{false, true} {
+				q, err := queries.Build(queries.Config{Kind: kind, Start: start, End: end, Failures: failures, Ordered: ordered})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, line := range strings.Split(q.SQL, "\n") {
+					if _, c, ok := strings.Cut(line, "--"); ok && (strings.ContainsAny(c, "()") || strings.Contains(strings.ToUpper(c), "ORDER BY")) {
+						t.Errorf("%s, ordered %v: comment %q", queries.Config{Kind: kind, Failures: failures}.File(), ordered, line)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestSeriesNulls: ARRAY_AGG fails the whole query on a NULL element, so
+// every aggregated value of the series queries is guarded. The default
+// variant leaves out the paired tests with a NULL duration before grouping,
+// which keeps the arrays aligned; the failures variant turns a NULL
+// duration into NaN and a NULL status or error into -1 or an empty string.
+func TestSeriesNulls(t *testing.T) {
+	for _, tc := range []struct {
+		failures bool
+		want     []string
+	}{
+		{false, []string{"AND v4.http_duration IS NOT NULL\n    AND v6.http_duration IS NOT NULL\n)"}},
+		{true, []string{"IFNULL(v4.http_duration, CAST('NaN' AS FLOAT64)) AS v4_duration", "IFNULL(v6.http_duration, CAST('NaN' AS FLOAT64)) AS v6_duration",
+			"IFNULL(m.http_status, -1) AS status", "IFNULL(m.error, '') AS err", "IFNULL(m.dns_error, '') AS dns_err"}},
+	} {
+		cfg := queries.Config{Kind: queries.Series, Start: start, End: end, Failures: tc.failures}
+		t.Run(cfg.File(), func(t *testing.T) {
+			q, err := queries.Build(cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, line := range strings.Split(q.SQL, "\n") {
-				if _, c, ok := strings.Cut(line, "--"); ok && (strings.ContainsAny(c, "()") || strings.Contains(strings.ToUpper(c), "ORDER BY")) {
-					t.Errorf("%s: comment %q", queries.Config{Kind: kind, Failures: failures}.File(), line)
+			code := stripComments(q.SQL)
+			for _, w := range tc.want {
+				if !strings.Contains(code, w) {
+					t.Errorf("SQL lacks the guard %q:\n%s", w, code)
 				}
 			}
+			if strings.Contains(code, "IGNORE NULLS") {
+				t.Error("IGNORE NULLS on one array would misalign it with the others")
+			}
+		})
+	}
+}
+
+// stripComments removes the SQL comment lines, those starting with --.
+func stripComments(sql string) string {
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(sql, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "--") {
+			b.WriteString(line)
+		}
+	}
+	return b.String()
+}
+
+// TestCommentsForUsers: afsel query prints the comments, so they speak to
+// a user: no notes for developers, and the differences from the authors'
+// query are explained where they occur.
+func TestCommentsForUsers(t *testing.T) {
+	for _, kind := range []queries.Kind{queries.Tests, queries.Series} {
+		for _, failures := range []bool{false, true} {
+			cfg := queries.Config{Kind: kind, Start: start, End: end, Failures: failures}
+			t.Run(cfg.File(), func(t *testing.T) {
+				q, err := queries.Build(cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var comments strings.Builder
+				for _, line := range strings.Split(q.SQL, "\n") {
+					if strings.HasPrefix(strings.TrimSpace(line), "--") {
+						comments.WriteString(line + "\n")
+					}
+				}
+				c := comments.String()
+				for _, dev := range []string{"REFERENCE", "Keep comments", "package queries", "the client", "sort keyword", "validated identifiers"} {
+					if strings.Contains(c, dev) {
+						t.Errorf("comment for developers %q:\n%s", dev, c)
+					}
+				}
+				for _, w := range []string{"-- " + cfg.File() + ":", "What it selects", "@start", "@end", "@pair_minutes", "SELECT DISTINCT"} {
+					if !strings.Contains(c, w) {
+						t.Errorf("comments lack %q:\n%s", w, c)
+					}
+				}
+				if cfg.File() == "paired_tests.sql" {
+					for _, w := range []string{"Pairing rule", "SAFE_DIVIDE", "division by zero", "why the rows are the same"} {
+						if !strings.Contains(c, w) {
+							t.Errorf("comments lack %q:\n%s", w, c)
+						}
+					}
+				}
+			})
 		}
 	}
 }

@@ -203,6 +203,8 @@ func bigQueryHint(err error) error {
 		return fmt.Errorf("%w (--timeout)", err)
 	case errors.Is(err, bigquery.ErrRetryBudget):
 		return fmt.Errorf("%w (--retry-budget)", err)
+	case errors.Is(err, bigquery.ErrCredentials):
+		return fmt.Errorf("%w (run gcloud auth application-default login, or pass --credentials key.json)", err)
 	}
 	return err
 }

@@ -100,7 +100,9 @@ in BigQuery: one row per (prb_id, anchor_id) with time-ordered arrays.
 paired, not only those with status 200, and each side brings its status
 (-1 for none), error and DNS error (empty for none), which afsel classifies
 (connect timeout, refused or unreachable, DNS error, read timeout, HTTP
-error, other). Without it the SQL is the authors' query's, unchanged.
+error, other). Without it the rows are the authors' query's: the comments
+at the top of the SQL say where its text differs (SELECT DISTINCT,
+SAFE_DIVIDE, and NULL durations left out of the series) and why.
 
 ` + probesTableHelp,
 		Example: `  afsel query --start 2023-06-01 --end 2023-06-08

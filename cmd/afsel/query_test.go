@@ -11,7 +11,7 @@ func TestQueryCommand(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{"tests", []string{"query"}, []string{"v4_v6_ratio", "@start", "--   @start TIMESTAMP = 2023-06-01T00:00:00Z", "--   @end TIMESTAMP = 2023-06-08T00:00:00Z", "--   @pair_minutes INT64 = 2"}},
+		{"tests", []string{"query"}, []string{"v4_v6_ratio", "-- Pairing rule:", "-- SAFE_DIVIDE computes v4_v6_ratio", "-- SELECT DISTINCT in anchor_addrs", "@start", "--   @start TIMESTAMP = 2023-06-01T00:00:00Z", "--   @end TIMESTAMP = 2023-06-08T00:00:00Z", "--   @pair_minutes INT64 = 2"}},
 		{"series", []string{"query", "--series", "--start", "2023-07-01", "--end", "2023-07-02T12:00:00Z"}, []string{"ARRAY_AGG(start_time ORDER BY", "@start TIMESTAMP = 2023-07-01T00:00:00Z", "@end TIMESTAMP = 2023-07-02T12:00:00Z"}},
 		{"ordered", []string{"query", "--ordered"}, []string{"ORDER BY v4.prb_id, v4.anchor_id, v4.start_time"}},
 		{"probes table", []string{"query", "--probes-table", "p-1.archive.probes_2023"}, []string{"`p-1.archive.probes_2023`"}},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -54,6 +55,11 @@ var (
 	ErrDeadline = errors.New("bigquery: deadline exceeded")
 	// ErrPermission: the credentials may not run the query or read results.
 	ErrPermission = errors.New("bigquery: permission denied")
+	// ErrCredentials: the client could not be constructed, which is when it
+	// finds no usable Google Cloud credentials or cannot read those given. The ways out are Application
+	// Default Credentials (gcloud auth application-default login) or an
+	// explicit credentials file in Config.ClientOptions.
+	ErrCredentials = errors.New("bigquery: no usable Google Cloud credentials")
 )
 
 // Config says what to run and how.
@@ -160,9 +166,9 @@ func DryRun(ctx context.Context, cfg Config) (Estimate, error) {
 	cfg.withDefaults()
 	ctx, cancel := withDeadline(ctx, cfg.Timeout)
 	defer cancel()
-	c, err := bq.NewClient(ctx, cfg.Project, cfg.ClientOptions...)
+	c, err := newClient(ctx, cfg)
 	if err != nil {
-		return Estimate{}, fmt.Errorf("bigquery: %w", err)
+		return Estimate{}, err
 	}
 	defer c.Close()
 	q := cfg.query(c)
@@ -181,6 +187,31 @@ func DryRun(ctx context.Context, cfg Config) (Estimate, error) {
 	b := st.Statistics.TotalBytesProcessed
 	return Estimate{BytesProcessed: b, CostUSD: Cost(b)}, nil
 }
+
+// newClient constructs the REST client, which is where the client looks for
+// credentials (Application Default Credentials, or the file among
+// cfg.ClientOptions) and, in practice, the only way it fails: a failure there
+// is ErrCredentials with the client's own reason, stripped of its
+// "bigquery: constructing client" prefix so the message says "bigquery" once.
+func newClient(ctx context.Context, cfg Config) (*bq.Client, error) {
+	c, err := bq.NewClient(ctx, cfg.Project, cfg.ClientOptions...)
+	if err == nil {
+		return c, nil
+	}
+	msg := strings.TrimPrefix(err.Error(), "bigquery: ")
+	msg = strings.TrimPrefix(msg, "constructing client: ")
+	return nil, &clientError{msg: ErrCredentials.Error() + ": " + msg, errs: []error{ErrCredentials, err}}
+}
+
+// clientError is the client's error under a message of ours: errors.Is and
+// errors.As see both the sentinel and the client's error.
+type clientError struct {
+	msg  string
+	errs []error
+}
+
+func (e *clientError) Error() string   { return e.msg }
+func (e *clientError) Unwrap() []error { return e.errs }
 
 func withDeadline(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
 	if d <= 0 {
@@ -201,9 +232,9 @@ func Ingest(ctx context.Context, cfg Config, out string) (Result, error) {
 	defer cancel(nil)
 	res := Result{}
 
-	c, err := bq.NewClient(ctx, cfg.Project, cfg.ClientOptions...)
+	c, err := newClient(ctx, cfg)
 	if err != nil {
-		return res, fmt.Errorf("bigquery: %w", err)
+		return res, err
 	}
 	defer c.Close()
 	var b *budget

@@ -1,21 +1,31 @@
--- paired_series_failures.sql: paired_series.sql keeping the tests that
--- failed, the pairing of paired_tests_failures.sql grouped in BigQuery.
--- One row per prb_id, anchor_id with nine arrays in test time order,
--- element i of each being one paired test: start_time, v4_duration,
--- v6_duration, v4_status, v6_status, v4_error, v6_error, v4_dns_error and
--- v6_dns_error, as in paired_tests_failures.sql but for the durations: an
--- array holds no NULL, so a missing duration is NaN. Ties in time are
--- broken by the IPv6 test's time and then the values, so the order is
--- total and the arrays line up.
+-- paired_series_failures.sql: the rows of paired_tests_failures.sql,
+-- grouped by probe and anchor in BigQuery.
+--
+-- What it selects: every HTTP test a probe ran towards an anchor in the
+-- window @start <= start_time < @end, whatever its outcome, paired as in
+-- paired_tests.sql: an IPv4 and an IPv6 test of the same probe and anchor,
+-- less than @pair_minutes whole minutes apart.
+--
+-- Columns: one row per prb_id and anchor_id, with nine arrays, element i
+-- of each being one paired test: start_time, the IPv4 test's;
+-- v4_duration and v6_duration; v4_status and v6_status; v4_error and
+-- v6_error; v4_dns_error and v6_dns_error, as in paired_tests_failures.sql.
+-- The arrays run in time: by start_time, ties broken by the IPv6 test's
+-- time and then by the other values, so their order is fixed and the nine
+-- line up.
+--
+-- An array cannot hold NULL, and one such element would make the whole
+-- query fail, so a missing duration is NaN, a missing status -1, and a
+-- missing error text an empty string.
+--
 -- A test whose name did not resolve has no destination address, so no
 -- anchor: such DNS failures are not in the result.
--- Parameters: @start, @end TIMESTAMP with @start <= start_time < @end;
--- @pair_minutes INT64, 2 in the paper.
--- Tables are filled in by package queries from validated identifiers only.
--- Keep comments free of round brackets and of the sort keyword: the client
--- scans the text to decide whether results are ordered, and ordered results
--- are read from a single stream, which is what the Ordered option wants.
--- The sorts inside ARRAY_AGG below do not count.
+--
+-- Parameters: @start and @end, TIMESTAMP; @pair_minutes, INT64, 2 in the
+-- paper. Their values are listed after the query.
+--
+-- SELECT DISTINCT in anchor_addrs lists each anchor address once, as in
+-- paired_tests.sql.
 WITH anchor_addrs AS (
   SELECT DISTINCT prb_id AS anchor_id, 4 AS af, addr_v4 AS addr
   FROM `ripencc-atlas.probes.probes`

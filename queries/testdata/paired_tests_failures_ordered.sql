@@ -1,19 +1,25 @@
 -- paired_tests_failures.sql: paired_tests.sql keeping the tests that failed.
--- The same pairing and rows, but a test need not have status 200: either
--- test of a row may have failed, or both. Each test brings, raw, what tells
--- how it went, for afsel to classify: v4_status and v6_status, its HTTP
--- status or -1 when it has none; v4_error and v6_error, its error text or
--- an empty string; v4_dns_error and v6_dns_error, its DNS error text or an
--- empty string. A failed test's duration is what the table holds, often
--- NULL; afsel drops it.
+--
+-- What it selects: every HTTP test a probe ran towards an anchor in the
+-- window @start <= start_time < @end, whatever its outcome, not only those
+-- with status 200. The pairing rule and the columns are those of
+-- paired_tests.sql; either test of a row may have failed, or both.
+--
+-- Each test also brings, raw, what tells how it went, for afsel to
+-- classify: v4_status and v6_status, its HTTP status, or -1 when it has
+-- none; v4_error and v6_error, its error text, or an empty string;
+-- v4_dns_error and v6_dns_error, its DNS error text, or an empty string.
+-- A failed test's duration is what the table holds, often NULL; afsel does
+-- not use it.
+--
 -- A test whose name did not resolve has no destination address, so no
 -- anchor: such DNS failures are not in the result.
--- Parameters: @start, @end TIMESTAMP with @start <= start_time < @end;
--- @pair_minutes INT64, 2 in the paper.
--- Tables are filled in by package queries from validated identifiers only.
--- Keep comments free of round brackets and of the sort keyword: the client
--- scans the text to decide whether results are ordered, and ordered results
--- are read from a single stream, which is what the Ordered option wants.
+--
+-- Parameters: @start and @end, TIMESTAMP; @pair_minutes, INT64, 2 in the
+-- paper. Their values are listed after the query.
+--
+-- SELECT DISTINCT in anchor_addrs lists each anchor address once, as in
+-- paired_tests.sql.
 WITH anchor_addrs AS (
   SELECT DISTINCT prb_id AS anchor_id, 4 AS af, addr_v4 AS addr
   FROM `ripencc-atlas.probes.probes`

@@ -1,13 +1,38 @@
--- paired_tests.sql: paired IPv4/IPv6 HTTP tests, REFERENCE section 1.
--- One row per paired test; the row's start_time is the IPv4 test's. Every
--- IPv4/IPv6 combination of a probe and anchor less than @pair_minutes whole
--- minutes apart is a row, as in the authors' join.
--- Parameters: @start, @end TIMESTAMP with @start <= start_time < @end;
--- @pair_minutes INT64, 2 in the paper.
--- Tables are filled in by package queries from validated identifiers only.
--- Keep comments free of round brackets and of the sort keyword: the client
--- scans the text to decide whether results are ordered, and ordered results
--- are read from a single stream, which is what the Ordered option wants.
+-- paired_tests.sql: paired IPv4/IPv6 HTTP tests from RIPE Atlas, the rows
+-- of the paper's study, one row per paired test.
+--
+-- What it selects: the HTTP tests with status 200 that a probe ran towards
+-- an anchor, in the window @start <= start_time < @end. A test is towards
+-- an anchor when its destination address is the anchor's IPv4 address for
+-- an IPv4 test, or its IPv6 address for an IPv6 test, as listed in the
+-- probes table.
+--
+-- Pairing rule: an IPv4 test and an IPv6 test of the same probe and anchor
+-- pair when their start times are less than @pair_minutes whole minutes
+-- apart. TIMESTAMP_DIFF counts whole minutes, so with 2, the paper's value,
+-- tests pair when less than 120 seconds apart. This is a join: an IPv4 test
+-- near two IPv6 tests gives two rows, as in the authors' query.
+--
+-- Columns: prb_id, anchor_id, start_time, the IPv4 test's; v4_duration and
+-- v6_duration, each test's whole request time in milliseconds; v4_v6_ratio,
+-- their quotient, for information only.
+--
+-- Parameters: @start and @end, TIMESTAMP; @pair_minutes, INT64. Their
+-- values are listed after the query.
+--
+-- Differences from the authors' query, and why the rows are the same:
+-- SELECT DISTINCT in anchor_addrs lists each anchor address once. Where the
+-- probes table holds each anchor's address once, it removes nothing and the
+-- rows are the authors'. Where it holds one twice, as a copy gathered over
+-- several days may, the authors' join would repeat every test to that
+-- address; this query keeps it once.
+-- SAFE_DIVIDE computes v4_v6_ratio: the same quotient as the authors'
+-- division, but NULL where v6_duration is 0, where the authors' query
+-- would stop with a division by zero error instead of returning rows.
+-- The rest is written differently but selects the same: the window is
+-- given as parameters, not as text; an anchor address that is NULL, which
+-- the authors' join never matches, is left out of anchor_addrs; and af
+-- is 4 or 6, so v6.af = 6 is the authors' test that the families differ.
 WITH anchor_addrs AS (
   SELECT DISTINCT prb_id AS anchor_id, 4 AS af, addr_v4 AS addr
   FROM `ripencc-atlas.probes.probes`
