@@ -92,9 +92,11 @@ func BenchmarkPeltGolden(b *testing.B) {
 // about constant: µs/test). The "steps" series has level shifts at most
 // 120 tests apart, as paired-test series do, so change points keep coming;
 // the "flat" one is small noise around one level, with no change point,
-// PELT's worst case for pruning: its near ties send it to the exact pass
-// (the "fallbacks" metric), which takes over 30 s a series at 17,500 tests
-// (BENCHMARKS.md).
+// PELT's worst case for pruning: nothing is pruned, so the fast pass
+// evaluates O(n^2) candidates, and its near ties (the "fallbacks" metric
+// counts series that met one) are settled in exact arithmetic. Rerunning the
+// whole series through the exact pass instead took over 30 s a series at
+// 17,500 tests (BENCHMARKS.md).
 func BenchmarkPeltLong(b *testing.B) {
 	for _, n := range []int{336, 3360, 17500} {
 		r := rand.New(rand.NewPCG(336, 6))

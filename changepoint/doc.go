@@ -9,12 +9,12 @@
 //     breakpoints (sorted, the series length last). A fast pass computes
 //     segment costs in O(1) from double-double prefix sums; any decision it
 //     takes (the first-minimal argmin, the <= pruning test) whose two sides
-//     are too close to be trusted sends the series to the exact reference
-//     pass, which reproduces numpy's float64 operations bit for bit
-//     (pairwise summation, var = sum((x-mean)^2)/n, cost = var*n) and
-//     Python's order of additions (F(t) + (cost + pen)). Setting Pelt.Exact
-//     runs the reference pass only; Pelt.Stats counts how often each pass
-//     decided.
+//     are too close to be trusted is settled on the exact reference pass's
+//     values for the tied candidates only, which reproduce numpy's float64
+//     operations bit for bit (pairwise summation, var = sum((x-mean)^2)/n,
+//     cost = var*n) and Python's order of additions (F(t) + (cost + pen)).
+//     Setting Pelt.Exact runs the reference pass only; Pelt.Stats counts how
+//     often each pass decided.
 //   - Segmenter, the artefacts' segmentation of a pair: PELT on each family,
 //     Merge (the sorted union of the two breakpoint lists), and every
 //     segment between consecutive points of [0] + union re-classified by

@@ -118,8 +118,30 @@ func (p *Pelt) fastCost(s, e int) float64 {
 // one, so the exact pass would take the same decisions and find the same
 // partition (by induction over the ends). Callers ensure fastAllowed.
 func (p *Pelt) fastPass(x []float64, minSize, jump int, pen, maxAbs float64) bool {
+	_, ok := p.guardedPass(x, minSize, jump, pen, maxAbs, false)
+	return ok
+}
+
+// guardedPass is fastPass with a choice of what to do at a near tie. With
+// settle false it gives up there (ok false). With settle true it settles the
+// tie in exact arithmetic and goes on, so it always succeeds: the candidates
+// within the tolerance of the decision (and the threshold F(e) + pen) get the
+// exact pass's values, computed by exactCand, and the decision is taken on
+// those. Every other candidate is clearly on one side in both passes, so the
+// decision is the exact pass's, the partition so far is the exact pass's, and
+// the induction of fastPass carries on. settled counts the candidates
+// evaluated exactly.
+//
+// On flat data nothing is pruned (splitting a segment never raises the L2
+// cost, so F(t) + cost(t, e) <= F(e) holds up to the penalty): the pass
+// evaluates O(n^2/jump^2) candidates, and near ties among them are bound to
+// occur on long series. Settling only those keeps the pass at O(1) per
+// candidate plus O(segment) per settled one, where rerunning the exact pass
+// would cost O(segment) for every candidate, O(n^3/jump^2) in all.
+func (p *Pelt) guardedPass(x []float64, minSize, jump int, pen, maxAbs float64, settle bool) (settled int, ok bool) {
 	n := len(x)
 	p.prefix(x)
+	clear(p.fxOK)
 	relTol, absTol := guardTol(n, minSize, maxAbs)
 	near := func(a, b float64) bool {
 		m := a
@@ -158,28 +180,92 @@ func (p *Pelt) fastPass(x []float64, minSize, jump int, pen, maxAbs float64) boo
 		// A duplicate of the chosen point (the last end appends the same
 		// point twice when n is not a multiple of jump) has the same value
 		// in every pass, so it cannot change the choice.
+		tied := false
 		for i, t := range p.adm {
 			if i != best && t != tb && near(p.cand[i], fe) {
-				return false
+				tied = true
+				break
 			}
+		}
+		if tied {
+			if !settle {
+				return settled, false
+			}
+			// The exact pass's minimum is among the tied candidates and the
+			// fast minimum (every other one is clearly larger in both
+			// passes); take the first minimal one in list order on exact
+			// values. Duplicates of the fast choice come after it.
+			nb, bx := -1, 0.0
+			for i, t := range p.adm {
+				if i != best && (t == tb || !near(p.cand[i], fe)) {
+					continue
+				}
+				c := p.exactCand(x, t, bkp, pen)
+				settled++
+				if nb < 0 || c < bx {
+					nb, bx = i, c
+				}
+			}
+			best = nb
+			fe, tb = p.cand[best], p.adm[best]
+			p.fx[bkp], p.fxOK[bkp] = bx, true
 		}
 		p.f[bkp], p.prev[bkp] = fe, tb
 		// The chosen point (and any duplicate of it) has candidate F(e) <=
 		// F(e) + pen in every pass, whatever the rounding.
 		thr := fe + pen
+		thrX, thrXKnown := 0.0, false
 		kept := p.adm[:0]
 		for i, t := range p.adm {
 			c := p.cand[i]
+			keep := c <= thr
 			if t != tb && near(c, thr) {
-				return false
+				if !settle {
+					return settled, false
+				}
+				if !thrXKnown {
+					thrX, thrXKnown = p.exactF(x, bkp, pen)+pen, true
+				}
+				keep = p.exactCand(x, t, bkp, pen) <= thrX
+				settled++
 			}
-			if c <= thr {
+			if keep {
 				kept = append(kept, t)
 			}
 		}
 		p.adm = kept
 		if bkp == n {
-			return true
+			return settled, true
 		}
 	}
+}
+
+// exactCand is the exact pass's candidate for start point t and end e,
+// F(t) + (cost(t, e) + pen) with numpy's cost and the exact pass's F(t).
+func (p *Pelt) exactCand(x []float64, t, e int, pen float64) float64 {
+	ft := p.exactF(x, t, pen)
+	return ft + (exactCost(x[t:e], p.sq) + pen)
+}
+
+// exactF returns the exact pass's F(e) for an end e already decided (or 0):
+// the Python sum, left to right, of cost + pen along the partition that prev
+// describes, each cost numpy's. Values are memoised in fx (valid where fxOK),
+// so each end costs one exactCost at most once per series.
+func (p *Pelt) exactF(x []float64, e int, pen float64) float64 {
+	stk := p.stk[:0]
+	for e != 0 && !p.fxOK[e] {
+		stk = append(stk, e)
+		e = p.prev[e]
+	}
+	v := 0.0
+	if e != 0 {
+		v = p.fx[e]
+	}
+	for i := len(stk) - 1; i >= 0; i-- {
+		t := stk[i]
+		v += exactCost(x[p.prev[t]:t], p.sq) + pen
+		p.fx[t], p.fxOK[t] = v, true
+	}
+	p.stk = stk
+	return v
 }

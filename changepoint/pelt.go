@@ -70,12 +70,17 @@ type Stats struct {
 	// Fast is the number of series whose fast pass was trusted.
 	Fast int
 	// Fallback is the number of series whose fast pass met a decision too
-	// close to call (a near tie) and were recomputed by the exact pass.
+	// close to call (a near tie) and settled it in exact arithmetic: the
+	// candidates within the tolerance get the exact pass's values (numpy's
+	// cost, Python's sums), the others keep their clear-cut fast decision.
 	Fallback int
 	// Exact is the number of series sent straight to the exact pass: the
 	// Exact option, non-finite or extreme data, or a penalty the fast pass
 	// does not handle (negative, NaN or huge).
 	Exact int
+	// Settled is the number of candidates the Fallback series evaluated in
+	// exact arithmetic (not counted in Series).
+	Settled int
 }
 
 // Pelt is a reusable PELT workspace. The zero value is ready to use; reusing
@@ -103,6 +108,11 @@ type Pelt struct {
 	cand []float64
 	// sq is the exact pass's scratch for squared deviations.
 	sq []float64
+	// fx[e] is the exact pass's F(e), where fxOK[e]; the guarded pass fills
+	// it on demand to settle near ties (see exactF). stk is its scratch.
+	fx   []float64
+	fxOK []bool
+	stk  []int
 }
 
 // Stats returns the counters accumulated since the Pelt was created or last
@@ -131,25 +141,23 @@ func (p *Pelt) Breakpoints(dst []int, x []float64, cfg Config) ([]int, error) {
 	}
 	p.grow(n)
 
-	fallback := false
 	if !p.Exact {
 		if maxAbs, ok := fastAllowed(x, cfg.Penalty); ok {
-			if p.fastPass(x, minSize, cfg.Jump, cfg.Penalty, maxAbs) {
+			settled, _ := p.guardedPass(x, minSize, cfg.Jump, cfg.Penalty, maxAbs, true)
+			if settled == 0 {
 				p.stats.Fast++
-				p.stats.Series++
-				return p.backtrack(dst, n), nil
+			} else {
+				p.stats.Fallback++
+				p.stats.Settled += settled
 			}
-			fallback = true
+			p.stats.Series++
+			return p.backtrack(dst, n), nil
 		}
 	}
 	if err := p.exactPass(x, minSize, cfg.Jump, cfg.Penalty); err != nil {
 		return dst[:0], err
 	}
-	if fallback {
-		p.stats.Fallback++
-	} else {
-		p.stats.Exact++
-	}
+	p.stats.Exact++
 	p.stats.Series++
 	return p.backtrack(dst, n), nil
 }
@@ -171,10 +179,13 @@ func (p *Pelt) grow(n int) {
 		p.f = make([]float64, c)
 		p.prev = make([]int, c)
 		p.sq = make([]float64, c)
+		p.fx = make([]float64, c)
+		p.fxOK = make([]bool, c)
 	}
 	p.p1h, p.p1l = p.p1h[:n+1], p.p1l[:n+1]
 	p.p2h, p.p2l = p.p2h[:n+1], p.p2l[:n+1]
 	p.f, p.prev, p.sq = p.f[:n+1], p.prev[:n+1], p.sq[:n+1]
+	p.fx, p.fxOK = p.fx[:n+1], p.fxOK[:n+1]
 }
 
 // backtrack follows prev from n down to 0 and appends the segment ends to
