@@ -36,12 +36,21 @@ func thumbColor(t *testing.T, th plot.Thumbnailer) color.Color {
 // prefix, opaque.
 func legendColor(t *testing.T, f *Figure, prefix string) color.RGBA {
 	t.Helper()
-	for _, p := range f.panels {
-		for _, e := range p.legend.entries {
-			if strings.HasPrefix(e.text, prefix) {
-				// Unpremultiplied: a band's tint is its zone's colour.
-				n := color.NRGBAModel.Convert(thumbColor(t, e.thumbs[0])).(color.NRGBA)
-				return color.RGBA{n.R, n.G, n.B, 0xff}
+	// The panels in drawing order (f.panels is a map), an entry named
+	// prefix exactly before one that only starts with it ("IPv4" before
+	// "IPv4/IPv6 RCT ratio").
+	for _, exact := range []bool{true, false} {
+		for _, pl := range f.Panels {
+			p := f.panels[pl]
+			if p == nil {
+				continue
+			}
+			for _, e := range p.legend.entries {
+				if e.text == prefix || !exact && strings.HasPrefix(e.text, prefix) {
+					// Unpremultiplied: a band's tint is its zone's colour.
+					n := color.NRGBAModel.Convert(thumbColor(t, e.thumbs[0])).(color.NRGBA)
+					return color.RGBA{n.R, n.G, n.B, 0xff}
+				}
 			}
 		}
 	}
