@@ -75,34 +75,6 @@ type Requests struct {
 	Hist            []int64   // counts per bin (see Quantile)
 }
 
-func (q *Requests) add(o policy.Outcome) { q.addBinned(o, binOf(o), uint64(math.Round(o.Latency*1e6))) }
-
-func binOf(o policy.Outcome) int {
-	if o.Failed {
-		return failedBin
-	}
-	return bin(o.Latency)
-}
-
-// addBinned adds o, whose bin is k and time ns.
-func (q *Requests) addBinned(o policy.Outcome, k int, ns uint64) {
-	q.N++
-	if o.Failed {
-		q.Failed++
-	} else if o.Latency > SlowMs {
-		q.Slow++
-	}
-	q.Conns += int64(o.Conns)
-	q.V4Conns += int64(o.V4Conns())
-	var carry uint64
-	q.sumNs[0], carry = bits.Add64(q.sumNs[0], ns, 0)
-	q.sumNs[1] += carry
-	if q.Hist == nil {
-		q.Hist = make([]int64, numBins)
-	}
-	q.Hist[k]++
-}
-
 func (q *Requests) addSum(ns uint64) {
 	var carry uint64
 	q.sumNs[0], carry = bits.Add64(q.sumNs[0], ns, 0)

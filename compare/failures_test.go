@@ -183,7 +183,7 @@ func TestQuantileBins(t *testing.T) {
 	// The longest time a client can wait: two silent failures at the
 	// longest timeout, an hour each, then IPv4.
 	for _, ms := range []float64{0, 1, 10, 100, 1000, 21000, 7.2e6 + 40} {
-		q.add(policyOutcome(ms))
+		addRequest(&q, policyOutcome(ms))
 	}
 	for _, tt := range []struct{ p, lo, hi float64 }{{0.1, 0, 0}, {0.5, 100, 100 * 1.016}, {0.8, 21000, 21000 * 1.016}, {1, 7.2e6 + 40, (7.2e6 + 40) * 1.016}} {
 		if got := q.Quantile(tt.p); got < tt.lo || got > tt.hi {
@@ -305,4 +305,24 @@ func TestWriteFailuresLabels(t *testing.T) {
 	if errA != nil || errB != nil || len(a) != len(b) || a[len(a)-1] != b[len(b)-1] {
 		t.Errorf("read back: %v %v, %d and %d rows", errA, errB, len(a), len(b))
 	}
+}
+
+// addRequest counts one request into q as Worker.Failures does.
+func addRequest(q *Requests, o policy.Outcome) {
+	if q.Hist == nil {
+		q.Hist = make([]int64, numBins)
+	}
+	q.N++
+	q.Conns += int64(o.Conns)
+	q.V4Conns += int64(o.V4Conns())
+	q.addSum(uint64(math.Round(o.Latency * 1e6)))
+	switch {
+	case o.Failed:
+		q.Failed++
+		q.Hist[failedBin]++
+		return
+	case o.Latency > SlowMs:
+		q.Slow++
+	}
+	q.Hist[bin(o.Latency)]++
 }
