@@ -222,6 +222,7 @@ type PairChooser struct {
 	mu     sync.Mutex
 	ok     bool
 	series PairSeries
+	pair   tables.Pair
 }
 
 // Offer offers a pair with its series (nil when only the key is wanted).
@@ -235,7 +236,8 @@ func (c *PairChooser) Offer(p *tables.Pair, s *pairs.Series) {
 	if c.ok && pairs.Compare(k, c.series.Key) >= 0 {
 		return
 	}
-	c.ok, c.series = true, PairSeries{Key: k}
+	c.ok, c.series, c.pair = true, PairSeries{Key: k}, *p
+	c.pair.Segments = slices.Clone(p.Segments) // p's may be reused or dropped
 	if s != nil {
 		c.series.Time, c.series.V4, c.series.V6 = s.Time, s.V4, s.V6
 	}
@@ -247,6 +249,14 @@ func (c *PairChooser) Chosen() (s PairSeries, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.series, c.ok
+}
+
+// ChosenPair returns the tables outputs of the pair chosen, with its
+// segments, if offered.
+func (c *PairChooser) ChosenPair() (p tables.Pair, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.pair, c.ok
 }
 
 // ChoosePair returns Figure 2's pair among ps, as a PairChooser with want

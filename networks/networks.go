@@ -66,50 +66,87 @@ func key(p atlas.Probe, ok bool, k string) string {
 // replay of the same pairs (any order; nil without the replay). Groups are
 // sorted by kind, then pairs (most first), then key.
 func Summarize(tp []tables.Pair, rp []replay.Pair, probes map[int64]atlas.Probe) []Group {
-	gain := make(map[[2]int64]float64, len(rp))
+	byKey := make(map[[2]int64]*replay.Pair, len(rp))
 	for i := range rp {
-		if p := &rp[i]; p.Eligible && len(p.Sims) > 0 {
-			gain[[2]int64{p.Probe, p.Anchor}] = p.Sims[0].Gain
+		byKey[[2]int64{rp[i].Probe, rp[i].Anchor}] = &rp[i]
+	}
+	s := NewSummary(probes)
+	for i := range tp {
+		s.Add(&tp[i], byKey[[2]int64{tp[i].Probe, tp[i].Anchor}])
+	}
+	return s.Groups()
+}
+
+// Summary groups pairs as they come, for a study that does not hold its
+// pairs' segments: a pair's Table 2 groups are counted when it is added.
+// The groups do not depend on the order pairs are added in. It is not
+// safe for concurrent use.
+type Summary struct {
+	probes map[int64]atlas.Probe
+	groups [3]map[string]*acc // by kind, as Kinds
+}
+
+// acc is one group's counts.
+type acc struct {
+	t1     stats.Table1
+	t2     tables.Table2
+	pairs  int
+	probes map[int64]bool
+	gains  []float64
+	mixed  int
+}
+
+// NewSummary returns an empty summary over the probes' archive.
+func NewSummary(probes map[int64]atlas.Probe) *Summary {
+	s := &Summary{probes: probes}
+	for k := range s.groups {
+		s.groups[k] = map[string]*acc{}
+	}
+	return s
+}
+
+// Add counts p, when eligible, with rp its replay (nil without the
+// replay), whose EXP3 gain at the first gamma joins the group's median.
+func (s *Summary) Add(p *tables.Pair, rp *replay.Pair) {
+	if !p.Eligible {
+		return
+	}
+	hasGain := rp != nil && rp.Eligible && len(rp.Sims) > 0
+	pr, ok := s.probes[p.Probe]
+	mixed := ok && pr.ASNv4 != 0 && pr.ASNv6 != 0 && pr.ASNv4 != pr.ASNv6
+	for k, kind := range Kinds {
+		g := key(pr, ok, kind)
+		a := s.groups[k][g]
+		if a == nil {
+			a = &acc{probes: map[int64]bool{}}
+			s.groups[k][g] = a
+		}
+		a.t1.Add(p.Class)
+		a.t2.Add(p)
+		a.pairs++
+		a.probes[p.Probe] = true
+		if hasGain {
+			a.gains = append(a.gains, rp.Sims[0].Gain)
+		}
+		if mixed {
+			a.mixed++
 		}
 	}
+}
+
+// Groups returns the groups, sorted by kind, then pairs (most first), then
+// key.
+func (s *Summary) Groups() []Group {
 	var out []Group
-	for _, k := range Kinds {
-		type acc struct {
-			pairs  []tables.Pair
-			probes map[int64]bool
-			gains  []float64
-			mixed  int
-		}
-		groups := map[string]*acc{}
-		for i := range tp {
-			p := &tp[i]
-			if !p.Eligible {
-				continue
-			}
-			pr, ok := probes[p.Probe]
-			g := key(pr, ok, k)
-			a := groups[g]
-			if a == nil {
-				a = &acc{probes: map[int64]bool{}}
-				groups[g] = a
-			}
-			a.pairs = append(a.pairs, *p)
-			a.probes[p.Probe] = true
-			if v, ok := gain[[2]int64{p.Probe, p.Anchor}]; ok {
-				a.gains = append(a.gains, v)
-			}
-			if ok && pr.ASNv4 != 0 && pr.ASNv6 != 0 && pr.ASNv4 != pr.ASNv6 {
-				a.mixed++
-			}
-		}
+	for k, kind := range Kinds {
 		var gs []Group
-		for g, a := range groups {
-			t1, t2 := tables.Summarize(a.pairs)
-			grp := Group{Kind: k, Key: g, Probes: len(a.probes), Pairs: len(a.pairs),
-				Table1: tables.Rows1(t1), Table2: tables.Rows2(t2), Gain: math.NaN(), MixedASN: a.mixed}
+		for g, a := range s.groups[k] {
+			grp := Group{Kind: kind, Key: g, Probes: len(a.probes), Pairs: a.pairs,
+				Table1: tables.Rows1(a.t1), Table2: tables.Rows2(a.t2), Gain: math.NaN(), MixedASN: a.mixed}
 			if len(a.gains) > 0 {
-				slices.Sort(a.gains)
-				grp.Gain = stats.Quantile(a.gains, 0.5)
+				gains := slices.Clone(a.gains)
+				slices.Sort(gains)
+				grp.Gain = stats.Quantile(gains, 0.5)
 			}
 			gs = append(gs, grp)
 		}

@@ -36,7 +36,7 @@ func TestSumsToTable1(t *testing.T) {
 			break
 		}
 	}
-	groups := networks.Summarize(res.Tables, res.Replay, probes)
+	groups := networks.Summarize(res.TablesWithSegments(), res.Replay, probes)
 	want := tables.Rows1(res.Table1)
 	for _, k := range networks.Kinds {
 		sum := map[string]int{}

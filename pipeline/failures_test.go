@@ -88,7 +88,7 @@ func TestFailuresLeaveTheStudyUnchanged(t *testing.T) {
 		tables.WriteTable(&b, tables.Rows1(r.Table1))
 		tables.WriteTable(&b, tables.Rows2(r.Table2))
 		tables.WriteFlows(&b, r.Tables)
-		tables.WriteChangePoints(&b, r.Tables)
+		r.WriteChangePoints(&b, tables.WriteOptions{})
 		replay.WriteSimulation(&b, r.Replay, 0)
 		return b.Bytes()
 	}

@@ -17,10 +17,8 @@ import (
 	"github.com/afsel/afsel/failures"
 	"github.com/afsel/afsel/figures"
 	"github.com/afsel/afsel/internal/rankstat"
-	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/render"
 	"github.com/afsel/afsel/report"
-	"github.com/afsel/afsel/tables"
 )
 
 // figurePhase is the figures' files of a run, in the summary's order (all
@@ -37,8 +35,8 @@ type figurePhase struct {
 func (r *Result) figures(ctx context.Context, sum *Summary, mon *Monitor) (*figurePhase, error) {
 	points := r.Config.Figures.Points
 	fin := report.Inputs{Table1: sum.Table1, Table2: sum.Table2, Sim: r.Replay, Header: reportHeader(sum.Input, r.start)}
-	if r.Config.Probes != nil {
-		fin.Networks = r.networks()
+	if r.Networks != nil {
+		fin.Networks = r.Networks
 	}
 	if p := r.PoliciesFailures; p != nil {
 		fin.Failures = failures.Table(r.FailurePairs, r.Config.Tables.MinTests)
@@ -53,8 +51,7 @@ func (r *Result) figures(ctx context.Context, sum *Summary, mon *Monitor) (*figu
 		mon.log().Warn("figure 2 skipped: no pair with 4+ segments and mixed zones; choose one with --pair")
 	} else {
 		k := series.Key
-		i, _ := slices.BinarySearchFunc(r.Tables, k, func(p tables.Pair, k pairs.Key) int { return pairs.Compare(p.Key(), k) })
-		tp := r.Tables[i]
+		tp, _ := r.fig2.ChosenPair()
 		if !tp.Eligible {
 			return nil, fmt.Errorf("figure 2: pair %v: %w (%d paired tests), so it has no segments", k, ErrPairIneligible, tp.N)
 		}

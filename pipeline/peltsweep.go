@@ -135,9 +135,9 @@ func RunPeltSweep(ctx context.Context, in Input, cfg Config, grid []changepoint.
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			addTable1(&t1, pt1)
+			t1.Merge(pt1)
 			for k := range t2 {
-				addTable2(&t2[k], pt2[k])
+				t2[k].Merge(pt2[k])
 			}
 			return nil
 		}
@@ -173,23 +173,6 @@ func RunPeltSweep(ctx context.Context, in Input, cfg Config, grid []changepoint.
 // peltName names a configuration in messages.
 func peltName(c changepoint.Config) string {
 	return fmt.Sprintf("min_size %d, jump %d, penalty %g", c.MinSize, c.Jump, c.Penalty)
-}
-
-// addTable1 adds the counts of b to a.
-func addTable1(a *stats.Table1, b stats.Table1) {
-	a.V4 += b.V4
-	a.None += b.None
-	a.V6 += b.V6
-	a.NaNQuirk += b.NaNQuirk
-}
-
-// addTable2 adds the counts of b to a.
-func addTable2(a *tables.Table2, b tables.Table2) {
-	a.A += b.A
-	a.B += b.B
-	a.C += b.C
-	a.Overlap += b.Overlap
-	a.Total += b.Total
 }
 
 // SweepRows is table2_sweep.csv's rows: Table 2 of each configuration, in the

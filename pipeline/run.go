@@ -8,16 +8,19 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/afsel/afsel/changepoint"
 	"github.com/afsel/afsel/compare"
 	"github.com/afsel/afsel/failures"
 	"github.com/afsel/afsel/figures"
 	"github.com/afsel/afsel/hours"
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/internal/rankstat"
+	"github.com/afsel/afsel/networks"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/stats"
@@ -77,7 +80,8 @@ type Result struct {
 	Rows   ingest.Stats // the reader's row counts, drops by reason
 	Group  pairs.Stats
 	// Tables holds every pair's tables outputs, sorted by (probe, anchor),
-	// when Tables, or Figures, is selected.
+	// when Tables, or Figures, is selected, without their segments: a
+	// study of long series holds them packed (Segments, ChangePoints).
 	Tables   []tables.Pair
 	Table1   stats.Table1
 	Table2   tables.Table2
@@ -98,9 +102,14 @@ type Result struct {
 	// eligible pairs), when Hours is selected and the input has start
 	// times; nil otherwise.
 	Hours []hours.Row
-	fig2  *figures.PairChooser
-	spill *rankstat.Spill
-	start time.Time
+	// Networks is the study per country and AS, when Tables is selected
+	// and Config.Probes is set.
+	Networks []networks.Group
+	// segments[i] is Tables[i]'s segments, packed.
+	segments []changepoint.Packed
+	fig2     *figures.PairChooser
+	spill    *rankstat.Spill
+	start    time.Time
 }
 
 // ErrNoTests is wrapped by Run's error when the input holds no paired test:
@@ -152,6 +161,13 @@ type analysis struct {
 	fsteps   []int64
 	// hours are the eligible pairs' differences per hour of day.
 	hours []hours.Pair
+	// segments are the pairs' segments, packed, in the order of tables;
+	// table1 and table2 count the pairs as they come, and networks groups
+	// them, for the pairs' segments are not held.
+	segments []changepoint.Packed
+	table1   stats.Table1
+	table2   tables.Table2
+	networks *networks.Summary
 }
 
 // succeeded returns p with only the rows whose two tests worked, leaving
@@ -222,6 +238,9 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 	var a analysis
 	reset := func() {
 		a = analysis{}
+		if s.Tables && cfg.Probes != nil {
+			a.networks = networks.NewSummary(cfg.Probes)
+		}
 		res.fig2 = &figures.PairChooser{Want: cfg.Figures.Pair}
 		if comp != nil {
 			a.policySteps = make([]int64, len(comp.Labels()))
@@ -247,6 +266,7 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 		if fcomp != nil {
 			fw = fcomp.NewWorker()
 		}
+		var scratch changepoint.Packed
 		var ha *hours.Analyzer
 		if s.Hours {
 			ha = &hours.Analyzer{}
@@ -312,8 +332,33 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 					return err
 				}
 			}
+			// The segments have served (classes, Figure 2, the
+			// comparison): they are counted and packed.
+			t1, t2 := tables.Summarize(tp)
+			packed := make([]changepoint.Packed, len(tp))
+			for i := range tp {
+				if len(tp[i].Segments) > 0 {
+					scratch = changepoint.Pack(scratch[:0], tp[i].Segments)
+					packed[i] = slices.Clone(scratch)
+				}
+			}
 			a.mu.Lock()
 			defer a.mu.Unlock()
+			a.table1.Merge(t1)
+			a.table2.Merge(t2)
+			if a.networks != nil {
+				for i := range tp {
+					var r *replay.Pair
+					if rp != nil {
+						r = &rp[i]
+					}
+					a.networks.Add(&tp[i], r)
+				}
+			}
+			for i := range tp {
+				tp[i].Segments = nil
+			}
+			a.segments = append(a.segments, packed...)
 			if cw != nil {
 				a.policies = append(a.policies, cp...)
 				cw.TakeSteps(a.policySteps)
@@ -371,9 +416,11 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 	}
 	res.Rows, res.Group, res.Steps = rows, group, a.steps
 	if analyse {
-		res.Tables = a.tables
-		tables.SortPairs(res.Tables)
-		res.Table1, res.Table2 = tables.Summarize(res.Tables)
+		res.Tables, res.segments = sortPairs(a.tables, a.segments)
+		res.Table1, res.Table2 = a.table1, a.table2
+		if a.networks != nil {
+			res.Networks = a.networks.Groups()
+		}
 		if res.Table1.NaNQuirk > 0 {
 			mon.log().Info("pairs classified through the NaN quirk (constant equal trimmed samples, zone 1 as in the artefacts)", "pairs", res.Table1.NaNQuirk)
 		}
@@ -400,6 +447,54 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 	res.Analysis = time.Since(start)
 	mon.log().Debug("analysis done", "pairs", group.Pairs, "steps", res.Steps, "elapsed", res.Analysis.Round(time.Millisecond))
 	return res, nil
+}
+
+// sortPairs sorts tp by (probe, anchor), and segs, tp's segments, with
+// it.
+func sortPairs(tp []tables.Pair, segs []changepoint.Packed) ([]tables.Pair, []changepoint.Packed) {
+	idx := make([]int32, len(tp))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int { return pairs.Compare(tp[a].Key(), tp[b].Key()) })
+	outT := make([]tables.Pair, len(tp))
+	outS := make([]changepoint.Packed, len(tp))
+	for i, j := range idx {
+		outT[i], outS[i] = tp[j], segs[j]
+	}
+	return outT, outS
+}
+
+// Segments returns the segments of Tables[i], appended to dst.
+func (r *Result) Segments(dst []changepoint.Segment, i int) []changepoint.Segment {
+	segs, err := r.segments[i].Unpack(dst)
+	if err != nil {
+		panic(fmt.Sprintf("pipeline: segments of pair %v: %v", r.Tables[i].Key(), err)) // Pack wrote them
+	}
+	return segs
+}
+
+// TablesWithSegments returns a copy of Tables with each pair's segments.
+func (r *Result) TablesWithSegments() []tables.Pair {
+	out := slices.Clone(r.Tables)
+	for i := range out {
+		out[i].Segments = r.Segments(nil, i)
+	}
+	return out
+}
+
+// WriteChangePoints writes change_points.csv of the pairs, unpacking one
+// pair's segments at a time.
+func (r *Result) WriteChangePoints(w io.Writer, opt tables.WriteOptions) error {
+	cw := tables.NewChangePointsWriter(w, opt)
+	var buf []changepoint.Segment
+	for i := range r.Tables {
+		p := r.Tables[i]
+		buf = r.Segments(buf[:0], i)
+		p.Segments = buf
+		cw.Write(&p)
+	}
+	return cw.Flush()
 }
 
 // alignReplay returns the replay of each of full's series: rp holds the

@@ -49,12 +49,11 @@ func (r *Result) dataFiles() []outFile {
 			outFile{"table1.csv", func(w io.Writer) error { return tables.WriteTable(w, rows1) }},
 			outFile{"table2.csv", func(w io.Writer) error { return tables.WriteTable(w, rows2) }},
 			outFile{"flows.csv", func(w io.Writer) error { return tables.WriteFlows(w, r.Tables, to) }},
-			outFile{"change_points.csv", func(w io.Writer) error { return tables.WriteChangePoints(w, r.Tables, to) }},
+			outFile{"change_points.csv", func(w io.Writer) error { return r.WriteChangePoints(w, to) }},
 		)
 	}
-	if r.Stages.Tables && r.Config.Probes != nil {
-		groups := r.networks()
-		files = append(files, outFile{"networks.csv", func(w io.Writer) error { return networks.Write(w, groups) }})
+	if r.Networks != nil {
+		files = append(files, outFile{"networks.csv", func(w io.Writer) error { return networks.Write(w, r.Networks) }})
 	}
 	if h := r.Hours; h != nil {
 		files = append(files, outFile{"hours.csv", func(w io.Writer) error { return hours.WriteCSV(w, h, hours.WriteOptions{Labels: labels}) }})
@@ -210,9 +209,4 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// networks is the study per country and AS of the probes (Config.Probes).
-func (r *Result) networks() []networks.Group {
-	return networks.Summarize(r.Tables, r.Replay, r.Config.Probes)
 }

@@ -21,6 +21,14 @@ func (t *Table1) Add(r Result) {
 	}
 }
 
+// Merge adds the counts of b, counted over other pairs.
+func (t *Table1) Merge(b Table1) {
+	t.V4 += b.V4
+	t.None += b.None
+	t.V6 += b.V6
+	t.NaNQuirk += b.NaNQuirk
+}
+
 // Total is the number of classified pairs.
 func (t Table1) Total() int { return t.V4 + t.None + t.V6 }
 

@@ -57,9 +57,10 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer res.Close()
+	tps := res.TablesWithSegments()
 	got := make(map[key]*tables.Pair)
-	for i := range res.Tables {
-		p := &res.Tables[i]
+	for i := range tps {
+		p := &tps[i]
 		got[key{p.Probe, p.Anchor}] = p
 	}
 

@@ -136,6 +136,15 @@ func (t *Table2) Add(p *Pair) {
 	}
 }
 
+// Merge adds the counts of b, counted over other pairs.
+func (t *Table2) Merge(b Table2) {
+	t.A += b.A
+	t.B += b.B
+	t.C += b.C
+	t.Overlap += b.Overlap
+	t.Total += b.Total
+}
+
 // Groups are the groups of Table 2 a pair is in. A and C exclude each
 // other; A and B do not.
 type Groups struct {

@@ -96,46 +96,70 @@ func WriteFlows(w io.Writer, ps []Pair, opt ...WriteOptions) error {
 // segment_labels holds the segments' zone labels as a JSON array of
 // strings.
 func WriteChangePoints(w io.Writer, ps []Pair, opt ...WriteOptions) error {
-	o := writeOptions(opt)
-	cw := csv.NewWriter(w)
+	cw := NewChangePointsWriter(w, writeOptions(opt))
+	for i := range ps {
+		cw.Write(&ps[i])
+	}
+	return cw.Flush()
+}
+
+// ChangePointsWriter writes change_points.csv a pair at a time, as
+// WriteChangePoints does, for pairs not held at once with their segments.
+type ChangePointsWriter struct {
+	cw          *csv.Writer
+	labels      bool
+	buf, labelb []byte
+	rec         []string
+}
+
+// NewChangePointsWriter writes the header of change_points.csv to w.
+func NewChangePointsWriter(w io.Writer, opt WriteOptions) *ChangePointsWriter {
+	c := &ChangePointsWriter{cw: csv.NewWriter(w), labels: opt.Labels}
 	cols := ChangePointsColumns
-	if o.Labels {
+	if opt.Labels {
 		cols = append(slices.Clip(cols), ChangePointsLabelColumns...)
 	}
-	cw.Write(cols)
-	var buf, labels []byte
-	rec := make([]string, len(cols))
-	for i := range ps {
-		p := &ps[i]
-		buf = append(buf[:0], '[')
-		labels = append(labels[:0], '[')
-		for k, s := range p.Segments {
-			if k > 0 {
-				buf = append(buf, ',')
-				labels = append(labels, ',')
-			}
-			buf = append(buf, '[')
-			buf = strconv.AppendInt(buf, int64(s.Start), 10)
+	c.cw.Write(cols)
+	c.rec = make([]string, len(cols))
+	return c
+}
+
+// Write writes the row of p. Errors are Flush's.
+func (c *ChangePointsWriter) Write(p *Pair) {
+	buf := append(c.buf[:0], '[')
+	labels := append(c.labelb[:0], '[')
+	for k, s := range p.Segments {
+		if k > 0 {
 			buf = append(buf, ',')
-			buf = strconv.AppendInt(buf, int64(s.End), 10)
-			buf = append(buf, ',')
-			buf = strconv.AppendInt(buf, int64(s.Zone), 10)
-			buf = append(buf, ']')
-			labels = strconv.AppendQuote(labels, s.Zone.String())
+			labels = append(labels, ',')
 		}
+		buf = append(buf, '[')
+		buf = strconv.AppendInt(buf, int64(s.Start), 10)
+		buf = append(buf, ',')
+		buf = strconv.AppendInt(buf, int64(s.End), 10)
+		buf = append(buf, ',')
+		buf = strconv.AppendInt(buf, int64(s.Zone), 10)
 		buf = append(buf, ']')
-		labels = append(labels, ']')
-		rec = append(rec[:0],
-			strconv.FormatInt(p.Probe, 10), strconv.FormatInt(p.Anchor, 10),
-			string(buf), strconv.FormatBool(p.Mixed),
-		)
-		if o.Labels {
-			rec = append(rec, string(labels))
-		}
-		cw.Write(rec)
+		labels = strconv.AppendQuote(labels, s.Zone.String())
 	}
-	cw.Flush()
-	return cw.Error()
+	buf = append(buf, ']')
+	labels = append(labels, ']')
+	c.rec = append(c.rec[:0],
+		strconv.FormatInt(p.Probe, 10), strconv.FormatInt(p.Anchor, 10),
+		string(buf), strconv.FormatBool(p.Mixed),
+	)
+	if c.labels {
+		c.rec = append(c.rec, string(labels))
+	}
+	c.cw.Write(c.rec)
+	c.buf, c.labelb = buf, labels
+}
+
+// Flush writes what is buffered and returns the first error of the
+// writes.
+func (c *ChangePointsWriter) Flush() error {
+	c.cw.Flush()
+	return c.cw.Error()
 }
 
 // Row is one line of a table: a category, its count and its share of the

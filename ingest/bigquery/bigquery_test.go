@@ -441,7 +441,7 @@ func TestTables(t *testing.T) {
 		t.Fatal("no eligible pairs in the fixture")
 	}
 	for name, r := range results {
-		if !reflect.DeepEqual(r.Table1, fromCSV.Table1) || !reflect.DeepEqual(r.Table2, fromCSV.Table2) || !reflect.DeepEqual(r.Tables, fromCSV.Tables) {
+		if !reflect.DeepEqual(r.Table1, fromCSV.Table1) || !reflect.DeepEqual(r.Table2, fromCSV.Table2) || !reflect.DeepEqual(r.TablesWithSegments(), fromCSV.TablesWithSegments()) {
 			t.Errorf("%s: tables differ from the CSV's:\n%+v %+v\n%+v %+v", filepath.Base(name), r.Table1, r.Table2, fromCSV.Table1, fromCSV.Table2)
 		}
 	}
