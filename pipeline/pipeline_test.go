@@ -12,10 +12,13 @@ import (
 	"testing"
 
 	"github.com/afsel/afsel/ingest"
+	"github.com/afsel/afsel/ingest/atlas"
 	"github.com/afsel/afsel/internal/goldentest"
+	"github.com/afsel/afsel/networks"
 	"github.com/afsel/afsel/pipeline"
 	"github.com/afsel/afsel/replay"
 	"github.com/afsel/afsel/stats"
+	"github.com/afsel/afsel/tables"
 )
 
 func golden() pipeline.Input {
@@ -52,6 +55,39 @@ func TestStagesAgree(t *testing.T) {
 	}
 	if got, want := all.Eligible(), 644; got != want || rep.Eligible() != want {
 		t.Errorf("eligible %d and %d, want %d", got, rep.Eligible(), want)
+	}
+}
+
+// TestCountedAsPairsCome: Tables 1 and 2 and the study per network, which a
+// run counts as its pairs come, once their segments are packed, equal the
+// counts over the pairs whole; and with one worker as with two.
+func TestCountedAsPairsCome(t *testing.T) {
+	probes, err := atlas.LoadProbes("../testdata/failures/anchors.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, workers := range []int{1, 2} {
+		cfg := pipeline.Artefacts()
+		cfg.Workers, cfg.Probes = workers, probes
+		res := run(t, cfg, pipeline.Stages{Tables: true, Replay: true})
+		whole := res.TablesWithSegments()
+		t1, t2 := tables.Summarize(whole)
+		if res.Table1 != t1 || res.Table2 != t2 || t2.A == 0 {
+			t.Errorf("%d workers: Tables %+v %+v, over the pairs whole %+v %+v", workers, res.Table1, res.Table2, t1, t2)
+		}
+		if want := networks.Summarize(whole, res.Replay, probes); !reflect.DeepEqual(res.Networks, want) {
+			t.Errorf("%d workers: the networks differ from networks.Summarize over the pairs whole", workers)
+		}
+		var b1, b2 bytes.Buffer
+		if err := res.WriteChangePoints(&b1, tables.WriteOptions{Labels: true}); err != nil {
+			t.Fatal(err)
+		}
+		if err := tables.WriteChangePoints(&b2, whole, tables.WriteOptions{Labels: true}); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(b1.Bytes(), b2.Bytes()) || !strings.Contains(b1.String(), "],[") {
+			t.Errorf("%d workers: change_points.csv written from the packed segments differs", workers)
+		}
 	}
 }
 
