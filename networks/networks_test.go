@@ -36,7 +36,11 @@ func TestSumsToTable1(t *testing.T) {
 			break
 		}
 	}
-	groups := networks.Summarize(res.TablesWithSegments(), res.Replay, probes)
+	tp, err := res.TablesWithSegments()
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := networks.Summarize(tp, res.Replay, probes)
 	want := tables.Rows1(res.Table1)
 	for _, k := range networks.Kinds {
 		sum := map[string]int{}

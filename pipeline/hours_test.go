@@ -29,7 +29,7 @@ func TestHoursStage(t *testing.T) {
 			t.Errorf("row %d: %+v with the default workers, %+v with one", i, r, o)
 		}
 	}
-	if !reflect.DeepEqual(on.TablesWithSegments(), off.TablesWithSegments()) || on.Table1 != off.Table1 {
+	if !reflect.DeepEqual(whole(t, on), whole(t, off)) || on.Table1 != off.Table1 {
 		t.Error("the tables differ with the hours")
 	}
 	for _, r := range on.Hours {

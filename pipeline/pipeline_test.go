@@ -44,7 +44,7 @@ func TestStagesAgree(t *testing.T) {
 	tab := run(t, cfg, pipeline.Stages{Tables: true})
 	cfg.Workers = 1
 	rep := run(t, cfg, pipeline.Stages{Replay: true})
-	if !reflect.DeepEqual(all.TablesWithSegments(), tab.TablesWithSegments()) || all.Table1 != tab.Table1 || all.Table2 != tab.Table2 {
+	if !reflect.DeepEqual(whole(t, all), whole(t, tab)) || all.Table1 != tab.Table1 || all.Table2 != tab.Table2 {
 		t.Error("the tables differ with and without the replay")
 	}
 	if len(all.Replay) != 800 || !equalReplay(all.Replay, rep.Replay) || all.Steps != rep.Steps {
@@ -60,17 +60,27 @@ func TestStagesAgree(t *testing.T) {
 
 // TestCountedAsPairsCome: Tables 1 and 2 and the study per network, which a
 // run counts as its pairs come, once their segments are packed, equal the
-// counts over the pairs whole; and with one worker as with two.
+// counts over the pairs whole; with one worker as with two, the segments
+// in memory or in a file.
 func TestCountedAsPairsCome(t *testing.T) {
 	probes, err := atlas.LoadProbes("../testdata/failures/anchors.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, workers := range []int{1, 2} {
+	for _, c := range []struct {
+		workers int
+		memory  int // bytes of segments in memory
+	}{{1, 4 << 20}, {2, 4 << 20}, {2, 1000}} {
+		restore := pipeline.SetSegmentsInMemory(c.memory)
+		defer restore()
+		workers := c.workers
 		cfg := pipeline.Artefacts()
-		cfg.Workers, cfg.Probes = workers, probes
+		cfg.Workers, cfg.Probes, cfg.TempDir = workers, probes, t.TempDir()
 		res := run(t, cfg, pipeline.Stages{Tables: true, Replay: true})
-		whole := res.TablesWithSegments()
+		if spilled := pipeline.SegmentsSpilled(res); spilled != (c.memory < 100000) {
+			t.Errorf("%d bytes in memory: spilled %v", c.memory, spilled)
+		}
+		whole := whole(t, res)
 		t1, t2 := tables.Summarize(whole)
 		if res.Table1 != t1 || res.Table2 != t2 || t2.A == 0 {
 			t.Errorf("%d workers: Tables %+v %+v, over the pairs whole %+v %+v", workers, res.Table1, res.Table2, t1, t2)
@@ -89,6 +99,16 @@ func TestCountedAsPairsCome(t *testing.T) {
 			t.Errorf("%d workers: change_points.csv written from the packed segments differs", workers)
 		}
 	}
+}
+
+// whole returns r's pairs with their segments.
+func whole(t *testing.T, r *pipeline.Result) []tables.Pair {
+	t.Helper()
+	tp, err := r.TablesWithSegments()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tp
 }
 
 // equalReplay compares replays field by field, NaN equal to NaN.

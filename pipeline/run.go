@@ -105,8 +105,9 @@ type Result struct {
 	// Networks is the study per country and AS, when Tables is selected
 	// and Config.Probes is set.
 	Networks []networks.Group
-	// segments[i] is Tables[i]'s segments, packed.
-	segments []changepoint.Packed
+	// segments[i] is where Tables[i]'s segments are in store.
+	segments []segmentRef
+	store    *segmentStore
 	fig2     *figures.PairChooser
 	spill    *rankstat.Spill
 	start    time.Time
@@ -136,10 +137,14 @@ func (r *Result) Eligible() int {
 	return n
 }
 
-// Close releases what the result holds for Write (Figure 1's spill file).
+// Close releases what the result holds for Write (Figure 1's spill file,
+// the segments' file).
 func (r *Result) Close() error {
 	if r.spill != nil {
 		r.spill.Close()
+	}
+	if r.store != nil {
+		r.store.close()
 	}
 	return nil
 }
@@ -161,10 +166,10 @@ type analysis struct {
 	fsteps   []int64
 	// hours are the eligible pairs' differences per hour of day.
 	hours []hours.Pair
-	// segments are the pairs' segments, packed, in the order of tables;
-	// table1 and table2 count the pairs as they come, and networks groups
-	// them, for the pairs' segments are not held.
-	segments []changepoint.Packed
+	// segments are where the pairs' segments are in the store, in the
+	// order of tables; table1 and table2 count the pairs as they come, and
+	// networks groups them, for the pairs' segments are not held.
+	segments []segmentRef
 	table1   stats.Table1
 	table2   tables.Table2
 	networks *networks.Summary
@@ -232,6 +237,7 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 	if s.Figures {
 		res.spill = rankstat.NewSpill(cfg.TempDir, figure1InMemory)
 	}
+	res.store = &segmentStore{dir: cfg.TempDir}
 	// untimed is set once a series without start times is met: the hours
 	// are then skipped, as a whole.
 	var untimed atomic.Bool
@@ -266,7 +272,8 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 		if fcomp != nil {
 			fw = fcomp.NewWorker()
 		}
-		var scratch changepoint.Packed
+		var packed changepoint.Packed // the probe's pairs' segments
+		var ends []int                // where each pair's end in packed
 		var ha *hours.Analyzer
 		if s.Hours {
 			ha = &hours.Analyzer{}
@@ -335,12 +342,10 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 			// The segments have served (classes, Figure 2, the
 			// comparison): they are counted and packed.
 			t1, t2 := tables.Summarize(tp)
-			packed := make([]changepoint.Packed, len(tp))
+			packed, ends = packed[:0], slices.Grow(ends[:0], len(tp))[:len(tp)]
 			for i := range tp {
-				if len(tp[i].Segments) > 0 {
-					scratch = changepoint.Pack(scratch[:0], tp[i].Segments)
-					packed[i] = slices.Clone(scratch)
-				}
+				packed = changepoint.Pack(packed, tp[i].Segments)
+				ends[i] = len(packed)
 			}
 			a.mu.Lock()
 			defer a.mu.Unlock()
@@ -355,10 +360,12 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 					a.networks.Add(&tp[i], r)
 				}
 			}
+			start := 0
 			for i := range tp {
+				a.segments = append(a.segments, res.store.add(packed[start:ends[i]]))
+				start = ends[i]
 				tp[i].Segments = nil
 			}
-			a.segments = append(a.segments, packed...)
 			if cw != nil {
 				a.policies = append(a.policies, cp...)
 				cw.TakeSteps(a.policySteps)
@@ -379,6 +386,7 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 		if res.spill != nil {
 			res.spill.Reset()
 		}
+		res.store.close()
 	}
 	each := pairs.EachConfig{Workers: cfg.Workers, Progress: mon.analysis(), Restart: restart}
 	group, rows, err := pairs.Each(ctx, in.Open, each, newWork)
@@ -397,6 +405,10 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 			res.Close()
 			return nil, fmt.Errorf("figure 1: %w", err)
 		}
+	}
+	if err := res.store.finish(); err != nil {
+		res.Close()
+		return nil, err
 	}
 	if res.Input, err = describe(); err != nil {
 		res.Close()
@@ -449,52 +461,20 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 	return res, nil
 }
 
-// sortPairs sorts tp by (probe, anchor), and segs, tp's segments, with
-// it.
-func sortPairs(tp []tables.Pair, segs []changepoint.Packed) ([]tables.Pair, []changepoint.Packed) {
+// sortPairs sorts tp by (probe, anchor), and segs, where tp's segments
+// are, with it.
+func sortPairs(tp []tables.Pair, segs []segmentRef) ([]tables.Pair, []segmentRef) {
 	idx := make([]int32, len(tp))
 	for i := range idx {
 		idx[i] = int32(i)
 	}
 	slices.SortFunc(idx, func(a, b int32) int { return pairs.Compare(tp[a].Key(), tp[b].Key()) })
 	outT := make([]tables.Pair, len(tp))
-	outS := make([]changepoint.Packed, len(tp))
+	outS := make([]segmentRef, len(tp))
 	for i, j := range idx {
 		outT[i], outS[i] = tp[j], segs[j]
 	}
 	return outT, outS
-}
-
-// Segments returns the segments of Tables[i], appended to dst.
-func (r *Result) Segments(dst []changepoint.Segment, i int) []changepoint.Segment {
-	segs, err := r.segments[i].Unpack(dst)
-	if err != nil {
-		panic(fmt.Sprintf("pipeline: segments of pair %v: %v", r.Tables[i].Key(), err)) // Pack wrote them
-	}
-	return segs
-}
-
-// TablesWithSegments returns a copy of Tables with each pair's segments.
-func (r *Result) TablesWithSegments() []tables.Pair {
-	out := slices.Clone(r.Tables)
-	for i := range out {
-		out[i].Segments = r.Segments(nil, i)
-	}
-	return out
-}
-
-// WriteChangePoints writes change_points.csv of the pairs, unpacking one
-// pair's segments at a time.
-func (r *Result) WriteChangePoints(w io.Writer, opt tables.WriteOptions) error {
-	cw := tables.NewChangePointsWriter(w, opt)
-	var buf []changepoint.Segment
-	for i := range r.Tables {
-		p := r.Tables[i]
-		buf = r.Segments(buf[:0], i)
-		p.Segments = buf
-		cw.Write(&p)
-	}
-	return cw.Flush()
 }
 
 // alignReplay returns the replay of each of full's series: rp holds the

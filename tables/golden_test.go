@@ -57,7 +57,10 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer res.Close()
-	tps := res.TablesWithSegments()
+	tps, err := res.TablesWithSegments()
+	if err != nil {
+		t.Fatal(err)
+	}
 	got := make(map[key]*tables.Pair)
 	for i := range tps {
 		p := &tps[i]
