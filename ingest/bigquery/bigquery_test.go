@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -241,8 +242,21 @@ func TestDryRun(t *testing.T) {
 	if est.BytesProcessed != 1<<40 || est.CostUSD != bigquery.PricePerTiB {
 		t.Errorf("estimate = %+v", est)
 	}
-	if len(f.InsertRequests()) != 1 || !f.InsertRequests()[0].Configuration.DryRun || len(f.InsertRequests()[0].Configuration.Query.QueryParameters) != 3 {
-		t.Errorf("jobs.insert requests: %+v", f.InsertRequests())
+	// The window, then its first day (TestDryRunPartitions).
+	ins := f.InsertRequests()
+	if len(ins) != 2 {
+		t.Fatalf("%d jobs.insert requests, want 2", len(ins))
+	}
+	for i, wantEnd := range []string{"2023-06-08 00:00:00", "2023-06-02 00:00:00"} {
+		qc := ins[i].Configuration.Query
+		if !ins[i].Configuration.DryRun || len(qc.QueryParameters) != 3 {
+			t.Errorf("jobs.insert %d: dry run %v, %d parameters", i, ins[i].Configuration.DryRun, len(qc.QueryParameters))
+		}
+		for _, p := range qc.QueryParameters {
+			if p.Name == "end" && !strings.HasPrefix(p.ParameterValue.Value, wantEnd) {
+				t.Errorf("jobs.insert %d: @end = %s, want %s", i, p.ParameterValue.Value, wantEnd)
+			}
+		}
 	}
 	if f.ReadRowsCalls() != 0 || len(f.QueryRequests()) != 0 {
 		t.Error("a dry run read rows")
@@ -285,6 +299,11 @@ func TestFaults(t *testing.T) {
 		}
 		if !f.FailedOnce() || cfg.Progress.Retries.Load() != 1 || len(f.QueryRequests()) != 2 {
 			t.Errorf("fault injected %v, retries %d, jobs.query calls %d", f.FailedOnce(), cfg.Progress.Retries.Load(), len(f.QueryRequests()))
+		}
+		// Stream 1 failed after its first batch of 500 rows: read again
+		// from there, in the same read session.
+		if got := f.Offsets(); !slices.Equal(got, []int64{500}) || len(f.MaxStreams()) != 1 {
+			t.Errorf("ReadRows offsets %v, read sessions %d; want [500], 1", got, len(f.MaxStreams()))
 		}
 	})
 

@@ -209,7 +209,7 @@ type Fake struct {
 	NoPageToken       bool          // jobs.query returns every row: the client stays on REST
 	ExtraTableRows    int64         // tables.get over-reports numRows
 	UnavailableOnce   bool          // stream 1 fails with Unavailable after its first batch, once
-	ExpireSessionOnce bool          // the first read session expires after a stream's first batch
+	ExpireSessionOnce bool          // the next read session expires after a stream's first batch
 	PermissionDenied  bool          // ReadRows is refused
 	SessionDenied     bool          // CreateReadSession is refused
 	AlwaysFail        bool          // ReadRows always fails with Unavailable
@@ -227,6 +227,7 @@ type Fake struct {
 	maxStreams  []int32
 	offsets     []int64
 	sessions    int
+	expiring    string // the session ExpireSessionOnce expires
 	readRowsN   atomic.Int64
 	failedOnce  atomic.Bool
 	expired     atomic.Bool
@@ -724,11 +725,14 @@ func (f *Fake) CreateReadSession(ctx context.Context, req *storagepb.CreateReadS
 	f.maxStreams = append(f.maxStreams, req.MaxStreamCount)
 	f.sessions++
 	n := f.sessions
+	name := fmt.Sprintf("projects/proj/locations/eu/sessions/s%d", n)
+	if f.ExpireSessionOnce && f.expiring == "" {
+		f.expiring = name
+	}
 	f.mu.Unlock()
 	if f.SessionDenied {
 		return nil, status.Error(codes.PermissionDenied, "permission bigquery.readsessions.create denied on project proj")
 	}
-	name := fmt.Sprintf("projects/proj/locations/eu/sessions/s%d", n)
 	s := &storagepb.ReadSession{
 		Name:              name,
 		DataFormat:        storagepb.DataFormat_ARROW,
@@ -759,8 +763,10 @@ func (f *Fake) ReadRows(req *storagepb.ReadRowsRequest, srv storagepb.BigQueryRe
 		f.offsets = append(f.offsets, req.Offset)
 		f.mu.Unlock()
 	}
-	firstSession := strings.Contains(req.ReadStream, "/sessions/s1/")
-	if f.ExpireSessionOnce && firstSession && f.expired.Load() {
+	f.mu.Lock()
+	expiring := f.expiring != "" && strings.HasPrefix(req.ReadStream, f.expiring+"/")
+	f.mu.Unlock()
+	if expiring && f.expired.Load() {
 		return status.Error(codes.FailedPrecondition, "read session has expired")
 	}
 	i := strings.LastIndex(req.ReadStream, "/")
@@ -792,7 +798,7 @@ func (f *Fake) ReadRows(req *storagepb.ReadRowsRequest, srv storagepb.BigQueryRe
 		if f.UnavailableOnce && s == 1 && sent == 1 && !f.failedOnce.Swap(true) {
 			return status.Error(codes.Unavailable, "connection reset by the fake")
 		}
-		if f.ExpireSessionOnce && firstSession && sent == 1 {
+		if expiring && sent == 1 {
 			f.expired.Store(true)
 			return status.Error(codes.FailedPrecondition, "read session has expired")
 		}
