@@ -212,8 +212,8 @@ whole table.
 				fmt.Fprintf(e.stdout, "bytes processed: %d (%s)\n", est.BytesProcessed, formatBytes(est.BytesProcessed))
 				fmt.Fprintf(e.stdout, "estimated on-demand cost: US$%.2f at US$%.2f/TiB (list price since %s; first TiB/month free; an estimate)\n", est.CostUSD, bigquery.PricePerTiB, bigquery.PriceDate)
 				if pc := est.Partitions; pc != nil {
-					perDay := float64(est.BytesProcessed) / pc.Days
-					fmt.Fprintf(e.stdout, "first day alone: %d bytes (%s); the window's bytes per day: %s\n", pc.DayBytes, formatBytes(pc.DayBytes), formatBytes(int64(perDay)))
+					times := int64(float64(pc.DayBytes) * pc.Days)
+					fmt.Fprintf(e.stdout, "first day alone: %d bytes (%s); times %.4g days: %s, against the window's %s\n", pc.DayBytes, formatBytes(pc.DayBytes), pc.Days, formatBytes(times), formatBytes(est.BytesProcessed))
 					if pc.Recognised {
 						fmt.Fprintf(e.stdout, "partition filter recognised: yes (a day processes fewer bytes than the window's %.4g days)\n", pc.Days)
 					} else {
