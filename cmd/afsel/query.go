@@ -126,9 +126,10 @@ func newQueryCmd(e *env) *cobra.Command {
 		Use:   "query [--start DAY] [--end DAY] [--series] [--failures] [--anchors ARCHIVE]",
 		Short: "Print the BigQuery SQL that selects paired tests, and its parameters",
 		Long: `Print the SQL that afsel ingest bigquery runs, then its query parameters as
-comments. Values are never part of the SQL text: @start, @end and
-@pair_minutes are BigQuery query parameters. To run it in the console, set
-the parameters there, or replace them by hand.
+comments. Values are never part of the SQL text: @start, @end,
+@pair_minutes and, with --anchors, @anchors are BigQuery query parameters.
+To run it in the console, set the parameters there, or replace them by
+hand.
 
 paired_tests.sql (the default) returns one row per paired test, the authors'
 CSV columns. paired_series.sql (--series) does the same pairing and groups it

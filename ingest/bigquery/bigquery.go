@@ -478,6 +478,7 @@ func (cfg *Config) read(ctx context.Context, c *bq.Client, b *budget, it *bq.Row
 	cfg.Progress.Total.Store(total)
 	if cfg.Started != nil {
 		cfg.Started(res)
+		cfg.Started = nil // once, not again for a new read session
 	}
 
 	var src source

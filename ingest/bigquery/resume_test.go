@@ -98,6 +98,8 @@ func TestSessionExpired(t *testing.T) {
 			sessions, queried := len(f.MaxStreams()), len(f.QueryRequests())
 			f.ExpireSessionOnce = true
 			cfg.Progress = &bigquery.Progress{}
+			started := 0
+			cfg.Started = func(bigquery.Result) { started++ }
 			out := filepath.Join(t.TempDir(), "tests.arrow")
 			res, err := bigquery.Ingest(context.Background(), cfg, out)
 			if err != nil {
@@ -105,6 +107,9 @@ func TestSessionExpired(t *testing.T) {
 			}
 			if !f.Expired() || len(f.MaxStreams())-sessions != 2 || len(f.QueryRequests()) != max(queried, 1) {
 				t.Errorf("expired %v, read sessions %d, jobs.query calls %d", f.Expired(), len(f.MaxStreams())-sessions, len(f.QueryRequests()))
+			}
+			if started != 1 {
+				t.Errorf("Started called %d times, want once", started)
 			}
 			if res.Rows != int64(len(want)) || cfg.Progress.Rows.Load() != int64(len(want)) {
 				t.Errorf("result %+v, progress %d rows", res, cfg.Progress.Rows.Load())
