@@ -27,7 +27,13 @@ var goldenCases = []struct {
 	{"paired_tests_failures_ordered.sql", queries.Config{Kind: queries.Tests, Ordered: true, Failures: true}},
 	{"paired_series_failures.sql", queries.Config{Kind: queries.Series, Failures: true}},
 	{"paired_series_failures_ordered.sql", queries.Config{Kind: queries.Series, Ordered: true, Failures: true}},
+	{"paired_tests_anchors.sql", queries.Config{Kind: queries.Tests, Anchors: testAnchors}},
+	{"paired_series_anchors.sql", queries.Config{Kind: queries.Series, Anchors: testAnchors}},
+	{"paired_tests_failures_anchors.sql", queries.Config{Kind: queries.Tests, Failures: true, Anchors: testAnchors}},
 }
+
+// testAnchors stand for a probe archive's anchors.
+var testAnchors = []queries.Anchor{{ID: 6001, AddressV4: "193.0.0.1", AddressV6: "2001:db8::1"}, {ID: 6002, AddressV4: "193.0.0.2"}}
 
 // TestGolden compares each rendered query with its text in testdata, byte
 // for byte: the SQL sent to BigQuery changes only on purpose (rewrite with

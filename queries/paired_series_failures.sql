@@ -23,7 +23,10 @@
 --
 -- Parameters: @start and @end, TIMESTAMP; @pair_minutes, INT64, 2 in the
 -- paper. Their values are listed after the query.
---
+{{if .Anchors}}-- @anchors, ARRAY<STRUCT<id INT64, address_v4 STRING, address_v6
+-- STRING>>: the anchors of a RIPE Atlas probe archive, matched in place of
+-- the probes table; see anchor_addrs.
+{{end}}--
 -- SELECT DISTINCT in anchor_addrs lists each anchor address once, as in
 -- paired_tests.sql.
 {{define "failures_order"}}start_time, v6_start_time, v4_duration, v6_duration, v4_status, v6_status, v4_error, v6_error, v4_dns_error, v6_dns_error{{end -}}

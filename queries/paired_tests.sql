@@ -19,7 +19,10 @@
 --
 -- Parameters: @start and @end, TIMESTAMP; @pair_minutes, INT64. Their
 -- values are listed after the query.
---
+{{if .Anchors}}-- @anchors, ARRAY<STRUCT<id INT64, address_v4 STRING, address_v6
+-- STRING>>: the anchors of a RIPE Atlas probe archive, matched in place of
+-- the probes table; see anchor_addrs.
+{{end}}--
 -- Differences from the authors' query, and why the rows are the same:
 -- SELECT DISTINCT in anchor_addrs lists each anchor address once. Where the
 -- probes table holds each anchor's address once, it removes nothing and the

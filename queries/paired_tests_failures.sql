@@ -17,7 +17,10 @@
 --
 -- Parameters: @start and @end, TIMESTAMP; @pair_minutes, INT64, 2 in the
 -- paper. Their values are listed after the query.
---
+{{if .Anchors}}-- @anchors, ARRAY<STRUCT<id INT64, address_v4 STRING, address_v6
+-- STRING>>: the anchors of a RIPE Atlas probe archive, matched in place of
+-- the probes table; see anchor_addrs.
+{{end}}--
 -- SELECT DISTINCT in anchor_addrs lists each anchor address once, as in
 -- paired_tests.sql.
 {{template "tests_failures_cte" .}}

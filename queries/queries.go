@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sync"
 	"text/template"
 	"time"
@@ -59,6 +60,9 @@ var tableRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(T
 // ErrBadTable is returned for a table reference that does not match TableRE.
 var ErrBadTable = errors.New("queries: bad table reference")
 
+// ErrNoAnchors is returned for a Config.Anchors that is empty but not nil.
+var ErrNoAnchors = errors.New("queries: no anchors")
+
 // ErrBadWindow is returned when the time window is empty or the pairing
 // window is not positive.
 var ErrBadWindow = errors.New("queries: bad window")
@@ -111,7 +115,28 @@ type Config struct {
 	// paired, and each brings its status, error and DNS error, raw, for
 	// outcome.Classify. Without it the SQL is the authors' query's.
 	Failures bool
+	// Anchors, when not nil, are the anchors the tests are matched to,
+	// sent as the @anchors parameter (AnchorsType) in place of the join
+	// with ProbesTable, which lists today's anchors: an archive of a past
+	// day gives that day's. It may not be empty.
+	Anchors []Anchor
 }
+
+// Anchor is one anchor of Config.Anchors: its id and addresses, "" for
+// none. The tags name the fields of the STRUCT parameter for the BigQuery
+// client.
+type Anchor struct {
+	ID        int64  `bigquery:"id"`
+	AddressV4 string `bigquery:"address_v4"`
+	AddressV6 string `bigquery:"address_v6"`
+}
+
+// AnchorsType is the BigQuery type of the @anchors parameter.
+const AnchorsType = "ARRAY<STRUCT<id INT64, address_v4 STRING, address_v6 STRING>>"
+
+// ProbesColumns are the columns a probes table must have: the query reads
+// prb_id, is_anchor, addr_v4 and addr_v6.
+var ProbesColumns = []string{"prb_id", "is_anchor", "addr_v4", "addr_v6"}
 
 // File returns the name of the embedded SQL file cfg selects.
 func (cfg Config) File() string {
@@ -124,14 +149,17 @@ func (cfg Config) File() string {
 // Param is one named query parameter.
 type Param struct {
 	Name  string
-	Type  string // BigQuery type: TIMESTAMP or INT64
-	Value any    // time.Time or int64
+	Type  string // BigQuery type: TIMESTAMP, INT64 or AnchorsType
+	Value any    // time.Time, int64 or []Anchor
 }
 
 // Query is a rendered query: the SQL text and its parameters.
 type Query struct {
 	SQL    string
 	Params []Param
+	// Probes is the probes table the SQL reads, "" when the anchors are
+	// the @anchors parameter.
+	Probes string
 }
 
 // Build renders the SQL of cfg (cfg.File) with its table references and
@@ -157,20 +185,31 @@ func Build(cfg Config) (Query, error) {
 	if cfg.PairMinutes < 0 {
 		return Query{}, fmt.Errorf("%w: pairing window %d minutes", ErrBadWindow, cfg.PairMinutes)
 	}
+	if cfg.Anchors != nil && len(cfg.Anchors) == 0 {
+		return Query{}, fmt.Errorf("%w: the anchor list is empty", ErrNoAnchors)
+	}
 	var b bytes.Buffer
 	err := templates().ExecuteTemplate(&b, cfg.File(), struct {
 		HTTP, Probes string
 		Ordered      bool
-	}{cfg.HTTPTable, cfg.ProbesTable, cfg.Ordered})
+		Anchors      bool
+	}{cfg.HTTPTable, cfg.ProbesTable, cfg.Ordered, cfg.Anchors != nil})
 	if err != nil {
 		return Query{}, fmt.Errorf("queries: %w", err)
 	}
-	return Query{
+	q := Query{
 		SQL: b.String(),
 		Params: []Param{
 			{Name: "start", Type: "TIMESTAMP", Value: cfg.Start.UTC()},
 			{Name: "end", Type: "TIMESTAMP", Value: cfg.End.UTC()},
 			{Name: "pair_minutes", Type: "INT64", Value: cfg.PairMinutes},
 		},
-	}, nil
+	}
+	if cfg.Anchors != nil {
+		q.Params = append(q.Params, Param{Name: "anchors", Type: AnchorsType, Value: slices.Clone(cfg.Anchors)})
+		q.Probes = ""
+	} else {
+		q.Probes = cfg.ProbesTable
+	}
+	return q, nil
 }

@@ -2,6 +2,7 @@ package queries_test
 
 import (
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -151,13 +152,15 @@ func TestComments(t *testing.T) {
 	for _, kind := range []queries.Kind{queries.Tests, queries.Series} {
 		for _, failures := range []bool{false, true} {
 			for _, ordered := range []bool{false, true} {
-				q, err := queries.Build(queries.Config{Kind: kind, Start: start, End: end, Failures: failures, Ordered: ordered})
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, line := range strings.Split(q.SQL, "\n") {
-					if _, c, ok := strings.Cut(line, "--"); ok && (strings.ContainsAny(c, "()") || strings.Contains(strings.ToUpper(c), "ORDER BY")) {
-						t.Errorf("%s, ordered %v: comment %q", queries.Config{Kind: kind, Failures: failures}.File(), ordered, line)
+				for _, anchors := range [][]queries.Anchor{nil, testAnchors} {
+					q, err := queries.Build(queries.Config{Kind: kind, Start: start, End: end, Failures: failures, Ordered: ordered, Anchors: anchors})
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, line := range strings.Split(q.SQL, "\n") {
+						if _, c, ok := strings.Cut(line, "--"); ok && (strings.ContainsAny(c, "()") || strings.Contains(strings.ToUpper(c), "ORDER BY")) {
+							t.Errorf("%s, ordered %v, anchors %v: comment %q", queries.Config{Kind: kind, Failures: failures}.File(), ordered, anchors != nil, line)
+						}
 					}
 				}
 			}
@@ -247,5 +250,38 @@ func TestCommentsForUsers(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestBuildAnchors: with Config.Anchors the anchors arrive as the @anchors
+// parameter, the probes table is not read, and no address is in the text.
+func TestBuildAnchors(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		anchors []queries.Anchor
+		err     error
+	}{
+		{"archive", testAnchors, nil},
+		{"empty", []queries.Anchor{}, queries.ErrNoAnchors},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q, err := queries.Build(queries.Config{Start: start, End: end, Anchors: tc.anchors})
+			if !errors.Is(err, tc.err) {
+				t.Fatalf("err = %v, want %v", err, tc.err)
+			}
+			if err != nil {
+				return
+			}
+			if strings.Contains(q.SQL, queries.DefaultProbesTable) || q.Probes != "" || !strings.Contains(q.SQL, "UNNEST(@anchors)") {
+				t.Errorf("SQL reads the probes table %q or not @anchors:\n%s", q.Probes, q.SQL)
+			}
+			if strings.Contains(q.SQL, "193.0.0.1") {
+				t.Error("an address is in the SQL text")
+			}
+			last := q.Params[len(q.Params)-1]
+			if last.Name != "anchors" || last.Type != queries.AnchorsType || !reflect.DeepEqual(last.Value, tc.anchors) {
+				t.Errorf("parameter = %+v", last)
+			}
+		})
 	}
 }

@@ -13,9 +13,12 @@ import (
 
 	"github.com/spf13/cobra"
 	"google.golang.org/api/option"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/ingest/bigquery"
+	"github.com/afsel/afsel/queries"
 )
 
 type ingestBigQueryOptions struct {
@@ -29,12 +32,35 @@ type ingestBigQueryOptions struct {
 	noStorageAPI   bool
 	timeout        time.Duration
 	retryBudget    int
+	job            string
+	destination    string
+}
+
+// Environment variables that point ingest bigquery at another BigQuery
+// endpoint, without credentials: for tests against internal/bqfake only,
+// so they are not in --help. The storage endpoint is plain gRPC, no TLS.
+const (
+	envBigQueryEndpoint = "AFSEL_BIGQUERY_ENDPOINT"
+	envStorageEndpoint  = "AFSEL_BIGQUERY_STORAGE_ENDPOINT"
+)
+
+// endpointOptions returns the client options of the endpoint override, if
+// set.
+func endpointOptions() (rest, storage []option.ClientOption) {
+	if ep := os.Getenv(envBigQueryEndpoint); ep != "" {
+		rest = []option.ClientOption{option.WithEndpoint(ep), option.WithoutAuthentication()}
+	}
+	if ep := os.Getenv(envStorageEndpoint); ep != "" {
+		storage = []option.ClientOption{option.WithEndpoint(ep), option.WithoutAuthentication(),
+			option.WithGRPCDialOption(grpc.WithTransportCredentials(insecure.NewCredentials()))}
+	}
+	return rest, storage
 }
 
 func newIngestBigQueryCmd(e *env) *cobra.Command {
 	o := &ingestBigQueryOptions{}
 	cmd := &cobra.Command{
-		Use:   "bigquery --project P --start DAY --end DAY -o OUTPUT.arrow",
+		Use:   "bigquery --project P [--start DAY --end DAY | --job ID] -o OUTPUT.arrow",
 		Short: "Run the paired-test query on BigQuery and stream the result into an Arrow IPC file",
 		Long: `Run the paired-test query (see afsel query) on the public RIPE Atlas dataset
 on BigQuery, billed to --project, and stream the result into an Arrow IPC
@@ -64,8 +90,21 @@ exponential backoff, Storage reads on Unavailable forever. afsel bounds the
 whole run by --timeout and the transient read failures by --retry-budget.
 The output is written to a temporary file and renamed only when the rows
 read equal the job's total; a failed or interrupted run leaves no output and
-says how many rows it had read. Rerunning is cheap: BigQuery caches query
-results for about 24 hours, and a cached result is not billed.
+says how many rows it had read. A stream that fails is read again from
+where it stopped while the read session lives (about 6 hours); an expired
+session is replaced once and the result read again from the start.
+
+Resuming. Before reading, the command prints the query job's ID and
+location (stderr, and the log's job_id and job_location). BigQuery keeps a
+job's results for about 24 hours: --job ID --location L reads them again
+without running, or paying for, the query. Give the same --series and
+--failures as the run that made the job; the query flags are not used.
+
+Long windows. Without a destination table BigQuery's result is limited to
+about 10 GB compressed, which a window longer than about a week of the
+whole dataset can exceed: --destination PROJECT.DATASET.TABLE writes the
+result to that table (which must not exist or be empty; storage is billed
+until you delete it), and the rows are read from there.
 
 --series runs paired_series.sql: one row per (probe, anchor) with
 time-ordered arrays, grouped by BigQuery. The file written has the same
@@ -93,10 +132,18 @@ it from a single stream (slower), but the file is sorted by probe and is
 grouped one probe at a time. For the paper's week, prefer --ordered when
 memory is short.
 
+Dry run. --dry-run checks the probes table's columns, prints the bytes the
+query would process and their cost, and, for a window longer than a day,
+the bytes of its first day: when BigQuery recognises the filter on the
+window it reads only the window's daily partitions, and a day processes
+about 1/days of the window's bytes; when the two are equal it reads the
+whole table.
+
 ` + probesTableHelp,
 		Example: `  afsel ingest bigquery --project my-project --dry-run
   afsel ingest bigquery --project my-project --location EU \
-      --start 2023-06-01 --end 2023-06-08 -o tests.arrow
+      --start 2023-06-01 --end 2023-06-08 --anchors 20230601.json.bz2 -o tests.arrow
+  afsel ingest bigquery --project my-project --location EU --job JOB_ID -o tests.arrow
   afsel tables --input tests.arrow --out out/`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -111,6 +158,9 @@ memory is short.
 					return usagef("-o %s: only Arrow IPC output (.arrow) is supported", o.out)
 				}
 			}
+			if o.job != "" && (o.dryRun || o.destination != "") {
+				return usagef("--job reads an existing job's results: it takes no --dry-run or --destination")
+			}
 			capBytes, err := parseBytes(o.maxBytesBilled)
 			if err != nil {
 				return usagef("--max-bytes-billed %q: %v", o.maxBytesBilled, err)
@@ -118,15 +168,17 @@ memory is short.
 			if o.timeout < 0 {
 				return usagef("--timeout %s: want a positive duration, or 0 for none", o.timeout)
 			}
-			qcfg, err := o.query.config()
-			if err != nil {
-				return err
+			var q queries.Query
+			if o.job == "" {
+				qcfg, err := o.query.config()
+				if err != nil {
+					return err
+				}
+				if q, err = queryBuild(qcfg); err != nil {
+					return err
+				}
 			}
-			q, err := queryBuild(qcfg)
-			if err != nil {
-				return err
-			}
-			var opts []option.ClientOption
+			opts, storageOpts := endpointOptions()
 			if o.credentials != "" {
 				opt, err := credentialsOption(o.credentials)
 				if err != nil {
@@ -141,7 +193,12 @@ memory is short.
 			cfg := bigquery.Config{
 				Project: o.project, Location: o.location, Query: q, Series: o.query.series, Failures: o.query.failures,
 				MaxBytesBilled: capBytes, NoStorageAPI: o.noStorageAPI, Timeout: o.timeout,
-				RetryBudget: budget, ClientOptions: opts, Progress: &bigquery.Progress{}, Log: e.log,
+				RetryBudget: budget, ClientOptions: opts, StorageOptions: storageOpts, Progress: &bigquery.Progress{}, Log: e.log,
+				Job: o.job, Destination: o.destination,
+				Started: func(r bigquery.Result) {
+					fmt.Fprintf(e.stderr, "bigquery: job %s in %s; to read its results again without rerunning the query: --job %s --location %s\n", r.JobID, r.JobLocation, r.JobID, r.JobLocation)
+					e.log.Info("bigquery job", "job_id", r.JobID, "job_location", r.JobLocation, "result_rows", r.ResultRows, "bytes_processed", r.BytesProcessed)
+				},
 			}
 			if capBytes == 0 {
 				cfg.MaxBytesBilled = -1
@@ -154,6 +211,17 @@ memory is short.
 				}
 				fmt.Fprintf(e.stdout, "bytes processed: %d (%s)\n", est.BytesProcessed, formatBytes(est.BytesProcessed))
 				fmt.Fprintf(e.stdout, "estimated on-demand cost: US$%.2f at US$%.2f/TiB (list price since %s; first TiB/month free; an estimate)\n", est.CostUSD, bigquery.PricePerTiB, bigquery.PriceDate)
+				if pc := est.Partitions; pc != nil {
+					times := int64(float64(pc.DayBytes) * pc.Days)
+					fmt.Fprintf(e.stdout, "first day alone: %d bytes (%s); times %.4g days: %s, against the window's %s\n", pc.DayBytes, formatBytes(pc.DayBytes), pc.Days, formatBytes(times), formatBytes(est.BytesProcessed))
+					if pc.Recognised {
+						fmt.Fprintf(e.stdout, "partition filter recognised: yes (a day processes fewer bytes than the window's %.4g days)\n", pc.Days)
+					} else {
+						fmt.Fprintln(e.stdout, "partition filter recognised: no (a day processes as many bytes as the whole window: the whole table is read)")
+					}
+				} else {
+					fmt.Fprintln(e.stdout, "partition filter recognised: not checked (the window is a day or shorter)")
+				}
 				if capBytes > 0 && est.BytesProcessed > capBytes {
 					fmt.Fprintf(e.stdout, "above --max-bytes-billed %s: raise it to run the query\n", formatBytes(capBytes))
 				}
@@ -171,7 +239,7 @@ memory is short.
 				return bigQueryHint(err)
 			}
 			el := time.Since(start)
-			e.log.Info("ingest done", "rows", res.Rows, "result_rows", res.ResultRows, "job", res.JobID,
+			e.log.Info("ingest done", "rows", res.Rows, "result_rows", res.ResultRows, "job_id", res.JobID, "job_location", res.JobLocation,
 				"bytes_processed", res.BytesProcessed, "streams", res.Streams, "storage_api", res.Accelerated,
 				"rows_per_s", int64(float64(res.Rows)/el.Seconds()), "file", filepath.Clean(o.out), "elapsed", el.Round(time.Millisecond))
 			fmt.Fprintln(e.stdout, o.out)
@@ -189,6 +257,8 @@ memory is short.
 	f.BoolVar(&o.noStorageAPI, "no-storage-api", false, "read rows over REST instead of the BigQuery Storage Read API")
 	f.DurationVar(&o.timeout, "timeout", 2*time.Hour, "stop the whole run after this long; 0 for no limit")
 	f.IntVar(&o.retryBudget, "retry-budget", bigquery.DefaultRetryBudget, "transient Storage Read failures tolerated over the run; 0 for none")
+	f.StringVar(&o.job, "job", "", "read the results of this existing query job (its ID as printed by an earlier run; with --location) instead of running the query")
+	f.StringVar(&o.destination, "destination", "", "write the result to this table, PROJECT.DATASET.TABLE (must not exist or be empty), and read it from there: for windows longer than about a week, past the ~10 GB limit of a result without one")
 	return cmd
 }
 
@@ -203,6 +273,10 @@ func bigQueryHint(err error) error {
 		return fmt.Errorf("%w (--timeout)", err)
 	case errors.Is(err, bigquery.ErrRetryBudget):
 		return fmt.Errorf("%w (--retry-budget)", err)
+	case errors.Is(err, bigquery.ErrProbesTable):
+		return fmt.Errorf("%w (--probes-table; or --anchors with a probe archive)", err)
+	case errors.Is(err, bigquery.ErrBadDestination):
+		return usageError{fmt.Errorf("--destination: %w", err)}
 	case errors.Is(err, bigquery.ErrCredentials):
 		return fmt.Errorf("%w (run gcloud auth application-default login, or pass --credentials key.json)", err)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -17,6 +18,7 @@ func TestQueryCommand(t *testing.T) {
 		{"probes table", []string{"query", "--probes-table", "p-1.archive.probes_2023"}, []string{"`p-1.archive.probes_2023`"}},
 		{"failures", []string{"query", "--failures"}, []string{"-- paired_tests_failures.sql", "IFNULL(m.http_status, -1) AS status", "v6_dns_error", "--   @pair_minutes INT64 = 2"}},
 		{"series failures", []string{"query", "--failures", "--series", "--ordered"}, []string{"-- paired_series_failures.sql", "ARRAY_AGG(v4_status ORDER BY", "ORDER BY prb_id, anchor_id\n"}},
+		{"anchors", []string{"query", "--anchors", atlasAnchors}, []string{"FROM UNNEST(@anchors) AS a", "--   @anchors ARRAY<STRUCT<id INT64, address_v4 STRING, address_v6 STRING>> = ", " anchors of " + atlasAnchors + ":\n", `--     [STRUCT(6000 AS id, "193.0.23.112" AS address_v4, "2001:67c:2e8:1770::a" AS address_v6),`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, stdout, stderr := run(t, tc.args...)
@@ -27,6 +29,10 @@ func TestQueryCommand(t *testing.T) {
 				if !strings.Contains(stdout, w) {
 					t.Errorf("output lacks %q:\n%s", w, stdout)
 				}
+			}
+			// The probes table is read exactly when no archive is given.
+			if got, want := strings.Contains(stdout, "ripencc-atlas.probes.probes`"), !slices.Contains(tc.args, "--anchors") && !slices.Contains(tc.args, "--probes-table"); got != want {
+				t.Errorf("reads the probes table: %v, want %v", got, want)
 			}
 		})
 	}
@@ -45,6 +51,9 @@ func TestIngestBigQueryUsage(t *testing.T) {
 		{"bad window", []string{"ingest", "bigquery", "--project", "p", "-o", "x.arrow", "--start", "2023-06-08", "--end", "2023-06-01"}, "bad window"},
 		{"bad cap", []string{"ingest", "bigquery", "--project", "p", "-o", "x.arrow", "--max-bytes-billed", "lots"}, "--max-bytes-billed"},
 		{"bad day", []string{"query", "--start", "June"}, "--start"},
+		{"job and dry run", []string{"ingest", "bigquery", "--project", "p", "--job", "j", "--dry-run"}, "--job reads an existing job's results"},
+		{"job and destination", []string{"ingest", "bigquery", "--project", "p", "-o", "x.arrow", "--job", "j", "--destination", "p.d.t"}, "--job reads an existing job's results"},
+		{"archive without anchors", []string{"query", "--anchors", "testdata/no_anchors.json"}, "no probe with is_anchor true"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := run(t, tc.args...)
@@ -54,7 +63,7 @@ func TestIngestBigQueryUsage(t *testing.T) {
 		})
 	}
 	code, stdout, _ := run(t, "ingest", "bigquery", "--help")
-	for _, w := range []string{"--dry-run", "--max-bytes-billed", "US$6.25 per TiB", "--no-storage-api", "--credentials", "--series", "archived copy", "--timeout", "--retry-budget", "--failures"} {
+	for _, w := range []string{"--dry-run", "--max-bytes-billed", "US$6.25 per TiB", "--no-storage-api", "--credentials", "--series", "archived copy", "--timeout", "--retry-budget", "--failures", "--anchors", "--job", "--destination", "YYYYMMDD.json.bz2"} {
 		if code != 0 || !strings.Contains(stdout, w) {
 			t.Errorf("--help lacks %q", w)
 		}

@@ -68,6 +68,14 @@ func TestHelpAgreesWithREADME(t *testing.T) {
 			[]string{"--data is one file, in any format tables reads (- is standard input"},
 			[]string{"--data is the paired tests both ran on: one file, in any format afsel tables reads (- is standard input", "paired tests, one file in any format tables reads"},
 			[]string{"figures"}, "", ""},
+		{"a past window's anchors",
+			[]string{"probe archive of the windows first day, published daily at https://ftp.ripe.net/ripe/atlas/probes/archive/YYYY/MM/YYYYMMDD.json.bz2", "ARRAY<STRUCT<id INT64, address_v4 STRING, address_v6 STRING>>", "it must have the columns prb_id, is_anchor, addr_v4 and addr_v6"},
+			[]string{"probe archive of the windows first day, published daily at https://ftp.ripe.net/ripe/atlas/probes/archive/YYYY/MM/YYYYMMDD.json.bz2", "ARRAY<STRUCT<id INT64, address_v4 STRING, address_v6 STRING>>", "it must have the columns prb_id, is_anchor, addr_v4 and addr_v6"},
+			[]string{"ingest", "bigquery"}, "", ""},
+		{"resuming and long windows",
+			[]string{"results for about 24 hours: --job ID --location L reads them again without running, or paying for, the query", "limited to about 10 GB compressed", "--destination PROJECT.DATASET.TABLE writes the result to that table (which must not exist or be empty"},
+			[]string{"results for about 24 hours: --job ID --location L reads them again without running, or paying for, the query", "limited to about 10 GB compressed", "--destination PROJECT.DATASET.TABLE writes the result to that table (which must not exist or be empty"},
+			[]string{"ingest", "bigquery"}, "", ""},
 	} {
 		t.Run(c.fact, func(t *testing.T) {
 			for _, s := range c.readme {

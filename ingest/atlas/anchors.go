@@ -17,6 +17,15 @@ import (
 type Anchors struct {
 	v4, v6 map[netip.Addr][]int64 // several ids when records share an address
 	n      int
+	list   []AnchorAddrs
+}
+
+// AnchorAddrs is one anchor record of a probe list, its addresses spelled
+// as the list spells them ("" for none): a query joining on them compares
+// strings, as a join with the probes table does.
+type AnchorAddrs struct {
+	ID                   int64
+	AddressV4, AddressV6 string
 }
 
 // anchorRecord is one probe of a RIPE Atlas probe list or archive.
@@ -63,6 +72,14 @@ func ReadAnchors(r io.Reader, name string) (*Anchors, error) {
 			return nil, fmt.Errorf("read %s: anchors: record %d has no id", name, i)
 		}
 		a.n++
+		rec4, rec6 := "", ""
+		if rec.AddressV4 != nil {
+			rec4 = *rec.AddressV4
+		}
+		if rec.AddressV6 != nil {
+			rec6 = *rec.AddressV6
+		}
+		a.list = append(a.list, AnchorAddrs{ID: *rec.ID, AddressV4: rec4, AddressV6: rec6})
 		for _, f := range []struct {
 			s  *string
 			m  map[netip.Addr][]int64
@@ -208,6 +225,10 @@ func norm(ip netip.Addr, af int) netip.Addr {
 
 // Len is the number of anchors (records with is_anchor true).
 func (a *Anchors) Len() int { return a.n }
+
+// List returns the anchor records in the order of the list, after the
+// checks ReadAnchors makes of their addresses.
+func (a *Anchors) List() []AnchorAddrs { return slices.Clone(a.list) }
 
 // Lookup returns the ids of the anchors whose address of family af (4 or 6)
 // is ip, or nil.

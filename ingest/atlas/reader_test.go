@@ -321,6 +321,10 @@ func TestAnchors(t *testing.T) {
 			t.Errorf("Lookup(%d, %s) = %v, want %v", tc.af, tc.addr, got, tc.want)
 		}
 	}
+	wantList := []atlas.AnchorAddrs{{ID: 1, AddressV4: "192.0.2.9", AddressV6: "2001:db8::9"}, {ID: 2, AddressV4: "192.0.2.9"}}
+	if got := b.List(); !slices.Equal(got, wantList) {
+		t.Errorf("List() = %+v, want %+v", got, wantList)
+	}
 	for _, bad := range []string{`{"objects": [{"id": 1, "address_v4": "x", "is_anchor": true}]}`, `{"objects": 3}`, `nope`, `[{"address_v4": "192.0.2.1", "is_anchor": true}]`} {
 		if _, err := atlas.ReadAnchors(strings.NewReader(bad), "bad"); err == nil {
 			t.Errorf("ReadAnchors(%s): no error", bad)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -60,6 +61,12 @@ var (
 	// Default Credentials (gcloud auth application-default login) or an
 	// explicit credentials file in Config.ClientOptions.
 	ErrCredentials = errors.New("bigquery: no usable Google Cloud credentials")
+	// ErrNotQueryJob: Config.Job names a job that is not a query.
+	ErrNotQueryJob = errors.New("bigquery: not a query job")
+	// ErrProbesTable: the probes table lacks a column the query reads.
+	ErrProbesTable = errors.New("bigquery: the probes table lacks a column the query reads")
+	// ErrBadDestination: Config.Destination is not project.dataset.table.
+	ErrBadDestination = errors.New("bigquery: bad destination table")
 )
 
 // Config says what to run and how.
@@ -98,6 +105,21 @@ type Config struct {
 	// Log, if not nil, gets notes a user may want, e.g. that a small
 	// result was read over REST.
 	Log *slog.Logger
+	// Job, if set, is the id of a query job, run earlier, whose results
+	// are read instead of running Query: BigQuery keeps them for about 24
+	// hours in the job's destination table, and reading them bills no
+	// query. Location is the job's.
+	Job string
+	// Destination, if set, is the table project.dataset.table the query
+	// writes its result to, which must not exist or be empty. Without it
+	// BigQuery writes to a temporary table, which takes at most about 10
+	// GB compressed.
+	Destination string
+	// Started, if not nil, is called once the job is known and before its
+	// rows are read, with the Result's JobID, JobLocation, ResultRows and
+	// BytesProcessed set: a run that dies while reading can be resumed
+	// from that job (Job).
+	Started func(Result)
 }
 
 // Progress is updated atomically while Ingest reads, for a reporter to show.
@@ -113,11 +135,26 @@ type Progress struct {
 type Estimate struct {
 	BytesProcessed int64
 	CostUSD        float64 // BytesProcessed at PricePerTiB
+	// Partitions compares the window's bytes with those of its first day
+	// (see DryRun); nil for a window of a day or less.
+	Partitions *PartitionCheck
+}
+
+// PartitionCheck is what a second dry run, on the window's first day,
+// tells of the filter on the window. BigQuery bills the partitions of the
+// measurements table a query reads, one a day: when it recognises the
+// filter, one day processes fewer bytes than the window, about 1/Days of
+// them; when it does not, both process the whole table.
+type PartitionCheck struct {
+	Days       float64 // the window's length in days
+	DayBytes   int64   // the bytes the query processes for the first day
+	Recognised bool    // DayBytes < the window's bytes
 }
 
 // Result describes a finished ingest.
 type Result struct {
 	JobID          string
+	JobLocation    string
 	Rows           int64 // paired-test rows written
 	ResultRows     int64 // rows of the query result (pairs with Series)
 	BytesProcessed int64
@@ -149,8 +186,16 @@ func (cfg *Config) withDefaults() {
 	}
 }
 
-func (cfg *Config) query(c *bq.Client) *bq.Query {
+func (cfg *Config) query(c *bq.Client) (*bq.Query, error) {
 	q := c.Query(cfg.Query.SQL)
+	if cfg.Destination != "" {
+		p := strings.Split(cfg.Destination, ".")
+		if len(p) != 3 || p[0] == "" || p[1] == "" || p[2] == "" {
+			return nil, fmt.Errorf("%w: %q: want project.dataset.table", ErrBadDestination, cfg.Destination)
+		}
+		q.Dst = c.DatasetInProject(p[0], p[1]).Table(p[2])
+		q.WriteDisposition = bq.WriteEmpty
+	}
 	q.Location = cfg.Location
 	if cfg.MaxBytesBilled > 0 {
 		q.MaxBytesBilled = cfg.MaxBytesBilled
@@ -158,10 +203,14 @@ func (cfg *Config) query(c *bq.Client) *bq.Query {
 	for _, p := range cfg.Query.Params {
 		q.Parameters = append(q.Parameters, bq.QueryParameter{Name: p.Name, Value: p.Value})
 	}
-	return q
+	return q, nil
 }
 
 // DryRun asks BigQuery how many bytes the query would process, at no cost.
+// It first checks that the probes table the query reads, if any, has the
+// columns it reads (queries.ProbesColumns; ErrProbesTable names those
+// missing). For a window longer than a day it makes a second dry run on
+// the window's first day (Estimate.Partitions).
 func DryRun(ctx context.Context, cfg Config) (Estimate, error) {
 	cfg.withDefaults()
 	ctx, cancel := withDeadline(ctx, cfg.Timeout)
@@ -171,21 +220,96 @@ func DryRun(ctx context.Context, cfg Config) (Estimate, error) {
 		return Estimate{}, err
 	}
 	defer c.Close()
-	q := cfg.query(c)
+	if err := checkProbesTable(ctx, c, cfg.Query.Probes); err != nil {
+		return Estimate{}, err
+	}
+	b, err := cfg.dryRun(ctx, c, cfg.Query.Params)
+	if err != nil {
+		return Estimate{}, err
+	}
+	est := Estimate{BytesProcessed: b, CostUSD: Cost(b)}
+	start, end, ok := window(cfg.Query.Params)
+	if days := end.Sub(start).Hours() / 24; ok && days > 1 {
+		params := slices.Clone(cfg.Query.Params)
+		for i := range params {
+			if params[i].Name == "end" {
+				params[i].Value = start.Add(24 * time.Hour)
+			}
+		}
+		day, err := cfg.dryRun(ctx, c, params)
+		if err != nil {
+			return Estimate{}, err
+		}
+		est.Partitions = &PartitionCheck{Days: days, DayBytes: day, Recognised: day < b}
+	}
+	return est, nil
+}
+
+// dryRun returns the bytes the query would process with params.
+func (cfg *Config) dryRun(ctx context.Context, c *bq.Client, params []queries.Param) (int64, error) {
+	cc := *cfg
+	cc.Query.Params = params
+	q, err := cc.query(c)
+	if err != nil {
+		return 0, err
+	}
 	q.DryRun = true
 	job, err := q.Run(ctx)
 	if err != nil {
-		return Estimate{}, classify(ctx, "dry run", err)
+		return 0, classify(ctx, "dry run", err)
 	}
 	st := job.LastStatus()
 	if st == nil || st.Statistics == nil {
-		return Estimate{}, errors.New("bigquery: dry run returned no statistics")
+		return 0, errors.New("bigquery: dry run returned no statistics")
 	}
 	if err := st.Err(); err != nil {
-		return Estimate{}, classify(ctx, "dry run", err)
+		return 0, classify(ctx, "dry run", err)
 	}
-	b := st.Statistics.TotalBytesProcessed
-	return Estimate{BytesProcessed: b, CostUSD: Cost(b)}, nil
+	return st.Statistics.TotalBytesProcessed, nil
+}
+
+// window returns the @start and @end parameters.
+func window(params []queries.Param) (start, end time.Time, ok bool) {
+	var okStart, okEnd bool
+	for _, p := range params {
+		switch p.Name {
+		case "start":
+			start, okStart = p.Value.(time.Time)
+		case "end":
+			end, okEnd = p.Value.(time.Time)
+		}
+	}
+	return start, end, okStart && okEnd
+}
+
+// checkProbesTable checks that table, project.dataset.table or "" for
+// none, has the columns the query reads.
+func checkProbesTable(ctx context.Context, c *bq.Client, table string) error {
+	if table == "" {
+		return nil
+	}
+	p := strings.Split(table, ".")
+	if len(p) != 3 {
+		return fmt.Errorf("%w: %q is not project.dataset.table", ErrProbesTable, table)
+	}
+	md, err := c.DatasetInProject(p[0], p[1]).Table(p[2]).Metadata(ctx)
+	if err != nil {
+		return classify(ctx, "probes table "+table, err)
+	}
+	have := map[string]bool{}
+	for _, f := range md.Schema {
+		have[f.Name] = true
+	}
+	var missing []string
+	for _, col := range queries.ProbesColumns {
+		if !have[col] {
+			missing = append(missing, col)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%w: %s has no column %s (it needs %s)", ErrProbesTable, table, strings.Join(missing, ", "), strings.Join(queries.ProbesColumns, ", "))
+	}
+	return nil
 }
 
 // newClient constructs the REST client, which is where the client looks for
@@ -220,10 +344,16 @@ func withDeadline(ctx context.Context, d time.Duration) (context.Context, contex
 	return context.WithTimeoutCause(ctx, d, fmt.Errorf("%w: stopped at the time limit of %s", ErrDeadline, d))
 }
 
-// Ingest runs the query and writes its result to out, an Arrow IPC file of
-// the ingest schema (ingest.FailuresSchema with Config.Failures),
-// atomically: on any error nothing is left at out and the error says how
-// many rows had been read.
+// Ingest runs the query, or reads the results of Config.Job, and writes
+// them to out, an Arrow IPC file of the ingest schema
+// (ingest.FailuresSchema with Config.Failures), atomically: on any error
+// nothing is left at out and the error says how many rows had been read.
+//
+// A Storage Read stream that fails transiently is read again from its
+// offset by the client, while the read session lives; a session that has
+// expired (read sessions last about 6 hours) is replaced once by a new one
+// on the job's destination table, read from the start: the query is not
+// run again.
 func Ingest(ctx context.Context, cfg Config, out string) (Result, error) {
 	cfg.withDefaults()
 	ctx, cancelDeadline := withDeadline(ctx, cfg.Timeout)
@@ -248,24 +378,108 @@ func Ingest(ctx context.Context, cfg Config, out string) (Result, error) {
 			return res, fmt.Errorf("bigquery: storage read client: %w", err)
 		}
 	}
-	it, err := cfg.query(c).Read(ctx)
-	if err != nil {
-		return res, classify(ctx, "query", err)
+	// Each read has a context of its own: the client's stream goroutines of
+	// a read given up stop with it.
+	readCtx, stopRead := context.WithCancel(ctx)
+	defer stopRead()
+	var it *bq.RowIterator
+	var job *bq.Job
+	if cfg.Job != "" {
+		if job, err = c.JobFromProject(ctx, cfg.Project, cfg.Job, cfg.Location); err != nil {
+			return res, classify(ctx, "job "+cfg.Job, err)
+		}
+		if it, err = readJob(readCtx, job); err != nil {
+			return res, classify(ctx, "job "+cfg.Job, err)
+		}
+	} else {
+		q, err := cfg.query(c)
+		if err != nil {
+			return res, err
+		}
+		if it, err = q.Read(readCtx); err != nil {
+			return res, classify(ctx, "query", err)
+		}
 	}
-	res.Accelerated = it.IsAccelerated()
+	for attempt := 0; ; attempt++ {
+		res, err = cfg.read(ctx, c, b, it, out)
+		if err == nil || !sessionExpired(err) || attempt > 0 || ctx.Err() != nil {
+			return res, err
+		}
+		if job == nil {
+			if job, err = sourceJob(ctx, c, it); err != nil {
+				return res, classify(ctx, "job", err)
+			}
+		}
+		cfg.Log.Info("bigquery: the read session expired; reading the job's destination table again, from the start, with a new session",
+			"job_id", res.JobID, "job_location", res.JobLocation, "rows_read", cfg.Progress.Rows.Load())
+		stopRead()
+		var stopReread context.CancelFunc
+		readCtx, stopReread = context.WithCancel(ctx)
+		defer stopReread() // once: attempt > 0 returns above
+		cfg.Progress.Rows.Store(0)
+		cfg.Progress.Bytes.Store(0)
+		if b != nil {
+			b.reset()
+		}
+		if it, err = job.Read(readCtx); err != nil {
+			return res, classify(ctx, "job "+job.ID(), err)
+		}
+	}
+}
+
+// readJob reads the results of an existing job, which must be a query job
+// that has not failed.
+func readJob(ctx context.Context, job *bq.Job) (*bq.RowIterator, error) {
+	if st := job.LastStatus(); st != nil {
+		if err := st.Err(); err != nil {
+			return nil, fmt.Errorf("the job failed: %w", err)
+		}
+	}
+	jc, err := job.Config()
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := jc.(*bq.QueryConfig); !ok {
+		return nil, fmt.Errorf("%w: job %s is not a query job", ErrNotQueryJob, job.ID())
+	}
+	return job.Read(ctx)
+}
+
+// sessionExpired says whether err is a read session that is no longer
+// valid: BigQuery answers ReadRows on an expired session with
+// FailedPrecondition ("session expired at ...").
+func sessionExpired(err error) bool { return status.Code(err) == codes.FailedPrecondition }
+
+// sourceJob is the job behind it.
+func sourceJob(ctx context.Context, c *bq.Client, it *bq.RowIterator) (*bq.Job, error) {
+	sj := it.SourceJob()
+	if sj == nil {
+		return nil, errors.New("bigquery: the result has no job")
+	}
+	return c.JobFromProject(ctx, sj.ProjectID(), sj.ID(), sj.Location())
+}
+
+// read writes the rows of it to out.
+func (cfg *Config) read(ctx context.Context, c *bq.Client, b *budget, it *bq.RowIterator, out string) (Result, error) {
+	res := Result{Accelerated: it.IsAccelerated()}
 	var first []bq.Value
 	firstDone := false
+	var err error
 	if !res.Accelerated && !cfg.NoStorageAPI {
-		if first, firstDone, err = restFallback(ctx, &cfg, b, it); err != nil {
+		if first, firstDone, err = restFallback(ctx, cfg, b, it); err != nil {
 			return res, err
 		}
 	}
-	total, bytes, jobID, err := jobTotals(ctx, c, it)
+	total, bytes, err := jobTotals(ctx, c, it, &res)
 	if err != nil {
 		return res, classify(ctx, "job", err)
 	}
-	res.ResultRows, res.BytesProcessed, res.JobID = total, bytes, jobID
+	res.ResultRows, res.BytesProcessed = total, bytes
 	cfg.Progress.Total.Store(total)
+	if cfg.Started != nil {
+		cfg.Started(res)
+		cfg.Started = nil // once, not again for a new read session
+	}
 
 	var src source
 	if res.Accelerated {
@@ -273,16 +487,16 @@ func Ingest(ctx context.Context, cfg Config, out string) (Result, error) {
 		if err != nil {
 			return res, fmt.Errorf("bigquery: %w", err)
 		}
-		src, err = newArrowSource(ai, &cfg)
+		src, err = newArrowSource(ai, cfg)
 		if err != nil {
 			return res, err
 		}
 	} else {
-		rs := newRESTSource(it, &cfg)
+		rs := newRESTSource(it, cfg)
 		rs.first, rs.done = first, firstDone
 		src = rs
 	}
-	r := &reader{src: src, schema: outputSchema(&cfg), ctx: ctx, total: total, progress: cfg.Progress}
+	r := &reader{src: src, schema: outputSchema(cfg), ctx: ctx, total: total, progress: cfg.Progress}
 	r.refs.Store(1)
 	defer r.Release()
 	n, err := ingest.WriteIPC(ctx, out, r)
@@ -298,32 +512,35 @@ func Ingest(ctx context.Context, cfg Config, out string) (Result, error) {
 }
 
 // jobTotals returns the row count of the job's destination table (the job's
-// total), the bytes it processed and its id.
-func jobTotals(ctx context.Context, c *bq.Client, it *bq.RowIterator) (rows, bytes int64, id string, err error) {
+// total) and the bytes it processed, and records the job's id and location
+// in res.
+func jobTotals(ctx context.Context, c *bq.Client, it *bq.RowIterator, res *Result) (rows, bytes int64, err error) {
 	sj := it.SourceJob()
 	if sj == nil {
-		return int64(it.TotalRows), 0, "", nil
+		return int64(it.TotalRows), 0, nil
 	}
+	res.JobID, res.JobLocation = sj.ID(), sj.Location()
 	job, err := c.JobFromProject(ctx, sj.ProjectID(), sj.ID(), sj.Location())
 	if err != nil {
-		return 0, 0, "", err
+		return 0, 0, err
 	}
+	res.JobID, res.JobLocation = job.ID(), job.Location()
 	if st := job.LastStatus(); st != nil && st.Statistics != nil {
 		bytes = st.Statistics.TotalBytesProcessed
 	}
 	jc, err := job.Config()
 	if err != nil {
-		return 0, 0, "", err
+		return 0, 0, err
 	}
 	qc, ok := jc.(*bq.QueryConfig)
 	if !ok || qc.Dst == nil {
-		return int64(it.TotalRows), bytes, job.ID(), nil
+		return int64(it.TotalRows), bytes, nil
 	}
 	md, err := qc.Dst.Metadata(ctx)
 	if err != nil {
-		return 0, 0, "", err
+		return 0, 0, err
 	}
-	return int64(md.NumRows), bytes, job.ID(), nil
+	return int64(md.NumRows), bytes, nil
 }
 
 // classify wraps err with a sentinel when it is one a user can act on.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -50,16 +51,16 @@ var (
 func config(t testing.TB, f *fake) bigquery.Config {
 	t.Helper()
 	kind := queries.Tests
-	if f.series {
+	if f.Series() {
 		kind = queries.Series
 	}
 	q, err := queries.Build(queries.Config{Kind: kind, Start: winStart, End: winEnd})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rest, storage := f.options()
+	rest, storage := f.Options()
 	return bigquery.Config{
-		Project: fakeProject, Location: "EU", Query: q, Series: f.series,
+		Project: fakeProject, Location: "EU", Query: q, Series: f.Series(),
 		MaxBytesBilled: -1, Timeout: 30 * time.Second,
 		ClientOptions: rest, StorageOptions: storage,
 	}
@@ -101,7 +102,7 @@ func TestIngest(t *testing.T) {
 			t.Logf("%s: %d rows (%d result rows) over %d streams in %s: %.0f rows/s through the fake",
 				tc.name, res.Rows, res.ResultRows, res.Streams, el.Round(time.Millisecond), float64(res.Rows)/el.Seconds())
 			mem.AssertSize(t, 0)
-			if !res.Accelerated || res.Streams != 4 || res.Rows != int64(len(want)) || res.ResultRows != f.total || res.JobID != fakeJob || res.BytesProcessed != f.BytesProcessed {
+			if !res.Accelerated || res.Streams != 4 || res.Rows != int64(len(want)) || res.ResultRows != f.Total() || res.JobID != fakeJob || res.BytesProcessed != f.BytesProcessed {
 				t.Errorf("result = %+v", res)
 			}
 			got := readOutput(t, out)
@@ -112,10 +113,10 @@ func TestIngest(t *testing.T) {
 				checkSeriesOrder(t, out)
 			}
 			// Parameters went as parameters, not in the text.
-			if len(f.queryReqs) != 1 {
-				t.Fatalf("%d jobs.query calls", len(f.queryReqs))
+			if len(f.QueryRequests()) != 1 {
+				t.Fatalf("%d jobs.query calls", len(f.QueryRequests()))
 			}
-			req := f.queryReqs[0]
+			req := f.QueryRequests()[0]
 			if strings.Contains(req.Query, "2023") || !strings.Contains(req.Query, "@start") {
 				t.Errorf("query text carries values:\n%s", req.Query)
 			}
@@ -132,7 +133,7 @@ func TestIngest(t *testing.T) {
 			if req.Location != "EU" || req.UseLegacySql == nil || *req.UseLegacySql {
 				t.Errorf("location %q, legacy SQL %v", req.Location, req.UseLegacySql)
 			}
-			for _, m := range f.maxStreams {
+			for _, m := range f.MaxStreams() {
 				if m == 1 {
 					t.Error("the client asked for one stream: it thinks the query is ordered")
 				}
@@ -196,8 +197,8 @@ func TestOrdered(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Streams != 1 || len(f.maxStreams) != 1 || f.maxStreams[0] != 1 {
-			t.Errorf("series %v: %d streams read, max stream counts asked %v", series, res.Streams, f.maxStreams)
+		if res.Streams != 1 || len(f.MaxStreams()) != 1 || f.MaxStreams()[0] != 1 {
+			t.Errorf("series %v: %d streams read, max stream counts asked %v", series, res.Streams, f.MaxStreams())
 		}
 		checkSortedByProbe(t, out)
 		r, err := ingest.Open(out, ingest.Options{})
@@ -241,10 +242,23 @@ func TestDryRun(t *testing.T) {
 	if est.BytesProcessed != 1<<40 || est.CostUSD != bigquery.PricePerTiB {
 		t.Errorf("estimate = %+v", est)
 	}
-	if len(f.insertReqs) != 1 || !f.insertReqs[0].Configuration.DryRun || len(f.insertReqs[0].Configuration.Query.QueryParameters) != 3 {
-		t.Errorf("jobs.insert requests: %+v", f.insertReqs)
+	// The window, then its first day (TestDryRunPartitions).
+	ins := f.InsertRequests()
+	if len(ins) != 2 {
+		t.Fatalf("%d jobs.insert requests, want 2", len(ins))
 	}
-	if f.readRowsN.Load() != 0 || len(f.queryReqs) != 0 {
+	for i, wantEnd := range []string{"2023-06-08 00:00:00", "2023-06-02 00:00:00"} {
+		qc := ins[i].Configuration.Query
+		if !ins[i].Configuration.DryRun || len(qc.QueryParameters) != 3 {
+			t.Errorf("jobs.insert %d: dry run %v, %d parameters", i, ins[i].Configuration.DryRun, len(qc.QueryParameters))
+		}
+		for _, p := range qc.QueryParameters {
+			if p.Name == "end" && !strings.HasPrefix(p.ParameterValue.Value, wantEnd) {
+				t.Errorf("jobs.insert %d: @end = %s, want %s", i, p.ParameterValue.Value, wantEnd)
+			}
+		}
+	}
+	if f.ReadRowsCalls() != 0 || len(f.QueryRequests()) != 0 {
 		t.Error("a dry run read rows")
 	}
 }
@@ -259,7 +273,7 @@ func TestBytesCap(t *testing.T) {
 	if !errors.Is(err, bigquery.ErrBytesBilled) || !strings.Contains(err.Error(), "raise the cap") {
 		t.Fatalf("err = %v, want ErrBytesBilled", err)
 	}
-	if got := f.queryReqs[0].MaximumBytesBilled; got != bigquery.DefaultMaxBytesBilled {
+	if got := f.QueryRequests()[0].MaximumBytesBilled; got != bigquery.DefaultMaxBytesBilled {
 		t.Errorf("maximumBytesBilled sent = %d", got)
 	}
 	noFile(t, dir)
@@ -283,8 +297,13 @@ func TestFaults(t *testing.T) {
 		if got := readOutput(t, out); checksum(got) != checksum(want) {
 			t.Fatal("output differs from the fixture")
 		}
-		if !f.failedOnce.Load() || cfg.Progress.Retries.Load() != 1 || len(f.queryReqs) != 2 {
-			t.Errorf("fault injected %v, retries %d, jobs.query calls %d", f.failedOnce.Load(), cfg.Progress.Retries.Load(), len(f.queryReqs))
+		if !f.FailedOnce() || cfg.Progress.Retries.Load() != 1 || len(f.QueryRequests()) != 2 {
+			t.Errorf("fault injected %v, retries %d, jobs.query calls %d", f.FailedOnce(), cfg.Progress.Retries.Load(), len(f.QueryRequests()))
+		}
+		// Stream 1 failed after its first batch of 500 rows: read again
+		// from there, in the same read session.
+		if got := f.Offsets(); !slices.Equal(got, []int64{500}) || len(f.MaxStreams()) != 1 {
+			t.Errorf("ReadRows offsets %v, read sessions %d; want [500], 1", got, len(f.MaxStreams()))
 		}
 	})
 
@@ -393,7 +412,7 @@ func TestREST(t *testing.T) {
 		if err != nil {
 			t.Fatalf("series %v: whole result in the first page: %v", series, err)
 		}
-		if res.Accelerated || f.readRowsN.Load() != 0 {
+		if res.Accelerated || f.ReadRowsCalls() != 0 {
 			t.Errorf("series %v: the Storage Read API was used", series)
 		}
 		if got := readOutput(t, out); checksum(got) != checksum(want) {
@@ -406,7 +425,7 @@ func TestREST(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Accelerated || f.readRowsN.Load() != 0 {
+		if res.Accelerated || f.ReadRowsCalls() != 0 {
 			t.Errorf("series %v: the Storage Read API was used", series)
 		}
 		if got := readOutput(t, out); checksum(got) != checksum(want) {

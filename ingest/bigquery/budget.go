@@ -35,6 +35,13 @@ func (b *budget) fail(method string, err error) {
 	}
 }
 
+// reset forgets the errors seen, for a new read.
+func (b *budget) reset() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.lastErr = nil
+}
+
 // firstErr returns the first non-transient error a gRPC call met: the
 // client swallows a failed CreateReadSession and pages over REST instead.
 func (b *budget) firstErr() error {

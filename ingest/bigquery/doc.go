@@ -23,7 +23,20 @@
 //   - the output is written to a temporary file and renamed only when the
 //     rows read equal the destination table's row count (ErrIncomplete); a
 //     failed or interrupted run leaves nothing at the output path, and its
-//     error says how many rows had been read.
+//     error says how many rows had been read;
+//   - a stream that fails transiently is read again from its offset by the
+//     client while the read session lives; a session that expired (they
+//     last about 6 hours) is replaced once by a new session on the job's
+//     destination table, read from the start, without running the query;
+//   - Config.Started gives the job's id and location before the rows are
+//     read, and Config.Job reads an earlier job's results instead of
+//     running the query: BigQuery keeps them for about 24 hours.
+//
+// Config.Destination writes the result to a table of the user's: without
+// one, BigQuery's temporary table takes at most about 10 GB compressed.
+// DryRun checks the probes table's columns and, for a window longer than a
+// day, compares the window's bytes with its first day's, which shows
+// whether BigQuery recognised the filter on the partitions.
 //
 // With paired_series.sql (Config.Series) every result row, one (prb_id,
 // anchor_id) with time-ordered arrays, is expanded into its paired tests, so

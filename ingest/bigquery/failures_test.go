@@ -22,6 +22,7 @@ import (
 
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/ingest/bigquery"
+	"github.com/afsel/afsel/internal/bqfake"
 	"github.com/afsel/afsel/outcome"
 	"github.com/afsel/afsel/queries"
 )
@@ -60,7 +61,7 @@ func failCols(series, raw bool) []failCol {
 	cols := []failCol{
 		{"prb_id", arrow.PrimitiveTypes.Int64, "INTEGER", func(r testRow) any { return r.Probe }},
 		{"anchor_id", arrow.PrimitiveTypes.Int64, "INTEGER", func(r testRow) any { return r.Anchor }},
-		{"start_time", tsType, "TIMESTAMP", func(r testRow) any { return arrow.Timestamp(r.Time) }},
+		{"start_time", bqfake.TimestampType, "TIMESTAMP", func(r testRow) any { return arrow.Timestamp(r.Time) }},
 		{"v4_duration", arrow.PrimitiveTypes.Float64, "FLOAT", func(r testRow) any { return dur(r.V4, r.Null4) }},
 		{"v6_duration", arrow.PrimitiveTypes.Float64, "FLOAT", func(r testRow) any { return dur(r.V6, r.Null6) }},
 	}
@@ -112,31 +113,21 @@ func restSchema(cols []failCol, series bool) *bqv2.TableSchema {
 func newFailuresFake(t testing.TB, rows []testRow, seriesRows, raw bool, nStreams, batchRows int) *fake {
 	cols := failCols(seriesRows, raw)
 	schema := arrowSchema(cols, seriesRows)
-	f := &fake{t: t, series: seriesRows, BytesProcessed: 123 << 30, restSch: restSchema(cols, seriesRows)}
-	f.schema = schemaMessage(t, schema)
-	var units [][]testRow
+	res := bqfake.Result{
+		Arrow: schema, REST: restSchema(cols, seriesRows), Series: seriesRows,
+		Batch: func(t testing.TB, units [][]testRow) []byte {
+			return failuresMessage(t, schema, cols, units, seriesRows)
+		},
+		Row: func(u []testRow) *bqv2.TableRow { return failuresRESTRow(cols, u, seriesRows) },
+	}
 	if seriesRows {
-		units = series(rows)
+		res.Units = series(rows)
 	} else {
 		for i := range rows {
-			units = append(units, rows[i:i+1])
+			res.Units = append(res.Units, rows[i:i+1])
 		}
 	}
-	f.total = int64(len(units))
-	f.streams = make([][]batch, nStreams)
-	per := (len(units) + nStreams - 1) / nStreams
-	for s := range nStreams {
-		lo, hi := min(s*per, len(units)), min((s+1)*per, len(units))
-		for i := lo; i < hi; i += batchRows {
-			j := min(i+batchRows, hi)
-			f.streams[s] = append(f.streams[s], batch{data: failuresMessage(t, schema, cols, units[i:j], seriesRows), rows: int64(j - i)})
-		}
-	}
-	for _, u := range units {
-		f.rest = append(f.rest, failuresRESTRow(cols, u, seriesRows))
-	}
-	f.start()
-	return f
+	return bqfake.Serve(t, res, nStreams, batchRows)
 }
 
 func appendValue(b array.Builder, v any) {
@@ -331,7 +322,7 @@ func failuresConfig(t testing.TB, f *fake, ordered bool) bigquery.Config {
 	t.Helper()
 	cfg := config(t, f)
 	kind := queries.Tests
-	if f.series {
+	if f.Series() {
 		kind = queries.Series
 	}
 	q, err := queries.Build(queries.Config{Kind: kind, Start: winStart, End: winEnd, Failures: true, Ordered: ordered})
@@ -370,8 +361,8 @@ func TestIngestFailures(t *testing.T) {
 				t.Fatal(err)
 			}
 			mem.AssertSize(t, 0)
-			if res.Rows != int64(len(rows)) || res.ResultRows != f.total || res.Accelerated == c.rest {
-				t.Errorf("result %+v, want %d rows, %d result rows", res, len(rows), f.total)
+			if res.Rows != int64(len(rows)) || res.ResultRows != f.Total() || res.Accelerated == c.rest {
+				t.Errorf("result %+v, want %d rows, %d result rows", res, len(rows), f.Total())
 			}
 			got := readFailuresOutput(t, out)
 			if len(got) != len(want) {
@@ -382,7 +373,7 @@ func TestIngestFailures(t *testing.T) {
 					t.Fatalf("row %d: %+v, want %+v", i, got[i], want[i])
 				}
 			}
-			if req := f.queryReqs[0].Query; !strings.Contains(req, "IFNULL(m.http_status, -1)") || strings.Contains(req, "http_status = 200") {
+			if req := f.QueryRequests()[0].Query; !strings.Contains(req, "IFNULL(m.http_status, -1)") || strings.Contains(req, "http_status = 200") {
 				t.Errorf("the query sent is not the failures variant:\n%s", req)
 			}
 		})
@@ -490,7 +481,7 @@ func TestFailuresParams(t *testing.T) {
 		t.Fatal(err)
 	}
 	params := map[string]string{}
-	for _, p := range f.queryReqs[0].QueryParameters {
+	for _, p := range f.QueryRequests()[0].QueryParameters {
 		params[p.Name] = p.ParameterType.Type + " " + p.ParameterValue.Value
 	}
 	if !strings.HasPrefix(params["start"], "TIMESTAMP "+winStart.Format(time.DateTime)) || params["pair_minutes"] != "INT64 2" || len(params) != 3 {

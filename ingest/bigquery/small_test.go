@@ -59,11 +59,11 @@ func TestSmallResult(t *testing.T) {
 			if got := readOutput(t, out); !reflect.DeepEqual(got, want) && len(got)+len(want) > 0 {
 				t.Fatalf("read %d rows, want %d: %v", len(got), len(want), got)
 			}
-			if res.Accelerated || f.readRowsN.Load() != 0 || len(f.maxStreams) != 0 {
-				t.Errorf("the Storage Read API was used: accelerated %v, ReadRows %d, CreateReadSession %d", res.Accelerated, f.readRowsN.Load(), len(f.maxStreams))
+			if res.Accelerated || f.ReadRowsCalls() != 0 || len(f.MaxStreams()) != 0 {
+				t.Errorf("the Storage Read API was used: accelerated %v, ReadRows %d, CreateReadSession %d", res.Accelerated, f.ReadRowsCalls(), len(f.MaxStreams()))
 			}
-			if res.Rows != int64(len(want)) || res.ResultRows != f.total {
-				t.Errorf("result %+v, want %d rows, %d result rows", res, len(want), f.total)
+			if res.Rows != int64(len(want)) || res.ResultRows != f.Total() {
+				t.Errorf("result %+v, want %d rows, %d result rows", res, len(want), f.Total())
 			}
 			l := log.String()
 			if !strings.Contains(l, "level=INFO") || !strings.Contains(l, "first page") || !strings.Contains(l, "over REST") {
