@@ -23,6 +23,7 @@ type synthOptions struct {
 	workers    int
 	failures   bool
 	probesOut  string
+	batchRows  int
 }
 
 func newSynthCmd(e *env) *cobra.Command {
@@ -95,7 +96,10 @@ data.`,
 			if o.days <= 0 {
 				return usagef("--days %d: want > 0", o.days)
 			}
-			cfg.Seed, cfg.Days, cfg.Workers, cfg.Failures = o.seed, o.days, o.workers, o.failures
+			if o.batchRows < 1 {
+				return usagef("--batch-rows %d: want at least 1", o.batchRows)
+			}
+			cfg.Seed, cfg.Days, cfg.Workers, cfg.Failures, cfg.BatchRows = o.seed, o.days, o.workers, o.failures, o.batchRows
 			start, err := parseStart(o.start)
 			if err != nil {
 				return usagef("--start: %v", err)
@@ -144,6 +148,7 @@ data.`,
 	f.BoolVar(&o.paperScale, "paper-scale", false, paperScaleHelp())
 	f.IntVar(&o.workers, "workers", 0, "generating goroutines (0: all cores); does not change the output")
 	f.StringVar(&o.probesOut, "probes-out", "", "also write a RIPE Atlas probe archive of the data (JSON: the probes' countries and ASes, and the anchors), for --probes")
+	f.IntVar(&o.batchRows, "batch-rows", synth.DefaultBatchRows, "rows per record batch generated (a batch of an .arrow or .arrows output); does not change the rows. A study merging many files holds a batch of each: smaller batches, less memory")
 	f.BoolVar(&o.failures, "failures", false, "make some tests fail (0.2% of IPv4, 1.5% of IPv6): adds v4_outcome and v6_outcome columns, a failed test's duration empty")
 	return cmd
 }
