@@ -60,6 +60,43 @@ func TestSynthWorkers(t *testing.T) {
 	}
 }
 
+// TestSynthBatchRows: --batch-rows changes the Arrow file's batches, not
+// its rows.
+func TestSynthBatchRows(t *testing.T) {
+	dir := t.TempDir()
+	var csvs [][]byte
+	for _, rows := range []string{"65536", "1000"} {
+		arrow, csv := filepath.Join(dir, rows+".arrow"), filepath.Join(dir, rows+".csv")
+		if code, _, stderr := run(t, "synth", "--pairs", "60", "--batch-rows", rows, "-o", arrow, "-q"); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		f, err := os.Open(arrow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := ipc.NewFileReader(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := r.NumRecords(); (rows == "1000") != (n > 1) {
+			t.Errorf("--batch-rows %s: %d batches", rows, n)
+		}
+		r.Close()
+		f.Close()
+		if code, _, stderr := run(t, "ingest", "file", arrow, "-o", csv, "-q"); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		b, err := os.ReadFile(csv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		csvs = append(csvs, b)
+	}
+	if !bytes.Equal(csvs[0], csvs[1]) {
+		t.Error("the rows depend on --batch-rows")
+	}
+}
+
 func TestSynthUsage(t *testing.T) {
 	dir := t.TempDir()
 	for _, c := range []struct {
@@ -74,6 +111,7 @@ func TestSynthUsage(t *testing.T) {
 		{"no days", []string{"synth", "--days", "0", "-o", filepath.Join(dir, "x.arrow")}},
 		{"negative pairs", []string{"synth", "--pairs", "-1", "-o", filepath.Join(dir, "x.arrow")}},
 		{"no pairs", []string{"synth", "--pairs", "0", "-o", filepath.Join(dir, "x.arrow")}},
+		{"no batch rows", []string{"synth", "--batch-rows", "0", "-o", filepath.Join(dir, "x.arrow")}},
 		{"probes-out is the output", []string{"synth", "-o", filepath.Join(dir, "x.arrow"), "--probes-out", filepath.Join(dir, ".", "x.arrow")}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
