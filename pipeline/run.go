@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -462,19 +463,24 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 }
 
 // sortPairs sorts tp by (probe, anchor), and segs, where tp's segments
-// are, with it.
+// are, with it, in place: the pairs are the largest of a run's results.
 func sortPairs(tp []tables.Pair, segs []segmentRef) ([]tables.Pair, []segmentRef) {
-	idx := make([]int32, len(tp))
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	slices.SortFunc(idx, func(a, b int32) int { return pairs.Compare(tp[a].Key(), tp[b].Key()) })
-	outT := make([]tables.Pair, len(tp))
-	outS := make([]segmentRef, len(tp))
-	for i, j := range idx {
-		outT[i], outS[i] = tp[j], segs[j]
-	}
-	return outT, outS
+	sort.Sort(pairsByKey{tp, segs})
+	return tp, segs
+}
+
+// pairsByKey sorts pairs and their segments' places together. Keys are
+// unique, so the order is the same whatever the algorithm.
+type pairsByKey struct {
+	tp   []tables.Pair
+	segs []segmentRef
+}
+
+func (p pairsByKey) Len() int           { return len(p.tp) }
+func (p pairsByKey) Less(i, j int) bool { return pairs.Compare(p.tp[i].Key(), p.tp[j].Key()) < 0 }
+func (p pairsByKey) Swap(i, j int) {
+	p.tp[i], p.tp[j] = p.tp[j], p.tp[i]
+	p.segs[i], p.segs[j] = p.segs[j], p.segs[i]
 }
 
 // alignReplay returns the replay of each of full's series: rp holds the
