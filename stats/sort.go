@@ -2,6 +2,7 @@ package stats
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -60,4 +61,87 @@ func radixSortKeys(keys, spare []uint64) []uint64 {
 		src, dst = dst, src
 	}
 	return src
+}
+
+// bucketMin is the length from which sortKeys sorts by buckets: below it
+// pdqsort's insertion sorts are as fast.
+const bucketMin = 48
+
+// bucketSortKeys sorts keys, using spare (as long) and counts as scratch. A key is a float's bits, so equal-width ranges of
+// keys are nearly equal ratios of durations: a sample of durations, whose
+// logarithms spread like a normal's (lognormal RCTs), falls into a few
+// keys a bucket even with outliers decades away. Each key goes to the
+// bucket of its top bits over the keys' range, then each bucket is sorted
+// in place: by insertion while small, by pdqsort if a bucket holds many
+// (equal or clustered keys), so the worst case stays O(n log n). It
+// returns the buffer holding the result; the sort is a sort, so its
+// result is slices.Sort's.
+func bucketSortKeys(keys, spare []uint64, counts *bucketCounts) []uint64 {
+	return bucketSort(keys, spare, counts, len(counts)-1)
+}
+
+// bucketCounts are bucketSortKeys' counters, one slice a level.
+type bucketCounts [3][]int32
+
+// bucketSort is bucketSortKeys sorting clusters by buckets again, to depth
+// more levels.
+func bucketSort(keys, spare []uint64, cs *bucketCounts, depth int) []uint64 {
+	n := len(keys)
+	lo, hi := keys[0], keys[0]
+	for _, k := range keys[1:] {
+		lo, hi = min(lo, k), max(hi, k)
+	}
+	if lo == hi {
+		return keys
+	}
+	// nb buckets, between n and 2n; shift maps hi-lo below nb.
+	nbits := bits.Len(uint(n - 1))
+	nb := 1 << nbits
+	shift := max(bits.Len64(hi-lo)-nbits, 0)
+	counts := slices.Grow(cs[depth][:0], nb+1)[:nb+1]
+	cs[depth] = counts
+	clear(counts)
+	for _, k := range keys {
+		counts[(k-lo)>>shift+1]++
+	}
+	for i := 1; i <= nb; i++ {
+		counts[i] += counts[i-1]
+	}
+	for _, k := range keys {
+		b := (k - lo) >> shift
+		spare[counts[b]] = k
+		counts[b]++
+	}
+	// counts[b] is now the end of bucket b.
+	start := int32(0)
+	for b := range nb {
+		end := counts[b]
+		switch bucket := spare[start:end]; {
+		case len(bucket) <= 1:
+		case len(bucket) <= 16:
+			insertionSort(bucket)
+		case depth > 0 && len(bucket) >= bucketMin:
+			// A cluster: its own range spreads it over its own buckets.
+			// keys is free, so its same part is the spare.
+			sorted := bucketSort(bucket, keys[start:end], cs, depth-1)
+			if &sorted[0] != &bucket[0] {
+				copy(bucket, sorted)
+			}
+		default:
+			slices.Sort(bucket)
+		}
+		start = end
+	}
+	return spare
+}
+
+func insertionSort(s []uint64) {
+	for i := 1; i < len(s); i++ {
+		k := s[i]
+		j := i
+		for ; j > 0 && s[j-1] > k; j-- {
+			s[j] = s[j-1]
+		}
+		s[j] = k
+	}
 }

@@ -97,3 +97,78 @@ func TestZoneLabel(t *testing.T) {
 		}
 	}
 }
+
+// TestSortKeys compares sortKeys with slices.Sort on durations, few
+// distinct values, signed values, a tight cluster, and clusters squeezed
+// into one bucket by outliers, on both sides of bucketMin.
+func TestSortKeys(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var sb sortBuf
+	for it := 0; it < 20000; it++ {
+		n := 1 + r.IntN(450)
+		x := make([]float64, n)
+		for i := range x {
+			switch it % 4 {
+			case 0:
+				x[i] = 20 * (1 + r.ExpFloat64())
+			case 1:
+				x[i] = float64(r.IntN(5))
+			case 2:
+				x[i] = r.NormFloat64() * 1e6
+			case 3:
+				x[i] = 10 + r.Float64()*1e-9
+			}
+			if it%7 == 0 && i%50 == 0 {
+				x[i] = 1e5 * r.Float64() // outliers that squeeze the rest into a bucket
+			}
+		}
+		keys := make([]uint64, n)
+		for i, v := range x {
+			keys[i] = Key(v)
+		}
+		want := slices.Clone(keys)
+		slices.Sort(want)
+		if got := sb.sortKeys(x); !slices.Equal(got, want) {
+			t.Fatalf("case %d (%d values) differs from slices.Sort", it, n)
+		}
+	}
+}
+
+// BenchmarkSortKeys sorts 200 samples of 150 to 336 durations like a
+// pair's: clustered, with spikes; pdq is slices.Sort on the same keys.
+func BenchmarkSortKeys(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var sets [][]float64
+	for range 200 {
+		n := 150 + r.IntN(187)
+		base := 10 + 200*r.Float64()
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = float64(int64(base*(1+0.03*r.ExpFloat64())*1000)) / 1000
+			if r.IntN(30) == 0 {
+				x[i] *= 1 + 20*r.Float64()
+			}
+		}
+		sets = append(sets, x)
+	}
+	b.Run("pdq", func(b *testing.B) {
+		keys := make([]uint64, 400)
+		for b.Loop() {
+			for _, x := range sets {
+				keys = keys[:0]
+				for _, v := range x {
+					keys = append(keys, Key(v))
+				}
+				slices.Sort(keys)
+			}
+		}
+	})
+	b.Run("bucket", func(b *testing.B) {
+		var sb sortBuf
+		for b.Loop() {
+			for _, x := range sets {
+				sb.sortKeys(x)
+			}
+		}
+	})
+}

@@ -82,7 +82,7 @@ type Classifier struct {
 	Config
 	a, b   []float64 // trimmed samples of the current call
 	ma, mb moments   // their moments
-	keys   []uint64
+	keys   sortBuf
 }
 
 // NewClassifier returns a classifier with cfg.
@@ -102,8 +102,8 @@ func NewClassifier(cfg Config) *Classifier { return &Classifier{Config: cfg} }
 // too small for it, are the exact values computed. Gain then differs from
 // the exact interval's in the last bits only.
 func (c *Classifier) Classify(v4, v6 []float64) Result {
-	c.a, c.keys = trim(c.a[:0], c.keys, v4, c.Trim)
-	c.b, c.keys = trim(c.b[:0], c.keys, v6, c.Trim)
+	c.a = trim(c.a[:0], &c.keys, v4, c.Trim)
+	c.b = trim(c.b[:0], &c.keys, v6, c.Trim)
 	c.ma, c.mb = momentsOf(c.a), momentsOf(c.b)
 	t := welchCore(c.ma, c.mb)
 	if r, ok := c.classifyFast(t); ok {
@@ -184,35 +184,46 @@ func median(x []float64) float64 {
 // [int(n*f), int(n*(1-f))), the float64 products truncated toward zero as
 // Python's int() does. x must not contain NaN.
 func Trim(dst, x []float64, f float64) []float64 {
-	dst, _ = trim(dst, nil, x, f)
-	return dst
+	var keys sortBuf
+	return trim(dst, &keys, x, f)
 }
 
-// trim is Trim with a reusable key buffer.
-func trim(dst []float64, keys []uint64, x []float64, f float64) ([]float64, []uint64) {
+// trim is Trim with a reusable sort buffer.
+func trim(dst []float64, keys *sortBuf, x []float64, f float64) []float64 {
 	n := float64(len(x))
 	lo, hi := int(n*f), int(n*(1-f))
 	if hi < lo {
 		hi = lo
 	}
-	keys = sortKeys(keys, x)
-	for _, k := range keys[lo:hi] {
+	sorted := keys.sortKeys(x)
+	for _, k := range sorted[lo:hi] {
 		dst = append(dst, FromKey(k))
 	}
-	return dst, keys
+	return dst
+}
+
+// sortBuf is the scratch of sortKeys, kept between calls.
+type sortBuf struct {
+	keys, spare []uint64
+	counts      bucketCounts
 }
 
 // sortKeys returns the values of x as order-preserving integer keys, sorted.
 // Sorting integers is about a fifth faster than sorting floats with
 // cmp.Less, whose NaN handling costs on every comparison, and sorting is
-// most of the classification's time.
-func sortKeys(keys []uint64, x []float64) []uint64 {
-	keys = keys[:0]
+// most of the classification's time; a pair's few hundred durations sort
+// faster still by buckets (bucketSortKeys).
+func (b *sortBuf) sortKeys(x []float64) []uint64 {
+	b.keys = b.keys[:0]
 	for _, v := range x {
-		keys = append(keys, Key(v))
+		b.keys = append(b.keys, Key(v))
 	}
-	slices.Sort(keys)
-	return keys
+	if len(b.keys) < bucketMin {
+		slices.Sort(b.keys)
+		return b.keys
+	}
+	b.spare = slices.Grow(b.spare[:0], len(b.keys))[:len(b.keys)]
+	return bucketSortKeys(b.keys, b.spare, &b.counts)
 }
 
 // Key maps a float64 to a uint64 with the same order: negative values have
