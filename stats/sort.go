@@ -65,7 +65,7 @@ func radixSortKeys(keys, spare []uint64) []uint64 {
 
 // bucketMin is the length from which sortKeys sorts by buckets: below it
 // pdqsort's insertion sorts are as fast.
-const bucketMin = 48
+const bucketMin = 32
 
 // bucketSortKeys sorts keys, using spare (as long) and counts as scratch. A key is a float's bits, so equal-width ranges of
 // keys are nearly equal ratios of durations: a sample of durations, whose
