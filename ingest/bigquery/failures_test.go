@@ -1,7 +1,6 @@
 package bigquery_test
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -168,16 +167,7 @@ func failuresMessage(t testing.TB, s *arrow.Schema, cols []failCol, units [][]te
 	}
 	rec := b.NewRecord()
 	defer rec.Release()
-	var buf bytes.Buffer
-	w := ipc.NewWriter(&buf, ipc.WithSchema(s))
-	if err := w.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	head := len(schemaMessage(t, s))
-	return bytes.Clone(buf.Bytes()[head : buf.Len()-8])
+	return bqfake.BatchMessage(t, rec)
 }
 
 // restValue is v as the REST API writes a cell's value.

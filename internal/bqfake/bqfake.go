@@ -402,15 +402,21 @@ func RecordMessage(t testing.TB, s *arrow.Schema, units [][]Row, seriesRows bool
 	}
 	rec := b.NewRecord()
 	defer rec.Release()
+	return BatchMessage(t, rec)
+}
+
+// BatchMessage serializes rec as one record batch message, without the
+// schema, as the Storage Read API sends it.
+func BatchMessage(t testing.TB, rec arrow.Record) []byte {
 	var buf bytes.Buffer
-	w := ipc.NewWriter(&buf, ipc.WithSchema(s))
+	w := ipc.NewWriter(&buf, ipc.WithSchema(rec.Schema()))
 	if err := w.Write(rec); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	head := len(SchemaMessage(t, s))
+	head := len(SchemaMessage(t, rec.Schema()))
 	return bytes.Clone(buf.Bytes()[head : buf.Len()-8])
 }
 
