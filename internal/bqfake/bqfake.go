@@ -830,7 +830,7 @@ func (f *Fake) ReadRows(req *storagepb.ReadRowsRequest, srv storagepb.BigQueryRe
 	return nil
 }
 
-// readOutput reads every row of an afsel file, sorted.
+// ReadOutput reads every row of an afsel file, sorted.
 func ReadOutput(t testing.TB, path string) []Row {
 	t.Helper()
 	r, err := ingest.Open(path, ingest.Options{})
