@@ -55,8 +55,9 @@ input, copied first); without it Figures 1 and 2 are skipped.
 Writes to --out (default DIR/figures), atomically:
   fig1.csv fig2.csv fig4.csv coverage.csv   figure,panel,series,x,y (ECDFs
                                             downsampled to --points)
-  fig1.svg/.png ... coverage.svg/.png       1200 px wide (and policies.svg/.png
-                                            with the policy files)
+  fig1.svg/.png ... coverage.svg/.png       1200 px wide (and policies,
+                                            table2_sweep, transitions .svg/.png
+                                            with their files)
   report.html                               tables beside the paper's shares,
                                             figures (inline SVG), coverage,
                                             replay summary, run parameters
