@@ -12,9 +12,11 @@ import (
 )
 
 // Figure is the matrix (Plot) as a figure of the report: render's width,
-// so that it lays out as the report's other figures.
+// so that it lays out as the report's other figures, its text larger in
+// proportion (it is shown about as wide as Plot's own figure is drawn).
 func (r *Result) Figure() *render.Figure {
-	return &render.Figure{Name: FigureName, Title: "Table 1 class from run A to run B", Height: 5.5 * vg.Inch, Panels: []*plot.Plot{r.Plot()}}
+	return &render.Figure{Name: FigureName, Title: "Table 1 class from run A to run B", Height: 6 * vg.Inch,
+		Panels: []*plot.Plot{r.plot(float64(render.Width / figWidth))}}
 }
 
 // Section is r as the report's "Week over week" section; dir is where the
