@@ -129,7 +129,7 @@ func runFigures(cmd *cobra.Command, e *env, o *figuresOptions) error {
 			return fmt.Errorf("--compare: %w", err)
 		}
 		for _, n := range w.Notes {
-			e.log.Warn(n)
+			e.log.Warn("--compare: a comparison of other runs than DIR's", "note", n)
 		}
 		in.Week = w
 	}
