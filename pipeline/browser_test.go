@@ -14,8 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/afsel/afsel/changepoint"
 	"github.com/afsel/afsel/pipeline"
 	"github.com/afsel/afsel/policy"
+	"github.com/afsel/afsel/transition"
 )
 
 // browserCheck is injected into a copy of a page before Chromium loads it:
@@ -209,9 +211,34 @@ func TestReportInBrowser(t *testing.T) {
 		pipeline.Output{Dir: redrawn, Command: "figures"}, nil); err != nil {
 		t.Fatal(err)
 	}
+	// The sections of a PELT sweep into the directory and of a comparison
+	// (of the run with itself).
+	ctx := context.Background()
+	d := changepoint.DefaultConfig()
+	sw, err := pipeline.RunPeltSweep(ctx, synthInput(t, 200, true), quick(), pipeline.PeltGrid([]int{d.MinSize}, []int{1, d.Jump}, []float64{1, 2, 5, 10, 20, 50}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sw.Write(ctx, pipeline.Output{Dir: dir, Command: "sweep-pelt"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	cmp := filepath.Join(t.TempDir(), "cmp")
+	if _, _, err := transition.Compare(ctx, transition.Config{A: dir, B: dir, Out: cmp}); err != nil {
+		t.Fatal(err)
+	}
+	week, err := transition.ReportSection(cmp, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sections := filepath.Join(dir, "sections")
+	if _, err := pipeline.Redraw(ctx, pipeline.RedrawInput{Dir: dir, Week: week}, pipeline.FiguresConfig{Points: 200},
+		pipeline.Output{Dir: sections, Command: "figures"}, nil); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct{ name, path string }{
 		{"reproduce", filepath.Join(dir, pipeline.FiguresDir, "report.html")},
 		{"figures", filepath.Join(redrawn, "report.html")},
+		{"sections", filepath.Join(sections, "report.html")},
 	} {
 		for _, width := range []int{1280, 1024} {
 			t.Run(fmt.Sprintf("%s/%dpx", c.name, width), func(t *testing.T) {

@@ -71,7 +71,7 @@ var outputNames = []string{
 	"simulation.csv", "simulation_gamma=*.csv", "sweep.csv", "replay_metrics.csv",
 	"policies_pairs.csv", "policies.csv", "policies_segments.csv", "policies_cdf.csv",
 	"failures.csv", "failures_pairs.csv", "policies_failures.csv", "policies_failures_cdf.csv",
-	"table2_sweep.csv", "table2_sweep.svg", "table2_sweep.png",
+	"table2_sweep.csv", "table2_sweep.svg", "table2_sweep.png", "transitions.svg", "transitions.png",
 	"networks.csv", "networks_country.svg", "networks_country.png",
 	FiguresDir, SummaryFile, ManifestFile,
 	"fig[124].csv", "fig[124].svg", "fig[124].png", "coverage.csv", "coverage.svg", "coverage.png",
@@ -103,7 +103,10 @@ func top(name string) string {
 // An earlier run of the same command, or one with a file this run
 // rewrites, is replaced whole (its other files would not match the new
 // ones). A run on another input is an error unless force. Outputs no record
-// names (written by an interrupted or older afsel) are left out.
+// names (written by an interrupted or older afsel) are left out. Runs that
+// write different files into one subdirectory (FiguresDir: reproduce's
+// figures, a PELT sweep's) both stay: a kept run's files there are carried
+// over one by one.
 func carryOver(d *outdir.Dir, sum *Summary, force bool, elsewhere map[string]bool) (kept []*Summary, dropped []string, err error) {
 	entries, err := os.ReadDir(d.Target())
 	if errors.Is(err, fs.ErrNotExist) {
@@ -117,9 +120,12 @@ func carryOver(d *outdir.Dir, sum *Summary, force bool, elsewhere map[string]boo
 		return nil, nil, err
 	}
 	ours := map[string]bool{ManifestFile: true}
+	oursFiles := map[string]bool{}
 	for _, f := range sum.Files {
 		ours[top(f)] = true
+		oursFiles[filepath.ToSlash(f)] = true
 	}
+	var keepFiles []string        // files of kept runs in a directory this run writes into
 	recorded := map[string]bool{} // top-level names of any recorded run
 	for n := range elsewhere {
 		recorded[n] = true
@@ -127,15 +133,16 @@ func carryOver(d *outdir.Dir, sum *Summary, force bool, elsewhere map[string]boo
 	keep := map[string]bool{}
 	for _, p := range prev.Runs {
 		names := map[string]bool{}
+		overlaps := false
 		for _, f := range p.Files {
 			if f != SummaryFile {
 				names[top(f)] = true
 				recorded[top(f)] = true
+				// A top-level name of both is shared only as a directory
+				// holding different files of each.
+				t := top(f)
+				overlaps = overlaps || oursFiles[filepath.ToSlash(f)] || (ours[t] && (oursFiles[t] || t == filepath.ToSlash(f)))
 			}
-		}
-		overlaps := false
-		for n := range names {
-			overlaps = overlaps || ours[n]
 		}
 		other := p.Input.SHA256 != sum.Input.SHA256 && p.Input.SHA256 != "" && sum.Input.SHA256 != ""
 		switch {
@@ -148,6 +155,19 @@ func carryOver(d *outdir.Dir, sum *Summary, force bool, elsewhere map[string]boo
 		kept = append(kept, p)
 		for n := range names {
 			keep[n] = true
+		}
+		for _, f := range p.Files {
+			if f != SummaryFile && ours[top(f)] {
+				keepFiles = append(keepFiles, f)
+			}
+		}
+	}
+	for _, f := range keepFiles {
+		if _, err := os.Stat(filepath.Join(d.Target(), f)); errors.Is(err, fs.ErrNotExist) {
+			continue // removed since
+		}
+		if err := d.Keep(f); err != nil {
+			return nil, nil, fmt.Errorf("output directory: keep %s: %w", f, err)
 		}
 	}
 	var unknown []string

@@ -39,6 +39,11 @@ type RedrawInput struct {
 	Data string // "": Figures 1 and 2 are skipped
 	// Options read Data (SkipBadRows as the runs had it).
 	Options ingest.Options
+	// Week is a comparison with another run (afsel compare) for the
+	// report's "Week over week" section, read by the caller (package
+	// transition, which reads run directories through this package); nil:
+	// none.
+	Week *report.WeekOverWeek
 }
 
 // runFiles are the files of a run directory the figures are made from.
@@ -58,6 +63,7 @@ type runFiles struct {
 	failures       []failures.Row
 	networks       []networks.Group
 	hours          []hours.Row
+	sweep          []tables.SweepRow // table2_sweep.csv of a PELT sweep
 	policyFailures []compare.FailureRow
 	failureCDF     []figures.Row
 }
@@ -86,6 +92,7 @@ func readRunFiles(dir string) (*runFiles, error) {
 		{"failures.csv", false, func(r io.Reader) error { in.failures, err = failures.ReadTable(r); return err }},
 		{"networks.csv", false, func(r io.Reader) error { in.networks, err = networks.Read(r); return err }},
 		{"hours.csv", false, func(r io.Reader) error { in.hours, err = hours.ReadCSV(r); return err }},
+		{PeltSweepFile, false, func(r io.Reader) error { in.sweep, err = tables.ReadSweep(r); return err }},
 		{"policies_failures.csv", false, func(r io.Reader) error { in.policyFailures, err = compare.ReadFailures(r); return err }},
 		{"policies_failures_cdf.csv", false, func(r io.Reader) error { in.failureCDF, err = figures.ReadRows(r); return err }},
 		{SummaryFile, false, func(r io.Reader) error {
@@ -194,9 +201,13 @@ func Redraw(ctx context.Context, in RedrawInput, cfg FiguresConfig, out Output, 
 	if err != nil {
 		return nil, err
 	}
+	// The figures of the report's own sections: their files go before
+	// the report's (the last two).
+	insert := func(f *render.Figure) {
+		n := len(built) - 2
+		built = append(built[:n:n], append(f.Files(), built[n:]...)...)
+	}
 	if runs.hours != nil {
-		// The hours' figure goes in the report's own section, its files
-		// before the report's (the last two).
 		hf, err := render.Hours(runs.hours)
 		switch {
 		case errors.Is(err, render.ErrNoHours):
@@ -204,10 +215,27 @@ func Redraw(ctx context.Context, in RedrawInput, cfg FiguresConfig, out Output, 
 		case err != nil:
 			return nil, err
 		default:
-			n := len(built) - 2
-			built = append(built[:n:n], append(hf.Files(), built[n:]...)...)
+			insert(hf)
 		}
 		rep.Hours, rep.HoursFigure = runs.hours, hf
+	}
+	if runs.sweep != nil {
+		sf, err := render.Table2Sweep(runs.sweep)
+		switch {
+		case errors.Is(err, render.ErrNoSweep):
+			mon.log().Warn("Table 2 sweep figure skipped: no rows of groups A to D", "file", filepath.Join(in.Dir, PeltSweepFile))
+		case err != nil:
+			return nil, err
+		default:
+			insert(sf)
+		}
+		rep.Sweep, rep.SweepFigure = runs.sweep, sf
+	}
+	if in.Week != nil {
+		if in.Week.Figure != nil {
+			insert(in.Week.Figure)
+		}
+		rep.Week = in.Week
 	}
 	d, err := outdir.Stage(out.Dir)
 	if err != nil {

@@ -89,6 +89,13 @@ type Report struct {
 	// when Hours is empty.
 	Hours       []hours.Row
 	HoursFigure *render.Figure
+	// Sweep is table2_sweep.csv (afsel sweep --pelt-*) and SweepFigure
+	// its figure (nil: none drawn); the section is left out when Sweep is
+	// empty.
+	Sweep       []tables.SweepRow
+	SweepFigure *render.Figure
+	// Week is a comparison with another run (afsel compare); nil: none.
+	Week *WeekOverWeek
 }
 
 // HourLine is one zone of the by-hour section: the most pairs with tests
@@ -171,6 +178,11 @@ type reportView struct {
 	// HourLines and HoursSVG are the by-hour section's table and figure.
 	HourLines []HourLine
 	HoursSVG  *svgView
+	// The sweep's section: its table, caption and figure.
+	SweepLines   []SweepLine
+	SweepCaption string
+	SweepSVG     *svgView
+	Week         *weekView
 	CovFam, CovFamNone,
 	PaperFam, PaperFamNone string
 }
@@ -199,6 +211,27 @@ func (r *Report) view(inline bool) (*reportView, error) {
 			}
 		}
 	}
+	if len(r.Sweep) > 0 {
+		v.SweepLines = SweepLines(r.Sweep)
+		v.SweepCaption = SweepCaption(v.SweepLines)
+		if f := r.SweepFigure; f != nil {
+			v.SweepSVG = &svgView{Name: f.Name, Title: f.Title}
+			if inline {
+				svg, err := f.InlineSVG()
+				if err != nil {
+					return nil, err
+				}
+				v.SweepSVG.SVG = template.HTML(svg) // our own renderer's output
+			}
+		}
+	}
+	if r.Week != nil {
+		w, err := r.Week.view(inline)
+		if err != nil {
+			return nil, err
+		}
+		v.Week = w
+	}
 	for _, f := range r.Figures {
 		s := svgView{Name: f.Name, Title: f.Title, Caption: Caption(f.Name)}
 		if inline {
@@ -222,6 +255,8 @@ var funcs = template.FuncMap{
 	"hoursIntro":           func() string { return hoursIntro },
 	"failurePoliciesIntro": func() string { return failurePoliciesIntro },
 	"networksIntro":        func() string { return networksIntro },
+	"sweepIntro":           func() string { return sweepIntro },
+	"weekIntro":            func() string { return weekIntro },
 }
 
 // mdEscape escapes the characters that Markdown would read as markup in
@@ -321,6 +356,24 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		if f := v.HoursSVG; f != nil {
 			fmt.Fprintf(&b, "![%s](%s.png)\n\n", f.Name, f.Name)
 		}
+	}
+	if len(v.SweepLines) > 0 {
+		b.WriteString("## How robust Table 2 is\n\n" + sweepIntro + "\n\n")
+		if f := v.SweepSVG; f != nil {
+			fmt.Fprintf(&b, "![%s](%s.png)\n\n", f.Name, f.Name)
+		}
+		b.WriteString(v.SweepCaption + "\n\n| min_size | jump | penalty | A | B | C | D | A∩B | eligible pairs |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+		for _, l := range v.SweepLines {
+			row := fmt.Sprintf("%d | %d | %s | %s | %s | %s | %s | %s | %d", l.MinSize, l.Jump, l.Penalty, l.A, l.B, l.C, l.D, l.AB, l.Pairs)
+			if l.Paper {
+				row = "**" + strings.ReplaceAll(row, " | ", "** | **") + "**"
+			}
+			b.WriteString("| " + row + " |\n")
+		}
+		b.WriteString("\n")
+	}
+	if v.Week != nil {
+		writeWeekMD(&b, v.Week)
 	}
 	for _, f := range v.SVG {
 		fmt.Fprintf(&b, "## %s\n\n![%s](%s.png)\n\n", f.Title, f.Name, f.Name)
@@ -447,6 +500,36 @@ figcaption { margin-top: 0.4em; max-width: 60em; color: #444; font-size: 0.95em;
 {{with .HoursSVG}}<figure id="{{.Name}}">
 {{.SVG}}
 <figcaption>{{.Title}}: per zone, the median over pairs (line) and the interquartile range (band); above 0, IPv6 is faster.</figcaption>
+</figure>
+{{end}}{{end -}}
+{{if .SweepLines}}
+<h2 id="sweep">How robust Table 2 is</h2>
+<p>{{sweepIntro}}</p>
+{{with .SweepSVG}}<figure id="{{.Name}}">
+{{.SVG}}
+<figcaption>{{$.SweepCaption}}</figcaption>
+</figure>
+{{else}}<p>{{.SweepCaption}}</p>
+{{end}}<table id="sweep-table">
+<tr><th>min_size</th><th>jump</th><th>penalty</th><th>A</th><th>B</th><th>C</th><th>D</th><th>A∩B</th><th>eligible pairs</th></tr>
+{{range .SweepLines}}<tr{{if .Paper}} style="font-weight: bold"{{end}}><td>{{.MinSize}}</td><td>{{.Jump}}</td><td>{{.Penalty}}</td><td>{{.A}}</td><td>{{.B}}</td><td>{{.C}}</td><td>{{.D}}</td><td>{{.AB}}</td><td>{{.Pairs}}</td></tr>
+{{end}}</table>
+{{end -}}
+{{with .Week}}
+<h2 id="week">Week over week</h2>
+<p>{{weekIntro}}</p>
+<p style="overflow-wrap: anywhere">A: <code>{{.A}}</code> ({{.EligibleA}} eligible pairs); B: <code>{{.B}}</code> ({{.EligibleB}} eligible pairs); comparison: <code>{{.Dir}}</code>.</p>
+{{range .Notes}}<p class="note">{{.}}</p>
+{{end}}{{range .Forced}}<p class="note">Compared although a parameter differs (--force): {{.}}</p>
+{{end}}<table id="transitions-table">
+<caption>Table 1 class in A (rows) and in B (columns): pairs (share of the row)</caption>
+<tr><th>class in A \ in B</th>{{range .Classes}}<th>{{.}}</th>{{end}}<th>pairs</th></tr>
+{{range .Rows}}<tr><td>{{.Class}}</td>{{range .Cells}}<td>{{.}}</td>{{end}}<td>{{.Total}}</td></tr>
+{{end}}</table>
+<p>Keeping their class: <b>{{.KeptText}}</b>. EXP3's best-choice ratio, B − A: {{.Change}}. New pairs (eligible in B only): <b>{{.New}}</b>; gone (eligible in A only): <b>{{.Gone}}</b>.</p>
+{{with .SVG}}<figure id="{{.Name}}">
+{{.SVG}}
+<figcaption>{{.Title}}. A cell's shade is its share of the row; the diagonal (dashed) is the pairs keeping their class.</figcaption>
 </figure>
 {{end}}{{end -}}
 {{range .SVG}}

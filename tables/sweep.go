@@ -51,3 +51,32 @@ func WriteSweep(w io.Writer, rows []SweepRow) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// ReadSweep reads table2_sweep.csv as WriteSweep writes it, keeping the
+// row order.
+func ReadSweep(r io.Reader) ([]SweepRow, error) {
+	t, err := csvtable.Read(r, SweepColumns...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SweepRow, t.Len())
+	for i := range out {
+		var ints [3]int64
+		for k, c := range []string{SweepColumns[0], SweepColumns[1], SweepColumns[4]} {
+			if ints[k], err = t.Int(i, c); err != nil {
+				return nil, err
+			}
+		}
+		pen, err := t.Float(i, SweepColumns[2])
+		if err != nil {
+			return nil, err
+		}
+		share, err := t.Float(i, SweepColumns[5])
+		if err != nil {
+			return nil, err
+		}
+		out[i] = SweepRow{Pelt: changepoint.Config{MinSize: int(ints[0]), Jump: int(ints[1]), Penalty: pen},
+			Row: Row{Category: t.Str(i, SweepColumns[3]), Count: int(ints[2]), Share: share}}
+	}
+	return out, nil
+}

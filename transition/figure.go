@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -26,10 +27,16 @@ const (
 // class in B across the columns, each cell shaded by its row share (the
 // share of A's pairs of that class going to that class in B) and labelled
 // with its pairs and row share; the diagonal (class kept) is outlined.
-func (r *Result) Plot() *plot.Plot {
+func (r *Result) Plot() *plot.Plot { return r.plot(1) }
+
+// plot is Plot with its text scale times larger, for a wider canvas.
+func (r *Result) plot(scale float64) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = fmt.Sprintf("Table 1 class from run A to run B: %d pairs eligible in both, %s keep their class", r.Both, pct(r.KeptShare))
-	p.Title.TextStyle.Font.Size = vg.Points(11)
+	p.Title.TextStyle.Font.Size = vg.Points(11 * scale)
+	for _, t := range []*text.Style{&p.X.Label.TextStyle, &p.Y.Label.TextStyle, &p.X.Tick.Label, &p.Y.Tick.Label} {
+		t.Font.Size *= vg.Length(scale)
+	}
 	p.X.Label.Text = "class in B (" + shortDir(r.B.Dir) + ")"
 	p.Y.Label.Text = "class in A (" + shortDir(r.A.Dir) + ")"
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = -0.5, 2.5, -0.5, 2.5
@@ -40,7 +47,7 @@ func (r *Result) Plot() *plot.Plot {
 	}
 	p.X.Tick.Marker, p.Y.Tick.Marker = plot.ConstantTicks(xt), plot.ConstantTicks(yt)
 	p.X.Padding, p.Y.Padding = 0, 0
-	p.Add(&matrix{r: r})
+	p.Add(&matrix{r: r, scale: scale})
 	return p
 }
 
@@ -53,7 +60,10 @@ func shortDir(dir string) string {
 }
 
 // matrix draws the cells of a Result.
-type matrix struct{ r *Result }
+type matrix struct {
+	r     *Result
+	scale float64 // of the text
+}
 
 // shade is the fill of a cell of row share s: white to the palette's blue.
 func shade(s float64) color.Color {
@@ -67,9 +77,9 @@ func shade(s float64) color.Color {
 
 func (m *matrix) Plot(c draw.Canvas, p *plot.Plot) {
 	tx, ty := p.Transforms(&c)
-	big := draw.TextStyle{Color: color.Black, Font: font.From(plot.DefaultFont, vg.Points(14)), XAlign: draw.XCenter, YAlign: draw.YCenter, Handler: plot.DefaultTextHandler}
+	big := draw.TextStyle{Color: color.Black, Font: font.From(plot.DefaultFont, vg.Points(14*m.scale)), XAlign: draw.XCenter, YAlign: draw.YCenter, Handler: plot.DefaultTextHandler}
 	small := big
-	small.Font = font.From(plot.DefaultFont, vg.Points(10))
+	small.Font = font.From(plot.DefaultFont, vg.Points(10*m.scale))
 	for i := range Zones {
 		for j := range Zones {
 			cell := m.r.Matrix[i][j]
@@ -91,8 +101,8 @@ func (m *matrix) Plot(c draw.Canvas, p *plot.Plot) {
 			b, s := big, small
 			b.Color, s.Color = ink, ink
 			mid := vg.Point{X: (x0 + x1) / 2, Y: (y0 + y1) / 2}
-			c.FillText(b, vg.Point{X: mid.X, Y: mid.Y + vg.Points(9)}, fmt.Sprintf("%d", cell.Pairs))
-			c.FillText(s, vg.Point{X: mid.X, Y: mid.Y - vg.Points(9)}, fmt.Sprintf("%s of row, %s of all", pct(cell.RowShare), pct(cell.Share)))
+			c.FillText(b, vg.Point{X: mid.X, Y: mid.Y + vg.Points(9*m.scale)}, fmt.Sprintf("%d", cell.Pairs))
+			c.FillText(s, vg.Point{X: mid.X, Y: mid.Y - vg.Points(9*m.scale)}, fmt.Sprintf("%s of row, %s of all", pct(cell.RowShare), pct(cell.Share)))
 		}
 	}
 }

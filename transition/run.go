@@ -162,7 +162,8 @@ func consistent(sim []replay.Pair, flows []tables.Pair) error {
 }
 
 // readParams sets r.Params and r.Input from the manifest's runs (the last
-// that records each stage's parameters), else from summary.json.
+// that records each stage's parameters and wrote its file, flows.csv or
+// simulation.csv), else from summary.json.
 func (r *Run) readParams() error {
 	m, err := pipeline.ReadManifest(r.Dir)
 	if err != nil {
@@ -187,11 +188,16 @@ func (r *Run) readParams() error {
 		Tables *tables.Config `json:"tables_parameters,omitempty"`
 		Replay *replay.Config `json:"replay_parameters,omitempty"`
 	}
+	// The parameters are those of the runs that wrote the files compared:
+	// a sweep into the directory (PELT's or gamma's) records its own.
+	wrote := func(s *pipeline.Summary, name string) bool {
+		return len(s.Files) == 0 || slices.Contains(s.Files, name)
+	}
 	for _, s := range runs {
-		if s.Tables != nil {
+		if s.Tables != nil && wrote(s, "flows.csv") {
 			p.Tables = s.Tables
 		}
-		if s.Replay != nil {
+		if s.Replay != nil && wrote(s, "simulation.csv") {
 			p.Replay = s.Replay
 		}
 		if s.Input.SHA256 != "" {

@@ -47,10 +47,12 @@ Writes to DIR (default "compare"), atomically:
   transitions.svg, .png    the matrix as a heat map
   summary.json             the runs, counts, matrix and files
 and prints the matrix and the summary. DIR may hold only a comparison's
-files: it is replaced as a whole.`,
+files: it is replaced as a whole. 'afsel figures --dir RUN_B --compare DIR'
+adds it to RUN_B's report (section "Week over week").`,
 		Example: `  afsel reproduce --input week1.arrow --out week1/
   afsel reproduce --input week2.arrow --out week2/
   afsel compare week1/ week2/ --out week1-week2/
+  afsel figures --dir week2/ --compare week1-week2/
   afsel compare week1/ week2-min100/ -o cmp/ --force`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 2 {

@@ -13,6 +13,7 @@ import (
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/pairs"
 	"github.com/afsel/afsel/pipeline"
+	"github.com/afsel/afsel/transition"
 )
 
 type figuresOptions struct {
@@ -23,6 +24,9 @@ type figuresOptions struct {
 	pair   string
 	skip   bool
 	force  bool
+	// compare is a comparison's directory (afsel compare) for the report's
+	// "Week over week" section.
+	compare string
 }
 
 func newFiguresCmd(e *env) *cobra.Command {
@@ -38,7 +42,12 @@ of the runs. It must hold the outputs of 'afsel tables' (table1.csv, table2.csv,
 flows.csv, change_points.csv) and 'afsel replay' (simulation.csv,
 replay_metrics.csv) run on the same input; policies.csv and
 policies_cdf.csv (afsel replay --policies), when present, add a policy
-comparison (figure policies and a table per zone). The report shows the
+comparison (figure policies and a table per zone); table2_sweep.csv (afsel
+sweep --pelt-* into DIR) adds a section "How robust Table 2 is" (figure
+table2_sweep and the table). --compare CMP, the output of 'afsel compare
+RUN_A DIR -o CMP' (or of DIR against a later run), adds a section "Week
+over week" (figure transitions, the class matrix, the share keeping its
+class, the best-choice change, pairs new and gone). The report shows the
 summary of every run DIR's manifest.json records. --data is the paired tests
 both ran on: one file, in any format 'afsel tables' reads (- is standard
 input, copied first); without it Figures 1 and 2 are skipped.
@@ -46,8 +55,9 @@ input, copied first); without it Figures 1 and 2 are skipped.
 Writes to --out (default DIR/figures), atomically:
   fig1.csv fig2.csv fig4.csv coverage.csv   figure,panel,series,x,y (ECDFs
                                             downsampled to --points)
-  fig1.svg/.png ... coverage.svg/.png       1200 px wide (and policies.svg/.png
-                                            with the policy files)
+  fig1.svg/.png ... coverage.svg/.png       1200 px wide (and policies,
+                                            table2_sweep, transitions .svg/.png
+                                            with their files)
   report.html                               tables beside the paper's shares,
                                             figures (inline SVG), coverage,
                                             replay summary, run parameters
@@ -59,7 +69,10 @@ once more for its pair.`,
 		Example: `  afsel tables --input data.csv.gz --out out/
   afsel replay --input data.csv.gz --out out/
   afsel figures --dir out/ --data data.csv.gz
-  afsel figures --dir out/ --data data.csv.gz --pair 1004:6404 --points 500`,
+  afsel figures --dir out/ --data data.csv.gz --pair 1004:6404 --points 500
+  afsel sweep --input data.csv.gz --out out/ --pelt-penalty 1,2,5,10,20,50 --pelt-jump 1,5
+  afsel compare week1/ out/ -o week1-vs-out/
+  afsel figures --dir out/ --compare week1-vs-out/`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.resolve(); err != nil {
@@ -77,6 +90,7 @@ once more for its pair.`,
 	f.BoolVar(&o.skip, "skip-bad-rows", false, "skip malformed rows of --data, as tables and replay do with the same flag")
 	f.StringVar(&o.pair, "pair", "", "Figure 2's pair as PRB:ANCHOR (default: the first with 4+ segments and mixed zones)")
 	f.BoolVar(&o.force, "force", false, "replace the outputs of runs on another input found in the output directory (refused otherwise)")
+	f.StringVar(&o.compare, "compare", "", "output directory `CMP` of afsel compare, shown in the report's \"Week over week\" section")
 	return cmd
 }
 
@@ -109,6 +123,16 @@ func runFigures(cmd *cobra.Command, e *env, o *figuresOptions) error {
 		cfg.Pair = &k
 	}
 	in := pipeline.RedrawInput{Dir: o.dir, Data: o.data, Options: ingest.Options{SkipBadRows: o.skip}}
+	if o.compare != "" {
+		w, err := transition.ReportSection(o.compare, o.dir)
+		if err != nil {
+			return fmt.Errorf("--compare: %w", err)
+		}
+		for _, n := range w.Notes {
+			e.log.Warn("--compare: a comparison of other runs than DIR's", "note", n)
+		}
+		in.Week = w
+	}
 	out := pipeline.Output{Dir: o.out, Command: "figures", Version: buildVersion(), Force: o.force}
 	e.addTempDir(filepath.Dir(filepath.Clean(o.out)))
 	cov, err := pipeline.Redraw(cmd.Context(), in, cfg, out, &pipeline.Monitor{Log: e.log})
