@@ -16,6 +16,18 @@ func (p *Rand) Seed(seed1, seed2 uint64) { p.hi, p.lo = seed1, seed2 }
 
 // Uint64 is rand.PCG.Uint64.
 func (p *Rand) Uint64() uint64 {
+	var u uint64
+	u, p.hi, p.lo = Next(p.hi, p.lo)
+	return u
+}
+
+// State returns the generator's state; Seed(State()) restores it. With
+// Next they let a loop keep the state in registers.
+func (p *Rand) State() (hi, lo uint64) { return p.hi, p.lo }
+
+// Next is Uint64 on a state (hi, lo) the caller holds: the draw and the
+// next state.
+func Next(hi, lo uint64) (u, nhi, nlo uint64) {
 	const (
 		mulHi = 2549297995355413924
 		mulLo = 4865540595714422341
@@ -23,40 +35,49 @@ func (p *Rand) Uint64() uint64 {
 		incLo = 1442695040888963407
 	)
 	// state = state * mul + inc
-	hi, lo := bits.Mul64(p.lo, mulLo)
-	hi += p.hi*mulLo + p.lo*mulHi
-	lo, c := bits.Add64(lo, incLo, 0)
-	hi, _ = bits.Add64(hi, incHi, c)
-	p.lo, p.hi = lo, hi
+	nhi, nlo = bits.Mul64(lo, mulLo)
+	nhi += hi*mulLo + lo*mulHi
+	nlo, c := bits.Add64(nlo, incLo, 0)
+	nhi, _ = bits.Add64(nhi, incHi, c)
 	// DXSM output.
 	const cheapMul = 0xda942042e4dd58b5
-	hi ^= hi >> 32
-	hi *= cheapMul
-	hi ^= hi >> 48
-	hi *= lo | 1
-	return hi
+	u = nhi
+	u ^= u >> 32
+	u *= cheapMul
+	u ^= u >> 48
+	u *= nlo | 1
+	return u, nhi, nlo
 }
 
 // Float64 is rand.Rand.Float64: a draw in [0, 1).
-func (p *Rand) Float64() float64 {
-	return float64(p.Uint64()<<11>>11) / (1 << 53)
-}
+func (p *Rand) Float64() float64 { return Float64(p.Uint64()) }
+
+// Float64 is rand.Rand.Float64 of the draw u.
+func Float64(u uint64) float64 { return float64(u<<11>>11) / (1 << 53) }
 
 // NormFloat64 is rand.Rand.NormFloat64: a standard normal draw by the
-// ziggurat method. The common case is inlined; the rest is normTail.
+// ziggurat method.
 func (p *Rand) NormFloat64() float64 {
 	u := p.Uint64()
-	j := int32(u)
-	i := u >> 32 & 0x7F
-	if absInt32(j) < kn[i] {
-		return float64(j) * float64(wn[i])
+	if x, ok := NormFirst(u); ok {
+		return x
 	}
-	return p.normTail(u)
+	return p.NormTail(u)
 }
 
-// normTail finishes NormFloat64 when its first draw u falls outside the
+// NormFirst is NormFloat64's first step on its first draw u: the normal
+// and true when u falls in the ziggurat's inner rectangle, as about 99% of
+// draws do, else false, and NormTail(u) finishes the draw. It lets a
+// caller keep the common case inline.
+func NormFirst(u uint64) (float64, bool) {
+	j := int32(u)
+	i := u >> 32 & 0x7F
+	return float64(j) * float64(wn[i]), absInt32(j) < kn[i]
+}
+
+// NormTail finishes NormFloat64 when its first draw u falls outside the
 // ziggurat's inner rectangle, drawing again as rand.Rand does.
-func (p *Rand) normTail(u uint64) float64 {
+func (p *Rand) NormTail(u uint64) float64 {
 	for first := true; ; first = false {
 		if !first {
 			u = p.Uint64()
