@@ -78,3 +78,26 @@ func TestExp3ArmsMatchesExp3(t *testing.T) {
 		t.Error("Play accepted a NaN duration")
 	}
 }
+
+// BenchmarkExp3Arms plays 100 runs of a 320-round pair with the kernel and
+// gives their arms, as the comparison of policies uses it.
+func BenchmarkExp3Arms(b *testing.B) {
+	eng, err := NewEngine(DefaultConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	const n, runs = 320, 100
+	v4, v6 := make([]float64, n), make([]float64, n)
+	for i := range v4 {
+		v4[i], v6[i] = 20+200*rng.Float64(), 20+200*rng.Float64()
+	}
+	x := eng.NewExp3Arms(0.1, 0)
+	arms := make([]int8, runs*n)
+	for b.Loop() {
+		if !x.Play(v4, v6, runs, arms) {
+			b.Skip("no vector kernel")
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n*runs), "ns/step")
+}
