@@ -73,30 +73,56 @@ func thompsonRun(ts *bandit.ThompsonPCG, r *pcgrand.Rand, v4, v6 []float64, arms
 	}
 }
 
-// score records run's metrics from its arms, as runOnce does for a policy
-// that serves each request on the chosen family with one connection.
-func (w *Worker) score(arms []int8, v4, v6 []float64, run int) {
+// scoreRuns records the metrics of runs runs from their arms (run r's at
+// arms[r*n:(r+1)*n]), as runOnce does for a policy that serves each request
+// on the chosen family with one connection. Each sum is a chain of
+// dependent additions, so four runs are scored in one pass over the pair,
+// each run's sums still added in round order; the chosen family's values
+// are picked by indexing, not by branches the random arms would mispredict.
+func (w *Worker) scoreRuns(arms []int8, v4, v6 []float64, runs int) {
 	train := w.cfg.Train
 	n := len(v4)
-	var best, conns int
-	var lat, gain, regret float64
-	for i := train + 1; i < n; i++ {
-		mine, other := v4[i], v6[i]
-		if arms[i] == 1 {
-			mine, other = other, mine
-		}
-		best += b2i(mine <= other)
-		lat += mine
-		gain += v6[i] - mine
-		regret += mine - min(mine, other)
-		conns++
-	}
 	scored := float64(n - train - 1)
-	w.best[run] = float64(best) / float64(n-train)
-	w.mean[run] = lat / scored
-	w.gain[run] = gain / scored
-	w.regret[run] = regret
-	w.conns[run] = float64(conns) / scored
+	for r0 := 0; r0 < runs; r0 += 4 {
+		k := min(4, runs-r0)
+		// Lanes past k score run r0 again, and are dropped.
+		a0, a1, a2, a3 := arms[r0*n:][:n], arms[(r0+1%k)*n:][:n], arms[(r0+2%k)*n:][:n], arms[(r0+3%k)*n:][:n]
+		var best [4]int
+		var lat, gain, regret [4]float64
+		for i := train + 1; i < n; i++ {
+			d := [2]float64{v4[i], v6[i]}
+			// mine <= other for arm 0 and for arm 1; min(mine, other) is
+			// min(v4, v6) whichever the arm.
+			le := [2]int{b2i(d[0] <= d[1]), b2i(d[1] <= d[0])}
+			lo, x6 := min(d[0], d[1]), d[1]
+			c0, c1, c2, c3 := a0[i]&1, a1[i]&1, a2[i]&1, a3[i]&1
+			m0, m1, m2, m3 := d[c0], d[c1], d[c2], d[c3]
+			best[0] += le[c0]
+			best[1] += le[c1]
+			best[2] += le[c2]
+			best[3] += le[c3]
+			lat[0] += m0
+			lat[1] += m1
+			lat[2] += m2
+			lat[3] += m3
+			gain[0] += x6 - m0
+			gain[1] += x6 - m1
+			gain[2] += x6 - m2
+			gain[3] += x6 - m3
+			regret[0] += m0 - lo
+			regret[1] += m1 - lo
+			regret[2] += m2 - lo
+			regret[3] += m3 - lo
+		}
+		for l := range k {
+			run := r0 + l
+			w.best[run] = float64(best[l]) / float64(n-train)
+			w.mean[run] = lat[l] / scored
+			w.gain[run] = gain[l] / scored
+			w.regret[run] = regret[l]
+			w.conns[run] = 1 // one connection a request (runOnce: scored / scored)
+		}
+	}
 }
 
 func grow[T any](b []T, n int) []T {

@@ -304,11 +304,10 @@ func (w *Worker) pair(rp *replay.Pair, segs []changepoint.Segment, s *pairs.Seri
 			w.segRec = grow2(w.segRec, len(pp.Segments), runs)
 		}
 		if w.batched(sp, rp, v4, v6, runs) {
-			for run := range runs {
-				arms := w.batch.arms[run*n : (run+1)*n]
-				w.score(arms, v4, v6, run)
-				if pp.Group != "" {
-					w.segments(arms, pp.Segments, v4, v6, run)
+			w.scoreRuns(w.batch.arms, v4, v6, runs)
+			if pp.Group != "" {
+				for run := range runs {
+					w.segments(w.batch.arms[run*n:(run+1)*n], pp.Segments, v4, v6, run)
 				}
 			}
 			w.steps[j] += int64(runs * n)
