@@ -17,7 +17,8 @@ type ThompsonPCG struct {
 	// counts are wins and losses of arm 0, then of arm 1: the shapes less
 	// one of the Gamma draws in the order Choose makes them.
 	counts [4]int
-	shapes []gammaShape // Marsaglia and Tsang's constants of shape a at index a
+	cur    [4]gammaShape // the shapes' constants, shapes[1+counts[k]]
+	shapes []gammaShape  // Marsaglia and Tsang's constants of shape a at index a
 }
 
 // gammaShape holds gammaSample's constants of one shape a:
@@ -27,10 +28,11 @@ type gammaShape struct{ d, c float64 }
 // Reset restarts the learner for a run of at most rounds rounds.
 func (t *ThompsonPCG) Reset(rounds int) {
 	t.counts = [4]int{}
-	for a := len(t.shapes); a <= rounds+1; a++ {
+	for a := len(t.shapes); a <= max(rounds, 0)+1; a++ {
 		d := float64(a) - 1.0/3
 		t.shapes = append(t.shapes, gammaShape{d: d, c: 1 / math.Sqrt(9*d)})
 	}
+	t.cur = [4]gammaShape{t.shapes[1], t.shapes[1], t.shapes[1], t.shapes[1]}
 }
 
 // Choose samples Beta(1 + wins, 1 + losses) for each arm from r, as
@@ -42,7 +44,7 @@ func (t *ThompsonPCG) Choose(r *pcgrand.Rand) int {
 	var g [4]float64
 	hi, lo := r.State()
 	for k := range g {
-		s := t.shapes[1+t.counts[k]]
+		s := t.cur[k]
 		for {
 			var u uint64
 			u, hi, lo = pcgrand.Next(hi, lo)
@@ -77,9 +79,10 @@ func (t *ThompsonPCG) Choose(r *pcgrand.Rand) int {
 
 // Update counts a win (reward 1) or a loss (reward 0) for arm.
 func (t *ThompsonPCG) Update(arm int, win bool) {
-	if win {
-		t.counts[2*(arm&1)]++
-	} else {
-		t.counts[2*(arm&1)+1]++
+	k := 2 * (arm & 1)
+	if !win {
+		k++
 	}
+	t.counts[k]++
+	t.cur[k] = t.shapes[1+t.counts[k]]
 }
