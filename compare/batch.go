@@ -24,7 +24,7 @@ type batchState struct {
 // has a batched implementation, and reports whether it did. A batched
 // policy makes the choices its Strategy makes from the same random stream
 // (TestBatchedMatchesStrategies), and serves each request on the chosen
-// family alone, so its metrics follow from the arms (score).
+// family alone, so its metrics follow from the arms (scoreRuns).
 func (w *Worker) batched(sp policy.Spec, rp *replay.Pair, v4, v6 []float64, runs int) bool {
 	if w.batch.off {
 		return false
