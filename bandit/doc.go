@@ -18,7 +18,10 @@
 // the replay can generate a run's whole stream in bulk (pyrand.Rand.Fill)
 // and feed one value per round; its hot loops use the concrete type. The
 // other learners take a Source per choice, since Thompson sampling draws
-// several values a round. Nothing in this package uses global randomness.
+// several values a round; ThompsonPCG is Thompson sampling with its source
+// fixed to math/rand/v2's PCG (internal/pcgrand), for callers that play
+// many runs and would otherwise pay an interface call per draw. Nothing in
+// this package uses global randomness.
 //
 // Package policy wraps learners into address-selection strategies and
 // parses their specs.

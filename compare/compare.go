@@ -174,6 +174,7 @@ type Worker struct {
 	failSteps []int64
 
 	arms                            []int8
+	batch                           batchState
 	best, mean, gain, regret, conns []float64 // per run
 	segBest, segRec                 [][]float64
 }
@@ -302,6 +303,20 @@ func (w *Worker) pair(rp *replay.Pair, segs []changepoint.Segment, s *pairs.Seri
 			w.segBest = grow2(w.segBest, len(pp.Segments), runs)
 			w.segRec = grow2(w.segRec, len(pp.Segments), runs)
 		}
+		if w.batched(sp, rp, v4, v6, runs) {
+			w.scoreRuns(w.batch.arms, v4, v6, runs)
+			if pp.Group != "" {
+				for run := range runs {
+					w.segments(w.batch.arms[run*n:(run+1)*n], pp.Segments, v4, v6, run)
+				}
+			}
+			w.steps[j] += int64(runs * n)
+			pp.Metrics[j] = w.metrics(runs)
+			if pp.Group != "" {
+				pp.SegMetrics[j] = w.segMetrics(len(pp.Segments), runs)
+			}
+			continue
+		}
 		var draws []float64
 		if sp.Kind == policy.KindExp3 {
 			draws = w.eng.Draws(runs * n)
@@ -319,26 +334,37 @@ func (w *Worker) pair(rp *replay.Pair, segs []changepoint.Segment, s *pairs.Seri
 			st.Reset(src)
 			w.runOnce(st, v4, v6, run)
 			if pp.Group != "" {
-				w.segments(pp.Segments, v4, v6, run)
+				w.segments(w.arms, pp.Segments, v4, v6, run)
 			}
 		}
 		w.steps[j] += int64(runs * n)
-		pp.Metrics[j] = Metrics{
-			BestChoice: stats.UpperMedian(w.best[:runs]),
-			MeanMs:     stats.UpperMedian(w.mean[:runs]),
-			GainV6:     stats.UpperMedian(w.gain[:runs]),
-			Regret:     stats.UpperMedian(w.regret[:runs]),
-			Conns:      stats.UpperMedian(w.conns[:runs]),
-		}
+		pp.Metrics[j] = w.metrics(runs)
 		if pp.Group != "" {
-			sm := make([]SegmentMetrics, len(pp.Segments))
-			for k := range sm {
-				sm[k] = SegmentMetrics{BestChoice: stats.UpperMedian(w.segBest[k][:runs]), Recover: stats.UpperMedian(w.segRec[k][:runs])}
-			}
-			pp.SegMetrics[j] = sm
+			pp.SegMetrics[j] = w.segMetrics(len(pp.Segments), runs)
 		}
 	}
 	return pp
+}
+
+// metrics is the medians of the first runs runs' metrics.
+func (w *Worker) metrics(runs int) Metrics {
+	return Metrics{
+		BestChoice: stats.UpperMedian(w.best[:runs]),
+		MeanMs:     stats.UpperMedian(w.mean[:runs]),
+		GainV6:     stats.UpperMedian(w.gain[:runs]),
+		Regret:     stats.UpperMedian(w.regret[:runs]),
+		Conns:      stats.UpperMedian(w.conns[:runs]),
+	}
+}
+
+// segMetrics is the medians of the first runs runs' metrics on each of
+// nseg segments.
+func (w *Worker) segMetrics(nseg, runs int) []SegmentMetrics {
+	sm := make([]SegmentMetrics, nseg)
+	for k := range sm {
+		sm[k] = SegmentMetrics{BestChoice: stats.UpperMedian(w.segBest[k][:runs]), Recover: stats.UpperMedian(w.segRec[k][:runs])}
+	}
+	return sm
 }
 
 // runOnce plays one run of st over the pair, recording its arms and its
@@ -371,14 +397,14 @@ func (w *Worker) runOnce(st policy.Strategy, v4, v6 []float64, run int) {
 	w.conns[run] = float64(conns) / scored
 }
 
-// segments records run's metrics on each segment from w.arms.
-func (w *Worker) segments(segs []changepoint.Segment, v4, v6 []float64, run int) {
+// segments records run's metrics on each segment from its arms.
+func (w *Worker) segments(arms []int8, segs []changepoint.Segment, v4, v6 []float64, run int) {
 	train := w.cfg.Train
 	for k, sg := range segs {
 		var best, scored int
 		for i := max(sg.Start, train+1); i < sg.End; i++ {
 			mine, other := v4[i], v6[i]
-			if w.arms[i] == 1 {
+			if arms[i] == 1 {
 				mine, other = other, mine
 			}
 			best += b2i(mine <= other)
@@ -403,7 +429,7 @@ func (w *Worker) segments(segs []changepoint.Segment, v4, v6 []float64, run int)
 			}
 			end = next.End
 		}
-		w.segRec[k][run] = recoverAt(w.arms[sg.Start:end], fam, w.recover)
+		w.segRec[k][run] = recoverAt(arms[sg.Start:end], fam, w.recover)
 	}
 }
 

@@ -455,27 +455,39 @@ func TestReadSummaryErrors(t *testing.T) {
 }
 
 // BenchmarkProbe compares each policy over the golden set's pairs on one
-// core and reports steps (rounds x runs) per second.
+// core and reports steps (rounds x runs) per second. The learners with a
+// batched path also run through their Strategy (the "strategy" variants).
 func BenchmarkProbe(b *testing.B) {
 	probes := goldentest.Probes(b)
 	eng, res := replayed(b, probes)
 	for _, spec := range mustSpecs(b, "v6,best,he,race,rttcache,exp3,exp3raw,exp3ix,exp3s,ucb1,swucb,ducb,ts") {
-		b.Run(spec.Kind, func(b *testing.B) {
-			c, err := New(eng, Config{Specs: []policy.Spec{spec}})
-			if err != nil {
-				b.Fatal(err)
+		for _, off := range []bool{false, true} {
+			name := spec.Kind
+			if off {
+				if spec.Kind != policy.KindExp3 && spec.Kind != policy.KindTS {
+					continue
+				}
+				name += "/strategy"
 			}
-			pw := c.NewWorker()
-			for b.Loop() {
-				for i := range probes {
-					if _, err := pw.Probe(context.Background(), &probes[i], res[i], nil); err != nil {
-						b.Fatal(err)
+			b.Run(name, func(b *testing.B) {
+				c, err := New(eng, Config{Specs: []policy.Spec{spec}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				pw := c.NewWorker()
+				pw.batch.off = off
+				for b.Loop() {
+					for i := range probes {
+						if _, err := pw.Probe(context.Background(), &probes[i], res[i], nil); err != nil {
+							b.Fatal(err)
+						}
 					}
 				}
-			}
-			steps := make([]int64, 1)
-			pw.TakeSteps(steps)
-			b.ReportMetric(float64(steps[0])/b.Elapsed().Seconds(), "steps/s")
-		})
+				steps := make([]int64, 1)
+				pw.TakeSteps(steps)
+				b.ReportMetric(float64(steps[0])/b.Elapsed().Seconds(), "steps/s")
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(steps[0]), "ns/step")
+			})
+		}
 	}
 }

@@ -15,6 +15,13 @@
 // randomized policies draw from a PCG seeded per (seed, pair, run, policy),
 // so results depend neither on the workers nor on the order of the probes.
 //
+// Most policies are played round by round through policy.Strategy. The
+// artefacts' EXP3 and Thompson sampling, played 100 times a pair, have
+// batched paths that make the same choices from the same streams: EXP3 on
+// the replay's vector kernel (replay.Exp3Arms), Thompson sampling on a
+// concrete PCG (bandit.ThompsonPCG); their runs are then scored from their
+// arms.
+//
 // The outputs are policies_pairs.csv (WritePairs), policies.csv
 // (WriteSummary, read back by ReadSummary), policies_segments.csv
 // (WriteSegments) and policies_cdf.csv (WriteCDF).

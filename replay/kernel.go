@@ -65,35 +65,46 @@ func kernelUsable(gamma float64, v4, v6 []float64) bool {
 	return true
 }
 
+// kernelScratch is the vector kernel's working space, reused between calls.
+type kernelScratch struct {
+	groups []kernelGroup
+	// masks[i*len(groups)+g] has bit j set when run 4g+j chose arm 0 in
+	// round i.
+	masks []uint8
+}
+
 // kernelRuns is replayRuns for len(res) runs at once with the vector kernel:
 // run l reads the draws u[l*n:(l+1)*n]. The kernel steps whole groups of
 // four runs, at least three groups, so u must hold kernelDraws(len(res), n)
-// draws; the runs past len(res) are computed and dropped. kernelUsable must hold. groups is
-// scratch space, reused between calls.
-func kernelRuns(c *kernelConsts, v4, v6, u []float64, train int, res []runResult, groups []kernelGroup) []kernelGroup {
+// draws; the runs past len(res) are computed and dropped. kernelUsable must
+// hold. It leaves the runs' arms in s.masks.
+func kernelRuns(c *kernelConsts, v4, v6, u []float64, train int, res []runResult, s *kernelScratch) {
 	n, k := len(v4), len(res)
 	if len(u) < kernelDraws(k, n) {
 		panic("replay: kernelRuns: too few draws")
 	}
 	ng := kernelGroups(k)
-	groups = append(groups[:0], make([]kernelGroup, ng)...)
+	s.groups = append(s.groups[:0], make([]kernelGroup, ng)...)
+	if cap(s.masks) < ng*n {
+		s.masks = make([]uint8, ng*n)
+	}
+	s.masks = s.masks[:ng*n]
 	nan := math.NaN()
-	for g := range groups {
-		gr := &groups[g]
+	for g := range s.groups {
+		gr := &s.groups[g]
 		for j := range 4 {
 			gr.w0[j], gr.w1[j] = 1, 1
 			gr.last4[j], gr.last6[j] = nan, nan
 		}
 	}
 	if n > 0 {
-		exp3Kernel(&groups[0], ng, &v4[0], &v6[0], &u[0], n, train, c, &glibc.ExpTable[0])
+		exp3Kernel(&s.groups[0], ng, &v4[0], &v6[0], &u[0], n, train, c, &glibc.ExpTable[0], &s.masks[0])
 	}
 	for l := range res {
-		gr := &groups[l/4]
+		gr := &s.groups[l/4]
 		j := l % 4
 		res[l] = runResult{best: int(gr.best[j]), gain: gr.gain[j], regret: gr.regret[j]}
 	}
-	return groups
 }
 
 // kernelGroups is the number of groups of four runs the kernel steps for

@@ -59,8 +59,9 @@
 	VMOVUPD Y4, S3-K(AX)
 
 // Phase B: choose arm 0 where u*(p0+p1) < p0 (u: the four lanes' draws at
-// R9, R9 + stride, ...); the reward is mine <= the other family's last
-// duration; scores, masked by Y14 (all ones when the round is scored: adding
+// R9, R9 + stride, ...), the arms going to the mask byte at R14, which it
+// advances; the reward is mine <= the other family's last duration;
+// scores, masked by Y14 (all ones when the round is scored: adding
 // +0 changes no sum, which is never -0). S0 = reward & arm 0, S1 = reward &
 // arm 1, S2 = p of the chosen arm. Advances R9 to the next group's draws.
 #define PHASE_B(K) \
@@ -73,6 +74,9 @@
 	VMULPD      S1-K(AX), Y8, Y5; \
 	VMOVUPD     S0-K(AX), Y3; \
 	VCMPPD      LT_OQ, Y3, Y5, Y5; \
+	VMOVMSKPD   Y5, DI; \
+	MOVB        DI, (R14); \
+	INCQ        R14; \
 	VMOVUPD     S3-K(AX), Y4; \
 	VBLENDVPD   Y5, Y3, Y4, Y4; \
 	VMOVUPD     Y4, S2-K(AX); \
@@ -176,7 +180,7 @@
 #define G2 704
 #define G3 1056
 
-// func exp3Kernel(groups *kernelGroup, ngroups int, v4, v6, u *float64, n, train int, c *kernelConsts, table *uint64)
+// func exp3Kernel(groups *kernelGroup, ngroups int, v4, v6, u *float64, n, train int, c *kernelConsts, table *uint64, masks *uint8)
 //
 // For each round i, the replayRuns step of bandit.Exp3 for every group of
 // four runs (lanes), lane l drawing u[l*n + i]. A step is a long chain of
@@ -193,7 +197,7 @@
 // Go's operand order: VDIVPD b, a, d is d = a / b; VCMPPD p, b, a, d is
 // d = a p b; VBLENDVPD m, b, a, d is d = m ? b : a; VFMADD231PD b, a, d is
 // d = a*b + d; VMAXPD b, a, d is d = a > b ? a : b.
-TEXT ·exp3Kernel(SB), NOSPLIT, $0-72
+TEXT ·exp3Kernel(SB), NOSPLIT, $0-80
 	MOVQ v4+16(FP), SI
 	MOVQ v6+24(FP), DX
 	MOVQ n+40(FP), R10
@@ -201,6 +205,7 @@ TEXT ·exp3Kernel(SB), NOSPLIT, $0-72
 	LEAQ (R10)(R10*2), R11 // three strides
 	MOVQ c+56(FP), BX
 	MOVQ table+64(FP), R12
+	MOVQ masks+72(FP), R14 // R14 is free in ABI0 code
 	XORQ CX, CX
 
 round:

@@ -36,7 +36,7 @@ func TestKernelMatchesScalar(t *testing.T) {
 		{"cap 1e6", 400, 6, 0.05, 1e6, 30, func() float64 { return math.Exp(rng.NormFloat64()) }},
 		{"heavy tail", 500, 100, 0.1, 100, 30, func() float64 { return 10 / (rng.Float64() + 1e-3) }},
 	}
-	var groups []kernelGroup
+	var scratch kernelScratch
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for rep := range 20 {
@@ -56,7 +56,7 @@ func TestKernelMatchesScalar(t *testing.T) {
 					replayRuns(init, v4, v6, u[run*tt.n:(run+k)*tt.n], tt.train, want[run:run+k])
 				}
 				got := make([]runResult, tt.runs)
-				groups = kernelRuns(newKernelConsts(tt.gamma, tt.maxWeight), v4, v6, u, tt.train, got, groups)
+				kernelRuns(newKernelConsts(tt.gamma, tt.maxWeight), v4, v6, u, tt.train, got, &scratch)
 				for l := range want {
 					g, w := got[l], want[l]
 					if g.best != w.best || math.Float64bits(g.gain) != math.Float64bits(w.gain) || math.Float64bits(g.regret) != math.Float64bits(w.regret) {
@@ -99,13 +99,13 @@ func BenchmarkKernel(b *testing.B) {
 	u := newDrawCache("test").prefix(kernelDraws(runs, n))
 	c := newKernelConsts(0.1, 100)
 	res := make([]runResult, runs)
-	var groups []kernelGroup
+	var scratch kernelScratch
 	b.Run("vector", func(b *testing.B) {
 		if !hasKernel {
 			b.Skip("no vector kernel")
 		}
 		for b.Loop() {
-			groups = kernelRuns(c, v4, v6, u, 30, res, groups)
+			kernelRuns(c, v4, v6, u, 30, res, &scratch)
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n*runs), "ns/step")
 	})

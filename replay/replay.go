@@ -171,7 +171,7 @@ type Worker struct {
 	cls    *stats.Classifier
 	exp3   []*bandit.Exp3  // one per gamma
 	consts []*kernelConsts // the vector kernel's operands, one per gamma
-	groups []kernelGroup   // the vector kernel's state
+	kern   kernelScratch   // the vector kernel's state
 	runs   []runResult
 	scores []float64
 	gains  []float64
@@ -282,7 +282,7 @@ func (r *Worker) pair(out *Pair, s *pairs.Series) int64 {
 	for g, e := range r.exp3 {
 		res := r.runs
 		if kernelUsable(r.cfg.Gammas[g], v4, v6) {
-			r.groups = kernelRuns(r.consts[g], v4, v6, draws, train, res, r.groups)
+			kernelRuns(r.consts[g], v4, v6, draws, train, res, &r.kern)
 		} else {
 			clear(res) // replayRuns adds to it
 			for run := 0; run < runs; run += lanes {
