@@ -192,6 +192,19 @@ type svgView struct {
 	SVG                  template.HTML
 }
 
+// newSVGView is f's view, with its SVG inline when inline.
+func newSVGView(f *render.Figure, caption string, inline bool) (*svgView, error) {
+	v := &svgView{Name: f.Name, Title: f.Title, Caption: caption}
+	if inline {
+		svg, err := f.InlineSVG()
+		if err != nil {
+			return nil, err
+		}
+		v.SVG = template.HTML(svg) // our own renderer's output
+	}
+	return v, nil
+}
+
 func (r *Report) view(inline bool) (*reportView, error) {
 	v := &reportView{Report: r, T1: tableLines(r.Table1, figures.PaperTable1), T2: tableLines(r.Table2, figures.PaperTable2),
 		PaperFam: fmt.Sprintf("%.0f%%", figures.PaperCoverageFamily), PaperFamNone: fmt.Sprintf("%.0f%%", figures.PaperCoverageFamilyNone)}
@@ -201,13 +214,9 @@ func (r *Report) view(inline bool) (*reportView, error) {
 	if len(r.Hours) > 0 {
 		v.HourLines = HourLines(r.Hours)
 		if f := r.HoursFigure; f != nil {
-			v.HoursSVG = &svgView{Name: f.Name, Title: f.Title}
-			if inline {
-				svg, err := f.InlineSVG()
-				if err != nil {
-					return nil, err
-				}
-				v.HoursSVG.SVG = template.HTML(svg) // our own renderer's output
+			var err error
+			if v.HoursSVG, err = newSVGView(f, "", inline); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -215,13 +224,9 @@ func (r *Report) view(inline bool) (*reportView, error) {
 		v.SweepLines = SweepLines(r.Sweep)
 		v.SweepCaption = SweepCaption(v.SweepLines)
 		if f := r.SweepFigure; f != nil {
-			v.SweepSVG = &svgView{Name: f.Name, Title: f.Title}
-			if inline {
-				svg, err := f.InlineSVG()
-				if err != nil {
-					return nil, err
-				}
-				v.SweepSVG.SVG = template.HTML(svg) // our own renderer's output
+			var err error
+			if v.SweepSVG, err = newSVGView(f, "", inline); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -233,15 +238,11 @@ func (r *Report) view(inline bool) (*reportView, error) {
 		v.Week = w
 	}
 	for _, f := range r.Figures {
-		s := svgView{Name: f.Name, Title: f.Title, Caption: Caption(f.Name)}
-		if inline {
-			svg, err := f.InlineSVG()
-			if err != nil {
-				return nil, err
-			}
-			s.SVG = template.HTML(svg) // our own renderer's output
+		s, err := newSVGView(f, Caption(f.Name), inline)
+		if err != nil {
+			return nil, err
 		}
-		v.SVG = append(v.SVG, s)
+		v.SVG = append(v.SVG, *s)
 	}
 	return v, nil
 }

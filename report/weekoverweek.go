@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"html/template"
 	"strings"
 
 	"github.com/afsel/afsel/render"
@@ -73,13 +72,9 @@ func (w *WeekOverWeek) view(inline bool) (*weekView, error) {
 		v.Change = "not compared: a run has no replay (simulation.csv)"
 	}
 	if f := w.Figure; f != nil {
-		v.SVG = &svgView{Name: f.Name, Title: f.Title}
-		if inline {
-			svg, err := f.InlineSVG()
-			if err != nil {
-				return nil, err
-			}
-			v.SVG.SVG = template.HTML(svg) // our own renderer's output
+		var err error
+		if v.SVG, err = newSVGView(f, "", inline); err != nil {
+			return nil, err
 		}
 	}
 	return v, nil
