@@ -35,7 +35,7 @@ type figurePhase struct {
 func (r *Result) figures(ctx context.Context, sum *Summary, mon *Monitor) (*figurePhase, error) {
 	points := r.Config.Figures.Points
 	fin := report.Inputs{Table1: sum.Table1, Table2: sum.Table2, Sim: r.Replay, Header: reportHeader(sum.Input, r.start)}
-	if r.Networks != nil {
+	if r.Stages.Tables && r.Config.Probes != nil {
 		fin.Networks = r.Networks
 	}
 	if p := r.PoliciesFailures; p != nil {

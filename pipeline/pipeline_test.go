@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -98,6 +99,59 @@ func TestCountedAsPairsCome(t *testing.T) {
 		if !bytes.Equal(b1.Bytes(), b2.Bytes()) || !strings.Contains(b1.String(), "],[") {
 			t.Errorf("%d workers: change_points.csv written from the packed segments differs", workers)
 		}
+	}
+}
+
+// TestSegmentsStore: a run whose segments outgrow memory and cannot make
+// their file fails with that error, once; segments read after Close are an
+// error, not a panic.
+func TestSegmentsStore(t *testing.T) {
+	defer pipeline.SetSegmentsInMemory(1000)()
+	notDir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notDir, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := pipeline.Artefacts()
+	cfg.TempDir = notDir
+	_, err := pipeline.Run(context.Background(), golden(), cfg, pipeline.Stages{Tables: true}, nil)
+	if err == nil || !strings.Contains(err.Error(), "segments: ") || strings.Count(err.Error(), "segments:") != 1 {
+		t.Errorf("Run with a file for a temporary directory: %v", err)
+	}
+
+	cfg.TempDir = t.TempDir()
+	res, err := pipeline.Run(context.Background(), golden(), cfg, pipeline.Stages{Tables: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := res.Segments(nil, 0); err != nil {
+		t.Fatal(err)
+	}
+	res.Close()
+	if _, err := res.Segments(nil, 0); err == nil {
+		t.Error("segments read after Close")
+	}
+	if err := res.WriteChangePoints(io.Discard, tables.WriteOptions{}); err == nil {
+		t.Error("change points written after Close")
+	}
+}
+
+// TestNetworksNoEligiblePair: with a probe archive, networks.csv is
+// written, a header alone, when no pair is eligible.
+func TestNetworksNoEligiblePair(t *testing.T) {
+	probes, err := atlas.LoadProbes("../testdata/failures/anchors.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := pipeline.Artefacts()
+	cfg.Probes, cfg.Tables.MinTests = probes, 1<<30
+	res := run(t, cfg, pipeline.Stages{Tables: true})
+	dir := filepath.Join(t.TempDir(), "out")
+	if _, err := res.Write(context.Background(), pipeline.Output{Dir: dir, Command: "tables", Version: "test"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "networks.csv"))
+	if err != nil || bytes.Count(b, []byte("\n")) != 1 {
+		t.Errorf("networks.csv: %q, %v", b, err)
 	}
 }
 

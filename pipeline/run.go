@@ -82,7 +82,8 @@ type Result struct {
 	Group  pairs.Stats
 	// Tables holds every pair's tables outputs, sorted by (probe, anchor),
 	// when Tables, or Figures, is selected, without their segments: a
-	// study of long series holds them packed (Segments, ChangePoints).
+	// study of long series holds them packed (Segments, WriteChangePoints),
+	// found by the pair's index, so reorder or filter a copy of Tables.
 	Tables   []tables.Pair
 	Table1   stats.Table1
 	Table2   tables.Table2
@@ -106,7 +107,8 @@ type Result struct {
 	// Networks is the study per country and AS, when Tables is selected
 	// and Config.Probes is set.
 	Networks []networks.Group
-	// segments[i] is where Tables[i]'s segments are in store.
+	// segments[i] is where Tables[i]'s segments are in store: Tables is
+	// not to be reordered nor filtered in place.
 	segments []segmentRef
 	store    *segmentStore
 	fig2     *figures.PairChooser
@@ -363,7 +365,11 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 			}
 			start := 0
 			for i := range tp {
-				a.segments = append(a.segments, res.store.add(packed[start:ends[i]]))
+				ref, err := res.store.add(packed[start:ends[i]])
+				if err != nil {
+					return err
+				}
+				a.segments = append(a.segments, ref)
 				start = ends[i]
 				tp[i].Segments = nil
 			}
@@ -387,7 +393,7 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 		if res.spill != nil {
 			res.spill.Reset()
 		}
-		res.store.close()
+		res.store.reset()
 	}
 	each := pairs.EachConfig{Workers: cfg.Workers, Progress: mon.analysis(), Restart: restart}
 	group, rows, err := pairs.Each(ctx, in.Open, each, newWork)

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -23,12 +24,13 @@ var segmentsInMemory = 4 << 20
 // are written. So what a run holds of its results grows with its pairs,
 // not with the length of their series. It is not safe for concurrent use.
 type segmentStore struct {
-	dir string
-	buf []byte   // every pair's bytes while in memory
-	f   *os.File // nil while in memory
-	w   *bufio.Writer
-	off int64 // bytes written through w
-	err error
+	dir    string
+	buf    []byte   // every pair's bytes while in memory
+	f      *os.File // nil while in memory
+	w      *bufio.Writer
+	off    int64 // bytes written through w
+	err    error
+	closed bool
 }
 
 // segmentRef is where one pair's packed segments are in a segmentStore.
@@ -37,22 +39,26 @@ type segmentRef struct {
 	n   int32
 }
 
-// add stores p and returns where.
-func (s *segmentStore) add(p changepoint.Packed) segmentRef {
+// add stores p and returns where. After an error, it stores nothing and
+// returns the error again.
+func (s *segmentStore) add(p changepoint.Packed) (segmentRef, error) {
+	if s.err != nil {
+		return segmentRef{}, s.err
+	}
 	if s.f == nil {
 		r := segmentRef{off: int64(len(s.buf)), n: int32(len(p))}
 		s.buf = append(s.buf, p...)
 		if len(s.buf) > segmentsInMemory {
 			s.spill()
 		}
-		return r
+		return r, s.err
 	}
 	r := segmentRef{off: s.off, n: int32(len(p))}
-	if s.err == nil {
-		_, s.err = s.w.Write(p)
+	if _, err := s.w.Write(p); err != nil {
+		s.err = fmt.Errorf("segments: %w", err)
 	}
 	s.off += int64(len(p))
-	return r
+	return r, s.err
 }
 
 // spill moves the bytes held to a new file, and what comes next with them.
@@ -66,7 +72,9 @@ func (s *segmentStore) spill() {
 		os.Remove(f.Name())
 	}
 	s.f, s.w = f, bufio.NewWriterSize(f, 1<<20)
-	_, s.err = s.w.Write(s.buf)
+	if _, err := s.w.Write(s.buf); err != nil {
+		s.err = fmt.Errorf("segments: %w", err)
+	}
 	s.off = int64(len(s.buf))
 	s.buf = nil
 }
@@ -74,16 +82,21 @@ func (s *segmentStore) spill() {
 // finish flushes what is buffered: the segments can then be read.
 func (s *segmentStore) finish() error {
 	if s.f != nil && s.err == nil {
-		s.err = s.w.Flush()
+		if err := s.w.Flush(); err != nil {
+			s.err = fmt.Errorf("segments: %w", err)
+		}
 	}
-	if s.err != nil {
-		return fmt.Errorf("segments: %w", s.err)
-	}
-	return nil
+	return s.err
 }
+
+// errClosed is read's error once the result is closed.
+var errClosed = errors.New("segments: the result is closed")
 
 // read appends the bytes of r to dst.
 func (s *segmentStore) read(dst []byte, r segmentRef) ([]byte, error) {
+	if s.closed {
+		return nil, errClosed
+	}
 	if s.f == nil {
 		return append(dst, s.buf[r.off:r.off+int64(r.n)]...), nil
 	}
@@ -97,14 +110,20 @@ func (s *segmentStore) read(dst []byte, r segmentRef) ([]byte, error) {
 	return dst, nil
 }
 
-// close removes the file, if any.
-func (s *segmentStore) close() {
+// reset empties the store for a new reading of the input.
+func (s *segmentStore) reset() {
 	if s.f != nil {
 		s.f.Close()
 		os.Remove(s.f.Name())
 		s.f, s.w = nil, nil
 	}
 	s.buf, s.off, s.err = nil, 0, nil
+}
+
+// close empties the store for good: reads then fail.
+func (s *segmentStore) close() {
+	s.reset()
+	s.closed = true
 }
 
 // Segments returns the segments of Tables[i], appended to dst.

@@ -52,7 +52,7 @@ func (r *Result) dataFiles() []outFile {
 			outFile{"change_points.csv", func(w io.Writer) error { return r.WriteChangePoints(w, to) }},
 		)
 	}
-	if r.Networks != nil {
+	if r.Stages.Tables && r.Config.Probes != nil {
 		files = append(files, outFile{"networks.csv", func(w io.Writer) error { return networks.Write(w, r.Networks) }})
 	}
 	if h := r.Hours; h != nil {
