@@ -13,8 +13,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"google.golang.org/api/option"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/afsel/afsel/ingest"
 	"github.com/afsel/afsel/ingest/bigquery"
@@ -34,27 +32,6 @@ type ingestBigQueryOptions struct {
 	retryBudget    int
 	job            string
 	destination    string
-}
-
-// Environment variables that point ingest bigquery at another BigQuery
-// endpoint, without credentials: for tests against internal/bqfake only,
-// so they are not in --help. The storage endpoint is plain gRPC, no TLS.
-const (
-	envBigQueryEndpoint = "AFSEL_BIGQUERY_ENDPOINT"
-	envStorageEndpoint  = "AFSEL_BIGQUERY_STORAGE_ENDPOINT"
-)
-
-// endpointOptions returns the client options of the endpoint override, if
-// set.
-func endpointOptions() (rest, storage []option.ClientOption) {
-	if ep := os.Getenv(envBigQueryEndpoint); ep != "" {
-		rest = []option.ClientOption{option.WithEndpoint(ep), option.WithoutAuthentication()}
-	}
-	if ep := os.Getenv(envStorageEndpoint); ep != "" {
-		storage = []option.ClientOption{option.WithEndpoint(ep), option.WithoutAuthentication(),
-			option.WithGRPCDialOption(grpc.WithTransportCredentials(insecure.NewCredentials()))}
-	}
-	return rest, storage
 }
 
 func newIngestBigQueryCmd(e *env) *cobra.Command {
@@ -178,7 +155,7 @@ whole table.
 					return err
 				}
 			}
-			opts, storageOpts := endpointOptions()
+			opts, storageOpts := bigquery.EndpointOverride()
 			if o.credentials != "" {
 				opt, err := credentialsOption(o.credentials)
 				if err != nil {

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/afsel/afsel/ingest/bigquery"
 	"github.com/afsel/afsel/internal/bqfake"
 	"github.com/afsel/afsel/internal/testfs"
 )
@@ -67,8 +68,8 @@ func afselProcess(t *testing.T, f *bqfake.Fake, args ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(afselBinary(t), args...)
 	cmd.Env = append(os.Environ(),
-		envBigQueryEndpoint+"="+f.RESTEndpoint(),
-		envStorageEndpoint+"="+f.StorageEndpoint(),
+		bigquery.EnvEndpoint+"="+f.RESTEndpoint(),
+		bigquery.EnvStorageEndpoint+"="+f.StorageEndpoint(),
 		"GOOGLE_APPLICATION_CREDENTIALS="+filepath.Join(t.TempDir(), "none.json"))
 	return cmd
 }

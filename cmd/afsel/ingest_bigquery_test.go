@@ -9,6 +9,7 @@ import (
 	bqv2 "google.golang.org/api/bigquery/v2"
 
 	"github.com/afsel/afsel/ingest/atlas"
+	"github.com/afsel/afsel/ingest/bigquery"
 	"github.com/afsel/afsel/internal/bqfake"
 )
 
@@ -75,8 +76,8 @@ func TestIngestBigQueryFake(t *testing.T) {
 				}
 				f.Tables["me.atlas.probes"] = s
 			}
-			t.Setenv(envBigQueryEndpoint, f.RESTEndpoint())
-			t.Setenv(envStorageEndpoint, f.StorageEndpoint())
+			t.Setenv(bigquery.EnvEndpoint, f.RESTEndpoint())
+			t.Setenv(bigquery.EnvStorageEndpoint, f.StorageEndpoint())
 			out := filepath.Join(t.TempDir(), "tests.arrow")
 			args := []string{"ingest", "bigquery", "--project", bqfake.Project}
 			for _, a := range tc.args {
