@@ -80,17 +80,8 @@ func quantiles(r *rankstat.Passes, f *Fig1, cfg passConfig) error {
 	d4, d6 := &rankstat.Sample{}, &rankstat.Sample{}
 	d4.StartAll(cfg.bins, false)
 	d6.StartAll(cfg.bins, false)
-	observe := func(d *rankstat.Sample, col func(v4, v6 []float64) []float64) func(v4, v6 []float64) {
-		return func(v4, v6 []float64) {
-			for _, a := range col(v4, v6) {
-				if a == a { // not NaN
-					d.Observe(a)
-				}
-			}
-		}
-	}
-	visit4 := observe(d4, func(v4, v6 []float64) []float64 { return v4 })
-	visit6 := observe(d6, func(v4, v6 []float64) []float64 { return v6 })
+	visit4 := func(v4, _ []float64) { d4.ObserveAll(v4) }
+	visit6 := func(_, v6 []float64) { d6.ObserveAll(v6) }
 	if err := r.Run(visit4, visit6); err != nil {
 		return fig1Error(err)
 	}
@@ -151,31 +142,36 @@ func ecdfs(r *rankstat.Passes, f *Fig1, points int, cfg passConfig) error {
 	first := true
 	keep := func(a, b float64) bool { return f.Q05V4 < a && a < f.Q95V4 && f.Q05V6 < b && b < f.Q95V6 }
 	// Three visits, run side by side: kept v4, kept v6, and the ratios
-	// with, in the first pass, the counts.
+	// with, in the first pass, the counts. Each gathers its batch's kept
+	// values in a buffer of its own, then observes them at once.
+	var buf4, buf6, bufRatio []float64
 	visit4 := func(v4, v6 []float64) {
+		buf4 = buf4[:0]
 		for i, a := range v4 {
 			if keep(a, v6[i]) {
-				k4.Observe(a)
+				buf4 = append(buf4, a)
 			}
 		}
+		k4.ObserveAll(buf4)
 	}
 	visit6 := func(v4, v6 []float64) {
+		buf6 = buf6[:0]
 		for i, b := range v6 {
 			if keep(v4[i], b) {
-				k6.Observe(b)
+				buf6 = append(buf6, b)
 			}
 		}
+		k6.ObserveAll(buf6)
 	}
 	visitRatio := func(v4, v6 []float64) {
+		bufRatio = bufRatio[:0]
 		for i := range v4 {
 			a, b := v4[i], v6[i]
 			if !keep(a, b) {
 				continue
 			}
 			ratio := a / b
-			if ratio == ratio {
-				kr.Observe(ratio)
-			}
+			bufRatio = append(bufRatio, ratio) // NaN skipped by ObserveAll
 			if !first {
 				continue
 			}
@@ -193,6 +189,7 @@ func ecdfs(r *rankstat.Passes, f *Fig1, points int, cfg passConfig) error {
 			edges[0].add(ratio)
 			edges[1].add(ratio)
 		}
+		kr.ObserveAll(bufRatio)
 	}
 	// Kept values lie between the quantiles: first-level bins over just
 	// that range, fewer for few tests. These bins record their smallest

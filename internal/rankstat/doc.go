@@ -8,7 +8,7 @@
 // falls until the values there are few enough to collect. Each round, the
 // values asked of the samples (Sample.Quantile, Sample.Steps) tell a
 // Planner what the next pass must refine or collect within a memory
-// budget; Passes makes the pass, feeding the values to Sample.Observe, and
+// budget; Passes makes the pass, feeding the values to Sample.ObserveAll, and
 // checks that every pass gives the same rows.
 //
 // The rows come from a Pass: columns in memory (ColumnsPass), a Spill that

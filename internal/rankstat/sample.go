@@ -241,47 +241,71 @@ type request struct {
 	want    int64 // values expected, -1 if unknown
 }
 
-// Observe adds a non-NaN value, read in the current pass, to the pending
-// request whose range holds it; values outside every request are skipped.
-// One goroutine at a time per sample.
-func (d *Sample) Observe(v float64) {
-	los := d.los
+// ObserveAll adds the values of vs, read in the current pass, to the
+// pending requests whose ranges hold them; NaNs and values outside every
+// request are skipped. One goroutine at a time per sample. A pass is
+// hundreds of millions of observations at scale: taking them a batch at a
+// time keeps the sample's directory in registers rather than reloading it
+// per value, and the first pass (one histogram over everything) has a loop
+// of its own.
+func (d *Sample) ObserveAll(vs []float64) {
+	los, his := d.los, d.his
 	if len(los) == 0 {
 		return
 	}
-	k := toKey(v)
-	if k < los[0] || k > d.his[len(los)-1] {
+	first, last := los[0], his[len(his)-1]
+	if len(los) == 1 && !d.pending[0].collect && d.dir == nil {
+		c := d.pending[0].hist
+		for _, v := range vs {
+			if k := toKey(v); k >= first && k <= last && v == v {
+				c.add(k)
+			}
+		}
 		return
 	}
-	i, j := 0, len(los)
-	if d.dir != nil {
-		if k < d.root.lo || k > d.root.hi {
-			return
+	dir, hot, shift, pending := d.dir, d.hot, d.dirShift, d.pending
+	var rootLo, rootHi uint64
+	if dir != nil {
+		rootLo, rootHi = d.root.lo, d.root.hi
+	}
+	for _, v := range vs {
+		if v != v {
+			continue
 		}
-		s := (k - d.root.lo) >> d.dirShift
-		if d.hot[s>>6]&(1<<(s&63)) == 0 {
-			return
+		k := toKey(v)
+		if k < first || k > last {
+			continue
 		}
-		i, j = int(d.dir[s]), min(int(d.dir[s+1])+1, len(los))
-	}
-	lo := i
-	for i < j { // the first request in [i, j) with lo > k
-		h := int(uint(i+j) >> 1)
-		if los[h] <= k {
-			i = h + 1
-		} else {
-			j = h
+		i, j := 0, len(los)
+		if dir != nil {
+			if k < rootLo || k > rootHi {
+				continue
+			}
+			s := (k - rootLo) >> shift
+			if hot[s>>6]&(1<<(s&63)) == 0 {
+				continue
+			}
+			i, j = int(dir[s]), min(int(dir[s+1])+1, len(los))
 		}
+		lo := i
+		for i < j {
+			h := int(uint(i+j) >> 1)
+			if los[h] <= k {
+				i = h + 1
+			} else {
+				j = h
+			}
+		}
+		if i == lo || k > his[i-1] {
+			continue
+		}
+		q := pending[i-1]
+		if q.collect {
+			q.vals = append(q.vals, k)
+			continue
+		}
+		q.hist.add(k)
 	}
-	if i == lo || k > d.his[i-1] {
-		return
-	}
-	q := d.pending[i-1]
-	if q.collect {
-		q.vals = append(q.vals, k)
-		return
-	}
-	q.hist.add(k)
 }
 
 // Finish files the pass's results; ok is false when a request did not see

@@ -29,8 +29,9 @@ func exactSteps(sorted []float64, points int) (x, p []float64) {
 	return x, p
 }
 
-// TestSample: on samples with ties, both zeros and infinities, under
-// budgets from tiny to ample, the quantiles are stats.Quantile's and the
+// TestSample: on samples with ties, both zeros, infinities and NaNs (which
+// are skipped), under budgets from tiny to ample, observed a value at a
+// time and a batch at a time, the quantiles are stats.Quantile's and the
 // steps the exact downsampled ECDF's, bit for bit.
 func TestSample(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -43,67 +44,82 @@ func TestSample(t *testing.T) {
 		{"ties", func() float64 { return float64(rng.IntN(20)) / 4 }},
 		{"zeros", func() float64 { return []float64{negZero, 0, rng.NormFloat64()}[rng.IntN(3)] }},
 		{"infinities", func() float64 { return []float64{math.Inf(-1), math.Inf(1), rng.NormFloat64()}[rng.IntN(3)] }},
+		{"nans", func() float64 { return []float64{math.NaN(), rng.NormFloat64()}[rng.IntN(2)] }},
 	}
 	for _, g := range gens {
 		for _, limit := range []int{8, 200, 1 << 16} {
-			t.Run(fmt.Sprintf("%s/%d", g.name, limit), func(t *testing.T) {
-				x := make([]float64, 1+rng.IntN(3000))
-				for i := range x {
-					x[i] = g.gen()
-				}
-				sorted := slices.Clone(x)
-				stats.SortFloats(sorted)
-				r := NewPasses(context.Background(), ColumnsPass(x, x, 1+rng.IntN(500)))
-				var s Sample
-				s.StartAll(4, false)
-				visit := func(a, _ []float64) {
-					for _, v := range a {
-						s.Observe(v)
-					}
-				}
-				pass := func() {
-					t.Helper()
-					if err := r.Run(visit); err != nil {
-						t.Fatal(err)
-					}
-					if err := r.Finish(&s); err != nil {
-						t.Fatal(err)
-					}
-				}
-				pass()
-				if s.N() != int64(len(x)) {
-					t.Fatalf("N = %d, want %d", s.N(), len(x))
-				}
-				for _, q := range []float64{0, 0.05, 0.5, 0.95, 1} {
-					for {
-						p := NewPlanner(limit)
-						v, ok := s.Quantile(q, p)
-						if ok {
-							if want := stats.Quantile(sorted, q) + 0; math.Float64bits(v) != math.Float64bits(want) {
-								t.Errorf("Quantile(%v) = %v, want %v", q, v, want)
-							}
-							break
-						}
-						p.Start()
-						pass()
-					}
-				}
-				wx, wp := exactSteps(sorted, 10)
-				for {
-					w := s.Steps(10)
-					if w.Done {
-						if !slices.Equal(w.X, wx) || !slices.Equal(w.P, wp) {
-							t.Errorf("steps %v %v, want %v %v", w.X, w.P, wx, wp)
-						}
-						break
-					}
-					p := NewPlanner(limit)
-					p.Plan(w)
-					p.Start()
-					pass()
-				}
-			})
+			for _, batch := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/%d/batch=%t", g.name, limit, batch), func(t *testing.T) {
+					testSample(t, rng, g.gen, limit, batch)
+				})
+			}
 		}
+	}
+}
+
+func testSample(t *testing.T, rng *rand.Rand, gen func() float64, limit int, batch bool) {
+	t.Helper()
+	x := make([]float64, 1+rng.IntN(3000))
+	for i := range x {
+		x[i] = gen()
+	}
+	sorted := slices.DeleteFunc(slices.Clone(x), math.IsNaN)
+	if len(sorted) == 0 {
+		sorted, x = []float64{1}, append(x, 1)
+	}
+	stats.SortFloats(sorted)
+	r := NewPasses(context.Background(), ColumnsPass(x, x, 1+rng.IntN(500)))
+	var s Sample
+	s.StartAll(4, false)
+	visit := func(a, _ []float64) {
+		if batch {
+			s.ObserveAll(a)
+			return
+		}
+		for i := range a {
+			s.ObserveAll(a[i : i+1])
+		}
+	}
+	pass := func() {
+		t.Helper()
+		if err := r.Run(visit); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Finish(&s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pass()
+	if s.N() != int64(len(sorted)) {
+		t.Fatalf("N = %d, want %d", s.N(), len(sorted))
+	}
+	for _, q := range []float64{0, 0.05, 0.5, 0.95, 1} {
+		for {
+			p := NewPlanner(limit)
+			v, ok := s.Quantile(q, p)
+			if ok {
+				if want := stats.Quantile(sorted, q) + 0; math.Float64bits(v) != math.Float64bits(want) {
+					t.Errorf("Quantile(%v) = %v, want %v", q, v, want)
+				}
+				break
+			}
+			p.Start()
+			pass()
+		}
+	}
+	wx, wp := exactSteps(sorted, 10)
+	for {
+		w := s.Steps(10)
+		if w.Done {
+			if !slices.Equal(w.X, wx) || !slices.Equal(w.P, wp) {
+				t.Errorf("steps %v %v, want %v %v", w.X, w.P, wx, wp)
+			}
+			break
+		}
+		p := NewPlanner(limit)
+		p.Plan(w)
+		p.Start()
+		pass()
 	}
 }
 
