@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // Pass calls visit with every row of two columns in batches (a[i] and b[i]
@@ -61,12 +62,15 @@ func (r *Passes) Count() int { return r.n }
 func (r *Passes) Rows() int64 { return r.rows }
 
 // Run makes one pass, calling every visit on every batch. The visits must
-// touch disjoint state: with several of them each batch is visited on as
-// many goroutines, since at scale a pass is hundreds of millions of
-// observations, which one core would take tens of seconds over.
+// touch disjoint state: with several of them each runs on a goroutine of
+// its own, since at scale a pass is hundreds of millions of observations,
+// which one core would take tens of seconds over. Each visit sees the
+// batches in order, but not in step with the others: batches are copied
+// into a few slots that the visits share, so that a slow visit does not
+// hold up the fast ones (nor the reading) until the slots are all in use.
 func (r *Passes) Run(visits ...func(a, b []float64)) error {
 	var rows int64
-	err := r.pass(r.ctx, func(a, b []float64) error {
+	check := func(a, b []float64) error {
 		if len(a) != len(b) {
 			return fmt.Errorf("a batch of %d and %d rows", len(a), len(b))
 		}
@@ -74,14 +78,20 @@ func (r *Passes) Run(visits ...func(a, b []float64)) error {
 			return err
 		}
 		rows += int64(len(a))
-		var wg sync.WaitGroup
-		for _, visit := range visits[1:] {
-			wg.Go(func() { visit(a, b) })
-		}
-		visits[0](a, b)
-		wg.Wait()
 		return nil
-	})
+	}
+	var err error
+	if len(visits) == 1 {
+		err = r.pass(r.ctx, func(a, b []float64) error {
+			if err := check(a, b); err != nil {
+				return err
+			}
+			visits[0](a, b)
+			return nil
+		})
+	} else {
+		err = r.fanOut(check, visits)
+	}
 	r.n++
 	if err != nil {
 		return fmt.Errorf("pass %d: %w", r.n, err)
@@ -91,6 +101,59 @@ func (r *Passes) Run(visits ...func(a, b []float64)) error {
 	}
 	r.rows = rows
 	return nil
+}
+
+// passSlots is how many batches a pass holds at once for its visits.
+const passSlots = 4
+
+// slot is a copy of a batch, free again once every visit has seen it.
+type slot struct {
+	a, b []float64
+	left atomic.Int32 // visits yet to see it
+}
+
+// fanOut makes a pass with each visit on a goroutine of its own.
+func (r *Passes) fanOut(check func(a, b []float64) error, visits []func(a, b []float64)) error {
+	free := make(chan *slot, passSlots)
+	for range passSlots {
+		free <- &slot{}
+	}
+	queues := make([]chan *slot, len(visits))
+	var wg sync.WaitGroup
+	for i, visit := range visits {
+		// Never full: there are only passSlots slots.
+		queues[i] = make(chan *slot, passSlots)
+		wg.Go(func() {
+			for s := range queues[i] {
+				visit(s.a, s.b)
+				if s.left.Add(-1) == 0 {
+					free <- s
+				}
+			}
+		})
+	}
+	err := r.pass(r.ctx, func(a, b []float64) error {
+		if err := check(a, b); err != nil {
+			return err
+		}
+		var s *slot
+		select {
+		case s = <-free:
+		case <-r.ctx.Done():
+			return r.ctx.Err()
+		}
+		s.a, s.b = append(s.a[:0], a...), append(s.b[:0], b...)
+		s.left.Store(int32(len(visits)))
+		for _, q := range queues {
+			q <- s
+		}
+		return nil
+	})
+	for _, q := range queues {
+		close(q)
+	}
+	wg.Wait()
+	return err
 }
 
 // Finish files the pass's results of every sample.

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/afsel/afsel/stats"
 )
@@ -135,5 +136,73 @@ func TestPassesDiffer(t *testing.T) {
 	}
 	if err := r.Run(func(a, b []float64) {}); !errors.Is(err, ErrPassesDiffer) || r.Count() != 2 {
 		t.Errorf("second pass: error %v after %d passes", err, r.Count())
+	}
+}
+
+// TestRunVisits: several visits each see every batch, in order and intact,
+// though the pass reuses one buffer for its batches and one visit is slow;
+// a cancelled pass returns the context's error.
+func TestRunVisits(t *testing.T) {
+	const batches, size = 50, 7
+	reused := func(ctx context.Context, visit func(a, b []float64) error) error {
+		a, b := make([]float64, size), make([]float64, size)
+		for k := range batches {
+			for i := range a {
+				a[i], b[i] = float64(k*size+i), -float64(k*size+i)
+			}
+			if err := visit(a, b); err != nil {
+				return err
+			}
+			clear(a) // the next batch overwrites this one's buffer
+			clear(b)
+		}
+		return nil
+	}
+	for _, n := range []int{1, 2, 3} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			seen := make([][]float64, n)
+			visits := make([]func(a, b []float64), n)
+			for v := range visits {
+				visits[v] = func(a, b []float64) {
+					if v == 0 {
+						time.Sleep(100 * time.Microsecond)
+					}
+					for i := range a {
+						if b[i] != -a[i] {
+							t.Errorf("visit %d: row (%v, %v)", v, a[i], b[i])
+						}
+					}
+					seen[v] = append(seen[v], a...)
+				}
+			}
+			r := NewPasses(context.Background(), reused)
+			if err := r.Run(visits...); err != nil {
+				t.Fatal(err)
+			}
+			for v := range seen {
+				if len(seen[v]) != batches*size {
+					t.Fatalf("visit %d saw %d rows", v, len(seen[v]))
+				}
+				for i, x := range seen[v] {
+					if x != float64(i) {
+						t.Fatalf("visit %d: row %d is %v", v, i, x)
+					}
+				}
+			}
+			if r.Rows() != batches*size {
+				t.Errorf("rows %d", r.Rows())
+			}
+		})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := NewPasses(ctx, reused)
+	calls := 0
+	err := r.Run(func(a, b []float64) {}, func(a, b []float64) {
+		if calls++; calls == 3 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled pass: %v", err)
 	}
 }
