@@ -104,6 +104,26 @@ func NewClassifier(cfg Config) *Classifier { return &Classifier{Config: cfg} }
 func (c *Classifier) Classify(v4, v6 []float64) Result {
 	c.a = trim(c.a[:0], &c.keys, v4, c.Trim)
 	c.b = trim(c.b[:0], &c.keys, v6, c.Trim)
+	return c.classifyTrimmed()
+}
+
+// ClassifyRanked is Classify of the series v4 and v6 ranked.
+func (c *Classifier) ClassifyRanked(v4, v6 *Ranked) Result {
+	c.a = trimRanked(c.a[:0], v4.x, v4.all, c.Trim)
+	c.b = trimRanked(c.b[:0], v6.x, v6.all, c.Trim)
+	return c.classifyTrimmed()
+}
+
+// ClassifyPart is Classify of part k of the series v4 and v6 ranked and
+// split (Ranked.Split) at the same ends.
+func (c *Classifier) ClassifyPart(v4, v6 *Ranked, k int) Result {
+	c.a = trimRanked(c.a[:0], v4.x, v4.part(k), c.Trim)
+	c.b = trimRanked(c.b[:0], v6.x, v6.part(k), c.Trim)
+	return c.classifyTrimmed()
+}
+
+// classifyTrimmed is Classify of the trimmed samples c.a and c.b.
+func (c *Classifier) classifyTrimmed() Result {
 	c.ma, c.mb = momentsOf(c.a), momentsOf(c.b)
 	t := welchCore(c.ma, c.mb)
 	if r, ok := c.classifyFast(t); ok {
@@ -202,6 +222,20 @@ func trim(dst []float64, keys *sortBuf, x []float64, f float64) []float64 {
 	return dst
 }
 
+// trimRanked is trim of the sample whose indices in x, ascending by value,
+// are idx.
+func trimRanked(dst, x []float64, idx []int32, f float64) []float64 {
+	n := float64(len(idx))
+	lo, hi := int(n*f), int(n*(1-f))
+	if hi < lo {
+		hi = lo
+	}
+	for _, i := range idx[lo:hi] {
+		dst = append(dst, x[i])
+	}
+	return dst
+}
+
 // sortBuf is the scratch of sortKeys, kept between calls.
 type sortBuf struct {
 	keys, spare []uint64
@@ -218,12 +252,18 @@ func (b *sortBuf) sortKeys(x []float64) []uint64 {
 	for _, v := range x {
 		b.keys = append(b.keys, Key(v))
 	}
-	if len(b.keys) < bucketMin {
-		slices.Sort(b.keys)
-		return b.keys
+	return b.sort(b.keys)
+}
+
+// sort sorts keys, which may be b.keys, and returns the buffer holding the
+// result: keys or b.spare.
+func (b *sortBuf) sort(keys []uint64) []uint64 {
+	if len(keys) < bucketMin {
+		slices.Sort(keys)
+		return keys
 	}
-	b.spare = slices.Grow(b.spare[:0], len(b.keys))[:len(b.keys)]
-	return bucketSortKeys(b.keys, b.spare, &b.counts)
+	b.spare = slices.Grow(b.spare[:0], len(keys))[:len(keys)]
+	return bucketSortKeys(keys, b.spare, &b.counts)
 }
 
 // Key maps a float64 to a uint64 with the same order: negative values have
