@@ -132,7 +132,13 @@ func hillT(p2, n float64) float64 {
 	c := ((20700*a/b-98)*a-16)*a + 96.36
 	d := ((94.5/(b+c)-3)/b + 1) * math.Sqrt(a*math.Pi/2) * n
 	x := d * p2
-	y := math.Pow(x, 2/n)
+	// x^(2/n) >= 1 when x >= 1, and 0.05+a < 1 when n > 2: the power then
+	// only picks the first branch, which does not use it, so it is skipped
+	// (always so at the pairs' df and levels).
+	y := 1.0
+	if !(x >= 1 && n > 2) {
+		y = math.Pow(x, 2/n)
+	}
 	if y > 0.05+a {
 		x = distuv.UnitNormal.Quantile(0.5 * p2)
 		y = x * x
