@@ -141,6 +141,7 @@ func (p *Pelt) fastPass(x []float64, minSize, jump int, pen, maxAbs float64) boo
 func (p *Pelt) guardedPass(x []float64, minSize, jump int, pen, maxAbs float64, settle bool) (settled int, ok bool) {
 	n := len(x)
 	p.prefix(x)
+	p.zeroCost = zeroCosts(x)
 	clear(p.fxOK)
 	relTol, absTol := guardTol(n, minSize, maxAbs)
 	near := func(a, b float64) bool {
@@ -244,7 +245,40 @@ func (p *Pelt) guardedPass(x []float64, minSize, jump int, pen, maxAbs float64, 
 // F(t) + (cost(t, e) + pen) with numpy's cost and the exact pass's F(t).
 func (p *Pelt) exactCand(x []float64, t, e int, pen float64) float64 {
 	ft := p.exactF(x, t, pen)
-	return ft + (exactCost(x[t:e], p.sq) + pen)
+	return ft + (p.exactCost(x[t:e]) + pen)
+}
+
+// exactCost is the package's exactCost, or 0 without a pass over seg when
+// every segment of the series costs 0 (zeroCosts).
+func (p *Pelt) exactCost(seg []float64) float64 {
+	if p.zeroCost {
+		return 0
+	}
+	return exactCost(seg, p.sq)
+}
+
+// zeroCosts reports whether numpy's cost of every segment of x is exactly 0:
+// x is constant, an integer v with |v|*len(x) <= 2^52 (2^53 with a margin
+// for the product's rounding). Every partial sum of a segment is then k*v,
+// exact, so its mean is v and each deviation 0. On
+// such a series every candidate ties with the pruning threshold, all are
+// settled, and nothing is pruned: settling without computing the costs
+// keeps that quadratic number of settlements from each costing a segment's
+// length.
+func zeroCosts(x []float64) bool {
+	if len(x) == 0 {
+		return false
+	}
+	v := x[0]
+	if v != math.Trunc(v) || math.Abs(v)*float64(len(x)) > 0x1p52 {
+		return false
+	}
+	for _, w := range x[1:] {
+		if w != v {
+			return false
+		}
+	}
+	return true
 }
 
 // exactF returns the exact pass's F(e) for an end e already decided (or 0):
@@ -263,7 +297,7 @@ func (p *Pelt) exactF(x []float64, e int, pen float64) float64 {
 	}
 	for i := len(stk) - 1; i >= 0; i-- {
 		t := stk[i]
-		v += exactCost(x[p.prev[t]:t], p.sq) + pen
+		v += p.exactCost(x[p.prev[t]:t]) + pen
 		p.fx[t], p.fxOK[t] = v, true
 	}
 	p.stk = stk

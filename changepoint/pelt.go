@@ -113,6 +113,9 @@ type Pelt struct {
 	fx   []float64
 	fxOK []bool
 	stk  []int
+	// zeroCost is set when every segment of the current series costs
+	// exactly 0 in numpy (zeroCosts).
+	zeroCost bool
 }
 
 // Stats returns the counters accumulated since the Pelt was created or last
