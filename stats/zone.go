@@ -83,6 +83,9 @@ type Classifier struct {
 	a, b   []float64 // trimmed samples of the current call
 	ma, mb moments   // their moments
 	keys   sortBuf
+	// The normal quantiles of Hill's approximation at Alpha and at
+	// 1-Confidence.
+	zAlpha, zConf halfQuantile
 }
 
 // NewClassifier returns a classifier with cfg.
@@ -140,7 +143,7 @@ func (c *Classifier) classifyFast(t TTest) (Result, bool) {
 		return Result{}, false
 	}
 	// p > Alpha exactly when |T| is below the (1 - Alpha/2) quantile.
-	qa := hillT(c.Alpha, t.DF)
+	qa := hillTMemo(c.Alpha, t.DF, &c.zAlpha)
 	absT := math.Abs(t.T)
 	switch {
 	case absT < qa*(1-rel):
@@ -148,7 +151,7 @@ func (c *Classifier) classifyFast(t TTest) (Result, bool) {
 	case absT <= qa*(1+rel):
 		return Result{}, false
 	}
-	q := hillT(1-c.Confidence, t.DF)
+	q := hillTMemo(1-c.Confidence, t.DF, &c.zConf)
 	t.Low = (-q)*t.SE + t.Diff
 	t.High = q*t.SE + t.Diff
 	t.P = 0 // known to be below Alpha
