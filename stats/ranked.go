@@ -41,20 +41,24 @@ func (r *Ranked) Rank(x []float64) {
 	}
 	b := uint(bits.Len(uint(n - 1)))
 	mask := uint64(1)<<b - 1
-	r.keys = slices.Grow(r.keys[:0], n)[:n]
+	keys := slices.Grow(r.keys[:0], n)[:n]
+	r.keys = keys
+	lo, hi := ^uint64(0), uint64(0)
 	for i, v := range x {
-		r.keys[i] = Key(v)&^mask | uint64(i)
+		k := Key(v)&^mask | uint64(i)
+		keys[i] = k
+		lo, hi = min(lo, k), max(hi, k)
 	}
-	sorted := r.sorter.sort(r.keys)
-	all := r.all
-	start := 0
+	sorted := r.sorter.sortRange(keys, lo, hi)
+	all := r.all[:n]
+	start, prev := 0, sorted[0]>>b
 	for j, k := range sorted {
 		all[j] = int32(k & mask)
-		if j > 0 && k>>b != sorted[j-1]>>b {
+		if h := k >> b; h != prev {
 			if j-start > 1 {
 				sortByKey(all[start:j], x)
 			}
-			start = j
+			start, prev = j, h
 		}
 	}
 	if n-start > 1 {

@@ -166,3 +166,52 @@ func TestClassifyRanked(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRanked sorts 200 samples like a pair's (BenchmarkSortKeys) and
+// their segments, parts of 5 to 60 values: "sorts" sorts the whole and each
+// part, "ranked" ranks the whole and splits it.
+func BenchmarkRanked(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var sets [][]float64
+	var ends [][]int
+	for range 200 {
+		n := 150 + r.IntN(187)
+		base := 10 + 200*r.Float64()
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = float64(int64(base*(1+0.03*r.ExpFloat64())*1000)) / 1000
+			if r.IntN(30) == 0 {
+				x[i] *= 1 + 20*r.Float64()
+			}
+		}
+		sets = append(sets, x)
+		var e []int
+		for end := 0; end < n; {
+			end = min(n, end+5+r.IntN(56))
+			e = append(e, end)
+		}
+		ends = append(ends, e)
+	}
+	b.Run("sorts", func(b *testing.B) {
+		var sb sortBuf
+		for b.Loop() {
+			for i, x := range sets {
+				sb.sortKeys(x)
+				start := 0
+				for _, end := range ends[i] {
+					sb.sortKeys(x[start:end])
+					start = end
+				}
+			}
+		}
+	})
+	b.Run("ranked", func(b *testing.B) {
+		var rk Ranked
+		for b.Loop() {
+			for i, x := range sets {
+				rk.Rank(x)
+				rk.Split(ends[i])
+			}
+		}
+	})
+}

@@ -261,12 +261,22 @@ func (b *sortBuf) sortKeys(x []float64) []uint64 {
 // sort sorts keys, which may be b.keys, and returns the buffer holding the
 // result: keys or b.spare.
 func (b *sortBuf) sort(keys []uint64) []uint64 {
-	if len(keys) < bucketMin {
+	if len(keys) < bucketMin || len(keys) >= bucketMax {
 		slices.Sort(keys)
 		return keys
 	}
 	b.spare = slices.Grow(b.spare[:0], len(keys))[:len(keys)]
 	return bucketSortKeys(keys, b.spare, &b.counts)
+}
+
+// sortRange is sort of keys whose least and greatest are lo and hi.
+func (b *sortBuf) sortRange(keys []uint64, lo, hi uint64) []uint64 {
+	if len(keys) < bucketMin || len(keys) >= bucketMax {
+		slices.Sort(keys)
+		return keys
+	}
+	b.spare = slices.Grow(b.spare[:0], len(keys))[:len(keys)]
+	return bucketSortRange(keys, b.spare, &b.counts, len(b.counts)-1, lo, hi)
 }
 
 // Key maps a float64 to a uint64 with the same order: negative values have
