@@ -14,8 +14,9 @@ import (
 // It keeps its buffers between calls, so one per goroutine and family.
 type Ranked struct {
 	x      []float64
-	all    []int32 // indices of x, ascending by Key of their values
-	parts  []int32 // after Split: [ends[k-1], ends[k]) holds part k's indices, ascending by value
+	all    []int32   // indices of x, ascending by Key of their values
+	sorted []float64 // the values of x at all
+	parts  []float64 // after Split: [ends[k-1], ends[k]) holds part k's values, ascending
 	ends   []int
 	partOf []int32 // scratch of Split: the part of each index
 	next   []int32 // scratch of Split: each part's next free slot
@@ -36,6 +37,7 @@ func (r *Ranked) Rank(x []float64) {
 	}
 	r.x, r.ends = x, r.ends[:0]
 	r.all = slices.Grow(r.all[:0], n)[:n]
+	r.sorted = slices.Grow(r.sorted[:0], n)[:n]
 	if n == 0 {
 		return
 	}
@@ -50,19 +52,30 @@ func (r *Ranked) Rank(x []float64) {
 		lo, hi = min(lo, k), max(hi, k)
 	}
 	sorted := r.sorter.sortRange(keys, lo, hi)
-	all := r.all[:n]
+	all, vals := r.all[:n], r.sorted[:n]
 	start, prev := 0, sorted[0]>>b
 	for j, k := range sorted {
-		all[j] = int32(k & mask)
+		i := int32(k & mask)
+		all[j], vals[j] = i, x[i]
 		if h := k >> b; h != prev {
 			if j-start > 1 {
-				sortByKey(all[start:j], x)
+				r.sortGroup(start, j)
 			}
 			start, prev = j, h
 		}
 	}
 	if n-start > 1 {
-		sortByKey(all[start:], x)
+		r.sortGroup(start, n)
+	}
+}
+
+// sortGroup puts ranks [start, end), whose keys are equal above the index
+// bits, in key order.
+func (r *Ranked) sortGroup(start, end int) {
+	idx := r.all[start:end]
+	sortByKey(idx, r.x)
+	for j, i := range idx {
+		r.sorted[start+j] = r.x[i]
 	}
 }
 
@@ -90,8 +103,8 @@ func (r *Ranked) Len() int { return len(r.x) }
 // Values is the series ranked.
 func (r *Ranked) Values() []float64 { return r.x }
 
-// part returns part k's indices, ascending by value.
-func (r *Ranked) part(k int) []int32 {
+// part returns part k's values, ascending.
+func (r *Ranked) part(k int) []float64 {
 	start := 0
 	if k > 0 {
 		start = r.ends[k-1]
@@ -128,10 +141,10 @@ func (r *Ranked) Split(ends []int) {
 	for k := 1; k < len(ends); k++ {
 		next[k] = int32(ends[k-1])
 	}
-	partOf, parts := r.partOf, r.parts
+	partOf, parts, x := r.partOf, r.parts, r.x
 	for _, i := range r.all {
 		k := partOf[i]
-		parts[next[k]] = i
+		parts[next[k]] = x[i]
 		next[k]++
 	}
 }

@@ -17,6 +17,15 @@ func rankedKeys(x []float64, idx []int32) []uint64 {
 	return keys
 }
 
+// keysOf returns the keys of x, in x's order.
+func keysOf(x []float64) []uint64 {
+	keys := make([]uint64, len(x))
+	for i, v := range x {
+		keys[i] = Key(v)
+	}
+	return keys
+}
+
 // sortedKeys returns the keys of x, sorted by slices.Sort.
 func sortedKeys(x []float64) []uint64 {
 	keys := make([]uint64, len(x))
@@ -32,8 +41,12 @@ func sortedKeys(x []float64) []uint64 {
 func checkRanked(t *testing.T, r *Ranked, x []float64, ends []int) {
 	t.Helper()
 	r.Rank(x)
-	if got, want := rankedKeys(x, r.all), sortedKeys(x); !slices.Equal(got, want) {
+	want := sortedKeys(x)
+	if got := rankedKeys(x, r.all); !slices.Equal(got, want) {
 		t.Fatalf("%d values: ranks differ from slices.Sort", len(x))
+	}
+	if got := keysOf(r.sorted); !slices.Equal(got, want) {
+		t.Fatalf("%d values: sorted values differ from slices.Sort", len(x))
 	}
 	seen := make([]bool, len(x))
 	for _, i := range r.all {
@@ -48,13 +61,8 @@ func checkRanked(t *testing.T, r *Ranked, x []float64, ends []int) {
 	r.Split(ends)
 	start := 0
 	for k, e := range ends {
-		if got, want := rankedKeys(x, r.part(k)), sortedKeys(x[start:e]); !slices.Equal(got, want) {
-			t.Fatalf("%d values, part %d [%d, %d): ranks differ from slices.Sort", len(x), k, start, e)
-		}
-		for _, i := range r.part(k) {
-			if int(i) < start || int(i) >= e {
-				t.Fatalf("%d values, part %d [%d, %d): index %d", len(x), k, start, e, i)
-			}
+		if got, want := keysOf(r.part(k)), sortedKeys(x[start:e]); !slices.Equal(got, want) {
+			t.Fatalf("%d values, part %d [%d, %d): values differ from slices.Sort's", len(x), k, start, e)
 		}
 		start = e
 	}

@@ -80,7 +80,8 @@ type Result struct {
 // per goroutine.
 type Classifier struct {
 	Config
-	a, b   []float64 // trimmed samples of the current call
+	a, b   []float64 // trimmed samples of the current call: ta and tb, or a Ranked's
+	ta, tb []float64 // Classify's trimmed samples
 	ma, mb moments   // their moments
 	keys   sortBuf
 	// The normal quantiles of Hill's approximation at Alpha and at
@@ -105,23 +106,24 @@ func NewClassifier(cfg Config) *Classifier { return &Classifier{Config: cfg} }
 // too small for it, are the exact values computed. Gain then differs from
 // the exact interval's in the last bits only.
 func (c *Classifier) Classify(v4, v6 []float64) Result {
-	c.a = trim(c.a[:0], &c.keys, v4, c.Trim)
-	c.b = trim(c.b[:0], &c.keys, v6, c.Trim)
+	c.ta = trim(c.ta[:0], &c.keys, v4, c.Trim)
+	c.tb = trim(c.tb[:0], &c.keys, v6, c.Trim)
+	c.a, c.b = c.ta, c.tb
 	return c.classifyTrimmed()
 }
 
 // ClassifyRanked is Classify of the series v4 and v6 ranked.
 func (c *Classifier) ClassifyRanked(v4, v6 *Ranked) Result {
-	c.a = trimRanked(c.a[:0], v4.x, v4.all, c.Trim)
-	c.b = trimRanked(c.b[:0], v6.x, v6.all, c.Trim)
+	c.a = trimSorted(v4.sorted, c.Trim)
+	c.b = trimSorted(v6.sorted, c.Trim)
 	return c.classifyTrimmed()
 }
 
 // ClassifyPart is Classify of part k of the series v4 and v6 ranked and
 // split (Ranked.Split) at the same ends.
 func (c *Classifier) ClassifyPart(v4, v6 *Ranked, k int) Result {
-	c.a = trimRanked(c.a[:0], v4.x, v4.part(k), c.Trim)
-	c.b = trimRanked(c.b[:0], v6.x, v6.part(k), c.Trim)
+	c.a = trimSorted(v4.part(k), c.Trim)
+	c.b = trimSorted(v6.part(k), c.Trim)
 	return c.classifyTrimmed()
 }
 
@@ -213,11 +215,7 @@ func Trim(dst, x []float64, f float64) []float64 {
 
 // trim is Trim with a reusable sort buffer.
 func trim(dst []float64, keys *sortBuf, x []float64, f float64) []float64 {
-	n := float64(len(x))
-	lo, hi := int(n*f), int(n*(1-f))
-	if hi < lo {
-		hi = lo
-	}
+	lo, hi := trimBounds(len(x), f)
 	sorted := keys.sortKeys(x)
 	for _, k := range sorted[lo:hi] {
 		dst = append(dst, FromKey(k))
@@ -225,18 +223,17 @@ func trim(dst []float64, keys *sortBuf, x []float64, f float64) []float64 {
 	return dst
 }
 
-// trimRanked is trim of the sample whose indices in x, ascending by value,
-// are idx.
-func trimRanked(dst, x []float64, idx []int32, f float64) []float64 {
-	n := float64(len(idx))
-	lo, hi := int(n*f), int(n*(1-f))
-	if hi < lo {
-		hi = lo
-	}
-	for _, i := range idx[lo:hi] {
-		dst = append(dst, x[i])
-	}
-	return dst
+// trimSorted is trim of a sample already sorted: the slice of it that trim
+// would copy.
+func trimSorted(sorted []float64, f float64) []float64 {
+	lo, hi := trimBounds(len(sorted), f)
+	return sorted[lo:hi:hi]
+}
+
+// trimBounds are the indices [lo, hi) that trimming n values by f keeps.
+func trimBounds(n int, f float64) (lo, hi int) {
+	lo, hi = int(float64(n)*f), int(float64(n)*(1-f))
+	return lo, max(hi, lo)
 }
 
 // sortBuf is the scratch of sortKeys, kept between calls.
