@@ -1,6 +1,9 @@
 package changepoint
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // Guard tolerances of the fast pass; see guardTol.
 const (
@@ -62,18 +65,22 @@ func twoProd(a, b float64) (p, e float64) {
 	return p, e
 }
 
-// prefix fills the double-double prefix sums of x and x*x: p1h[i]+p1l[i] is
-// the sum of x[:i] and p2h[i]+p2l[i] the sum of their squares. The high parts
-// are plain running sums and the low parts accumulate their exact rounding
-// errors (TwoSum, and FMA for the squares' errors), so each prefix carries
-// about 2^-100 relative error times i while the loop's critical path stays
-// one addition per chain. No centring is needed: fastCost absorbs the
-// cancellation in S2 - S1^2/m with the extra precision.
+// prefixSum is the double-double sums of x[:i] and of their squares:
+// s1h+s1l and s2h+s2l.
+type prefixSum struct{ s1h, s1l, s2h, s2l float64 }
+
+// prefix fills the double-double prefix sums of x and x*x: pre[i] holds the
+// sums of x[:i]. The high parts are plain running sums and the low parts
+// accumulate their exact rounding errors (TwoSum, and FMA for the squares'
+// errors), so each prefix carries about 2^-100 relative error times i while
+// the loop's critical path stays one addition per chain. No centring is
+// needed: fastCost absorbs the cancellation in S2 - S1^2/m with the extra
+// precision. The four sums of an index lie together, so a cost reads two
+// neighbourhoods, not eight.
 func (p *Pelt) prefix(x []float64) {
 	var s1h, s1l, s2h, s2l float64
-	p1h, p1l := p.p1h[:len(x)+1], p.p1l[:len(x)+1]
-	p2h, p2l := p.p2h[:len(x)+1], p.p2l[:len(x)+1]
-	p1h[0], p1l[0], p2h[0], p2l[0] = 0, 0, 0, 0
+	pre := p.pre[:len(x)+1]
+	pre[0] = prefixSum{}
 	for i, v := range x {
 		var e float64
 		s1h, e = twoSum(s1h, v)
@@ -81,8 +88,7 @@ func (p *Pelt) prefix(x []float64) {
 		q, qe := twoProd(v, v)
 		s2h, e = twoSum(s2h, q)
 		s2l += e + qe
-		p1h[i+1], p1l[i+1] = s1h, s1l
-		p2h[i+1], p2l[i+1] = s2h, s2l
+		pre[i+1] = prefixSum{s1h, s1l, s2h, s2l}
 	}
 }
 
@@ -92,10 +98,11 @@ func (p *Pelt) prefix(x []float64) {
 // within a few ulps of the true value (clamped at 0), not numpy's rounding of
 // it; the guard in fastPass covers the difference.
 func (p *Pelt) fastCost(s, e int) float64 {
-	a, b := twoSum(p.p1h[e], -p.p1h[s])
-	s1h, s1l := a, b+(p.p1l[e]-p.p1l[s])
-	a, b = twoSum(p.p2h[e], -p.p2h[s])
-	s2h, s2l := a, b+(p.p2l[e]-p.p2l[s])
+	ps, pe := &p.pre[s], &p.pre[e]
+	a, b := twoSum(pe.s1h, -ps.s1h)
+	s1h, s1l := a, b+(pe.s1l-ps.s1l)
+	a, b = twoSum(pe.s2h, -ps.s2h)
+	s2h, s2l := a, b+(pe.s2l-ps.s2l)
 
 	m := float64(e - s)
 	ph, pl := twoProd(m, s2h)
@@ -107,7 +114,12 @@ func (p *Pelt) fastCost(s, e int) float64 {
 	ql += s1l * (2*s1h + s1l)
 	dh, dl := twoSum(ph, -qh)
 	c := (dh + (dl + (pl - ql))) / m
-	return max(c, 0)
+	// Clamped with a comparison, cheaper than max's NaN and signed-zero
+	// rules: a -0 left compares and adds as 0.
+	if c < 0 {
+		return 0
+	}
+	return c
 }
 
 // fastPass runs ruptures' recursion with fastCost and reports whether its
@@ -144,13 +156,7 @@ func (p *Pelt) guardedPass(x []float64, minSize, jump int, pen, maxAbs float64, 
 	p.zeroCost = zeroCosts(x)
 	clear(p.fxOK)
 	relTol, absTol := guardTol(n, minSize, maxAbs)
-	near := func(a, b float64) bool {
-		m := a
-		if b > m {
-			m = b
-		}
-		return math.Abs(a-b) <= relTol*m+absTol
-	}
+	near := func(a, b float64) bool { return isNear(a, b, relTol, absTol) }
 
 	p.f[0] = 0
 	p.adm = p.adm[:0]
@@ -168,16 +174,26 @@ func (p *Pelt) guardedPass(x []float64, minSize, jump int, pen, maxAbs float64, 
 		}
 		// With a penalty >= 0 the chosen start point always survives
 		// pruning, so adm is never empty here.
-		p.cand = p.cand[:0]
-		best := 0
+		cand := slices.Grow(p.cand[:0], len(p.adm))[:len(p.adm)]
+		p.cand = cand
+		best, fe := 0, 0.0
 		for i, t := range p.adm {
 			c := p.f[t] + (p.fastCost(t, bkp) + pen)
-			p.cand = append(p.cand, c)
-			if c < p.cand[best] {
-				best = i
+			cand[i] = c
+			if i == 0 || c < fe {
+				best, fe = i, c
 			}
 		}
-		fe, tb := p.cand[best], p.adm[best]
+		tb := p.adm[best]
+		if p.clearCut(best, fe, pen, relTol, absTol) {
+			// The usual case, with neither kind of near tie: the decision
+			// and the pruning are the fast pass's, and clearCut has pruned.
+			p.f[bkp], p.prev[bkp] = fe, tb
+			if bkp == n {
+				return settled, true
+			}
+			continue
+		}
 		// A duplicate of the chosen point (the last end appends the same
 		// point twice when n is not a multiple of jump) has the same value
 		// in every pass, so it cannot change the choice.
@@ -239,6 +255,38 @@ func (p *Pelt) guardedPass(x []float64, minSize, jump int, pen, maxAbs float64, 
 			return settled, true
 		}
 	}
+}
+
+// isNear reports whether a and b lie within the guard's tolerance of each
+// other: relTol of the larger plus absTol.
+func isNear(a, b, relTol, absTol float64) bool {
+	m := a
+	if b > m {
+		m = b
+	}
+	return math.Abs(a-b) <= relTol*m+absTol
+}
+
+// clearCut reports whether no candidate but the chosen one (best, with value
+// fe) is near fe, and none but the chosen point near the pruning threshold
+// fe + pen; if so it has pruned adm as guardedPass would, else adm is
+// unchanged. The kept points go to the spare buffer, swapped in at the end,
+// so that a near tie found midway leaves adm whole for guardedPass's own
+// loops.
+func (p *Pelt) clearCut(best int, fe, pen, relTol, absTol float64) bool {
+	tb, thr := p.adm[best], fe+pen
+	kept := p.admSpare[:0]
+	for i, t := range p.adm {
+		c := p.cand[i]
+		if t != tb && (isNear(c, fe, relTol, absTol) || isNear(c, thr, relTol, absTol)) {
+			return false
+		}
+		if c <= thr {
+			kept = append(kept, t)
+		}
+	}
+	p.adm, p.admSpare = kept, p.adm
+	return true
 }
 
 // exactCand is the exact pass's candidate for start point t and end e,

@@ -94,9 +94,8 @@ type Pelt struct {
 
 	stats Stats
 
-	// Double-double prefix sums of x and x*x: sum of the first i values is
-	// p1h[i] + p1l[i].
-	p1h, p1l, p2h, p2l []float64
+	// Double-double prefix sums of x and x*x (prefix).
+	pre []prefixSum
 	// f[e] is the penalised cost of the optimal partition of [0, e) and
 	// prev[e] the start of its last segment; defined at 0 and at each
 	// candidate end.
@@ -106,6 +105,9 @@ type Pelt struct {
 	// the current end.
 	adm  []int
 	cand []float64
+	// admSpare is the other buffer of adm, which the guarded pass prunes
+	// into.
+	admSpare []int
 	// sq is the exact pass's scratch for squared deviations.
 	sq []float64
 	// fx[e] is the exact pass's F(e), where fxOK[e]; the guarded pass fills
@@ -175,18 +177,14 @@ func Breakpoints(x []float64, cfg Config) ([]int, error) {
 func (p *Pelt) grow(n int) {
 	if cap(p.f) < n+1 {
 		c := n + 1
-		p.p1h = make([]float64, c)
-		p.p1l = make([]float64, c)
-		p.p2h = make([]float64, c)
-		p.p2l = make([]float64, c)
+		p.pre = make([]prefixSum, c)
 		p.f = make([]float64, c)
 		p.prev = make([]int, c)
 		p.sq = make([]float64, c)
 		p.fx = make([]float64, c)
 		p.fxOK = make([]bool, c)
 	}
-	p.p1h, p.p1l = p.p1h[:n+1], p.p1l[:n+1]
-	p.p2h, p.p2l = p.p2h[:n+1], p.p2l[:n+1]
+	p.pre = p.pre[:n+1]
 	p.f, p.prev, p.sq = p.f[:n+1], p.prev[:n+1], p.sq[:n+1]
 	p.fx, p.fxOK = p.fx[:n+1], p.fxOK[:n+1]
 }
