@@ -138,14 +138,18 @@ func bucketSortRange(keys, spare []uint64, cs *bucketCounts, depth int, lo, hi u
 		c := d >> cshift
 		return base[c] + int32((d&cmask)>>fshift[c])
 	}
-	counts := slices.Grow(cs[depth][:0], int(nb)+1)[:nb+1]
+	counts := slices.Grow(cs[depth][:0], int(nb))[:nb]
 	cs[depth] = counts
 	clear(counts)
 	for _, k := range keys {
-		counts[bucket(k)+1]++
+		counts[bucket(k)]++
 	}
-	for i := int32(1); i <= nb; i++ {
-		counts[i] += counts[i-1]
+	// Each bucket's count becomes its start, the sum kept in a register.
+	sum, big := int32(0), false
+	for b, m := range counts {
+		counts[b] = sum
+		sum += m
+		big = big || m > 16
 	}
 	for _, k := range keys {
 		b := bucket(k)
@@ -153,21 +157,23 @@ func bucketSortRange(keys, spare []uint64, cs *bucketCounts, depth int, lo, hi u
 		counts[b]++
 	}
 	// counts[b] is now the end of bucket b.
-	start := int32(0)
-	for _, end := range counts[:nb] {
-		if end-start > 16 {
-			b := spare[start:end]
-			if depth > 0 && len(b) >= bucketMin {
-				// keys is free, so its same part is the spare.
-				sorted := bucketSort(b, keys[start:end], cs, depth-1)
-				if &sorted[0] != &b[0] {
-					copy(b, sorted)
+	if big {
+		start := int32(0)
+		for _, end := range counts {
+			if end-start > 16 {
+				b := spare[start:end]
+				if depth > 0 && len(b) >= bucketMin {
+					// keys is free, so its same part is the spare.
+					sorted := bucketSort(b, keys[start:end], cs, depth-1)
+					if &sorted[0] != &b[0] {
+						copy(b, sorted)
+					}
+				} else {
+					slices.Sort(b)
 				}
-			} else {
-				slices.Sort(b)
 			}
+			start = end
 		}
-		start = end
 	}
 	// Each key moves within its bucket only.
 	insertionSort(spare)
