@@ -77,11 +77,18 @@ type prefixSum struct{ s1h, s1l, s2h, s2l float64 }
 // needed: fastCost absorbs the cancellation in S2 - S1^2/m with the extra
 // precision. The four sums of an index lie together, so a cost reads two
 // neighbourhoods, not eight.
-func (p *Pelt) prefix(x []float64) {
+//
+// It returns the largest |x| and whether no value is NaN (fastData): a NaN
+// stays in the running sum, and NaN is the only way it gets there, every
+// other value being at most maxFastAbs when fastData holds.
+func (p *Pelt) prefix(x []float64) (maxAbs float64, nums bool) {
 	var s1h, s1l, s2h, s2l float64
 	pre := p.pre[:len(x)+1]
 	pre[0] = prefixSum{}
 	for i, v := range x {
+		if a := math.Abs(v); a > maxAbs {
+			maxAbs = a
+		}
 		var e float64
 		s1h, e = twoSum(s1h, v)
 		s1l += e
@@ -90,6 +97,7 @@ func (p *Pelt) prefix(x []float64) {
 		s2l += e + qe
 		pre[i+1] = prefixSum{s1h, s1l, s2h, s2l}
 	}
+	return maxAbs, !math.IsNaN(s1h)
 }
 
 // fastCost returns the L2 cost of x[s:e], the sum of squared deviations from
@@ -128,8 +136,10 @@ func (p *Pelt) fastCost(s, e int) float64 {
 // candidate and the pruning threshold F(e) + pen, lie within the tolerance.
 // When every decision is clear-cut, numpy's values order the same way at each
 // one, so the exact pass would take the same decisions and find the same
-// partition (by induction over the ends). Callers ensure fastAllowed.
+// partition (by induction over the ends). Callers ensure fastPenalty and
+// fastData.
 func (p *Pelt) fastPass(x []float64, minSize, jump int, pen, maxAbs float64) bool {
+	p.prefix(x)
 	_, ok := p.guardedPass(x, minSize, jump, pen, maxAbs, false)
 	return ok
 }
@@ -150,9 +160,10 @@ func (p *Pelt) fastPass(x []float64, minSize, jump int, pen, maxAbs float64) boo
 // occur on long series. Settling only those keeps the pass at O(1) per
 // candidate plus O(segment) per settled one, where rerunning the exact pass
 // would cost O(segment) for every candidate, O(n^3/jump^2) in all.
+//
+// The caller has filled the prefix sums of x (prefix).
 func (p *Pelt) guardedPass(x []float64, minSize, jump int, pen, maxAbs float64, settle bool) (settled int, ok bool) {
 	n := len(x)
-	p.prefix(x)
 	p.zeroCost = zeroCosts(x)
 	clear(p.fxOK)
 	relTol, absTol := guardTol(n, minSize, maxAbs)

@@ -3,7 +3,6 @@ package changepoint
 import (
 	"errors"
 	"fmt"
-	"math"
 )
 
 // Errors returned by Pelt.Breakpoints, wrapped with the numbers that caused
@@ -146,8 +145,10 @@ func (p *Pelt) Breakpoints(dst []int, x []float64, cfg Config) ([]int, error) {
 	}
 	p.grow(n)
 
-	if !p.Exact {
-		if maxAbs, ok := fastAllowed(x, cfg.Penalty); ok {
+	if !p.Exact && fastPenalty(cfg.Penalty) {
+		// The prefix sums' pass also finds the data's bounds; the exact
+		// pass ignores them.
+		if maxAbs, nums := p.prefix(x); fastData(maxAbs, nums) {
 			settled, _ := p.guardedPass(x, minSize, cfg.Jump, cfg.Penalty, maxAbs, true)
 			if settled == 0 {
 				p.stats.Fast++
@@ -233,31 +234,22 @@ func hasPartition(t, minSize int) bool {
 }
 
 // Bounds within which the fast pass is trusted; outside them the exact pass
-// runs (see fastAllowed).
+// runs (see fastPenalty).
 const (
 	maxFastPenalty = 1e100
 	maxFastAbs     = 1e100
 	minFastAbs     = 1e-100
 )
 
-// fastAllowed reports whether the fast pass can be trusted for this input,
-// and the largest |x|: finite data of moderate magnitude (so squares and
-// their sums neither overflow nor underflow) and a finite penalty >= 0 (so
-// every value compared is a sum of non-negative terms, which the guard's
-// relative tolerance assumes, and the best start point always survives
-// pruning).
-func fastAllowed(x []float64, pen float64) (maxAbs float64, ok bool) {
-	if !(pen >= 0 && pen <= maxFastPenalty) {
-		return 0, false
-	}
-	for _, v := range x {
-		a := math.Abs(v)
-		if !(a <= maxFastAbs) { // also catches NaN and Inf
-			return 0, false
-		}
-		if a > maxAbs {
-			maxAbs = a
-		}
-	}
-	return maxAbs, maxAbs == 0 || maxAbs >= minFastAbs
+// fastPenalty and fastData tell whether the fast pass can be trusted for
+// this input: a finite penalty >= 0 (so every value compared is a sum of
+// non-negative terms, which the guard's relative tolerance assumes, and the
+// best start point always survives pruning), and finite data of moderate
+// magnitude (so squares and their sums neither overflow nor underflow).
+// fastData takes what prefix returns: the largest |x| and whether no value
+// is NaN.
+func fastPenalty(pen float64) bool { return pen >= 0 && pen <= maxFastPenalty }
+
+func fastData(maxAbs float64, nums bool) bool {
+	return nums && maxAbs <= maxFastAbs && (maxAbs == 0 || maxAbs >= minFastAbs)
 }
