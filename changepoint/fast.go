@@ -1,6 +1,9 @@
 package changepoint
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // Guard tolerances of the fast pass; see guardTol.
 const (
@@ -62,28 +65,39 @@ func twoProd(a, b float64) (p, e float64) {
 	return p, e
 }
 
-// prefix fills the double-double prefix sums of x and x*x: p1h[i]+p1l[i] is
-// the sum of x[:i] and p2h[i]+p2l[i] the sum of their squares. The high parts
-// are plain running sums and the low parts accumulate their exact rounding
-// errors (TwoSum, and FMA for the squares' errors), so each prefix carries
-// about 2^-100 relative error times i while the loop's critical path stays
-// one addition per chain. No centring is needed: fastCost absorbs the
-// cancellation in S2 - S1^2/m with the extra precision.
-func (p *Pelt) prefix(x []float64) {
+// prefixSum is the double-double sums of x[:i] and of their squares:
+// s1h+s1l and s2h+s2l.
+type prefixSum struct{ s1h, s1l, s2h, s2l float64 }
+
+// prefix fills the double-double prefix sums of x and x*x: pre[i] holds the
+// sums of x[:i]. The high parts are plain running sums and the low parts
+// accumulate their exact rounding errors (TwoSum, and FMA for the squares'
+// errors), so each prefix carries about 2^-100 relative error times i while
+// the loop's critical path stays one addition per chain. No centring is
+// needed: fastCost absorbs the cancellation in S2 - S1^2/m with the extra
+// precision. The four sums of an index lie together, so a cost reads two
+// neighbourhoods, not eight.
+//
+// It returns the largest |x| and whether no value is NaN (fastData): a NaN
+// stays in the running sum, and NaN is the only way it gets there, every
+// other value being at most maxFastAbs when fastData holds.
+func (p *Pelt) prefix(x []float64) (maxAbs float64, nums bool) {
 	var s1h, s1l, s2h, s2l float64
-	p1h, p1l := p.p1h[:len(x)+1], p.p1l[:len(x)+1]
-	p2h, p2l := p.p2h[:len(x)+1], p.p2l[:len(x)+1]
-	p1h[0], p1l[0], p2h[0], p2l[0] = 0, 0, 0, 0
+	pre := p.pre[:len(x)+1]
+	pre[0] = prefixSum{}
 	for i, v := range x {
+		if a := math.Abs(v); a > maxAbs {
+			maxAbs = a
+		}
 		var e float64
 		s1h, e = twoSum(s1h, v)
 		s1l += e
 		q, qe := twoProd(v, v)
 		s2h, e = twoSum(s2h, q)
 		s2l += e + qe
-		p1h[i+1], p1l[i+1] = s1h, s1l
-		p2h[i+1], p2l[i+1] = s2h, s2l
+		pre[i+1] = prefixSum{s1h, s1l, s2h, s2l}
 	}
+	return maxAbs, !math.IsNaN(s1h)
 }
 
 // fastCost returns the L2 cost of x[s:e], the sum of squared deviations from
@@ -92,10 +106,11 @@ func (p *Pelt) prefix(x []float64) {
 // within a few ulps of the true value (clamped at 0), not numpy's rounding of
 // it; the guard in fastPass covers the difference.
 func (p *Pelt) fastCost(s, e int) float64 {
-	a, b := twoSum(p.p1h[e], -p.p1h[s])
-	s1h, s1l := a, b+(p.p1l[e]-p.p1l[s])
-	a, b = twoSum(p.p2h[e], -p.p2h[s])
-	s2h, s2l := a, b+(p.p2l[e]-p.p2l[s])
+	ps, pe := &p.pre[s], &p.pre[e]
+	a, b := twoSum(pe.s1h, -ps.s1h)
+	s1h, s1l := a, b+(pe.s1l-ps.s1l)
+	a, b = twoSum(pe.s2h, -ps.s2h)
+	s2h, s2l := a, b+(pe.s2l-ps.s2l)
 
 	m := float64(e - s)
 	ph, pl := twoProd(m, s2h)
@@ -107,7 +122,12 @@ func (p *Pelt) fastCost(s, e int) float64 {
 	ql += s1l * (2*s1h + s1l)
 	dh, dl := twoSum(ph, -qh)
 	c := (dh + (dl + (pl - ql))) / m
-	return max(c, 0)
+	// Clamped with a comparison, cheaper than max's NaN and signed-zero
+	// rules: a -0 left compares and adds as 0.
+	if c < 0 {
+		return 0
+	}
+	return c
 }
 
 // fastPass runs ruptures' recursion with fastCost and reports whether its
@@ -116,8 +136,10 @@ func (p *Pelt) fastCost(s, e int) float64 {
 // candidate and the pruning threshold F(e) + pen, lie within the tolerance.
 // When every decision is clear-cut, numpy's values order the same way at each
 // one, so the exact pass would take the same decisions and find the same
-// partition (by induction over the ends). Callers ensure fastAllowed.
+// partition (by induction over the ends). Callers ensure fastPenalty and
+// fastData.
 func (p *Pelt) fastPass(x []float64, minSize, jump int, pen, maxAbs float64) bool {
+	p.prefix(x)
 	_, ok := p.guardedPass(x, minSize, jump, pen, maxAbs, false)
 	return ok
 }
@@ -138,18 +160,14 @@ func (p *Pelt) fastPass(x []float64, minSize, jump int, pen, maxAbs float64) boo
 // occur on long series. Settling only those keeps the pass at O(1) per
 // candidate plus O(segment) per settled one, where rerunning the exact pass
 // would cost O(segment) for every candidate, O(n^3/jump^2) in all.
+//
+// The caller has filled the prefix sums of x (prefix).
 func (p *Pelt) guardedPass(x []float64, minSize, jump int, pen, maxAbs float64, settle bool) (settled int, ok bool) {
 	n := len(x)
-	p.prefix(x)
+	p.zeroCost = zeroCosts(x)
 	clear(p.fxOK)
 	relTol, absTol := guardTol(n, minSize, maxAbs)
-	near := func(a, b float64) bool {
-		m := a
-		if b > m {
-			m = b
-		}
-		return math.Abs(a-b) <= relTol*m+absTol
-	}
+	near := func(a, b float64) bool { return isNear(a, b, relTol, absTol) }
 
 	p.f[0] = 0
 	p.adm = p.adm[:0]
@@ -167,16 +185,26 @@ func (p *Pelt) guardedPass(x []float64, minSize, jump int, pen, maxAbs float64, 
 		}
 		// With a penalty >= 0 the chosen start point always survives
 		// pruning, so adm is never empty here.
-		p.cand = p.cand[:0]
-		best := 0
+		cand := slices.Grow(p.cand[:0], len(p.adm))[:len(p.adm)]
+		p.cand = cand
+		best, fe := 0, 0.0
 		for i, t := range p.adm {
 			c := p.f[t] + (p.fastCost(t, bkp) + pen)
-			p.cand = append(p.cand, c)
-			if c < p.cand[best] {
-				best = i
+			cand[i] = c
+			if i == 0 || c < fe {
+				best, fe = i, c
 			}
 		}
-		fe, tb := p.cand[best], p.adm[best]
+		tb := p.adm[best]
+		if p.clearCut(best, fe, pen, relTol, absTol) {
+			// The usual case, with neither kind of near tie: the decision
+			// and the pruning are the fast pass's, and clearCut has pruned.
+			p.f[bkp], p.prev[bkp] = fe, tb
+			if bkp == n {
+				return settled, true
+			}
+			continue
+		}
 		// A duplicate of the chosen point (the last end appends the same
 		// point twice when n is not a multiple of jump) has the same value
 		// in every pass, so it cannot change the choice.
@@ -240,11 +268,76 @@ func (p *Pelt) guardedPass(x []float64, minSize, jump int, pen, maxAbs float64, 
 	}
 }
 
+// isNear reports whether a and b lie within the guard's tolerance of each
+// other: relTol of the larger plus absTol.
+func isNear(a, b, relTol, absTol float64) bool {
+	m := a
+	if b > m {
+		m = b
+	}
+	return math.Abs(a-b) <= relTol*m+absTol
+}
+
+// clearCut reports whether no candidate but the chosen one (best, with value
+// fe) is near fe, and none but the chosen point near the pruning threshold
+// fe + pen; if so it has pruned adm as guardedPass would, else adm is
+// unchanged. The kept points go to the spare buffer, swapped in at the end,
+// so that a near tie found midway leaves adm whole for guardedPass's own
+// loops.
+func (p *Pelt) clearCut(best int, fe, pen, relTol, absTol float64) bool {
+	tb, thr := p.adm[best], fe+pen
+	kept := p.admSpare[:0]
+	for i, t := range p.adm {
+		c := p.cand[i]
+		if t != tb && (isNear(c, fe, relTol, absTol) || isNear(c, thr, relTol, absTol)) {
+			return false
+		}
+		if c <= thr {
+			kept = append(kept, t)
+		}
+	}
+	p.adm, p.admSpare = kept, p.adm
+	return true
+}
+
 // exactCand is the exact pass's candidate for start point t and end e,
 // F(t) + (cost(t, e) + pen) with numpy's cost and the exact pass's F(t).
 func (p *Pelt) exactCand(x []float64, t, e int, pen float64) float64 {
 	ft := p.exactF(x, t, pen)
-	return ft + (exactCost(x[t:e], p.sq) + pen)
+	return ft + (p.exactCost(x[t:e]) + pen)
+}
+
+// exactCost is the package's exactCost, or 0 without a pass over seg when
+// every segment of the series costs 0 (zeroCosts).
+func (p *Pelt) exactCost(seg []float64) float64 {
+	if p.zeroCost {
+		return 0
+	}
+	return exactCost(seg, p.sq)
+}
+
+// zeroCosts reports whether numpy's cost of every segment of x is exactly 0:
+// x is constant, an integer v with |v|*len(x) <= 2^52 (2^53 with a margin
+// for the product's rounding). Every partial sum of a segment is then k*v,
+// exact, so its mean is v and each deviation 0. On
+// such a series every candidate ties with the pruning threshold, all are
+// settled, and nothing is pruned: settling without computing the costs
+// keeps that quadratic number of settlements from each costing a segment's
+// length.
+func zeroCosts(x []float64) bool {
+	if len(x) == 0 {
+		return false
+	}
+	v := x[0]
+	if v != math.Trunc(v) || math.Abs(v)*float64(len(x)) > 0x1p52 {
+		return false
+	}
+	for _, w := range x[1:] {
+		if w != v {
+			return false
+		}
+	}
+	return true
 }
 
 // exactF returns the exact pass's F(e) for an end e already decided (or 0):
@@ -263,7 +356,7 @@ func (p *Pelt) exactF(x []float64, e int, pen float64) float64 {
 	}
 	for i := len(stk) - 1; i >= 0; i-- {
 		t := stk[i]
-		v += exactCost(x[p.prev[t]:t], p.sq) + pen
+		v += p.exactCost(x[p.prev[t]:t]) + pen
 		p.fx[t], p.fxOK[t] = v, true
 	}
 	p.stk = stk

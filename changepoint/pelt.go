@@ -3,7 +3,6 @@ package changepoint
 import (
 	"errors"
 	"fmt"
-	"math"
 )
 
 // Errors returned by Pelt.Breakpoints, wrapped with the numbers that caused
@@ -94,9 +93,8 @@ type Pelt struct {
 
 	stats Stats
 
-	// Double-double prefix sums of x and x*x: sum of the first i values is
-	// p1h[i] + p1l[i].
-	p1h, p1l, p2h, p2l []float64
+	// Double-double prefix sums of x and x*x (prefix).
+	pre []prefixSum
 	// f[e] is the penalised cost of the optimal partition of [0, e) and
 	// prev[e] the start of its last segment; defined at 0 and at each
 	// candidate end.
@@ -106,6 +104,9 @@ type Pelt struct {
 	// the current end.
 	adm  []int
 	cand []float64
+	// admSpare is the other buffer of adm, which the guarded pass prunes
+	// into.
+	admSpare []int
 	// sq is the exact pass's scratch for squared deviations.
 	sq []float64
 	// fx[e] is the exact pass's F(e), where fxOK[e]; the guarded pass fills
@@ -113,6 +114,9 @@ type Pelt struct {
 	fx   []float64
 	fxOK []bool
 	stk  []int
+	// zeroCost is set when every segment of the current series costs
+	// exactly 0 in numpy (zeroCosts).
+	zeroCost bool
 }
 
 // Stats returns the counters accumulated since the Pelt was created or last
@@ -141,8 +145,10 @@ func (p *Pelt) Breakpoints(dst []int, x []float64, cfg Config) ([]int, error) {
 	}
 	p.grow(n)
 
-	if !p.Exact {
-		if maxAbs, ok := fastAllowed(x, cfg.Penalty); ok {
+	if !p.Exact && fastPenalty(cfg.Penalty) {
+		// The prefix sums' pass also finds the data's bounds; the exact
+		// pass ignores them.
+		if maxAbs, nums := p.prefix(x); fastData(maxAbs, nums) {
 			settled, _ := p.guardedPass(x, minSize, cfg.Jump, cfg.Penalty, maxAbs, true)
 			if settled == 0 {
 				p.stats.Fast++
@@ -172,18 +178,14 @@ func Breakpoints(x []float64, cfg Config) ([]int, error) {
 func (p *Pelt) grow(n int) {
 	if cap(p.f) < n+1 {
 		c := n + 1
-		p.p1h = make([]float64, c)
-		p.p1l = make([]float64, c)
-		p.p2h = make([]float64, c)
-		p.p2l = make([]float64, c)
+		p.pre = make([]prefixSum, c)
 		p.f = make([]float64, c)
 		p.prev = make([]int, c)
 		p.sq = make([]float64, c)
 		p.fx = make([]float64, c)
 		p.fxOK = make([]bool, c)
 	}
-	p.p1h, p.p1l = p.p1h[:n+1], p.p1l[:n+1]
-	p.p2h, p.p2l = p.p2h[:n+1], p.p2l[:n+1]
+	p.pre = p.pre[:n+1]
 	p.f, p.prev, p.sq = p.f[:n+1], p.prev[:n+1], p.sq[:n+1]
 	p.fx, p.fxOK = p.fx[:n+1], p.fxOK[:n+1]
 }
@@ -232,31 +234,22 @@ func hasPartition(t, minSize int) bool {
 }
 
 // Bounds within which the fast pass is trusted; outside them the exact pass
-// runs (see fastAllowed).
+// runs (see fastPenalty).
 const (
 	maxFastPenalty = 1e100
 	maxFastAbs     = 1e100
 	minFastAbs     = 1e-100
 )
 
-// fastAllowed reports whether the fast pass can be trusted for this input,
-// and the largest |x|: finite data of moderate magnitude (so squares and
-// their sums neither overflow nor underflow) and a finite penalty >= 0 (so
-// every value compared is a sum of non-negative terms, which the guard's
-// relative tolerance assumes, and the best start point always survives
-// pruning).
-func fastAllowed(x []float64, pen float64) (maxAbs float64, ok bool) {
-	if !(pen >= 0 && pen <= maxFastPenalty) {
-		return 0, false
-	}
-	for _, v := range x {
-		a := math.Abs(v)
-		if !(a <= maxFastAbs) { // also catches NaN and Inf
-			return 0, false
-		}
-		if a > maxAbs {
-			maxAbs = a
-		}
-	}
-	return maxAbs, maxAbs == 0 || maxAbs >= minFastAbs
+// fastPenalty and fastData tell whether the fast pass can be trusted for
+// this input: a finite penalty >= 0 (so every value compared is a sum of
+// non-negative terms, which the guard's relative tolerance assumes, and the
+// best start point always survives pruning), and finite data of moderate
+// magnitude (so squares and their sums neither overflow nor underflow).
+// fastData takes what prefix returns: the largest |x| and whether no value
+// is NaN.
+func fastPenalty(pen float64) bool { return pen >= 0 && pen <= maxFastPenalty }
+
+func fastData(maxAbs float64, nums bool) bool {
+	return nums && maxAbs <= maxFastAbs && (maxAbs == 0 || maxAbs >= minFastAbs)
 }

@@ -3,6 +3,7 @@ package changepoint
 import (
 	"errors"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -196,6 +197,59 @@ func TestGuardFiresOnTies(t *testing.T) {
 	}
 	if st := p.Stats(); st.Fallback != 1 {
 		t.Errorf("Stats = %+v, want one fallback", st)
+	}
+}
+
+// fastAllowed is Breakpoints' choice of the fast pass for x and pen, with
+// the largest |x|.
+func fastAllowed(x []float64, pen float64) (maxAbs float64, ok bool) {
+	if !fastPenalty(pen) {
+		return 0, false
+	}
+	var p Pelt
+	p.grow(len(x))
+	maxAbs, nums := p.prefix(x)
+	return maxAbs, fastData(maxAbs, nums)
+}
+
+// fastAllowedScan is fastAllowed as a scan of its own, before the prefix
+// sums' pass found the bounds.
+func fastAllowedScan(x []float64, pen float64) (maxAbs float64, ok bool) {
+	if !(pen >= 0 && pen <= maxFastPenalty) {
+		return 0, false
+	}
+	for _, v := range x {
+		a := math.Abs(v)
+		if !(a <= maxFastAbs) { // also catches NaN and Inf
+			return 0, false
+		}
+		if a > maxAbs {
+			maxAbs = a
+		}
+	}
+	return maxAbs, maxAbs == 0 || maxAbs >= minFastAbs
+}
+
+// TestPrefixBounds compares the bounds the prefix sums' pass finds with a
+// scan of their own, on series with NaN, infinities, huge, tiny and
+// negative values anywhere.
+func TestPrefixBounds(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	special := []float64{math.NaN(), math.Inf(1), math.Inf(-1), 1e200, -1e200, 1e100, -1e100, 1e-200, 0, math.Copysign(0, -1), -5, 1e-100}
+	for it := 0; it < 20000; it++ {
+		x := make([]float64, 1+r.IntN(60))
+		scale := []float64{1, 1e-150, 1e99, 0}[it%4]
+		for i := range x {
+			x[i] = scale * r.NormFloat64()
+		}
+		for range r.IntN(3) {
+			x[r.IntN(len(x))] = special[r.IntN(len(special))]
+		}
+		gm, gok := fastAllowed(x, 5)
+		wm, wok := fastAllowedScan(x, 5)
+		if gok != wok || gok && gm != wm {
+			t.Fatalf("%v: prefix (%v, %v), scan (%v, %v)", x, gm, gok, wm, wok)
+		}
 	}
 }
 

@@ -21,6 +21,7 @@ type Segmenter struct {
 	cfg        Config
 	pelt       Pelt
 	cls        *stats.Classifier
+	r4, r6     stats.Ranked
 	b4, b6, bu []int
 }
 
@@ -32,17 +33,29 @@ func NewSegmenter(pelt Config, cls stats.Config) *Segmenter {
 
 // Segments appends the segments of the pair (v4, v6) to dst.
 func (s *Segmenter) Segments(dst []Segment, v4, v6 []float64) ([]Segment, error) {
+	s.r4.Rank(v4)
+	s.r6.Rank(v6)
+	return s.SegmentsRanked(dst, &s.r4, &s.r6)
+}
+
+// SegmentsRanked is Segments of the pair ranked, which a caller that also
+// classifies the whole pair ranks once for both: each segment's values
+// sorted then come from the pair's ranks (stats.Ranked.Split, which it
+// calls on v4 and v6), not from a sort of their own.
+func (s *Segmenter) SegmentsRanked(dst []Segment, v4, v6 *stats.Ranked) ([]Segment, error) {
 	var err error
-	if s.b4, err = s.pelt.Breakpoints(s.b4, v4, s.cfg); err != nil {
+	if s.b4, err = s.pelt.Breakpoints(s.b4, v4.Values(), s.cfg); err != nil {
 		return dst, fmt.Errorf("v4 series: %w", err)
 	}
-	if s.b6, err = s.pelt.Breakpoints(s.b6, v6, s.cfg); err != nil {
+	if s.b6, err = s.pelt.Breakpoints(s.b6, v6.Values(), s.cfg); err != nil {
 		return dst, fmt.Errorf("v6 series: %w", err)
 	}
 	s.bu = Merge(s.bu, s.b4, s.b6)
+	v4.Split(s.bu)
+	v6.Split(s.bu)
 	start := 0
-	for _, end := range s.bu {
-		r := s.cls.Classify(v4[start:end], v6[start:end])
+	for k, end := range s.bu {
+		r := s.cls.ClassifyPart(v4, v6, k)
 		dst = append(dst, Segment{Start: start, End: end, Zone: r.Zone})
 		start = end
 	}

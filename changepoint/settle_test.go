@@ -2,6 +2,7 @@ package changepoint
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -109,5 +110,64 @@ func TestSettledTiesMatchExact(t *testing.T) {
 	}
 	if st.Series != st.Fast+st.Fallback+st.Exact {
 		t.Errorf("Stats invariant broken: %+v", st)
+	}
+}
+
+// TestZeroCosts checks the series whose costs settle without being
+// computed: on constant integer series every segment's numpy cost is
+// exactly 0 and the guarded pass finds the exact pass's breakpoints; other
+// constants, and integers too large, compute their costs.
+func TestZeroCosts(t *testing.T) {
+	tests := []struct {
+		x    []float64
+		zero bool
+	}{
+		{repeat(5, 165), true},
+		{repeat(8, 327), true},
+		{repeat(0, 100), true},
+		{repeat(-3, 250), true},
+		{repeat(1<<40, 2000), true},
+		{repeat(1<<44, 256), true},
+		{repeat(1<<44, 257), false},
+		{repeat(0.5, 100), false},
+		{repeat(113.660974, 100), false},
+		{concat(repeat(5, 99), []float64{6}), false},
+		{concat([]float64{6}, repeat(5, 99)), false},
+		{nil, false},
+	}
+	configs := []Config{DefaultConfig(), {MinSize: 30, Jump: 5, Penalty: 0}, {MinSize: 2, Jump: 1, Penalty: 1}}
+	var guarded, exact Pelt
+	exact.Exact = true
+	sq := make([]float64, 2000)
+	for _, tt := range tests {
+		if got := zeroCosts(tt.x); got != tt.zero {
+			t.Errorf("zeroCosts(%d × %v) = %v, want %v", len(tt.x), tt.x[:min(1, len(tt.x))], got, tt.zero)
+		}
+		if !tt.zero {
+			continue
+		}
+		for s := 0; s < len(tt.x); s += 7 {
+			for e := s + 1; e <= len(tt.x); e += 3 {
+				if c := exactCost(tt.x[s:e], sq); c != 0 || math.Signbit(c) {
+					t.Fatalf("%d × %v: cost of [%d, %d) = %v", len(tt.x), tt.x[0], s, e, c)
+				}
+			}
+		}
+		for _, cfg := range configs {
+			if len(tt.x) > 400 && cfg.Jump == 1 {
+				continue
+			}
+			got, err := guarded.Breakpoints(nil, tt.x, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := exact.Breakpoints(nil, tt.x, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%d × %v, %+v: guarded %v, exact %v", len(tt.x), tt.x[0], cfg, got, want)
+			}
+		}
 	}
 }

@@ -110,6 +110,7 @@ func RunPeltSweep(ctx context.Context, in Input, cfg Config, grid []changepoint.
 			segs[i] = changepoint.NewSegmenter(c, cfg.Tables.Stats)
 		}
 		var buf []changepoint.Segment
+		var r4, r6 stats.Ranked // a pair ranked once, for every grid point
 		// The probe's counts, added to the totals at its end.
 		var pt1 stats.Table1
 		pt2 := make([]tables.Table2, len(grid))
@@ -122,11 +123,13 @@ func RunPeltSweep(ctx context.Context, in Input, cfg Config, grid []changepoint.
 					continue
 				}
 				tp := tables.Pair{Probe: s.Probe, Anchor: s.Anchor, N: s.Len(), Eligible: true}
-				tp.Class = cls.Classify(s.V4, s.V6)
+				r4.Rank(s.V4)
+				r6.Rank(s.V6)
+				tp.Class = cls.ClassifyRanked(&r4, &r6)
 				pt1.Add(tp.Class)
 				for k, sg := range segs {
 					var err error
-					if buf, err = sg.Segments(buf[:0], s.V4, s.V6); err != nil {
+					if buf, err = sg.SegmentsRanked(buf[:0], &r4, &r6); err != nil {
 						return fmt.Errorf("pair %d→%d, %s: %w", s.Probe, s.Anchor, peltName(grid[k]), err)
 					}
 					tp.Segments = buf

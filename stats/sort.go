@@ -64,18 +64,27 @@ func radixSortKeys(keys, spare []uint64) []uint64 {
 }
 
 // bucketMin is the length from which sortKeys sorts by buckets: below it
-// pdqsort's insertion sorts are as fast.
-const bucketMin = 32
+// pdqsort's insertion sorts are as fast. From bucketMax on it does not
+// either: the buckets, up to twice as many as keys, are counted in int32.
+const (
+	bucketMin = 32
+	bucketMax = 1 << 29
+)
 
-// bucketSortKeys sorts keys, using spare (as long) and counts as scratch. A key is a float's bits, so equal-width ranges of
-// keys are nearly equal ratios of durations: a sample of durations, whose
-// logarithms spread like a normal's (lognormal RCTs), falls into a few
-// keys a bucket even with outliers decades away. Each key goes to the
-// bucket of its top bits over the keys' range, then each bucket is sorted
-// in place: by insertion while small, by pdqsort if a bucket holds many
-// (equal or clustered keys), so the worst case stays O(n log n). It
-// returns the buffer holding the result; the sort is a sort, so its
+// bucketSortKeys sorts keys, using spare (as long) and counts as scratch,
+// and returns the buffer holding the result; the sort is a sort, so its
 // result is slices.Sort's.
+//
+// A key is a float's bits, so equal-width ranges of keys are nearly equal
+// ratios of durations. A pair's durations crowd around their typical value
+// with outliers decades away, though, so buckets of equal width over the
+// whole range would put most keys into a few buckets. The range is first
+// cut into coarseBins bins of equal width, counted; each bin then gets its
+// own buckets, as many as its keys (to a power of two), of equal width
+// within it. Each key goes to its bucket, buckets of many keys (equal or
+// still clustered) are sorted on their own, by buckets again or pdqsort, so
+// the worst case stays O(n log n), and one insertion sort over all orders
+// the rest.
 func bucketSortKeys(keys, spare []uint64, counts *bucketCounts) []uint64 {
 	return bucketSort(keys, spare, counts, len(counts)-1)
 }
@@ -83,55 +92,91 @@ func bucketSortKeys(keys, spare []uint64, counts *bucketCounts) []uint64 {
 // bucketCounts are bucketSortKeys' counters, one slice a level.
 type bucketCounts [3][]int32
 
+// bucketSortKeys' first count has coarseBins bins.
+const (
+	coarseBits = 5
+	coarseBins = 1 << coarseBits
+)
+
 // bucketSort is bucketSortKeys sorting clusters by buckets again, to depth
 // more levels.
 func bucketSort(keys, spare []uint64, cs *bucketCounts, depth int) []uint64 {
-	n := len(keys)
 	lo, hi := keys[0], keys[0]
 	for _, k := range keys[1:] {
 		lo, hi = min(lo, k), max(hi, k)
 	}
+	return bucketSortRange(keys, spare, cs, depth, lo, hi)
+}
+
+// bucketSortRange is bucketSort of keys whose least and greatest are lo and
+// hi.
+func bucketSortRange(keys, spare []uint64, cs *bucketCounts, depth int, lo, hi uint64) []uint64 {
 	if lo == hi {
 		return keys
 	}
-	// nb buckets, between n and 2n; shift maps hi-lo below nb.
-	nbits := bits.Len(uint(n - 1))
-	nb := 1 << nbits
-	shift := max(bits.Len64(hi-lo)-nbits, 0)
-	counts := slices.Grow(cs[depth][:0], nb+1)[:nb+1]
+	// Bin c holds the keys lo + [c, c+1) << cshift.
+	cshift := max(bits.Len64(hi-lo)-coarseBits, 0)
+	var bin [coarseBins]int32
+	for _, k := range keys {
+		bin[(k-lo)>>cshift]++
+	}
+	// Bin c's buckets are base[c] + [0, 1 << (cshift - fshift[c])).
+	var base [coarseBins]int32
+	var fshift [coarseBins]uint8
+	nb := int32(0)
+	for c, m := range bin {
+		f := 0
+		if m > 1 {
+			f = min(bits.Len32(uint32(m-1)), cshift)
+		}
+		base[c], fshift[c] = nb, uint8(cshift-f)
+		nb += 1 << f
+	}
+	cmask := uint64(1)<<cshift - 1
+	bucket := func(k uint64) int32 {
+		d := k - lo
+		c := d >> cshift
+		return base[c] + int32((d&cmask)>>fshift[c])
+	}
+	counts := slices.Grow(cs[depth][:0], int(nb))[:nb]
 	cs[depth] = counts
 	clear(counts)
 	for _, k := range keys {
-		counts[(k-lo)>>shift+1]++
+		counts[bucket(k)]++
 	}
-	for i := 1; i <= nb; i++ {
-		counts[i] += counts[i-1]
+	// Each bucket's count becomes its start, the sum kept in a register.
+	sum, big := int32(0), false
+	for b, m := range counts {
+		counts[b] = sum
+		sum += m
+		big = big || m > 16
 	}
 	for _, k := range keys {
-		b := (k - lo) >> shift
+		b := bucket(k)
 		spare[counts[b]] = k
 		counts[b]++
 	}
 	// counts[b] is now the end of bucket b.
-	start := int32(0)
-	for b := range nb {
-		end := counts[b]
-		switch bucket := spare[start:end]; {
-		case len(bucket) <= 1:
-		case len(bucket) <= 16:
-			insertionSort(bucket)
-		case depth > 0 && len(bucket) >= bucketMin:
-			// A cluster: its own range spreads it over its own buckets.
-			// keys is free, so its same part is the spare.
-			sorted := bucketSort(bucket, keys[start:end], cs, depth-1)
-			if &sorted[0] != &bucket[0] {
-				copy(bucket, sorted)
+	if big {
+		start := int32(0)
+		for _, end := range counts {
+			if end-start > 16 {
+				b := spare[start:end]
+				if depth > 0 && len(b) >= bucketMin {
+					// keys is free, so its same part is the spare.
+					sorted := bucketSort(b, keys[start:end], cs, depth-1)
+					if &sorted[0] != &b[0] {
+						copy(b, sorted)
+					}
+				} else {
+					slices.Sort(b)
+				}
 			}
-		default:
-			slices.Sort(bucket)
+			start = end
 		}
-		start = end
 	}
+	// Each key moves within its bucket only.
+	insertionSort(spare)
 	return spare
 }
 

@@ -99,16 +99,21 @@ func TestZoneLabel(t *testing.T) {
 }
 
 // TestSortKeys compares sortKeys with slices.Sort on durations, few
-// distinct values, signed values, a tight cluster, and clusters squeezed
-// into one bucket by outliers, on both sides of bucketMin.
+// distinct values, signed values, a tight cluster, values spread over
+// decades (bins of very unequal counts, sorted by buckets to every level),
+// and clusters squeezed into one bucket by outliers, on both sides of
+// bucketMin.
 func TestSortKeys(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	var sb sortBuf
 	for it := 0; it < 20000; it++ {
 		n := 1 + r.IntN(450)
+		if it%10 == 0 {
+			n = 1 + r.IntN(5000)
+		}
 		x := make([]float64, n)
 		for i := range x {
-			switch it % 4 {
+			switch it % 5 {
 			case 0:
 				x[i] = 20 * (1 + r.ExpFloat64())
 			case 1:
@@ -117,6 +122,8 @@ func TestSortKeys(t *testing.T) {
 				x[i] = r.NormFloat64() * 1e6
 			case 3:
 				x[i] = 10 + r.Float64()*1e-9
+			case 4:
+				x[i] = math.Ldexp(1+r.Float64()*1e-12, r.IntN(60))
 			}
 			if it%7 == 0 && i%50 == 0 {
 				x[i] = 1e5 * r.Float64() // outliers that squeeze the rest into a bucket

@@ -120,7 +120,25 @@ func studentPDF(x, df float64) float64 {
 // hillT is G. W. Hill's approximation of the t quantile q with
 // P(|T| > q) = p2 (CACM algorithm 396), the starting point of the Newton
 // steps.
-func hillT(p2, n float64) float64 {
+func hillT(p2, n float64) float64 { return hillTMemo(p2, n, nil) }
+
+// halfQuantile memoises the standard normal quantile at p2/2 that hillT
+// needs, for a caller that asks again and again at the same level.
+type halfQuantile struct {
+	p2, z float64
+	ok    bool
+}
+
+// at returns the quantile at p2/2.
+func (h *halfQuantile) at(p2 float64) float64 {
+	if !h.ok || p2 != h.p2 {
+		h.p2, h.z, h.ok = p2, distuv.UnitNormal.Quantile(0.5*p2), true
+	}
+	return h.z
+}
+
+// hillTMemo is hillT taking the normal quantile from h, if not nil.
+func hillTMemo(p2, n float64, h *halfQuantile) float64 {
 	if n == 1 {
 		return 1 / math.Tan(p2*math.Pi/2)
 	}
@@ -132,9 +150,21 @@ func hillT(p2, n float64) float64 {
 	c := ((20700*a/b-98)*a-16)*a + 96.36
 	d := ((94.5/(b+c)-3)/b + 1) * math.Sqrt(a*math.Pi/2) * n
 	x := d * p2
-	y := math.Pow(x, 2/n)
+	// The power only picks the branch, and the first does not use it. It
+	// is skipped where the branch is certain: for n > 2, 0.05+a < 1 <=
+	// x^(2/n) when x >= 1; for n >= 3, 0.05+a <= 0.45 and x^(2/n) >=
+	// x^(2/3), well above x, when 0.05+a < x < 1. Hill's own power is needed
+	// only at small df and tiny levels.
+	y := 1.0
+	if !(x >= 1 && n > 2 || x > 0.05+a && n >= 3) {
+		y = math.Pow(x, 2/n)
+	}
 	if y > 0.05+a {
-		x = distuv.UnitNormal.Quantile(0.5 * p2)
+		if h != nil {
+			x = h.at(p2)
+		} else {
+			x = distuv.UnitNormal.Quantile(0.5 * p2)
+		}
 		y = x * x
 		if n < 5 {
 			c += 0.3 * (n - 4.5) * (x + 0.6)

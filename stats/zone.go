@@ -80,9 +80,13 @@ type Result struct {
 // per goroutine.
 type Classifier struct {
 	Config
-	a, b   []float64 // trimmed samples of the current call
+	a, b   []float64 // trimmed samples of the current call: ta and tb, or a Ranked's
+	ta, tb []float64 // Classify's trimmed samples
 	ma, mb moments   // their moments
 	keys   sortBuf
+	// The normal quantiles of Hill's approximation at Alpha and at
+	// 1-Confidence.
+	zAlpha, zConf halfQuantile
 }
 
 // NewClassifier returns a classifier with cfg.
@@ -102,8 +106,29 @@ func NewClassifier(cfg Config) *Classifier { return &Classifier{Config: cfg} }
 // too small for it, are the exact values computed. Gain then differs from
 // the exact interval's in the last bits only.
 func (c *Classifier) Classify(v4, v6 []float64) Result {
-	c.a = trim(c.a[:0], &c.keys, v4, c.Trim)
-	c.b = trim(c.b[:0], &c.keys, v6, c.Trim)
+	c.ta = trim(c.ta[:0], &c.keys, v4, c.Trim)
+	c.tb = trim(c.tb[:0], &c.keys, v6, c.Trim)
+	c.a, c.b = c.ta, c.tb
+	return c.classifyTrimmed()
+}
+
+// ClassifyRanked is Classify of the series v4 and v6 ranked.
+func (c *Classifier) ClassifyRanked(v4, v6 *Ranked) Result {
+	c.a = trimSorted(v4.sorted, c.Trim)
+	c.b = trimSorted(v6.sorted, c.Trim)
+	return c.classifyTrimmed()
+}
+
+// ClassifyPart is Classify of part k of the series v4 and v6 ranked and
+// split (Ranked.Split) at the same ends.
+func (c *Classifier) ClassifyPart(v4, v6 *Ranked, k int) Result {
+	c.a = trimSorted(v4.part(k), c.Trim)
+	c.b = trimSorted(v6.part(k), c.Trim)
+	return c.classifyTrimmed()
+}
+
+// classifyTrimmed is Classify of the trimmed samples c.a and c.b.
+func (c *Classifier) classifyTrimmed() Result {
 	c.ma, c.mb = momentsOf(c.a), momentsOf(c.b)
 	t := welchCore(c.ma, c.mb)
 	if r, ok := c.classifyFast(t); ok {
@@ -120,7 +145,7 @@ func (c *Classifier) classifyFast(t TTest) (Result, bool) {
 		return Result{}, false
 	}
 	// p > Alpha exactly when |T| is below the (1 - Alpha/2) quantile.
-	qa := hillT(c.Alpha, t.DF)
+	qa := hillTMemo(c.Alpha, t.DF, &c.zAlpha)
 	absT := math.Abs(t.T)
 	switch {
 	case absT < qa*(1-rel):
@@ -128,7 +153,7 @@ func (c *Classifier) classifyFast(t TTest) (Result, bool) {
 	case absT <= qa*(1+rel):
 		return Result{}, false
 	}
-	q := hillT(1-c.Confidence, t.DF)
+	q := hillTMemo(1-c.Confidence, t.DF, &c.zConf)
 	t.Low = (-q)*t.SE + t.Diff
 	t.High = q*t.SE + t.Diff
 	t.P = 0 // known to be below Alpha
@@ -190,16 +215,25 @@ func Trim(dst, x []float64, f float64) []float64 {
 
 // trim is Trim with a reusable sort buffer.
 func trim(dst []float64, keys *sortBuf, x []float64, f float64) []float64 {
-	n := float64(len(x))
-	lo, hi := int(n*f), int(n*(1-f))
-	if hi < lo {
-		hi = lo
-	}
+	lo, hi := trimBounds(len(x), f)
 	sorted := keys.sortKeys(x)
 	for _, k := range sorted[lo:hi] {
 		dst = append(dst, FromKey(k))
 	}
 	return dst
+}
+
+// trimSorted is trim of a sample already sorted: the slice of it that trim
+// would copy.
+func trimSorted(sorted []float64, f float64) []float64 {
+	lo, hi := trimBounds(len(sorted), f)
+	return sorted[lo:hi:hi]
+}
+
+// trimBounds are the indices [lo, hi) that trimming n values by f keeps.
+func trimBounds(n int, f float64) (lo, hi int) {
+	lo, hi = int(float64(n)*f), int(float64(n)*(1-f))
+	return lo, max(hi, lo)
 }
 
 // sortBuf is the scratch of sortKeys, kept between calls.
@@ -218,12 +252,28 @@ func (b *sortBuf) sortKeys(x []float64) []uint64 {
 	for _, v := range x {
 		b.keys = append(b.keys, Key(v))
 	}
-	if len(b.keys) < bucketMin {
-		slices.Sort(b.keys)
-		return b.keys
+	return b.sort(b.keys)
+}
+
+// sort sorts keys, which may be b.keys, and returns the buffer holding the
+// result: keys or b.spare.
+func (b *sortBuf) sort(keys []uint64) []uint64 {
+	if len(keys) < bucketMin || len(keys) >= bucketMax {
+		slices.Sort(keys)
+		return keys
 	}
-	b.spare = slices.Grow(b.spare[:0], len(b.keys))[:len(b.keys)]
-	return bucketSortKeys(b.keys, b.spare, &b.counts)
+	b.spare = slices.Grow(b.spare[:0], len(keys))[:len(keys)]
+	return bucketSortKeys(keys, b.spare, &b.counts)
+}
+
+// sortRange is sort of keys whose least and greatest are lo and hi.
+func (b *sortBuf) sortRange(keys []uint64, lo, hi uint64) []uint64 {
+	if len(keys) < bucketMin || len(keys) >= bucketMax {
+		slices.Sort(keys)
+		return keys
+	}
+	b.spare = slices.Grow(b.spare[:0], len(keys))[:len(keys)]
+	return bucketSortRange(keys, b.spare, &b.counts, len(b.counts)-1, lo, hi)
 }
 
 // Key maps a float64 to a uint64 with the same order: negative values have

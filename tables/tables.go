@@ -61,9 +61,10 @@ func SortPairs(ps []Pair) {
 // Analyzer computes one pair's outputs; it keeps buffers, so one per
 // goroutine.
 type Analyzer struct {
-	cfg Config
-	cls *stats.Classifier
-	seg *changepoint.Segmenter
+	cfg    Config
+	cls    *stats.Classifier
+	seg    *changepoint.Segmenter
+	r4, r6 stats.Ranked // the pair's families ranked once, for the pair and its segments
 }
 
 // NewAnalyzer returns an analyzer for cfg.
@@ -81,8 +82,10 @@ func (a *Analyzer) Pair(s *pairs.Series) (Pair, error) {
 	if !p.Eligible {
 		return p, nil
 	}
-	p.Class = a.cls.Classify(s.V4, s.V6)
-	segs, err := a.seg.Segments(nil, s.V4, s.V6)
+	a.r4.Rank(s.V4)
+	a.r6.Rank(s.V6)
+	p.Class = a.cls.ClassifyRanked(&a.r4, &a.r6)
+	segs, err := a.seg.SegmentsRanked(nil, &a.r4, &a.r6)
 	if err != nil {
 		return p, fmt.Errorf("pair %d→%d: %w", s.Probe, s.Anchor, err)
 	}
