@@ -16,8 +16,24 @@ type batchState struct {
 	rng  pcgrand.Rand
 	ts   bandit.ThompsonPCG
 	exp3 map[float64]*replay.Exp3Arms // by gamma
+	// rw, when not nil, has replayed the probe and kept its EXP3 runs'
+	// arms (ShareReplay).
+	rw *replay.Worker
 	// off makes every policy take the Strategy path (tests compare both).
 	off bool
+}
+
+// ShareReplay makes the worker take the EXP3 runs it would play with the
+// replay's kernel from rw, the replay worker whose Probe gave the replay
+// pairs passed to Probe, when rw played them (replay.Worker.Arms) rather
+// than run the kernel a second time. rw must be of the comparer's engine;
+// it is ignored otherwise.
+func (w *Worker) ShareReplay(rw *replay.Worker) {
+	if rw.Engine() != w.eng {
+		return
+	}
+	rw.KeepArms()
+	w.batch.rw = rw
 }
 
 // batched plays the runs runs of sp on the pair into w.batch.arms when sp
@@ -33,6 +49,10 @@ func (w *Worker) batched(sp policy.Spec, rp *replay.Pair, v4, v6 []float64, runs
 	switch sp.Kind {
 	case policy.KindExp3:
 		// The Strategy's bandit.Exp3 has the default weight cap.
+		w.batch.arms = grow(w.batch.arms, runs*n)
+		if w.batch.rw != nil && w.batch.rw.Arms(v4, v6, sp.Gamma, 0, w.batch.arms) {
+			return true
+		}
 		x := w.batch.exp3[sp.Gamma]
 		if x == nil {
 			x = w.eng.NewExp3Arms(sp.Gamma, 0)
@@ -41,7 +61,6 @@ func (w *Worker) batched(sp policy.Spec, rp *replay.Pair, v4, v6 []float64, runs
 			}
 			w.batch.exp3[sp.Gamma] = x
 		}
-		w.batch.arms = grow(w.batch.arms, runs*n)
 		return x.Play(v4, v6, runs, w.batch.arms)
 	case policy.KindTS:
 		w.batch.arms = grow(w.batch.arms, runs*n)

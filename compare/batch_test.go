@@ -18,8 +18,9 @@ import (
 const batchedSpecs = "v6,best,he,race,rttcache,exp3,exp3:gamma=0.3,ucb1,ts"
 
 // compareBatched compares the policies of list over probes with the
-// batched paths on or off.
-func compareBatched(t testing.TB, probes []pairs.Probe, list string, runs int, off bool) []Pair {
+// batched paths on or off, and with the replay worker's EXP3 arms shared
+// (ShareReplay) or not.
+func compareBatched(t testing.TB, probes []pairs.Probe, list string, runs int, off, share bool) []Pair {
 	t.Helper()
 	rcfg := replay.DefaultConfig()
 	rcfg.Runs = runs
@@ -33,6 +34,9 @@ func compareBatched(t testing.TB, probes []pairs.Probe, list string, runs int, o
 	}
 	an, rw, cw := tables.NewAnalyzer(tables.DefaultConfig()), eng.NewWorker(), c.NewWorker()
 	cw.batch.off = off
+	if share {
+		cw.ShareReplay(rw)
+	}
 	var out []Pair
 	for i := range probes {
 		tp, err := an.Probe(&probes[i])
@@ -121,9 +125,11 @@ func TestBatchedMatchesStrategies(t *testing.T) {
 	}
 	labels := mustLabels(t, batchedSpecs)
 	for _, runs := range []int{100, 7, 1} {
-		want := compareBatched(t, probes, batchedSpecs, runs, true)
-		got := compareBatched(t, probes, batchedSpecs, runs, false)
-		samePairs(t, got, want, labels)
+		want := compareBatched(t, probes, batchedSpecs, runs, true, false)
+		for _, share := range []bool{false, true} {
+			got := compareBatched(t, probes, batchedSpecs, runs, false, share)
+			samePairs(t, got, want, labels)
+		}
 	}
 }
 
@@ -133,9 +139,11 @@ func TestBatchedGolden(t *testing.T) {
 		t.Skip("golden set")
 	}
 	probes := goldentest.Probes(t)
-	want := compareBatched(t, probes, batchedSpecs, 100, true)
-	got := compareBatched(t, probes, batchedSpecs, 100, false)
-	samePairs(t, got, want, mustLabels(t, batchedSpecs))
+	want := compareBatched(t, probes, batchedSpecs, 100, true, false)
+	for _, share := range []bool{false, true} {
+		got := compareBatched(t, probes, batchedSpecs, 100, false, share)
+		samePairs(t, got, want, mustLabels(t, batchedSpecs))
+	}
 }
 
 func mustLabels(t testing.TB, list string) []string {

@@ -271,6 +271,9 @@ func Run(ctx context.Context, in Input, cfg Config, s Stages, mon *Monitor) (*Re
 		var cw, fw *compare.Worker
 		if comp != nil {
 			cw = comp.NewWorker()
+			if rw != nil {
+				cw.ShareReplay(rw) // its EXP3 runs' arms, for the comparison's exp3
+			}
 		}
 		if fcomp != nil {
 			fw = fcomp.NewWorker()

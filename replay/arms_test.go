@@ -1,11 +1,14 @@
 package replay
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/afsel/afsel/bandit"
+	"github.com/afsel/afsel/pairs"
 )
 
 // armsOf steps bandit.Exp3 round by round as the replay's loop does and
@@ -100,4 +103,81 @@ func BenchmarkExp3Arms(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n*runs), "ns/step")
+}
+
+// TestWorkerArms: the arms a worker keeps from Probe are Exp3Arms.Play's
+// for each eligible pair and gamma, for run counts that fill whole groups
+// of four runs or not, a weight cap of 0 or the default alike; and Arms
+// declines what Probe did not play: another gamma or cap, other slices
+// with the same durations, an ineligible pair, a pair of an earlier probe,
+// a worker without KeepArms.
+func TestWorkerArms(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	series := func(id int64, n int) pairs.Series {
+		s := pairs.Series{Probe: id, Anchor: 1, V4: make([]float64, n), V6: make([]float64, n)}
+		for i := range n {
+			s.V4[i], s.V6[i] = 20+200*rng.Float64(), 30+150*rng.Float64()
+		}
+		return s
+	}
+	for _, runs := range []int{100, 7} {
+		cfg := DefaultConfig()
+		cfg.Gammas, cfg.Runs = []float64{0.1, 0.3}, runs
+		eng, err := NewEngine(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, plain := eng.NewWorker(), eng.NewWorker()
+		w.KeepArms()
+		p := pairs.Probe{ID: 1, Series: []pairs.Series{series(1, 160), series(1, 400), series(1, 20)}}
+		p.Series[1].Anchor, p.Series[2].Anchor = 2, 3
+		if _, _, err := w.Probe(context.Background(), &p, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := plain.Probe(context.Background(), &p, nil); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range p.Series[:2] {
+			n := len(s.V4)
+			got := make([]int8, runs*n)
+			for _, gamma := range cfg.Gammas {
+				for _, mw := range []float64{0, bandit.DefaultMaxWeight} {
+					if !w.Arms(s.V4, s.V6, gamma, mw, got) {
+						if hasKernel {
+							t.Fatalf("runs %d n %d gamma %v cap %v: no arms", runs, n, gamma, mw)
+						}
+						continue
+					}
+					want := make([]int8, runs*n)
+					if !eng.NewExp3Arms(gamma, mw).Play(s.V4, s.V6, runs, want) {
+						t.Fatal("Play declined a finite pair")
+					}
+					if !slices.Equal(got, want) {
+						t.Fatalf("runs %d n %d gamma %v: the kept arms differ from Play's", runs, n, gamma)
+					}
+				}
+			}
+			if w.Arms(s.V4, s.V6, 0.2, 0, got) || w.Arms(s.V4, s.V6, 0.1, 50, got) {
+				t.Error("Arms gave arms for a gamma or cap the worker did not play")
+			}
+			if w.Arms(slices.Clone(s.V4), slices.Clone(s.V6), 0.1, 0, got) {
+				t.Error("Arms gave arms for other slices")
+			}
+			if plain.Arms(s.V4, s.V6, 0.1, 0, got) {
+				t.Error("Arms gave arms without KeepArms")
+			}
+		}
+		s := p.Series[2] // too short to be eligible
+		if w.Arms(s.V4, s.V6, 0.1, 0, make([]int8, runs*len(s.V4))) {
+			t.Error("Arms gave arms for an ineligible pair")
+		}
+		q := pairs.Probe{ID: 2, Series: []pairs.Series{series(2, 200)}}
+		if _, _, err := w.Probe(context.Background(), &q, nil); err != nil {
+			t.Fatal(err)
+		}
+		s = p.Series[0]
+		if w.Arms(s.V4, s.V6, 0.1, 0, make([]int8, runs*len(s.V4))) {
+			t.Error("Arms gave arms for a pair of an earlier probe")
+		}
+	}
 }

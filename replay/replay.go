@@ -166,6 +166,7 @@ func (c *drawCache) prefix(n int) []float64 {
 // Worker replays the pairs of one probe at a time, keeping buffers between
 // probes; use one per goroutine.
 type Worker struct {
+	eng    *Engine
 	cfg    Config
 	draws  *drawCache
 	cls    *stats.Classifier
@@ -176,12 +177,16 @@ type Worker struct {
 	scores []float64
 	gains  []float64
 	regret []float64
+	// kept holds the arms of the last probe's kernel runs when KeepArms
+	// asked for them (arms.go).
+	keep bool
+	kept []keptArms
 }
 
 // NewWorker returns a worker of the engine.
 func (e *Engine) NewWorker() *Worker {
 	cfg := e.cfg
-	r := &Worker{cfg: cfg, draws: e.draws, cls: stats.NewClassifier(cfg.Stats)}
+	r := &Worker{eng: e, cfg: cfg, draws: e.draws, cls: stats.NewClassifier(cfg.Stats)}
 	for _, g := range cfg.Gammas {
 		r.exp3 = append(r.exp3, bandit.NewExp3(bandit.Exp3Config{Gamma: g, MaxWeight: cfg.MaxWeight}))
 		mw := cfg.MaxWeight
@@ -196,6 +201,9 @@ func (e *Engine) NewWorker() *Worker {
 	r.regret = make([]float64, cfg.Runs)
 	return r
 }
+
+// Engine returns the worker's engine.
+func (r *Worker) Engine() *Engine { return r.eng }
 
 // Probe replays the probe's pairs: it classifies them all, takes the
 // majority family over all of them (ineligible ones voting none), then
@@ -223,6 +231,7 @@ func (r *Worker) Probe(ctx context.Context, p *pairs.Probe, classes []stats.Resu
 		}
 	}
 	fam := stats.ProbeFamily(votes)
+	r.kept = r.kept[:0]
 	var steps int64
 	for i := range p.Series {
 		if err := ctx.Err(); err != nil {
@@ -283,6 +292,9 @@ func (r *Worker) pair(out *Pair, s *pairs.Series) int64 {
 		res := r.runs
 		if kernelUsable(r.cfg.Gammas[g], v4, v6) {
 			kernelRuns(r.consts[g], v4, v6, draws, train, res, &r.kern)
+			if r.keep {
+				r.keepArms(g, v4, v6)
+			}
 		} else {
 			clear(res) // replayRuns adds to it
 			for run := 0; run < runs; run += lanes {
