@@ -183,15 +183,8 @@ func BenchmarkRanked(b *testing.B) {
 	var sets [][]float64
 	var ends [][]int
 	for range 200 {
-		n := 150 + r.IntN(187)
-		base := 10 + 200*r.Float64()
-		x := make([]float64, n)
-		for i := range x {
-			x[i] = float64(int64(base*(1+0.03*r.ExpFloat64())*1000)) / 1000
-			if r.IntN(30) == 0 {
-				x[i] *= 1 + 20*r.Float64()
-			}
-		}
+		x := pairLike(r)
+		n := len(x)
 		sets = append(sets, x)
 		var e []int
 		for end := 0; end < n; {

@@ -141,22 +141,28 @@ func TestSortKeys(t *testing.T) {
 	}
 }
 
+// pairLike is a sample of 150 to 336 durations like a pair's: clustered
+// around a base, rounded to the microsecond, with spikes.
+func pairLike(r *rand.Rand) []float64 {
+	n := 150 + r.IntN(187)
+	base := 10 + 200*r.Float64()
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = float64(int64(base*(1+0.03*r.ExpFloat64())*1000)) / 1000
+		if r.IntN(30) == 0 {
+			x[i] *= 1 + 20*r.Float64()
+		}
+	}
+	return x
+}
+
 // BenchmarkSortKeys sorts 200 samples of 150 to 336 durations like a
 // pair's: clustered, with spikes; pdq is slices.Sort on the same keys.
 func BenchmarkSortKeys(b *testing.B) {
 	r := rand.New(rand.NewPCG(3, 4))
 	var sets [][]float64
 	for range 200 {
-		n := 150 + r.IntN(187)
-		base := 10 + 200*r.Float64()
-		x := make([]float64, n)
-		for i := range x {
-			x[i] = float64(int64(base*(1+0.03*r.ExpFloat64())*1000)) / 1000
-			if r.IntN(30) == 0 {
-				x[i] *= 1 + 20*r.Float64()
-			}
-		}
-		sets = append(sets, x)
+		sets = append(sets, pairLike(r))
 	}
 	b.Run("pdq", func(b *testing.B) {
 		keys := make([]uint64, 400)
