@@ -62,6 +62,16 @@ type Fig1 struct {
 	ShareV6Faster         float64 // share of kept tests with v4/v6 > 1.1
 }
 
+// fig1Filter is Figure 1's filter: a test is kept when each duration lies
+// strictly between its family's 5th and 95th percentiles (NaN never does).
+type fig1Filter struct{ lo4, hi4, lo6, hi6 float64 }
+
+func (f *Fig1) filter() fig1Filter { return fig1Filter{f.Q05V4, f.Q95V4, f.Q05V6, f.Q95V6} }
+
+func (q fig1Filter) in4(a float64) bool      { return q.lo4 < a && a < q.hi4 }
+func (q fig1Filter) in6(b float64) bool      { return q.lo6 < b && b < q.hi6 }
+func (q fig1Filter) keeps(a, b float64) bool { return q.in4(a) && q.in6(b) }
+
 // Figure1 computes Figure 1 from the duration columns of all paired tests
 // (same length; NaN values fail every comparison and are filtered out, and
 // are left out of the quantiles as pandas does). It sorts copies, on two
@@ -98,9 +108,10 @@ func Figure1(v4, v6 []float64) (*Fig1, error) {
 	var drop4, drop6 []float64
 	ratio := make([]float64, 0, min(len(in4), len(in6)))
 	nanRatios := 0 // ±Inf/±Inf: counted among the kept tests, not in the ECDF
+	q := f.filter()
 	for i := range v4 {
 		a, b := v4[i], v6[i]
-		ok4, ok6 := f.Q05V4 < a && a < f.Q95V4, f.Q05V6 < b && b < f.Q95V6
+		ok4, ok6 := q.in4(a), q.in6(b)
 		switch {
 		case ok4 && ok6:
 			if r := a / b; !math.IsNaN(r) {

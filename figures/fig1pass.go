@@ -140,34 +140,36 @@ func ecdfs(r *rankstat.Passes, f *Fig1, points int, cfg passConfig) error {
 	var kept, lo, hi, nanRatio int64
 	edges := []ratioEdge{{t: ratioAxisLo}, {t: ratioAxisHi}}
 	first := true
-	keep := func(a, b float64) bool { return f.Q05V4 < a && a < f.Q95V4 && f.Q05V6 < b && b < f.Q95V6 }
 	// Three visits, run side by side: kept v4, kept v6, and the ratios
 	// with, in the first pass, the counts. Each gathers its batch's kept
 	// values in a buffer of its own, then observes them at once.
 	var buf4, buf6, bufRatio []float64
 	visit4 := func(v4, v6 []float64) {
+		q := f.filter()
 		buf4 = buf4[:0]
 		for i, a := range v4 {
-			if keep(a, v6[i]) {
+			if q.keeps(a, v6[i]) {
 				buf4 = append(buf4, a)
 			}
 		}
 		k4.ObserveAll(buf4)
 	}
 	visit6 := func(v4, v6 []float64) {
+		q := f.filter()
 		buf6 = buf6[:0]
 		for i, b := range v6 {
-			if keep(v4[i], b) {
+			if q.keeps(v4[i], b) {
 				buf6 = append(buf6, b)
 			}
 		}
 		k6.ObserveAll(buf6)
 	}
 	visitRatio := func(v4, v6 []float64) {
+		q := f.filter()
 		bufRatio = bufRatio[:0]
 		for i := range v4 {
 			a, b := v4[i], v6[i]
-			if !keep(a, b) {
+			if !q.keeps(a, b) {
 				continue
 			}
 			ratio := a / b
