@@ -37,3 +37,32 @@ func ExampleProbeFamily() {
 	// ""
 	// "v6"
 }
+
+// A pair's series is ranked once; the whole and each of its segments are
+// then classified from those ranks, as Classify would classify them.
+func ExampleRanked() {
+	c := stats.NewClassifier(stats.DefaultConfig())
+	v4 := make([]float64, 400)
+	v6 := make([]float64, 400)
+	for i := range v4 {
+		v4[i] = 30 + float64(i%10)
+		v6[i] = 50 + float64(i%10) // IPv6 20 ms slower...
+		if i >= 200 {
+			v6[i] = 10 + float64(i%10) // ...then 20 ms faster
+		}
+	}
+	var r4, r6 stats.Ranked
+	r4.Rank(v4)
+	r6.Rank(v6)
+	fmt.Println("whole:", c.ClassifyRanked(&r4, &r6).Zone)
+	ends := []int{200, 400}
+	r4.Split(ends)
+	r6.Split(ends)
+	for k := range ends {
+		fmt.Printf("segment %d: %v\n", k, c.ClassifyPart(&r4, &r6, k).Zone)
+	}
+	// Output:
+	// whole: None is better
+	// segment 0: IPv4 is better
+	// segment 1: IPv6 is better
+}
