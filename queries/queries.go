@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"text/template"
 	"time"
@@ -129,6 +131,24 @@ type Anchor struct {
 	ID        int64  `bigquery:"id"`
 	AddressV4 string `bigquery:"address_v4"`
 	AddressV6 string `bigquery:"address_v6"`
+}
+
+// AnchorsLiteral returns anchors as a GoogleSQL array literal of the
+// @anchors parameter's type, one STRUCT a line, for a user to paste where
+// the console asks for the parameter's value.
+func AnchorsLiteral(anchors []Anchor) string {
+	var b strings.Builder
+	for i, a := range anchors {
+		open, sep := " ", ",\n"
+		if i == 0 {
+			open = "["
+		}
+		if i == len(anchors)-1 {
+			sep = "]"
+		}
+		fmt.Fprintf(&b, "%sSTRUCT(%d AS id, %s AS address_v4, %s AS address_v6)%s", open, a.ID, strconv.Quote(a.AddressV4), strconv.Quote(a.AddressV6), sep)
+	}
+	return b.String()
 }
 
 // AnchorsType is the BigQuery type of the @anchors parameter.

@@ -2,7 +2,7 @@ package main
 
 import (
 	"fmt"
-	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -117,9 +117,6 @@ func queryBuild(cfg queries.Config) (queries.Query, error) {
 	return q, nil
 }
 
-// sqlString quotes s as a GoogleSQL string literal, for a user to paste.
-func sqlString(s string) string { return strconv.Quote(s) }
-
 func newQueryCmd(e *env) *cobra.Command {
 	o := &queryOptions{}
 	cmd := &cobra.Command{
@@ -171,16 +168,8 @@ after the other parameters.
 					fmt.Fprintf(e.stdout, "--   @%s %s = %s\n", p.Name, p.Type, v.Format(time.RFC3339))
 				case []queries.Anchor:
 					fmt.Fprintf(e.stdout, "--   @%s %s = %d anchors of %s:\n", p.Name, p.Type, len(v), o.anchors)
-					// As an array literal, for a user to paste in the console.
-					for i, a := range v {
-						open, sep := " ", ","
-						if i == 0 {
-							open = "["
-						}
-						if i == len(v)-1 {
-							sep = "]"
-						}
-						fmt.Fprintf(e.stdout, "--     %sSTRUCT(%d AS id, %s AS address_v4, %s AS address_v6)%s\n", open, a.ID, sqlString(a.AddressV4), sqlString(a.AddressV6), sep)
+					for _, line := range strings.Split(queries.AnchorsLiteral(v), "\n") {
+						fmt.Fprintf(e.stdout, "--     %s\n", line)
 					}
 				default:
 					fmt.Fprintf(e.stdout, "--   @%s %s = %v\n", p.Name, p.Type, v)
